@@ -1,0 +1,113 @@
+# xflowd - non-recursive build. `make` builds, `make check` runs every test,
+# `make demo` shows a capture exported and decoded. V=1 shows commands;
+# SANITIZE=1 builds with ASan+UBSan (leak checking on).
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+VERSION := 0.1.0
+B ?= build
+CC ?= gcc
+PKG_CONFIG ?= pkg-config
+
+CFLAGS ?= -O2 -g
+XCFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-missing-field-initializers \
+	-DXFLOWD_VERSION='"$(VERSION)"' -MMD -MP
+ifeq ($(SANITIZE),1)
+XCFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+XLDFLAGS += -fsanitize=address,undefined
+B := build-san
+endif
+
+PCAP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcap 2>/dev/null)
+PCAP_LIBS := $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+ifeq ($(V),1)
+Q :=
+msg := @true
+else
+Q := @
+msg = @printf '  %-6s %s\n'
+endif
+
+METER_SRC := meter/link.c meter/flowcache.c meter/meter.c
+CAPTURE_SRC := meter/capture_pcap.c
+TEMPLATE_SRC := templates/ie.c templates/templates.c
+EXPORT_SRC := export/exporter.c export/record.c export/v5.c export/setmsg.c
+DAEMON_SRC := daemon/options.c daemon/log.c
+CORE_SRC := $(METER_SRC) $(TEMPLATE_SRC) $(EXPORT_SRC) $(DAEMON_SRC)
+
+CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
+XFLOWD_OBJ := $(CORE_OBJ) $(CAPTURE_SRC:%.c=$(B)/%.o) $(B)/daemon/main.o
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+
+all: $(B)/xflowd $(B)/xfdecode
+
+$(B)/%.o: %.c
+	$(msg) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(PCAP_CFLAGS) -c -o $@ $<
+
+$(B)/xflowd: $(XFLOWD_OBJ)
+	$(msg) LD $@
+	$(Q)$(CC) $(CFLAGS) $(XLDFLAGS) -o $@ $^ $(PCAP_LIBS)
+
+$(B)/xfdecode: tools/xfdecode.c
+	$(msg) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(CORE_OBJ)
+	$(msg) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) $(CHECK_CFLAGS) -I. -o $@ \
+		$< $(CORE_OBJ) $(CHECK_LIBS)
+
+# Debian packages the build and the tests need; installs what is missing.
+DEPS := gcc make pkg-config libpcap-dev check tshark nfdump pmacct \
+	python3 python3-scapy tcpreplay softflowd time clang llvm \
+	libclang-rt-14-dev iproute2
+deps:
+	@./tools/install-deps.sh $(DEPS)
+
+unit: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "  UNIT   $$t"; \
+		CK_VERBOSITY=minimal $$t; done
+
+integration: all
+	@XFLOWD=$(abspath $(B)/xflowd) XFDECODE=$(abspath $(B)/xfdecode) \
+		tests/integration/run.sh
+
+corpus: all
+	@XFLOWD=$(abspath $(B)/xflowd) tests/corpus/run.sh; rc=$$?; \
+		[ $$rc = 0 ] || [ $$rc = 77 ]
+
+tools-test: all
+	@tests/tools/test_xfdecode.sh $(abspath $(B)/xfdecode)
+
+# Every test: the normal build, then the sanitizer build of the same.
+check: deps
+	@$(MAKE) --no-print-directory all unit tools-test integration corpus
+	@$(MAKE) --no-print-directory SANITIZE=1 all unit integration
+
+demo: deps all
+	@tools/demo.sh $(B)
+
+bench: deps all
+	@bench/run.sh $(B)
+
+format-check:
+	@clang-format --dry-run --Werror $(CORE_SRC) $(CAPTURE_SRC) \
+		daemon/main.c meter/*.h export/*.h templates/*.h daemon/*.h
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all deps unit integration corpus tools-test check demo bench \
+	format-check clean
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* options.h - the command line (DESIGN.md: a stable contract). */
+#ifndef XFLOWD_OPTIONS_H
+#define XFLOWD_OPTIONS_H
+
+#include <stdint.h>
+
+#include "../export/export.h"
+
+#define OPT_MAX_IF 16
+
+struct options {
+	const char *read;		/* --read FILE */
+	const char *ifname[OPT_MAX_IF];	/* --interface, repeatable */
+	int nif;
+	const char *collector[EXPORT_MAX_COLLECTORS];
+	int ncoll;
+	struct export_cfg export;	/* version, templates, domain, mtu */
+	uint32_t active_s;
+	uint32_t inactive_s;
+	uint32_t cache_size;
+	const char *stats_file;		/* --stats-file: JSON counters at exit */
+	int verbose;
+};
+
+/*
+ * Parse argv into o. Returns 0 to run, 1 after --help/--version (exit 0),
+ * or 2 after printing what is wrong with which option (exit 2).
+ */
+int options_parse(struct options *o, int argc, char **argv);
+
+#endif

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * record.c - one data record of a template: walks the same element array
+ * as the template-set encoder, so the two cannot drift apart.
+ */
+#include "export.h"
+
+static void put_counter(struct wbuf *w, uint64_t v, uint16_t len)
+{
+	/* a fixed-length field narrower than 8 octets saturates */
+	switch (len) {
+	case 4:
+		put_be32(w, v > UINT32_MAX ? UINT32_MAX : (uint32_t)v);
+		break;
+	default:
+		put_be64(w, v);
+		break;
+	}
+}
+
+void record_encode(struct wbuf *w, const struct template_def *t,
+		   const struct export_rec *r, const struct exporter *ex)
+{
+	const struct flow *f = r->f;
+	const struct flow_key *k = &f->key;
+	size_t i;
+
+	for (i = 0; i < t->nelem; i++) {
+		const struct ie *ie = &ie_table[t->elem[i]];
+
+		switch (t->elem[i]) {
+		case IE_octetDeltaCount:
+			put_counter(w, f->octets, ie->len);
+			break;
+		case IE_packetDeltaCount:
+			put_counter(w, f->packets, ie->len);
+			break;
+		case IE_protocolIdentifier:
+			put_u8(w, k->proto);
+			break;
+		case IE_ipClassOfService:
+			put_u8(w, f->tos);
+			break;
+		case IE_tcpControlBits:
+			put_be16(w, f->tcp_flags);
+			break;
+		case IE_sourceTransportPort:
+			put_be16(w, k->sport);
+			break;
+		case IE_destinationTransportPort:
+			put_be16(w, k->dport);
+			break;
+		case IE_sourceIPv4Address:
+			put_bytes(w, k->src, 4);
+			break;
+		case IE_destinationIPv4Address:
+			put_bytes(w, k->dst, 4);
+			break;
+		case IE_sourceIPv6Address:
+			put_bytes(w, k->src, 16);
+			break;
+		case IE_destinationIPv6Address:
+			put_bytes(w, k->dst, 16);
+			break;
+		case IE_ingressInterface:
+			put_be32(w, k->ifindex);
+			break;
+		case IE_flowDirection:
+			put_u8(w, k->dir);
+			break;
+		case IE_flowStartSysUpTime:
+			put_be32(w, export_uptime_ms(ex, f->first_ns));
+			break;
+		case IE_flowEndSysUpTime:
+			put_be32(w, export_uptime_ms(ex, f->last_ns));
+			break;
+		case IE_flowStartMilliseconds:
+			put_be64(w, f->first_ns / 1000000);
+			break;
+		case IE_flowEndMilliseconds:
+			put_be64(w, f->last_ns / 1000000);
+			break;
+		case IE_ipVersion:
+			put_u8(w, k->ipver);
+			break;
+		case IE_interfaceName:
+		case IE_ingressPhysicalInterfaceName:
+			put_strn(w, r->ifname, ie->len);
+			break;
+		case IE_flowEndReason:
+			put_u8(w, (uint8_t)r->reason);
+			break;
+		case IE_observationDomainId:
+			put_be32(w, ex->cfg.domain_id);
+			break;
+		case IE_systemCpuId:
+			put_be32(w, r->cpu);
+			break;
+		default:
+			/* templates whose elements are not metered yet are
+			 * refused at configuration; never reached */
+			put_zero(w, ie->len);
+			break;
+		}
+	}
+}

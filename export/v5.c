@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * v5.c - NetFlow version 5: a 24-octet header and up to 30 fixed 48-octet
+ * IPv4 records. There is no RFC; the layout is Cisco's and every collector
+ * agrees on it. IPv6 flows cannot be expressed and are counted.
+ */
+#include "../daemon/log.h"
+#include "export.h"
+
+#define V5_HDR_LEN 24
+#define V5_REC_LEN 48
+#define V5_MAX_RECS 30
+
+static unsigned v5_max_recs(const struct collector *c)
+{
+	size_t n = (c->maxlen - V5_HDR_LEN) / V5_REC_LEN;
+
+	return n < V5_MAX_RECS ? (unsigned)n : V5_MAX_RECS;
+}
+
+static void v5_flush(struct collector *c)
+{
+	const struct exporter *ex = c->ex;
+	uint64_t now = ex->now_ns;
+	uint8_t *h;
+
+	if (c->nrec == 0)
+		return;
+	h = c->w.start;
+	be16_store(h, 5);
+	be16_store(h + 2, (uint16_t)c->nrec);
+	be32_store(h + 4, export_uptime_ms(ex, now));
+	be32_store(h + 8, (uint32_t)(now / 1000000000));
+	be32_store(h + 12, (uint32_t)(now % 1000000000));
+	/* flow_sequence: flows sent before this datagram */
+	be32_store(h + 16, c->seq);
+	h[20] = (uint8_t)(ex->cfg.domain_id >> 8);	/* engine type */
+	h[21] = (uint8_t)ex->cfg.domain_id;		/* engine id */
+	be16_store(h + 22, 0);				/* not sampled */
+	collector_send(c);
+	c->seq += c->nrec;
+	c->stats.data_records += c->nrec;
+	c->nrec = 0;
+}
+
+static void v5_put(struct collector *c, const struct export_rec *r,
+		   uint32_t packets, uint32_t octets)
+{
+	const struct exporter *ex = c->ex;
+	const struct flow *f = r->f;
+	struct wbuf *w = &c->w;
+
+	if (c->nrec == 0) {
+		wbuf_init(w, c->buf, c->maxlen);
+		put_zero(w, V5_HDR_LEN);	/* patched at flush */
+		c->msg_first_ns = ex->now_ns;
+	}
+	put_bytes(w, f->key.src, 4);
+	put_bytes(w, f->key.dst, 4);
+	put_be32(w, 0);					/* nexthop */
+	put_be16(w, (uint16_t)f->key.ifindex);		/* input */
+	put_be16(w, 0);					/* output */
+	put_be32(w, packets);
+	put_be32(w, octets);
+	put_be32(w, export_uptime_ms(ex, f->first_ns));
+	put_be32(w, export_uptime_ms(ex, f->last_ns));
+	put_be16(w, f->key.sport);
+	put_be16(w, f->key.dport);
+	put_u8(w, 0);
+	put_u8(w, f->tcp_flags);
+	put_u8(w, f->key.proto);
+	put_u8(w, f->tos);
+	put_zero(w, 4);					/* src/dst AS */
+	put_zero(w, 4);					/* masks, pad */
+	if (++c->nrec == v5_max_recs(c))
+		v5_flush(c);
+}
+
+static void v5_add(struct collector *c, const struct export_rec *r)
+{
+	struct exporter *ex = c->ex;
+	uint64_t p = r->f->packets, o = r->f->octets;
+
+	if (r->f->key.ipver != 4) {
+		if (c == ex->coll[0])
+			ex->stats.v5_skipped_ipv6++;
+		if (!ex->warned_v5_ipv6) {
+			pr_warn("NetFlow v5 cannot carry IPv6 flows: they are "
+				"counted (v5_skipped_ipv6), not exported; use "
+				"--export v9 or ipfix\n");
+			ex->warned_v5_ipv6 = true;
+		}
+		return;
+	}
+	/* v5 counters are 32 bits: a larger flow goes out as several
+	 * records so that the totals at the collector stay exact */
+	while (p > UINT32_MAX || o > UINT32_MAX) {
+		uint32_t pp = p > UINT32_MAX ? UINT32_MAX : (uint32_t)p;
+		uint32_t oo = o > UINT32_MAX ? UINT32_MAX : (uint32_t)o;
+
+		if (pp >= p)
+			pp = (uint32_t)p - 1;	/* keep a packet for the rest */
+		v5_put(c, r, pp, oo);
+		p -= pp;
+		o -= oo;
+	}
+	v5_put(c, r, (uint32_t)p, (uint32_t)o);
+}
+
+const struct export_ops export_v5_ops = {
+	.name = "v5",
+	.add = v5_add,
+	.flush = v5_flush,
+};

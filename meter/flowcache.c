@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * flowcache.c - fixed-size flow cache with O(1) packet path.
+ *
+ * Timers. Moving an entry to the LRU tail on every packet would touch its
+ * two neighbours, two cache misses per packet on a large cache. Instead an
+ * entry is moved at most once per second of packet time: its 'stamp' is the
+ * second it was last moved, the LRU list is ordered by stamp, and
+ * last_ns >= stamp always holds. The inactive scan stops at the first entry
+ * whose stamp is too recent for anything behind it to be idle; an entry at
+ * the head that was touched since its move is requeued, not expired. The
+ * packet path itself also checks both timers, so a record never spans an
+ * idle gap or the active timeout even between two scans.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flowcache.h"
+
+#define NS 1000000000ull
+#define EVICT_TRIES 8	/* requeues of touched heads before any victim */
+
+static uint32_t stamp_of(const struct flowcache *fc, uint64_t ns)
+{
+	return ns > fc->base_ns ? (uint32_t)((ns - fc->base_ns) / NS) : 0;
+}
+
+uint32_t flowcache_hash(const struct flow_key *k)
+{
+	/* multiply-rotate mixing over the 44 octets, read as 5 + 0.5 words */
+	const uint8_t *p = (const uint8_t *)k;
+	uint64_t h = 0x2d358dccaa6c78a5ull, w;
+	uint32_t t;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		memcpy(&w, p + i * 8, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	memcpy(&t, p + 40, 4);
+	h = (h ^ t) * 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+struct flowcache *flowcache_new(uint32_t capacity, uint64_t active_ns,
+				uint64_t inactive_ns, flow_expire_fn expire,
+				void *ctx)
+{
+	struct flowcache *fc;
+	uint32_t nb = 16;
+
+	if (capacity == 0 || capacity > (1u << 30)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	/* about two entries per bucket when full: chains stay short and the
+	 * bucket array costs 2 octets per entry */
+	while (nb < capacity / 2)
+		nb <<= 1;
+	fc = calloc(1, sizeof(*fc));
+	if (!fc)
+		return NULL;
+	/* calloc of a large block maps zero pages: an entry costs memory only
+	 * when it is first used, so RSS follows the flows, not the capacity */
+	fc->pool = calloc((size_t)capacity + 1, sizeof(struct flow));
+	fc->buckets = calloc(nb, sizeof(uint32_t));
+	if (!fc->pool || !fc->buckets) {
+		flowcache_free(fc);
+		errno = ENOMEM;
+		return NULL;
+	}
+	fc->capacity = capacity;
+	fc->mask = nb - 1;
+	fc->next_unused = 1;
+	fc->active_ns = active_ns;
+	fc->inactive_ns = inactive_ns;
+	fc->expire = expire;
+	fc->expire_ctx = ctx;
+	return fc;
+}
+
+void flowcache_free(struct flowcache *fc)
+{
+	if (!fc)
+		return;
+	free(fc->pool);
+	free(fc->buckets);
+	free(fc);
+}
+
+static void lru_unlink(struct flow *pool, uint32_t i)
+{
+	struct flow *f = &pool[i];
+
+	pool[f->lru_prev].lru_next = f->lru_next;
+	pool[f->lru_next].lru_prev = f->lru_prev;
+}
+
+static void lru_append(struct flow *pool, uint32_t i)
+{
+	struct flow *s = &pool[0], *f = &pool[i];
+
+	f->lru_prev = s->lru_prev;
+	f->lru_next = 0;
+	pool[s->lru_prev].lru_next = i;
+	s->lru_prev = i;
+}
+
+static void age_unlink(struct flow *pool, uint32_t i)
+{
+	struct flow *f = &pool[i];
+
+	pool[f->age_prev].age_next = f->age_next;
+	pool[f->age_next].age_prev = f->age_prev;
+}
+
+static void age_append(struct flow *pool, uint32_t i)
+{
+	struct flow *s = &pool[0], *f = &pool[i];
+
+	f->age_prev = s->age_prev;
+	f->age_next = 0;
+	pool[s->age_prev].age_next = i;
+	s->age_prev = i;
+}
+
+/* Hand the flow to the exporter, then unlink and free its entry. */
+static void flow_remove(struct flowcache *fc, uint32_t i,
+			enum flow_end_reason reason)
+{
+	struct flow *f = &fc->pool[i];
+	uint32_t *pp = &fc->buckets[flowcache_hash(&f->key) & fc->mask];
+
+	fc->expire(fc->expire_ctx, f, reason);
+	fc->stats.expired[reason]++;
+
+	while (*pp != i)
+		pp = &fc->pool[*pp].hnext;
+	*pp = f->hnext;
+	lru_unlink(fc->pool, i);
+	age_unlink(fc->pool, i);
+	f->hnext = fc->free_list;
+	fc->free_list = i;
+	fc->used--;
+}
+
+/*
+ * Cache pressure (RFC 5102 flowEndReason 5): export the least recently
+ * used entry. A head touched in a later second than its stamp is requeued
+ * a bounded number of times, so the victim is LRU to about a second.
+ */
+static void evict_one(struct flowcache *fc)
+{
+	uint32_t now = stamp_of(fc, fc->clock_ns);
+	uint32_t i = fc->pool[0].lru_next;
+	int tries;
+
+	for (tries = 0; tries < EVICT_TRIES; tries++) {
+		struct flow *f = &fc->pool[i];
+
+		fc->stats.evicted_scans++;
+		if (stamp_of(fc, f->last_ns) <= f->stamp || f->stamp == now)
+			break;
+		lru_unlink(fc->pool, i);
+		f->stamp = now;
+		lru_append(fc->pool, i);
+		i = fc->pool[0].lru_next;
+	}
+	flow_remove(fc, i, FLOW_END_RESOURCES);
+}
+
+static uint32_t flow_alloc(struct flowcache *fc)
+{
+	uint32_t i;
+
+	if (fc->used == fc->capacity)
+		evict_one(fc);
+	if (fc->free_list) {
+		i = fc->free_list;
+		fc->free_list = fc->pool[i].hnext;
+	} else {
+		i = fc->next_unused++;
+	}
+	fc->used++;
+	return i;
+}
+
+void flowcache_update(struct flowcache *fc, const struct flow_key *key,
+		      uint32_t octets, uint8_t tcp_flags, uint8_t tos,
+		      uint64_t ts_ns)
+{
+	uint32_t h = flowcache_hash(key) & fc->mask;
+	uint32_t i, now;
+	struct flow *f;
+
+	if (fc->base_ns == 0)
+		fc->base_ns = ts_ns;
+	if (ts_ns > fc->clock_ns)
+		fc->clock_ns = ts_ns;
+	now = stamp_of(fc, fc->clock_ns);
+
+	for (i = fc->buckets[h]; i; i = fc->pool[i].hnext)
+		if (memcmp(&fc->pool[i].key, key, sizeof(*key)) == 0)
+			break;
+
+	if (i) {
+		f = &fc->pool[i];
+		/* a packet after the idle gap or past the active timeout starts
+		 * a new record; the old one leaves with its own reason */
+		if (ts_ns >= f->last_ns + fc->inactive_ns) {
+			flow_remove(fc, i, FLOW_END_IDLE);
+			i = 0;
+		} else if (ts_ns >= f->first_ns + fc->active_ns) {
+			flow_remove(fc, i, FLOW_END_ACTIVE);
+			i = 0;
+		}
+	}
+
+	if (!i) {
+		i = flow_alloc(fc);
+		f = &fc->pool[i];
+		memcpy(&f->key, key, sizeof(*key));
+		f->hnext = fc->buckets[h];
+		fc->buckets[h] = i;
+		f->packets = 0;
+		f->octets = 0;
+		f->first_ns = ts_ns;
+		f->last_ns = ts_ns;
+		f->tcp_flags = 0;
+		f->tos = tos;
+		f->stamp = now;
+		lru_append(fc->pool, i);
+		age_append(fc->pool, i);
+		fc->stats.added++;
+	} else if (f->stamp != now) {
+		lru_unlink(fc->pool, i);
+		f->stamp = now;
+		lru_append(fc->pool, i);
+	}
+
+	f->packets++;
+	f->octets += octets;
+	f->tcp_flags |= tcp_flags;
+	if (ts_ns > f->last_ns)
+		f->last_ns = ts_ns;
+	else if (ts_ns < f->first_ns)
+		f->first_ns = ts_ns;
+
+	/* TCP FIN or RST: the end of the flow is detected (flowEndReason 3) */
+	if (tcp_flags & 0x05)
+		flow_remove(fc, i, FLOW_END_OF_FLOW);
+}
+
+void flowcache_expire(struct flowcache *fc, uint64_t now_ns)
+{
+	struct flow *pool = fc->pool;
+	uint32_t now;
+
+	if (now_ns > fc->clock_ns)
+		fc->clock_ns = now_ns;
+	now_ns = fc->clock_ns;
+	now = stamp_of(fc, now_ns);
+	fc->stats.ager_polls++;
+
+	/* inactive: LRU head first; see the comment at the top */
+	while (pool[0].lru_next) {
+		uint32_t i = pool[0].lru_next;
+		struct flow *f = &pool[i];
+		uint64_t stamp_ns = fc->base_ns + (uint64_t)f->stamp * NS;
+
+		if (stamp_ns + fc->inactive_ns > now_ns)
+			break;
+		if (f->last_ns + fc->inactive_ns <= now_ns) {
+			flow_remove(fc, i, FLOW_END_IDLE);
+		} else {
+			lru_unlink(pool, i);
+			f->stamp = now;
+			lru_append(pool, i);
+		}
+	}
+
+	/* active: the age list is in order of creation, i.e. of first_ns */
+	while (pool[0].age_next) {
+		uint32_t i = pool[0].age_next;
+
+		if (pool[i].first_ns + fc->active_ns > now_ns)
+			break;
+		flow_remove(fc, i, FLOW_END_ACTIVE);
+	}
+}
+
+void flowcache_flush(struct flowcache *fc, enum flow_end_reason reason)
+{
+	while (fc->pool[0].lru_next)
+		flow_remove(fc, fc->pool[0].lru_next, reason);
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * flowcache.h - the flow cache of one metering worker.
+ *
+ * Fixed capacity, allocated once. A chained hash over a pool of entries,
+ * an LRU list for the inactive timer and cache pressure, and an age list
+ * (by flow start) for the active timer. Every operation on the packet path
+ * is O(1): nothing walks the cache.
+ */
+#ifndef XFLOWD_FLOWCACHE_H
+#define XFLOWD_FLOWCACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* RFC 5102 / IANA flowEndReason (IE 136). */
+enum flow_end_reason {
+	FLOW_END_IDLE = 1,
+	FLOW_END_ACTIVE = 2,
+	FLOW_END_OF_FLOW = 3,	/* TCP FIN or RST */
+	FLOW_END_FORCED = 4,	/* end of input, shutdown, flush */
+	FLOW_END_RESOURCES = 5,	/* evicted under cache pressure */
+};
+
+/* Hashed and compared whole: fill it only after zeroing it. */
+struct flow_key {
+	uint8_t src[16];	/* IPv4: first 4 octets */
+	uint8_t dst[16];
+	uint32_t ifindex;
+	uint16_t sport;
+	uint16_t dport;
+	uint8_t ipver;
+	uint8_t proto;
+	uint8_t dir;		/* flowDirection: 0 ingress, 1 egress */
+	uint8_t pad;
+};
+_Static_assert(sizeof(struct flow_key) == 44, "flow_key has hidden padding");
+
+/*
+ * One cache entry. Index 0 of the pool is the sentinel of both lists and
+ * the "none" value of every link, so a zeroed pool is a valid empty cache.
+ */
+struct flow {
+	struct flow_key key;
+	uint32_t hnext;		/* hash chain; free list when unused */
+	uint64_t packets;
+	uint64_t octets;
+	uint64_t first_ns;	/* packet clock, ns since the epoch */
+	uint64_t last_ns;
+	uint32_t lru_prev, lru_next;
+	uint32_t age_prev, age_next;
+	uint32_t stamp;		/* second of the last LRU move, see .c */
+	uint8_t tcp_flags;	/* OR of all packets */
+	uint8_t tos;		/* of the first packet */
+	uint16_t pad;
+};
+
+/* Called for each flow leaving the cache; the entry is freed on return. */
+typedef void (*flow_expire_fn)(void *ctx, const struct flow *f,
+			       enum flow_end_reason reason);
+
+struct flowcache_stats {
+	uint64_t added;		/* flows created */
+	uint64_t expired[6];	/* by flow_end_reason */
+	uint64_t evicted_scans;	/* entries looked at to find an LRU victim */
+	uint64_t ager_polls;
+};
+
+struct flowcache {
+	struct flow *pool;	/* capacity + 1 entries; [0] is the sentinel */
+	uint32_t *buckets;	/* nbuckets heads, 0 = empty */
+	uint32_t capacity;
+	uint32_t mask;		/* nbuckets - 1 */
+	uint32_t used;
+	uint32_t next_unused;	/* pool entries never touched start here */
+	uint32_t free_list;
+	uint64_t active_ns;
+	uint64_t inactive_ns;
+	uint64_t clock_ns;	/* latest packet or timer time seen */
+	uint64_t base_ns;	/* origin of the LRU stamps */
+	flow_expire_fn expire;
+	void *expire_ctx;
+	struct flowcache_stats stats;
+};
+
+/* Allocate a cache of capacity entries; NULL on failure (errno set). */
+struct flowcache *flowcache_new(uint32_t capacity, uint64_t active_ns,
+				uint64_t inactive_ns, flow_expire_fn expire,
+				void *ctx);
+void flowcache_free(struct flowcache *fc);
+
+/*
+ * Account one packet of octets IP-layer octets at time ts_ns to key.
+ * Expires what the packet ends (FIN/RST, timers) through the callback.
+ */
+void flowcache_update(struct flowcache *fc, const struct flow_key *key,
+		      uint32_t octets, uint8_t tcp_flags, uint8_t tos,
+		      uint64_t ts_ns);
+
+/* Run the timers at time now_ns; cheap when nothing is due. */
+void flowcache_expire(struct flowcache *fc, uint64_t now_ns);
+
+/* Expire every flow with reason (end of input, SIGTERM, flush). */
+void flowcache_flush(struct flowcache *fc, enum flow_end_reason reason);
+
+/* The hash used for bucket selection (exposed for tests). */
+uint32_t flowcache_hash(const struct flow_key *k);
+
+#endif

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include <string.h>
+
+#include "meter.h"
+
+static const char *const malformed_names[PARSE_NERR + 1] = {
+	[-PARSE_ERR_TRUNCATED] = "truncated",
+	[-PARSE_ERR_VERSION] = "bad_version",
+	[-PARSE_ERR_IHL] = "bad_ihl",
+	[-PARSE_ERR_TOTAL_LENGTH] = "bad_total_length",
+	[-PARSE_ERR_IPV6_EXT] = "ipv6_ext_chain",
+	[-PARSE_ERR_VLAN_DEPTH] = "vlan_depth",
+};
+
+const char *meter_malformed_name(int reason)
+{
+	if (reason < 1 || reason > PARSE_NERR)
+		return "unknown";
+	return malformed_names[reason];
+}
+
+void meter_packet(struct meter *m, const struct obs_point *op,
+		  const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+		  uint64_t ts_ns)
+{
+	struct parse_cursor c = {
+		.pos = data,
+		.end = data + caplen,
+		.wire_extra = wirelen > caplen ? wirelen - caplen : 0,
+	};
+	struct pkt_info pi;
+	struct flow_key k;
+	int rc;
+
+	m->st.packets++;
+	memset(&pi, 0, sizeof(pi));
+	rc = op->link->parse(&c, &pi);
+	if (rc != PARSE_IP) {
+		if (rc == PARSE_NOT_IP)
+			m->st.non_ip++;
+		else
+			m->st.malformed[-rc]++;
+		return;
+	}
+	m->st.metered++;
+	m->st.octets += pi.octets;
+
+	memset(&k, 0, sizeof(k));
+	memcpy(k.src, pi.src, sizeof(k.src));
+	memcpy(k.dst, pi.dst, sizeof(k.dst));
+	k.ifindex = op->ifindex;
+	k.sport = pi.sport;
+	k.dport = pi.dport;
+	k.ipver = pi.ipver;
+	k.proto = pi.proto;
+	k.dir = op->dir;
+	flowcache_update(m->fc, &k, pi.octets, pi.tcp_flags, pi.tos, ts_ns);
+}

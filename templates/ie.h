@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* ie.h - the one table of information elements (see ie.def). */
+#ifndef XFLOWD_IE_H
+#define XFLOWD_IE_H
+
+#include <stdint.h>
+
+enum ie_type { U8, U16, U32, U64, IPV4, IPV6, MAC, STR, MSEC };
+
+/* IE_<name>: index of an element in ie_table. */
+enum ie_index {
+#define IE(name, pen, id, type, len) IE_##name,
+#include "ie.def"
+#undef IE
+	IE_COUNT
+};
+
+struct ie {
+	const char *name;
+	uint32_t pen;		/* 0 for IANA elements */
+	uint16_t id;
+	uint16_t len;		/* fixed length on the wire */
+	enum ie_type type;
+};
+
+extern const struct ie ie_table[IE_COUNT];
+
+/* The element called name, or NULL. */
+const struct ie *ie_by_name(const char *name);
+
+#endif
