@@ -50,6 +50,7 @@ static uint64_t realtime_ns(void)
 /* Run the cache timers and the export flush about once a second. */
 static void tick(struct xflowd *d, uint64_t now)
 {
+	meter_flush(&d->meter);
 	flowcache_expire(d->meter.fc, now);
 	exporter_tick(d->ex, now);
 	d->next_tick_ns = now - now % NS + NS;
@@ -208,6 +209,8 @@ static int run_live(struct xflowd *d)
 			       BATCH && !stop_signal)
 				;
 		}
+		/* live packets wait in the batch no longer than a poll */
+		meter_flush(&d->meter);
 		if (realtime_ns() >= d->next_tick_ns)
 			tick(d, realtime_ns());
 	}
@@ -299,6 +302,7 @@ int main(int argc, char **argv)
 	if (setup(d, &exit_code) == 0) {
 		exit_code = d->opt.read ? run_file(d) : run_live(d);
 		/* end of input or a signal: nothing metered is lost */
+		meter_flush(&d->meter);
 		flowcache_flush(d->meter.fc, FLOW_END_FORCED);
 		exporter_flush(d->ex);
 		for (i = 0; i < d->ncap; i++)

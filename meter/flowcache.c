@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "flowcache.h"
 
@@ -45,6 +46,24 @@ uint32_t flowcache_hash(const struct flow_key *k)
 	return (uint32_t)h;
 }
 
+/*
+ * Anonymous zero pages: an entry costs memory only when first used, so RSS
+ * follows the flows, not the capacity. Huge pages where the kernel allows
+ * them: a large cache is touched at random, and 4 KiB pages would add a
+ * TLB miss to the cache miss of nearly every packet.
+ */
+static void *map_zeroed(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (len >= (2u << 20))
+		madvise(p, len, MADV_HUGEPAGE);
+	return p;
+}
+
 struct flowcache *flowcache_new(uint32_t capacity, uint64_t active_ns,
 				uint64_t inactive_ns, flow_expire_fn expire,
 				void *ctx)
@@ -63,10 +82,10 @@ struct flowcache *flowcache_new(uint32_t capacity, uint64_t active_ns,
 	fc = calloc(1, sizeof(*fc));
 	if (!fc)
 		return NULL;
-	/* calloc of a large block maps zero pages: an entry costs memory only
-	 * when it is first used, so RSS follows the flows, not the capacity */
-	fc->pool = calloc((size_t)capacity + 1, sizeof(struct flow));
-	fc->buckets = calloc(nb, sizeof(uint32_t));
+	fc->pool_bytes = ((size_t)capacity + 1) * sizeof(struct flow);
+	fc->bucket_bytes = (size_t)nb * sizeof(uint32_t);
+	fc->pool = map_zeroed(fc->pool_bytes);
+	fc->buckets = map_zeroed(fc->bucket_bytes);
 	if (!fc->pool || !fc->buckets) {
 		flowcache_free(fc);
 		errno = ENOMEM;
@@ -86,8 +105,10 @@ void flowcache_free(struct flowcache *fc)
 {
 	if (!fc)
 		return;
-	free(fc->pool);
-	free(fc->buckets);
+	if (fc->pool)
+		munmap(fc->pool, fc->pool_bytes);
+	if (fc->buckets)
+		munmap(fc->buckets, fc->bucket_bytes);
 	free(fc);
 }
 
@@ -192,7 +213,15 @@ void flowcache_update(struct flowcache *fc, const struct flow_key *key,
 		      uint32_t octets, uint8_t tcp_flags, uint8_t tos,
 		      uint64_t ts_ns)
 {
-	uint32_t h = flowcache_hash(key) & fc->mask;
+	flowcache_update_hashed(fc, key, flowcache_hash(key), octets, tcp_flags,
+				tos, ts_ns);
+}
+
+void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
+			     uint32_t hash, uint32_t octets, uint8_t tcp_flags,
+			     uint8_t tos, uint64_t ts_ns)
+{
+	uint32_t h = hash & fc->mask;
 	uint32_t i, now;
 	struct flow *f;
 

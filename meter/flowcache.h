@@ -69,6 +69,8 @@ struct flowcache_stats {
 struct flowcache {
 	struct flow *pool;	/* capacity + 1 entries; [0] is the sentinel */
 	uint32_t *buckets;	/* nbuckets heads, 0 = empty */
+	size_t pool_bytes;	/* mapped sizes, for munmap */
+	size_t bucket_bytes;
 	uint32_t capacity;
 	uint32_t mask;		/* nbuckets - 1 */
 	uint32_t used;
@@ -96,6 +98,28 @@ void flowcache_free(struct flowcache *fc);
 void flowcache_update(struct flowcache *fc, const struct flow_key *key,
 		      uint32_t octets, uint8_t tcp_flags, uint8_t tos,
 		      uint64_t ts_ns);
+
+/* The same with hash = flowcache_hash(key) computed by the caller. */
+void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
+			     uint32_t hash, uint32_t octets, uint8_t tcp_flags,
+			     uint8_t tos, uint64_t ts_ns);
+
+/*
+ * Batching support: a caller that meters packets in batches first touches
+ * every bucket, then every chain head, then updates, so that the cache
+ * misses of a batch overlap instead of adding up.
+ */
+static inline void flowcache_prefetch_bucket(const struct flowcache *fc,
+					     uint32_t hash)
+{
+	__builtin_prefetch(&fc->buckets[hash & fc->mask]);
+}
+
+static inline void flowcache_prefetch_entry(const struct flowcache *fc,
+					    uint32_t hash)
+{
+	__builtin_prefetch(&fc->pool[fc->buckets[hash & fc->mask]]);
+}
 
 /* Run the timers at time now_ns; cheap when nothing is due. */
 void flowcache_expire(struct flowcache *fc, uint64_t now_ns);

@@ -29,7 +29,8 @@ void meter_packet(struct meter *m, const struct obs_point *op,
 		.wire_extra = wirelen > caplen ? wirelen - caplen : 0,
 	};
 	struct pkt_info pi;
-	struct flow_key k;
+	struct meter_pending *mp;
+	struct flow_key *k;
 	int rc;
 
 	m->st.packets++;
@@ -45,14 +46,39 @@ void meter_packet(struct meter *m, const struct obs_point *op,
 	m->st.metered++;
 	m->st.octets += pi.octets;
 
-	memset(&k, 0, sizeof(k));
-	memcpy(k.src, pi.src, sizeof(k.src));
-	memcpy(k.dst, pi.dst, sizeof(k.dst));
-	k.ifindex = op->ifindex;
-	k.sport = pi.sport;
-	k.dport = pi.dport;
-	k.ipver = pi.ipver;
-	k.proto = pi.proto;
-	k.dir = op->dir;
-	flowcache_update(m->fc, &k, pi.octets, pi.tcp_flags, pi.tos, ts_ns);
+	mp = &m->pending[m->npending];
+	k = &mp->key;
+	memcpy(k->src, pi.src, sizeof(k->src));
+	memcpy(k->dst, pi.dst, sizeof(k->dst));
+	k->ifindex = op->ifindex;
+	k->sport = pi.sport;
+	k->dport = pi.dport;
+	k->ipver = pi.ipver;
+	k->proto = pi.proto;
+	k->dir = op->dir;
+	k->pad = 0;
+	mp->hash = flowcache_hash(k);
+	mp->octets = pi.octets;
+	mp->tcp_flags = pi.tcp_flags;
+	mp->tos = pi.tos;
+	mp->ts_ns = ts_ns;
+	flowcache_prefetch_bucket(m->fc, mp->hash);
+	if (++m->npending == METER_BATCH)
+		meter_flush(m);
+}
+
+void meter_flush(struct meter *m)
+{
+	uint32_t i, n = m->npending;
+
+	/* the buckets were prefetched at parse time; now the chain heads */
+	for (i = 0; i < n; i++)
+		flowcache_prefetch_entry(m->fc, m->pending[i].hash);
+	for (i = 0; i < n; i++) {
+		const struct meter_pending *mp = &m->pending[i];
+
+		flowcache_update_hashed(m->fc, &mp->key, mp->hash, mp->octets,
+					mp->tcp_flags, mp->tos, mp->ts_ns);
+	}
+	m->npending = 0;
 }

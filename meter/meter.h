@@ -28,17 +28,43 @@ struct meter_stats {
 	uint64_t malformed[PARSE_NERR + 1];	/* by -parse_result */
 };
 
+/* A parsed packet waiting in the batch for its cache update. */
+struct meter_pending {
+	struct flow_key key;
+	uint32_t hash;
+	uint32_t octets;
+	uint8_t tcp_flags;
+	uint8_t tos;
+	uint64_t ts_ns;
+};
+
+/*
+ * Packets are parsed one by one but reach the cache in batches of
+ * METER_BATCH, so the bucket and entry misses of a batch overlap (see
+ * flowcache_prefetch_*). 32 covers the latency of a miss with the parsing
+ * of the packets behind it and stays within the CPU's fill buffers.
+ */
+#define METER_BATCH 32
+
 struct meter {
 	struct flowcache *fc;
 	struct meter_stats st;
+	uint32_t npending;
+	struct meter_pending pending[METER_BATCH];
 };
 
 /* Name of a malformed reason (-parse_result), for counters and JSON. */
 const char *meter_malformed_name(int reason);
 
-/* Meter one captured packet: caplen octets at data, wirelen on the wire. */
+/*
+ * Meter one captured packet: caplen octets at data, wirelen on the wire.
+ * data is read before return; the cache update may wait in the batch.
+ */
 void meter_packet(struct meter *m, const struct obs_point *op,
 		  const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 		  uint64_t ts_ns);
+
+/* Account every batched packet; call before timers, flushes and stats. */
+void meter_flush(struct meter *m);
 
 #endif
