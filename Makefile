@@ -110,4 +110,4 @@ clean:
 .PHONY: all deps unit integration corpus tools-test check demo bench \
 	format-check clean
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(XFLOWD_OBJ:.o=.d)
