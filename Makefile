@@ -67,10 +67,21 @@ $(B)/tests/%: tests/unit/%.c $(CORE_OBJ)
 	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) $(CHECK_CFLAGS) -I. -o $@ \
 		$< $(CORE_OBJ) $(CHECK_LIBS)
 
+# BPF: the capture programs include meter/parse.h; parse_check proves the
+# parser passes the verifier (loaded and unloaded by tests/bpf/verify.sh).
+BPF_CFLAGS := -O2 -g -target bpf -I/usr/include/$(shell gcc -dumpmachine)
+$(B)/bpf/%.bpf.o: bpf/%.bpf.c meter/parse.h
+	$(msg) BPF $@
+	@mkdir -p $(@D)
+	$(Q)clang $(BPF_CFLAGS) -Wall -Werror -c -o $@ $<
+
+bpf-check: $(B)/bpf/parse_check.bpf.o
+	@tests/bpf/verify.sh $<; rc=$$?; [ $$rc = 0 ] || [ $$rc = 77 ]
+
 # Debian packages the build and the tests need; installs what is missing.
 DEPS := gcc make pkg-config libpcap-dev check tshark nfdump pmacct \
 	python3 python3-scapy tcpreplay softflowd time clang llvm \
-	libclang-rt-14-dev iproute2
+	libclang-rt-14-dev iproute2 libbpf-dev bpftool
 deps:
 	@./tools/install-deps.sh $(DEPS)
 
@@ -91,7 +102,8 @@ tools-test: all
 
 # Every test: the normal build, then the sanitizer build of the same.
 check: deps
-	@$(MAKE) --no-print-directory all unit tools-test integration corpus
+	@$(MAKE) --no-print-directory all unit tools-test bpf-check integration \
+		corpus
 	@$(MAKE) --no-print-directory SANITIZE=1 all unit integration
 
 demo: deps all
@@ -107,7 +119,7 @@ format-check:
 clean:
 	rm -rf build build-san
 
-.PHONY: all deps unit integration corpus tools-test check demo bench \
+.PHONY: all deps unit integration corpus tools-test bpf-check check demo bench \
 	format-check clean
 
 -include $(XFLOWD_OBJ:.o=.d)
