@@ -62,9 +62,10 @@ static void on_packet(void *ctx, const struct obs_point *op,
 {
 	struct xflowd *d = ctx;
 
-	/* file mode: the first packet is the sysUpTime origin */
+	/* file mode: the sysUpTime origin is 1 ms before the first packet;
+	 * collectors (nfdump) read an uptime of 0 as "no time" */
 	if (!d->ex->base_ns)
-		exporter_set_base(d->ex, ts_ns);
+		exporter_set_base(d->ex, ts_ns - 1000000);
 	meter_packet(&d->meter, op, data, caplen, wirelen, ts_ns);
 	if (ts_ns >= d->next_tick_ns)
 		tick(d, ts_ns);

@@ -170,9 +170,11 @@ static void setmsg_flush(struct collector *c)
 	be16_store(h, fm->version);
 	if (fm->version == 9) {
 		/* RFC 3954 §5.1: count = all records, templates included;
-		 * sequence = export packets sent before this one */
+		 * sequence = export packets sent before this one. The header
+		 * has whole UNIX seconds only: sysUpTime is taken at that same
+		 * second, so unix_secs - sysUpTime + FIRST_SWITCHED is exact */
 		be16_store(h + 2, (uint16_t)c->nrec);
-		be32_store(h + 4, export_uptime_ms(ex, now));
+		be32_store(h + 4, export_uptime_ms(ex, now - now % NS));
 		be32_store(h + 8, (uint32_t)(now / NS));
 		be32_store(h + 12, c->seq);
 		be32_store(h + 16, ex->cfg.domain_id);
