@@ -97,6 +97,12 @@ corpus: all
 	@XFLOWD=$(abspath $(B)/xflowd) tests/corpus/run.sh; rc=$$?; \
 		[ $$rc = 0 ] || [ $$rc = 77 ]
 
+# libFuzzer: the parser (every link type) and the xfdecode decoder.
+# FUZZ_SECONDS per harness; `make check` runs them briefly.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 tools-test: all
 	@tests/tools/test_xfdecode.sh $(abspath $(B)/xfdecode)
 
@@ -104,6 +110,7 @@ tools-test: all
 check: deps
 	@$(MAKE) --no-print-directory all unit tools-test bpf-check integration \
 		corpus
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
 	@$(MAKE) --no-print-directory SANITIZE=1 all unit integration
 
 demo: deps all
@@ -119,7 +126,8 @@ format-check:
 clean:
 	rm -rf build build-san
 
-.PHONY: all deps unit integration corpus tools-test bpf-check check demo bench \
+.PHONY: all deps unit integration corpus tools-test bpf-check fuzz check demo \
+	bench \
 	format-check clean
 
 -include $(XFLOWD_OBJ:.o=.d)

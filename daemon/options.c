@@ -114,6 +114,13 @@ static int add_template(struct options *o, const char *name)
 			name);
 		return -1;
 	}
+	for (size_t i = 0; i < o->export.ntmpl; i++) {
+		if (o->export.tmpl[i] == t) {
+			fprintf(stderr, "xflowd: --template %s: given twice\n",
+				name);
+			return -1;
+		}
+	}
 	if (o->export.ntmpl == EXPORT_MAX_TEMPLATES) {
 		fprintf(stderr, "xflowd: --template: at most %d templates\n",
 			EXPORT_MAX_TEMPLATES);

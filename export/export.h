@@ -139,6 +139,9 @@ const struct template_def *export_pick(struct exporter *ex,
 void record_encode(struct wbuf *w, const struct template_def *t,
 		   const struct export_rec *r, const struct exporter *ex);
 
+/* Octets of a message holding every template and options record of cfg. */
+size_t export_templates_len(const struct export_cfg *cfg);
+
 extern const struct export_ops export_v5_ops;
 extern const struct export_ops export_v9_ops;
 extern const struct export_ops export_ipfix_ops;

@@ -141,6 +141,19 @@ int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
 						       : 128;
 	if (c->maxlen > EXPORT_MAX_MSG)
 		c->maxlen = EXPORT_MAX_MSG;
+	/* templates go out together at the start of a message: they must fit
+	 * one, with room for a data record */
+	if (export_templates_len(&ex->cfg) + 128 > c->maxlen) {
+		snprintf(err, errlen,
+			 "collector '%s': the %zu templates need %zu octets, "
+			 "more than a message of %zu fits (raise --mtu or use "
+			 "fewer templates)",
+			 spec, ex->cfg.ntmpl, export_templates_len(&ex->cfg),
+			 c->maxlen);
+		close(c->fd);
+		free(c);
+		return -EMSGSIZE;
+	}
 	c->ex = ex;
 	c->ops = ops_for(ex->cfg.version);
 	ex->coll[ex->ncoll++] = c;

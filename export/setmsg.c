@@ -228,6 +228,25 @@ static void setmsg_add(struct collector *c, const struct export_rec *r)
 	c->stats.data_records++;
 }
 
+size_t export_templates_len(const struct export_cfg *cfg)
+{
+	const struct setfmt *fm = cfg->version == 9 ? &fmt_v9 : &fmt_ipfix;
+	const struct template_def *o = &tmpl_sysinit;
+	size_t n, i, j;
+
+	if (cfg->version == 5)
+		return 0;
+	n = fm->hdr_len + 4 + 3;		/* header, template set, pad */
+	for (i = 0; i < cfg->ntmpl; i++) {
+		n += 4;
+		for (j = 0; j < cfg->tmpl[i]->nelem; j++)
+			n += ie_table[cfg->tmpl[i]->elem[j]].pen ? 8 : 4;
+	}
+	if (fm->options)			/* options template + record */
+		n += 4 + 6 + 4 * o->nelem + 4 + template_record_len(o);
+	return n;
+}
+
 const struct export_ops export_v9_ops = {
 	.name = "v9",
 	.add = setmsg_add,

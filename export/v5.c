@@ -79,7 +79,7 @@ static void v5_put(struct collector *c, const struct export_rec *r,
 static void v5_add(struct collector *c, const struct export_rec *r)
 {
 	struct exporter *ex = c->ex;
-	uint64_t p = r->f->packets, o = r->f->octets;
+	uint64_t p = r->f->packets, o = r->f->octets, n, i;
 
 	if (r->f->key.ipver != 4) {
 		if (c == ex->coll[0])
@@ -92,19 +92,15 @@ static void v5_add(struct collector *c, const struct export_rec *r)
 		}
 		return;
 	}
-	/* v5 counters are 32 bits: a larger flow goes out as several
-	 * records so that the totals at the collector stay exact */
-	while (p > UINT32_MAX || o > UINT32_MAX) {
-		uint32_t pp = p > UINT32_MAX ? UINT32_MAX : (uint32_t)p;
-		uint32_t oo = o > UINT32_MAX ? UINT32_MAX : (uint32_t)o;
-
-		if (pp >= p)
-			pp = (uint32_t)p - 1;	/* keep a packet for the rest */
-		v5_put(c, r, pp, oo);
-		p -= pp;
-		o -= oo;
-	}
-	v5_put(c, r, (uint32_t)p, (uint32_t)o);
+	/* v5 counters are 32 bits: a larger flow goes out as n records that
+	 * share its counts evenly, so the totals at the collector stay exact
+	 * and no record is empty */
+	n = p / UINT32_MAX + (p % UINT32_MAX != 0);
+	if (o / UINT32_MAX + (o % UINT32_MAX != 0) > n)
+		n = o / UINT32_MAX + (o % UINT32_MAX != 0);
+	for (i = 0; i < n; i++)
+		v5_put(c, r, (uint32_t)(p / n + (i < p % n)),
+		       (uint32_t)(o / n + (i < o % n)));
 }
 
 const struct export_ops export_v5_ops = {

@@ -4,13 +4,12 @@
  *
  * Timers. Moving an entry to the LRU tail on every packet would touch its
  * two neighbours, two cache misses per packet on a large cache. Instead an
- * entry is moved at most once per second of packet time: its 'stamp' is the
- * second it was last moved, the LRU list is ordered by stamp, and
- * last_ns >= stamp always holds. The inactive scan stops at the first entry
- * whose stamp is too recent for anything behind it to be idle; an entry at
- * the head that was touched since its move is requeued, not expired. The
- * packet path itself also checks both timers, so a record never spans an
- * idle gap or the active timeout even between two scans.
+ * entry is moved on its first packet in each second of packet time: its
+ * 'stamp' is that second, the LRU list is ordered by stamp, and the last
+ * packet of a flow lies within its stamp second. The inactive scan stops
+ * at the first stamp too recent to hold an idle flow. The packet path also
+ * checks both timers, so a record never spans an idle gap or the active
+ * timeout even between two scans.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -20,7 +19,6 @@
 #include "flowcache.h"
 
 #define NS 1000000000ull
-#define EVICT_TRIES 8	/* requeues of touched heads before any victim */
 
 static uint32_t stamp_of(const struct flowcache *fc, uint64_t ns)
 {
@@ -170,27 +168,12 @@ static void flow_remove(struct flowcache *fc, uint32_t i,
 
 /*
  * Cache pressure (RFC 5102 flowEndReason 5): export the least recently
- * used entry. A head touched in a later second than its stamp is requeued
- * a bounded number of times, so the victim is LRU to about a second.
+ * used entry, the LRU head (exact to the second of the LRU stamps).
  */
 static void evict_one(struct flowcache *fc)
 {
-	uint32_t now = stamp_of(fc, fc->clock_ns);
-	uint32_t i = fc->pool[0].lru_next;
-	int tries;
-
-	for (tries = 0; tries < EVICT_TRIES; tries++) {
-		struct flow *f = &fc->pool[i];
-
-		fc->stats.evicted_scans++;
-		if (stamp_of(fc, f->last_ns) <= f->stamp || f->stamp == now)
-			break;
-		lru_unlink(fc->pool, i);
-		f->stamp = now;
-		lru_append(fc->pool, i);
-		i = fc->pool[0].lru_next;
-	}
-	flow_remove(fc, i, FLOW_END_RESOURCES);
+	fc->stats.evicted_scans++;
+	flow_remove(fc, fc->pool[0].lru_next, FLOW_END_RESOURCES);
 }
 
 static uint32_t flow_alloc(struct flowcache *fc)
@@ -225,8 +208,10 @@ void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 	uint32_t i, now;
 	struct flow *f;
 
-	if (fc->base_ns == 0)
+	if (!fc->based) {
 		fc->base_ns = ts_ns;
+		fc->based = true;
+	}
 	if (ts_ns > fc->clock_ns)
 		fc->clock_ns = ts_ns;
 	now = stamp_of(fc, fc->clock_ns);
@@ -286,34 +271,33 @@ void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 void flowcache_expire(struct flowcache *fc, uint64_t now_ns)
 {
 	struct flow *pool = fc->pool;
-	uint32_t now;
+	uint32_t i, next;
 
 	if (now_ns > fc->clock_ns)
 		fc->clock_ns = now_ns;
 	now_ns = fc->clock_ns;
-	now = stamp_of(fc, now_ns);
 	fc->stats.ager_polls++;
 
-	/* inactive: LRU head first; see the comment at the top */
-	while (pool[0].lru_next) {
-		uint32_t i = pool[0].lru_next;
+	/*
+	 * inactive: from the LRU head while an entry's stamp second could
+	 * hold an idle flow. An entry is moved on the first packet of every
+	 * second, so its last packet lies within its stamp second: the ones
+	 * not idle yet are passed over (not moved) and due within a second.
+	 */
+	for (i = pool[0].lru_next; i; i = next) {
 		struct flow *f = &pool[i];
 		uint64_t stamp_ns = fc->base_ns + (uint64_t)f->stamp * NS;
 
 		if (stamp_ns + fc->inactive_ns > now_ns)
 			break;
-		if (f->last_ns + fc->inactive_ns <= now_ns) {
+		next = f->lru_next;
+		if (f->last_ns + fc->inactive_ns <= now_ns)
 			flow_remove(fc, i, FLOW_END_IDLE);
-		} else {
-			lru_unlink(pool, i);
-			f->stamp = now;
-			lru_append(pool, i);
-		}
 	}
 
 	/* active: the age list is in order of creation, i.e. of first_ns */
 	while (pool[0].age_next) {
-		uint32_t i = pool[0].age_next;
+		i = pool[0].age_next;
 
 		if (pool[i].first_ns + fc->active_ns > now_ns)
 			break;

@@ -80,6 +80,7 @@ struct flowcache {
 	uint64_t inactive_ns;
 	uint64_t clock_ns;	/* latest packet or timer time seen */
 	uint64_t base_ns;	/* origin of the LRU stamps */
+	bool based;		/* base_ns set (time 0 is a valid time) */
 	flow_expire_fn expire;
 	void *expire_ctx;
 	struct flowcache_stats stats;

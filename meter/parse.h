@@ -204,6 +204,13 @@ PARSE_INLINE int parse_ipv4(struct parse_cursor *c, struct pkt_info *pi)
 	return parse_l4(c, p + tot, pi);
 }
 
+PARSE_INLINE int parse_ipv6_is_ext(uint8_t nh)
+{
+	return nh == IPPROTO_HOPOPTS_ || nh == IPPROTO_ROUTING_ ||
+	       nh == IPPROTO_DSTOPTS_ || nh == IPPROTO_AH_ ||
+	       nh == IPPROTO_FRAGMENT_;
+}
+
 /*
  * RFC 8200 §4: walk hop-by-hop, routing, fragment and destination options
  * headers (and AH, RFC 4302, whose length is in 4-octet units) to the
@@ -240,7 +247,10 @@ PARSE_INLINE int parse_ipv6(struct parse_cursor *c, struct pkt_info *pi)
 	ip_end = p + 40 + plen;
 	p += 40;
 
-	for (i = 0; i < PARSE_MAX_EXTHDR; i++) {
+	/* PARSE_MAX_EXTHDR headers, then one more turn for the upper layer */
+	for (i = 0; i <= PARSE_MAX_EXTHDR; i++) {
+		if (i == PARSE_MAX_EXTHDR && parse_ipv6_is_ext(nh))
+			return PARSE_ERR_IPV6_EXT;
 		switch (nh) {
 		case IPPROTO_HOPOPTS_:
 		case IPPROTO_ROUTING_:

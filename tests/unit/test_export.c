@@ -1,0 +1,931 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * test_export.c - the exporting process on the wire: IPFIX, NetFlow v9 and
+ * v5 messages received on a loopback socket and compared octet by octet
+ * with messages built here from RFC 7011, RFC 3954 and Cisco's v5 layout.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "export/export.h"
+#include "templates/templates.h"
+
+#define NS 1000000000ull
+#define MS 1000000ull
+#define BASE_S 1700000000ull
+#define BASE (BASE_S * NS)
+
+/* ---------------------------------------------------------------------- */
+/* Expected messages are built with this, independently of export/wbuf.h. */
+
+struct bb {
+	uint8_t b[2048];
+	size_t n;
+};
+
+static void b8(struct bb *x, uint8_t v)
+{
+	ck_assert_uint_lt(x->n, sizeof(x->b));
+	x->b[x->n++] = v;
+}
+
+static void b16(struct bb *x, uint16_t v)
+{
+	b8(x, (uint8_t)(v >> 8));
+	b8(x, (uint8_t)v);
+}
+
+static void b32(struct bb *x, uint32_t v)
+{
+	b16(x, (uint16_t)(v >> 16));
+	b16(x, (uint16_t)v);
+}
+
+static void b64(struct bb *x, uint64_t v)
+{
+	b32(x, (uint32_t)(v >> 32));
+	b32(x, (uint32_t)v);
+}
+
+static void bmem(struct bb *x, const void *p, size_t n)
+{
+	const uint8_t *q = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		b8(x, q[i]);
+}
+
+static uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/* ---------------------------------------------------------------------- */
+/* A collector on loopback                                                */
+
+struct dgram {
+	uint8_t b[65536];
+	size_t n;
+};
+
+struct rx {
+	int fd;
+	uint16_t port;
+	struct dgram *d;	/* received datagrams */
+	size_t n, cap;
+};
+
+static void rx_open(struct rx *r)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	int sz = 4 << 20;
+
+	memset(r, 0, sizeof(*r));
+	r->fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_ge(r->fd, 0);
+	setsockopt(r->fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(r->fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(getsockname(r->fd, (struct sockaddr *)&sa, &sl), 0);
+	r->port = ntohs(sa.sin_port);
+}
+
+/* Take every datagram waiting (loopback delivers at send time). */
+static size_t rx_drain(struct rx *r)
+{
+	size_t before = r->n;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+		ssize_t got;
+
+		if (poll(&pfd, 1, 100) != 1)
+			break;
+		if (r->n == r->cap) {
+			r->cap = r->cap ? r->cap * 2 : 16;
+			r->d = realloc(r->d, r->cap * sizeof(*r->d));
+			ck_assert_ptr_nonnull(r->d);
+		}
+		got = recv(r->fd, r->d[r->n].b, sizeof(r->d[r->n].b),
+			   MSG_DONTWAIT);
+		if (got < 0 && errno == EAGAIN)
+			break;
+		ck_assert_int_ge(got, 0);
+		r->d[r->n++].n = (size_t)got;
+	}
+	return r->n - before;
+}
+
+static void rx_close(struct rx *r)
+{
+	close(r->fd);
+	free(r->d);
+	r->d = NULL;
+}
+
+static const char *ifname_cb(void *ctx, uint32_t ifindex)
+{
+	(void)ctx;
+	return ifindex == 3 ? "eth0" : "a-very-long-interface-name";
+}
+
+static struct exporter *mkex(int version, uint32_t domain, uint32_t mtu,
+			     const char *t1, const char *t2, struct rx *r)
+{
+	struct export_cfg cfg;
+	struct exporter *ex;
+	char spec[64], err[256];
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.version = version;
+	cfg.domain_id = domain;
+	cfg.mtu = mtu;
+	if (t1) {
+		cfg.tmpl[cfg.ntmpl] = template_find(t1);
+		ck_assert_ptr_nonnull(cfg.tmpl[cfg.ntmpl]);
+		cfg.ntmpl++;
+	}
+	if (t2) {
+		cfg.tmpl[cfg.ntmpl] = template_find(t2);
+		ck_assert_ptr_nonnull(cfg.tmpl[cfg.ntmpl]);
+		cfg.ntmpl++;
+	}
+	ex = exporter_new(&cfg);
+	ck_assert_ptr_nonnull(ex);
+	ex->ifname = ifname_cb;
+	rx_open(r);
+	snprintf(spec, sizeof(spec), "127.0.0.1:%u", r->port);
+	ck_assert_int_eq(exporter_add_collector(ex, spec, err, sizeof(err)),
+			 0);
+	exporter_set_base(ex, BASE);
+	return ex;
+}
+
+/* 192.0.2.1:1234 -> 198.51.100.2:80 TCP on ifindex 3, egress. */
+static void mkflow(struct flow *f, int ipver, uint32_t n)
+{
+	memset(f, 0, sizeof(*f));
+	f->key.ipver = (uint8_t)ipver;
+	if (ipver == 4) {
+		static const uint8_t s[4] = { 192, 0, 2, 1 };
+		static const uint8_t d[4] = { 198, 51, 100, 2 };
+
+		memcpy(f->key.src, s, 4);
+		memcpy(f->key.dst, d, 4);
+	} else {
+		f->key.src[0] = 0x20;
+		f->key.src[1] = 0x01;
+		f->key.src[15] = 1;
+		f->key.dst[0] = 0x20;
+		f->key.dst[1] = 0x01;
+		f->key.dst[15] = 2;
+	}
+	f->key.dst[3] = (uint8_t)(f->key.dst[3] + n);
+	f->key.sport = (uint16_t)(1234 + n);
+	f->key.dport = 80;
+	f->key.proto = 6;
+	f->key.ifindex = 3;
+	f->key.dir = 1;
+	f->packets = 5;
+	f->octets = 1234;
+	f->tcp_flags = 0x1b;
+	f->tos = 0x20;
+	f->first_ns = BASE + 1500 * MS;
+	f->last_ns = BASE + 3250 * MS + 999;
+}
+
+/* Field specifiers of ipv4-five-tuple, written from the spec. */
+static void five_tuple_fields(struct bb *x, int v6)
+{
+	b16(x, 10), b16(x, 4);		/* ingressInterface */
+	b16(x, 61), b16(x, 1);		/* flowDirection */
+	b16(x, v6 ? 27 : 8), b16(x, v6 ? 16 : 4);
+	b16(x, v6 ? 28 : 12), b16(x, v6 ? 16 : 4);
+	b16(x, 4), b16(x, 1);		/* protocolIdentifier */
+	b16(x, 7), b16(x, 2);		/* sourceTransportPort */
+	b16(x, 11), b16(x, 2);		/* destinationTransportPort */
+	b16(x, 22), b16(x, 4);		/* flowStartSysUpTime */
+	b16(x, 21), b16(x, 4);		/* flowEndSysUpTime */
+	b16(x, 1), b16(x, 8);		/* octetDeltaCount */
+	b16(x, 2), b16(x, 8);		/* packetDeltaCount */
+	b16(x, 82), b16(x, 16);		/* interfaceName */
+}
+
+/* The data record of mkflow(f, 4, n) in ipv4-five-tuple. */
+static void five_tuple_record(struct bb *x, const struct flow *f)
+{
+	static const char ifn[16] = "eth0";
+
+	b32(x, 3);
+	b8(x, 1);
+	bmem(x, f->key.src, 4);
+	bmem(x, f->key.dst, 4);
+	b8(x, 6);
+	b16(x, f->key.sport);
+	b16(x, 80);
+	b32(x, 1500);
+	b32(x, 3250);
+	b64(x, 1234);
+	b64(x, 5);
+	bmem(x, ifn, 16);
+}
+
+static void assert_bytes(const struct dgram *d, const struct bb *want)
+{
+	size_t i;
+
+	ck_assert_uint_eq(d->n, want->n);
+	for (i = 0; i < want->n; i++)
+		ck_assert_msg(d->b[i] == want->b[i],
+			      "octet %zu: got 0x%02x, want 0x%02x", i,
+			      d->b[i], want->b[i]);
+}
+
+/* ---------------------------------------------------------------------- */
+/* IPFIX                                                                  */
+
+START_TEST(ipfix_byte_exact)
+{
+	struct rx r;
+	struct exporter *ex = mkex(10, 0x01020304, 1500, "ipv4-five-tuple",
+				   NULL, &r);
+	struct flow f;
+	struct bb want = { .n = 0 };
+
+	mkflow(&f, 4, 0);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	ck_assert_uint_eq(rx_drain(&r), 0);	/* buffered until flushed */
+	exporter_flush(ex);
+	ck_assert_uint_eq(rx_drain(&r), 1);
+
+	/* RFC 7011 §3.1 header */
+	b16(&want, 10);
+	b16(&want, 168);
+	b32(&want, (uint32_t)(BASE_S + 3));	/* export time: clock s */
+	b32(&want, 0);				/* sequence */
+	b32(&want, 0x01020304);
+	/* template set */
+	b16(&want, 2);
+	b16(&want, 56);
+	b16(&want, 256);
+	b16(&want, 12);
+	five_tuple_fields(&want, 0);
+	/* options template set: scope observationDomainId */
+	b16(&want, 3);
+	b16(&want, 18);
+	b16(&want, 257);
+	b16(&want, 2);
+	b16(&want, 1);
+	b16(&want, 149), b16(&want, 4);
+	b16(&want, 160), b16(&want, 8);
+	/* options data: the sysUpTime base */
+	b16(&want, 257);
+	b16(&want, 16);
+	b32(&want, 0x01020304);
+	b64(&want, BASE / MS);
+	/* data set */
+	b16(&want, 256);
+	b16(&want, 62);
+	five_tuple_record(&want, &f);
+	ck_assert_uint_eq(want.n, 168);
+	assert_bytes(&r.d[0], &want);
+
+	/* the next message: no templates, sequence counts both records */
+	mkflow(&f, 4, 1);
+	f.last_ns = BASE + 3250 * MS;
+	exporter_tick(ex, BASE + 10700 * MS);	/* below 1 s pending: none */
+	exporter_flow(ex, &f, FLOW_END_ACTIVE);
+	exporter_flush(ex);
+	ck_assert_uint_eq(rx_drain(&r), 1);
+	want.n = 0;
+	b16(&want, 10);
+	b16(&want, 16 + 62);
+	b32(&want, (uint32_t)(BASE_S + 10));
+	b32(&want, 2);
+	b32(&want, 0x01020304);
+	b16(&want, 256);
+	b16(&want, 62);
+	five_tuple_record(&want, &f);
+	assert_bytes(&r.d[1], &want);
+
+	/* nothing buffered: flush sends nothing */
+	exporter_flush(ex);
+	ck_assert_uint_eq(rx_drain(&r), 0);
+	exporter_free(ex);
+	rx_close(&r);
+}
+END_TEST
+
+/* Walk the sets of an IPFIX or v9 message: data records by set id. */
+struct walk {
+	size_t tmpl_sets, opt_sets, data_recs, opt_recs, sets;
+};
+
+static void walk_sets(const struct dgram *d, size_t hdr, int v9,
+		      size_t ntmpl, struct walk *w)
+{
+	uint16_t opt_data = (uint16_t)(256 + ntmpl);
+	size_t off = hdr;
+
+	memset(w, 0, sizeof(*w));
+	while (off < d->n) {
+		uint16_t id, len;
+
+		ck_assert_uint_le(off + 4, d->n);
+		id = rd16(d->b + off);
+		len = rd16(d->b + off + 2);
+		ck_assert_uint_ge(len, 4);
+		ck_assert_uint_le(off + len, d->n);
+		if (v9)
+			ck_assert_uint_eq(len % 4, 0);
+		if (id == (v9 ? 0 : 2)) {
+			w->tmpl_sets++;
+		} else if (id == (v9 ? 1 : 3)) {
+			w->opt_sets++;
+		} else if (id == 256) {
+			ck_assert(v9 || (len - 4) % 58 == 0);
+			w->data_recs += (len - 4) / 58;
+		} else if (id == opt_data && !v9) {
+			ck_assert_uint_eq(len, 16);
+			w->opt_recs++;
+		} else if (id == 257 && ntmpl == 2) {
+			ck_assert(v9 || (len - 4) % 82 == 0);
+			w->data_recs += (len - 4) / 82;
+		} else {
+			ck_abort_msg("unexpected set id %u", id);
+		}
+		w->sets++;
+		off += len;
+	}
+	ck_assert_uint_eq(off, d->n);
+}
+
+static void ipfix_many(uint32_t mtu)
+{
+	struct rx r;
+	struct exporter *ex = mkex(10, 42, mtu, "ipv4-five-tuple",
+				   "ipv6-five-tuple", &r);
+	uint32_t seq = 0, i;
+	size_t data = 0, m;
+
+	for (i = 0; i < 100; i++) {
+		struct flow f;
+
+		/* runs of each version so that sets open and close */
+		mkflow(&f, (i / 3) % 2 ? 6 : 4, i);
+		exporter_flow(ex, &f, FLOW_END_IDLE);
+	}
+	exporter_flush(ex);
+	rx_drain(&r);
+	ck_assert_uint_ge(r.n, 2);
+	for (m = 0; m < r.n; m++) {
+		const struct dgram *d = &r.d[m];
+		struct walk w;
+
+		ck_assert_uint_le(d->n, mtu - 28);
+		ck_assert_uint_eq(rd16(d->b), 10);
+		ck_assert_uint_eq(rd16(d->b + 2), d->n);
+		ck_assert_uint_eq(rd32(d->b + 8), seq);
+		ck_assert_uint_eq(rd32(d->b + 12), 42);
+		walk_sets(d, 16, 0, 2, &w);
+		ck_assert_uint_eq(w.tmpl_sets, m == 0);
+		ck_assert_uint_eq(w.opt_recs, m == 0);
+		seq += (uint32_t)(w.data_recs + w.opt_recs);
+		data += w.data_recs;
+	}
+	ck_assert_uint_eq(data, 100);
+	ck_assert_uint_eq(ex->coll[0]->stats.data_records, 100);
+	ck_assert_uint_eq(ex->coll[0]->stats.messages, r.n);
+	exporter_free(ex);
+	rx_close(&r);
+}
+
+START_TEST(ipfix_sequence_mtu)
+{
+	ipfix_many(1500);
+}
+END_TEST
+
+START_TEST(ipfix_sequence_small_mtu)
+{
+	ipfix_many(576);
+}
+END_TEST
+
+START_TEST(ipfix_refresh_msgs)
+{
+	struct rx r;
+	struct exporter *ex = mkex(10, 1, 1500, "ipv4-five-tuple", NULL, &r);
+	size_t m;
+
+	ex->cfg.refresh_msgs = 3;
+	for (m = 0; m < 13; m++) {
+		struct flow f;
+
+		mkflow(&f, 4, (uint32_t)m);
+		exporter_flow(ex, &f, FLOW_END_IDLE);
+		exporter_flush(ex);
+	}
+	ck_assert_uint_eq(rx_drain(&r), 13);
+	/* refresh every 3 messages (as IOS's "refresh-rate N packets"):
+	 * templates in messages 0, 3, 6, ..., counting the one that carries
+	 * them */
+	for (m = 0; m < 13; m++) {
+		struct walk w;
+
+		walk_sets(&r.d[m], 16, 0, 1, &w);
+		ck_assert_msg(w.tmpl_sets == (m % 3 == 0),
+			      "message %zu: %zu template sets", m,
+			      w.tmpl_sets);
+		ck_assert_uint_eq(w.opt_sets, w.tmpl_sets);
+	}
+	exporter_free(ex);
+	rx_close(&r);
+}
+END_TEST
+
+START_TEST(ipfix_refresh_time)
+{
+	struct rx r;
+	struct exporter *ex = mkex(10, 1, 1500, "ipv4-five-tuple", NULL, &r);
+	struct flow f;
+	struct walk w;
+
+	ex->cfg.refresh_s = 600;
+	mkflow(&f, 4, 0);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	exporter_tick(ex, BASE + 300 * NS);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	exporter_tick(ex, BASE + 604 * NS);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	ck_assert_uint_eq(rx_drain(&r), 3);
+	walk_sets(&r.d[0], 16, 0, 1, &w);
+	ck_assert_uint_eq(w.tmpl_sets, 1);
+	walk_sets(&r.d[1], 16, 0, 1, &w);
+	ck_assert_uint_eq(w.tmpl_sets, 0);
+	walk_sets(&r.d[2], 16, 0, 1, &w);
+	ck_assert_uint_eq(w.tmpl_sets, 1);
+	exporter_free(ex);
+	rx_close(&r);
+}
+END_TEST
+
+START_TEST(ipfix_tick_and_no_template)
+{
+	struct rx r;
+	struct exporter *ex = mkex(10, 1, 1500, "ipv4-five-tuple", NULL, &r);
+	struct flow f;
+
+	/* IPv6 with only an IPv4 template: counted, nothing sent */
+	mkflow(&f, 6, 0);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	ck_assert_uint_eq(rx_drain(&r), 0);
+	ck_assert_uint_eq(ex->stats.no_template, 1);
+
+	/* a record waits at most a second of export clock */
+	mkflow(&f, 4, 0);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_tick(ex, f.last_ns + 999 * MS);
+	ck_assert_uint_eq(rx_drain(&r), 0);
+	exporter_tick(ex, f.last_ns + 1000 * MS);
+	ck_assert_uint_eq(rx_drain(&r), 1);
+	ck_assert_uint_eq(ex->stats.flows, 2);
+	exporter_free(ex);
+	rx_close(&r);
+}
+END_TEST
+
+/*
+ * More templates than one message can hold at a small MTU (--mtu 576 and
+ * ten -t options: 16 + 4 + 10 * 52 = 540 of 548 octets, no room left for
+ * the options template): every template record on the wire must be whole,
+ * and every data set's template announced before it.
+ */
+/*
+ * Templates go out together at the start of a message; a set that cannot
+ * fit one message is refused when the collector is added, with a message
+ * naming --mtu (it used to be cut short on the wire).
+ */
+START_TEST(ipfix_templates_exceed_mtu)
+{
+	struct export_cfg cfg = { .version = 10, .domain_id = 1, .mtu = 576 };
+	struct exporter *ex;
+	char err[256] = "";
+	size_t i;
+
+	for (i = 0; i < 10; i++)
+		cfg.tmpl[cfg.ntmpl++] = &template_defs[i];
+	ex = exporter_new(&cfg);
+	ck_assert_ptr_nonnull(ex);
+	ck_assert_int_eq(exporter_add_collector(ex, "127.0.0.1:9", err,
+						sizeof(err)),
+			 -EMSGSIZE);
+	ck_assert_msg(strstr(err, "--mtu") != NULL, "message: %s", err);
+	ck_assert_uint_eq(ex->ncoll, 0);
+	exporter_free(ex);
+
+	/* the same set fits a 1500-octet path */
+	cfg.mtu = 1500;
+	ex = exporter_new(&cfg);
+	ck_assert_int_eq(exporter_add_collector(ex, "127.0.0.1:9", err,
+						sizeof(err)),
+			 0);
+	exporter_free(ex);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------- */
+/* NetFlow v9                                                             */
+
+START_TEST(v9_byte_exact)
+{
+	struct rx r;
+	struct exporter *ex = mkex(9, 0x0a0b0c0d, 1500, "ipv4-five-tuple",
+				   NULL, &r);
+	struct flow f;
+	struct bb want = { .n = 0 };
+	uint32_t i;
+
+	mkflow(&f, 4, 0);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	ck_assert_uint_eq(rx_drain(&r), 1);
+
+	/* RFC 3954 §5.1 header: count covers the template record too */
+	b16(&want, 9);
+	b16(&want, 2);
+	/* sysUpTime taken at the whole unix second of the header, so that
+	 * unix_secs - sysUpTime + First is exact: 3.25 s -> 3000 ms */
+	b32(&want, 3000);
+	b32(&want, (uint32_t)(BASE_S + 3));
+	b32(&want, 0);
+	b32(&want, 0x0a0b0c0d);
+	/* template flowset */
+	b16(&want, 0);
+	b16(&want, 56);
+	b16(&want, 256);
+	b16(&want, 12);
+	five_tuple_fields(&want, 0);
+	/* data flowset, padded to 4 octets (RFC 3954 §5.3) */
+	b16(&want, 256);
+	b16(&want, 64);
+	five_tuple_record(&want, &f);
+	b16(&want, 0);
+	ck_assert_uint_eq(want.n, 140);
+	assert_bytes(&r.d[0], &want);
+
+	/* then 1, 2, 3 records per packet: sequence counts packets */
+	for (i = 1; i <= 3; i++) {
+		uint32_t j;
+		const struct dgram *d;
+		struct walk w;
+
+		for (j = 0; j < i; j++) {
+			mkflow(&f, 4, j);
+			exporter_flow(ex, &f, FLOW_END_IDLE);
+		}
+		exporter_flush(ex);
+		ck_assert_uint_eq(rx_drain(&r), 1);
+		d = &r.d[i];
+		ck_assert_uint_eq(rd16(d->b), 9);
+		ck_assert_uint_eq(rd16(d->b + 2), i);
+		ck_assert_uint_eq(rd32(d->b + 12), i);
+		ck_assert_uint_eq(rd32(d->b + 16), 0x0a0b0c0d);
+		walk_sets(d, 20, 1, 1, &w);
+		ck_assert_uint_eq(w.tmpl_sets, 0);
+		ck_assert_uint_eq(w.sets, 1);
+		/* padding: 4 + 58 * i rounded up, zero-filled */
+		ck_assert_uint_eq(rd16(d->b + 22), (4 + 58 * i + 3) & ~3u);
+		ck_assert_uint_eq(d->n, 20 + ((4 + 58 * i + 3) & ~3u));
+		for (j = 20 + 4 + 58 * i; j < d->n; j++)
+			ck_assert_uint_eq(d->b[j], 0);
+	}
+	exporter_free(ex);
+	rx_close(&r);
+}
+END_TEST
+
+START_TEST(v9_many)
+{
+	struct rx r;
+	struct exporter *ex = mkex(9, 5, 1500, "ipv4-five-tuple",
+				   "ipv6-five-tuple", &r);
+	uint32_t i;
+	size_t m, recs = 0;
+
+	for (i = 0; i < 100; i++) {
+		struct flow f;
+
+		mkflow(&f, i % 2 ? 6 : 4, i);
+		exporter_flow(ex, &f, FLOW_END_IDLE);
+	}
+	exporter_flush(ex);
+	rx_drain(&r);
+	ck_assert_uint_ge(r.n, 2);
+	for (m = 0; m < r.n; m++) {
+		const struct dgram *d = &r.d[m];
+		struct walk w;
+		size_t off, count = 0;
+
+		ck_assert_uint_le(d->n, 1472);
+		ck_assert_uint_eq(rd32(d->b + 12), m);
+		walk_sets(d, 20, 1, 2, &w);
+		/* count = template records + data records */
+		for (off = 20; off < d->n; off += rd16(d->b + off + 2)) {
+			uint16_t id = rd16(d->b + off);
+			uint16_t len = rd16(d->b + off + 2);
+
+			if (id == 0)
+				count += 2;	/* two templates */
+			else
+				count += (len - 4) / (id == 256 ? 58 : 82);
+		}
+		ck_assert_uint_eq(rd16(d->b + 2), count);
+		recs += w.data_recs;
+	}
+	ck_assert_uint_eq(recs, 100);
+	exporter_free(ex);
+	rx_close(&r);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------- */
+/* NetFlow v5                                                             */
+
+START_TEST(v5_byte_exact)
+{
+	struct rx r;
+	struct exporter *ex = mkex(5, 0x0102, 1500, NULL, NULL, &r);
+	struct flow f;
+	struct bb want = { .n = 0 };
+
+	mkflow(&f, 4, 0);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	ck_assert_uint_eq(rx_drain(&r), 1);
+
+	b16(&want, 5);
+	b16(&want, 1);
+	b32(&want, 3250);
+	b32(&want, (uint32_t)(BASE_S + 3));
+	b32(&want, 250000999);			/* residual ns */
+	b32(&want, 0);				/* flow_sequence */
+	b8(&want, 0x01);			/* engine type */
+	b8(&want, 0x02);			/* engine id */
+	b16(&want, 0);				/* sampling */
+	bmem(&want, f.key.src, 4);
+	bmem(&want, f.key.dst, 4);
+	b32(&want, 0);				/* nexthop */
+	b16(&want, 3);				/* input */
+	b16(&want, 0);				/* output */
+	b32(&want, 5);
+	b32(&want, 1234);
+	b32(&want, 1500);
+	b32(&want, 3250);
+	b16(&want, 1234);
+	b16(&want, 80);
+	b8(&want, 0);
+	b8(&want, 0x1b);
+	b8(&want, 6);
+	b8(&want, 0x20);
+	b32(&want, 0);				/* AS numbers */
+	b32(&want, 0);				/* masks, pad */
+	ck_assert_uint_eq(want.n, 72);
+	assert_bytes(&r.d[0], &want);
+	exporter_free(ex);
+	rx_close(&r);
+}
+END_TEST
+
+static void v5_counts(uint32_t mtu, uint32_t per)
+{
+	struct rx r;
+	struct exporter *ex = mkex(5, 0, mtu, NULL, NULL, &r);
+	uint32_t i, seq = 0;
+	size_t m, v4 = 0;
+
+	for (i = 0; i < 85; i++) {
+		struct flow f;
+
+		mkflow(&f, i % 17 == 3 ? 6 : 4, i);
+		v4 += f.key.ipver == 4;
+		exporter_flow(ex, &f, FLOW_END_IDLE);
+	}
+	exporter_flush(ex);
+	rx_drain(&r);
+	ck_assert_uint_eq(ex->stats.v5_skipped_ipv6, 85 - v4);
+	ck_assert_uint_eq(r.n, (v4 + per - 1) / per);
+	for (m = 0; m < r.n; m++) {
+		const struct dgram *d = &r.d[m];
+		uint16_t count = rd16(d->b + 2);
+
+		ck_assert_uint_eq(rd16(d->b), 5);
+		ck_assert_uint_eq(count, m + 1 < r.n ? per : v4 - m * per);
+		ck_assert_uint_eq(d->n, 24 + 48 * (size_t)count);
+		ck_assert_uint_eq(rd32(d->b + 16), seq);
+		seq += count;
+	}
+	ck_assert_uint_eq(seq, v4);
+	exporter_free(ex);
+	rx_close(&r);
+}
+
+START_TEST(v5_thirty_per_datagram)
+{
+	v5_counts(1500, 30);
+}
+END_TEST
+
+START_TEST(v5_small_mtu)
+{
+	/* (576 - 28 - 24) / 48 = 10 */
+	v5_counts(576, 10);
+}
+END_TEST
+
+/* Export f over v5; the sums of its records. */
+static size_t v5_split(uint64_t packets, uint64_t octets, uint64_t *sp,
+		       uint64_t *so, uint32_t *min_pkts)
+{
+	struct rx r;
+	struct exporter *ex = mkex(5, 0, 1500, NULL, NULL, &r);
+	struct flow f;
+	size_t m, i, nrec = 0;
+
+	mkflow(&f, 4, 0);
+	f.packets = packets;
+	f.octets = octets;
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	rx_drain(&r);
+	*sp = *so = 0;
+	*min_pkts = UINT32_MAX;
+	for (m = 0; m < r.n; m++) {
+		for (i = 0; i < rd16(r.d[m].b + 2); i++) {
+			const uint8_t *rec = r.d[m].b + 24 + 48 * i;
+			uint32_t p = rd32(rec + 16);
+
+			*sp += p;
+			*so += rd32(rec + 20);
+			if (p < *min_pkts)
+				*min_pkts = p;
+			nrec++;
+		}
+	}
+	exporter_free(ex);
+	rx_close(&r);
+	return nrec;
+}
+
+START_TEST(v5_split_sums)
+{
+	static const struct {
+		uint64_t p, o;
+	} c[] = {
+		{ 10, 3ull * 4294967296ull + 5 },
+		{ 3000000, 4294967296ull },
+		{ 10000000, 10000000000ull },
+		{ 4294967296ull + 10, 100000 },
+		{ 9000000000ull, 20000000000ull },
+		{ 1, 4294967295ull },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		uint64_t sp, so;
+		uint32_t minp;
+		size_t n = v5_split(c[i].p, c[i].o, &sp, &so, &minp);
+
+		ck_assert_uint_ge(n, 1);
+		ck_assert_uint_eq(sp, c[i].p);
+		ck_assert_uint_eq(so, c[i].o);
+	}
+}
+END_TEST
+
+/* A record of octets without a packet is not a flow record. */
+START_TEST(v5_split_no_empty_records)
+{
+	uint64_t sp, so;
+	uint32_t minp;
+
+	/* 10 GB in 10 M packets of 1000 octets */
+	v5_split(10000000, 10000000000ull, &sp, &so, &minp);
+	ck_assert_uint_eq(so, 10000000000ull);
+	ck_assert_uint_ge(minp, 1);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------- */
+/* Collectors                                                             */
+
+START_TEST(collector_specs)
+{
+	static const char *const bad[] = {
+		"nohostport", "1.2.3.4:0", "1.2.3.4:70000", "::1:99",
+		"h:1/tcp", "1.2.3.4:", ":4739", "1.2.3.4:47a9",
+		"1.2.3.4:-1", "[::1]4739", "[::1:4739", "1.2.3.4:4739/",
+		"1.2.3.4:999999999", "",
+	};
+	static const char *const good[] = {
+		"[::1]:4739", "127.0.0.1:4739/udp", "127.0.0.1:1",
+		"127.0.0.1:65535", "[::1]:9995/udp",
+	};
+	struct export_cfg cfg;
+	struct exporter *ex;
+	char err[256];
+	size_t i;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.version = 10;
+	cfg.mtu = 1500;
+	ex = exporter_new(&cfg);
+	ck_assert_ptr_nonnull(ex);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = 0;
+		ck_assert_msg(exporter_add_collector(ex, bad[i], err,
+						     sizeof(err)) < 0,
+			      "'%s' accepted", bad[i]);
+		ck_assert_msg(err[0] != 0, "'%s': no message", bad[i]);
+	}
+	ck_assert_uint_eq(ex->ncoll, 0);
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ck_assert_msg(exporter_add_collector(ex, good[i], err,
+						     sizeof(err)) == 0,
+			      "'%s' refused: %s", good[i], err);
+	ck_assert_uint_eq(ex->ncoll, 5);
+	/* IPv6 leaves room for a 40-octet IP header */
+	ck_assert_uint_eq(ex->coll[0]->maxlen, 1500 - 48);
+	ck_assert_uint_eq(ex->coll[1]->maxlen, 1500 - 28);
+	exporter_free(ex);
+	exporter_free(NULL);
+}
+END_TEST
+
+static Suite *export_suite(void)
+{
+	Suite *s = suite_create("export");
+	TCase *tc;
+
+	tc = tcase_create("ipfix");
+	tcase_add_test(tc, ipfix_byte_exact);
+	tcase_add_test(tc, ipfix_sequence_mtu);
+	tcase_add_test(tc, ipfix_sequence_small_mtu);
+	tcase_add_test(tc, ipfix_refresh_msgs);
+	tcase_add_test(tc, ipfix_refresh_time);
+	tcase_add_test(tc, ipfix_tick_and_no_template);
+	tcase_add_test(tc, ipfix_templates_exceed_mtu);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("v9");
+	tcase_add_test(tc, v9_byte_exact);
+	tcase_add_test(tc, v9_many);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("v5");
+	tcase_add_test(tc, v5_byte_exact);
+	tcase_add_test(tc, v5_thirty_per_datagram);
+	tcase_add_test(tc, v5_small_mtu);
+	tcase_add_test(tc, v5_split_sums);
+	tcase_add_test(tc, v5_split_no_empty_records);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("collector");
+	tcase_add_test(tc, collector_specs);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(export_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * test_flowcache.c - the flow cache: accounting, the inactive and active
+ * timers, end of flow, flush, cache pressure and conservation of counts.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "meter/flowcache.h"
+
+#define NS 1000000000ull
+#define MS 1000000ull
+
+/* Every record the cache expires, in order. */
+struct rec {
+	struct flow f;
+	enum flow_end_reason reason;
+};
+
+struct recorder {
+	struct rec *r;
+	size_t n, cap;
+	uint64_t packets, octets;
+	int bad_reason;
+};
+
+static void record_cb(void *ctx, const struct flow *f,
+		      enum flow_end_reason reason)
+{
+	struct recorder *rc = ctx;
+
+	if (reason < FLOW_END_IDLE || reason > FLOW_END_RESOURCES)
+		rc->bad_reason = 1;
+	rc->packets += f->packets;
+	rc->octets += f->octets;
+	if (rc->n == rc->cap) {
+		rc->cap = rc->cap ? rc->cap * 2 : 64;
+		rc->r = realloc(rc->r, rc->cap * sizeof(*rc->r));
+		ck_assert_ptr_nonnull(rc->r);
+	}
+	rc->r[rc->n].f = *f;
+	rc->r[rc->n].reason = reason;
+	rc->n++;
+}
+
+/* A counting-only callback for the big runs. */
+static void count_cb(void *ctx, const struct flow *f,
+		     enum flow_end_reason reason)
+{
+	struct recorder *rc = ctx;
+
+	if (reason < FLOW_END_IDLE || reason > FLOW_END_RESOURCES)
+		rc->bad_reason = 1;
+	if (f->packets == 0 || f->first_ns > f->last_ns)
+		rc->bad_reason = 1;
+	rc->packets += f->packets;
+	rc->octets += f->octets;
+	rc->n++;
+}
+
+static struct flowcache *mk(uint32_t cap, uint64_t active_s,
+			    uint64_t inactive_s, struct recorder *rc)
+{
+	struct flowcache *fc;
+
+	memset(rc, 0, sizeof(*rc));
+	fc = flowcache_new(cap, active_s * NS, inactive_s * NS, record_cb, rc);
+	ck_assert_ptr_nonnull(fc);
+	return fc;
+}
+
+static void done(struct flowcache *fc, struct recorder *rc)
+{
+	flowcache_free(fc);
+	free(rc->r);
+	rc->r = NULL;
+}
+
+/* 10.0.0.n:1000+n -> 192.0.2.1:80, TCP, ifindex 1. */
+static struct flow_key key_n(uint32_t n)
+{
+	struct flow_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.src[0] = 10;
+	k.src[1] = (uint8_t)(n >> 16);
+	k.src[2] = (uint8_t)(n >> 8);
+	k.src[3] = (uint8_t)n;
+	k.dst[0] = 192;
+	k.dst[2] = 2;
+	k.dst[3] = 1;
+	k.ifindex = 1;
+	k.sport = (uint16_t)(1000 + n);
+	k.dport = 80;
+	k.ipver = 4;
+	k.proto = 6;
+	return k;
+}
+
+/* A fixed, well-spread base time: 2023-11-14 22:13:20 UTC. */
+#define T0 (1700000000ull * NS)
+
+START_TEST(accumulate)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(16, 1800, 15, &rc);
+	struct flow_key k = key_n(1);
+
+	flowcache_update(fc, &k, 100, 0x02, 0x10, T0 + 1 * NS);
+	flowcache_update(fc, &k, 200, 0x10, 0x20, T0 + 2 * NS);
+	flowcache_update(fc, &k, 300, 0x18, 0x30, T0 + 3 * NS + 5 * MS);
+	ck_assert_uint_eq(rc.n, 0);
+	ck_assert_uint_eq(fc->used, 1);
+	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.n, 1);
+	ck_assert_int_eq(rc.r[0].reason, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.r[0].f.packets, 3);
+	ck_assert_uint_eq(rc.r[0].f.octets, 600);
+	ck_assert_uint_eq(rc.r[0].f.first_ns, T0 + 1 * NS);
+	ck_assert_uint_eq(rc.r[0].f.last_ns, T0 + 3 * NS + 5 * MS);
+	ck_assert_uint_eq(rc.r[0].f.tcp_flags, 0x1a);
+	ck_assert_uint_eq(rc.r[0].f.tos, 0x10);
+	ck_assert_mem_eq(&rc.r[0].f.key, &k, sizeof(k));
+	ck_assert_uint_eq(fc->used, 0);
+	ck_assert_uint_eq(fc->stats.added, 1);
+	ck_assert_uint_eq(fc->stats.expired[FLOW_END_FORCED], 1);
+	done(fc, &rc);
+}
+END_TEST
+
+START_TEST(inactive_by_expire)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(16, 1800, 15, &rc);
+	struct flow_key a = key_n(1), b = key_n(2);
+
+	flowcache_update(fc, &a, 40, 0, 0, T0);
+	flowcache_update(fc, &b, 40, 0, 0, T0 + 5 * NS);
+	flowcache_expire(fc, T0 + 14 * NS);
+	ck_assert_uint_eq(rc.n, 0);
+	flowcache_expire(fc, T0 + 15 * NS - 1);
+	ck_assert_uint_eq(rc.n, 0);
+	flowcache_expire(fc, T0 + 15 * NS);
+	ck_assert_uint_eq(rc.n, 1);
+	ck_assert_int_eq(rc.r[0].reason, FLOW_END_IDLE);
+	ck_assert_uint_eq(rc.r[0].f.key.sport, a.sport);
+	flowcache_expire(fc, T0 + 19 * NS);
+	ck_assert_uint_eq(rc.n, 1);
+	flowcache_expire(fc, T0 + 20 * NS);
+	ck_assert_uint_eq(rc.n, 2);
+	ck_assert_int_eq(rc.r[1].reason, FLOW_END_IDLE);
+	ck_assert_uint_eq(rc.r[1].f.key.sport, b.sport);
+	ck_assert_uint_eq(fc->used, 0);
+	done(fc, &rc);
+}
+END_TEST
+
+/*
+ * The ager runs about once a second (daemon/main.c ticks on whole
+ * seconds). A flow idle since a moment inside a second must leave at the
+ * first poll after last + inactive, not an inactive timeout later.
+ */
+START_TEST(inactive_by_expire_subsecond)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(16, 1800, 15, &rc);
+	struct flow_key k = key_n(1);
+	uint64_t t;
+
+	flowcache_update(fc, &k, 40, 0, 0, T0);
+	flowcache_update(fc, &k, 40, 0, 0, T0 + 900 * MS);
+	for (t = T0 + NS; t <= T0 + 60 * NS && rc.n == 0; t += NS)
+		flowcache_expire(fc, t);
+	ck_assert_uint_eq(rc.n, 1);
+	ck_assert_int_eq(rc.r[0].reason, FLOW_END_IDLE);
+	ck_assert_uint_eq(rc.r[0].f.packets, 2);
+	/* due at T0 + 15.9 s: the poll at T0 + 16 s must export it */
+	ck_assert_uint_eq(t - NS, T0 + 16 * NS);
+	done(fc, &rc);
+}
+END_TEST
+
+START_TEST(inactive_by_packet)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(16, 1800, 15, &rc);
+	struct flow_key k = key_n(1);
+
+	flowcache_update(fc, &k, 40, 0, 0, T0);
+	flowcache_update(fc, &k, 60, 0, 0, T0 + 2 * NS);
+	/* 15 s of silence, no ager run: the late packet ends the record */
+	flowcache_update(fc, &k, 80, 0, 0, T0 + 17 * NS);
+	ck_assert_uint_eq(rc.n, 1);
+	ck_assert_int_eq(rc.r[0].reason, FLOW_END_IDLE);
+	ck_assert_uint_eq(rc.r[0].f.packets, 2);
+	ck_assert_uint_eq(rc.r[0].f.octets, 100);
+	ck_assert_uint_eq(rc.r[0].f.last_ns, T0 + 2 * NS);
+	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.n, 2);
+	ck_assert_int_eq(rc.r[1].reason, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.r[1].f.packets, 1);
+	ck_assert_uint_eq(rc.r[1].f.octets, 80);
+	ck_assert_uint_eq(rc.r[1].f.first_ns, T0 + 17 * NS);
+	done(fc, &rc);
+}
+END_TEST
+
+/* 1 packet a second for 100 s, active timeout 30 s. */
+static void active_run(int with_ager)
+{
+	static const uint64_t want[] = { 30, 30, 30, 10 };
+	struct recorder rc;
+	struct flowcache *fc = mk(16, 30, 15, &rc);
+	struct flow_key k = key_n(7);
+	uint64_t i;
+
+	for (i = 0; i < 100; i++) {
+		if (with_ager)
+			flowcache_expire(fc, T0 + i * NS);
+		flowcache_update(fc, &k, 1000, 0x10, 0, T0 + i * NS);
+	}
+	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.n, 4);
+	for (i = 0; i < 4; i++) {
+		ck_assert_uint_eq(rc.r[i].f.packets, want[i]);
+		ck_assert_uint_eq(rc.r[i].f.octets, want[i] * 1000);
+		ck_assert_uint_eq(rc.r[i].f.first_ns, T0 + i * 30 * NS);
+		ck_assert_uint_eq(rc.r[i].f.last_ns,
+				  T0 + (i * 30 + want[i] - 1) * NS);
+		ck_assert_int_eq(rc.r[i].reason,
+				 i < 3 ? FLOW_END_ACTIVE : FLOW_END_FORCED);
+	}
+	ck_assert_uint_eq(rc.packets, 100);
+	done(fc, &rc);
+}
+
+START_TEST(active_by_packet)
+{
+	active_run(0);
+}
+END_TEST
+
+START_TEST(active_by_expire)
+{
+	active_run(1);
+}
+END_TEST
+
+START_TEST(active_timer_alone)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(16, 30, 15, &rc);
+	struct flow_key k = key_n(1);
+
+	flowcache_update(fc, &k, 40, 0, 0, T0);
+	flowcache_update(fc, &k, 40, 0, 0, T0 + 10 * NS);
+	flowcache_update(fc, &k, 40, 0, 0, T0 + 20 * NS);
+	flowcache_expire(fc, T0 + 30 * NS - 1);
+	ck_assert_uint_eq(rc.n, 0);
+	flowcache_expire(fc, T0 + 30 * NS);
+	ck_assert_uint_eq(rc.n, 1);
+	ck_assert_int_eq(rc.r[0].reason, FLOW_END_ACTIVE);
+	ck_assert_uint_eq(rc.r[0].f.packets, 3);
+	done(fc, &rc);
+}
+END_TEST
+
+START_TEST(fin_rst)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(16, 1800, 15, &rc);
+	struct flow_key k = key_n(1);
+
+	flowcache_update(fc, &k, 60, 0x02, 0, T0);
+	flowcache_update(fc, &k, 52, 0x10, 0, T0 + MS);
+	flowcache_update(fc, &k, 52, 0x11, 0, T0 + 2 * MS);	/* FIN ACK */
+	ck_assert_uint_eq(rc.n, 1);
+	ck_assert_int_eq(rc.r[0].reason, FLOW_END_OF_FLOW);
+	ck_assert_uint_eq(rc.r[0].f.packets, 3);
+	ck_assert_uint_eq(rc.r[0].f.octets, 164);
+	ck_assert_uint_eq(rc.r[0].f.tcp_flags, 0x13);
+	ck_assert_uint_eq(fc->used, 0);
+
+	flowcache_update(fc, &k, 40, 0x04, 0, T0 + 3 * MS);	/* RST */
+	ck_assert_uint_eq(rc.n, 2);
+	ck_assert_int_eq(rc.r[1].reason, FLOW_END_OF_FLOW);
+	ck_assert_uint_eq(rc.r[1].f.packets, 1);
+	ck_assert_uint_eq(rc.r[1].f.tcp_flags, 0x04);
+
+	flowcache_update(fc, &k, 40, 0x14, 0, T0 + 4 * MS);	/* RST ACK */
+	ck_assert_uint_eq(rc.n, 3);
+	ck_assert_int_eq(rc.r[2].reason, FLOW_END_OF_FLOW);
+	/* SYN, PSH, URG, ECE, CWR do not end a flow */
+	flowcache_update(fc, &k, 40, 0xea, 0, T0 + 5 * MS);
+	ck_assert_uint_eq(rc.n, 3);
+	ck_assert_uint_eq(fc->used, 1);
+	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.n, 4);
+	ck_assert_uint_eq(rc.packets, 6);
+	done(fc, &rc);
+}
+END_TEST
+
+START_TEST(flush_forced)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(64, 1800, 15, &rc);
+	uint32_t i;
+
+	for (i = 0; i < 50; i++) {
+		struct flow_key k = key_n(i);
+
+		flowcache_update(fc, &k, 100 + i, 0, 0, T0 + i * MS);
+	}
+	ck_assert_uint_eq(fc->used, 50);
+	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.n, 50);
+	for (i = 0; i < 50; i++)
+		ck_assert_int_eq(rc.r[i].reason, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.packets, 50);
+	ck_assert_uint_eq(rc.octets, 50 * 100 + 49 * 50 / 2);
+	ck_assert_uint_eq(fc->used, 0);
+	/* an empty cache flushes to nothing and is reusable */
+	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.n, 50);
+	for (i = 0; i < 64; i++) {
+		struct flow_key k = key_n(i);
+
+		flowcache_update(fc, &k, 1, 0, 0, T0 + NS);
+	}
+	ck_assert_uint_eq(fc->used, 64);
+	ck_assert_uint_eq(rc.n, 50);
+	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.n, 114);
+	done(fc, &rc);
+}
+END_TEST
+
+START_TEST(pressure_lru)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(4, 1800, 15, &rc);
+	struct flow_key k[6];
+	uint32_t i;
+
+	for (i = 0; i < 6; i++)
+		k[i] = key_n(i);
+	/* same second: the first one in is the least recently used */
+	for (i = 0; i < 4; i++)
+		flowcache_update(fc, &k[i], 100, 0, 0, T0 + i * MS);
+	flowcache_update(fc, &k[4], 100, 0, 0, T0 + 10 * MS);
+	ck_assert_uint_eq(rc.n, 1);
+	ck_assert_int_eq(rc.r[0].reason, FLOW_END_RESOURCES);
+	ck_assert_mem_eq(&rc.r[0].f.key, &k[0], sizeof(k[0]));
+	ck_assert_uint_eq(fc->used, 4);
+	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.packets, 5);
+	ck_assert_uint_eq(rc.octets, 500);
+	done(fc, &rc);
+}
+END_TEST
+
+START_TEST(pressure_lru_touched)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(4, 1800, 100, &rc);
+	struct flow_key k[6];
+	uint64_t fed = 0;
+	uint32_t i;
+
+	for (i = 0; i < 6; i++)
+		k[i] = key_n(i);
+	/* A, B, C, D one second apart; A touched again; E evicts B */
+	for (i = 0; i < 4; i++, fed++)
+		flowcache_update(fc, &k[i], 100, 0, 0, T0 + i * NS);
+	flowcache_update(fc, &k[0], 100, 0, 0, T0 + 4 * NS);
+	fed++;
+	flowcache_update(fc, &k[4], 100, 0, 0, T0 + 5 * NS);
+	fed++;
+	ck_assert_uint_eq(rc.n, 1);
+	ck_assert_int_eq(rc.r[0].reason, FLOW_END_RESOURCES);
+	ck_assert_mem_eq(&rc.r[0].f.key, &k[1], sizeof(k[1]));
+	/* then C goes for F */
+	flowcache_update(fc, &k[5], 100, 0, 0, T0 + 6 * NS);
+	fed++;
+	ck_assert_uint_eq(rc.n, 2);
+	ck_assert_mem_eq(&rc.r[1].f.key, &k[2], sizeof(k[2]));
+	ck_assert_uint_eq(fc->used, 4);
+	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.packets, fed);
+	ck_assert_uint_eq(rc.octets, fed * 100);
+	ck_assert_uint_eq(fc->stats.expired[FLOW_END_RESOURCES], 2);
+	done(fc, &rc);
+}
+END_TEST
+
+/* xorshift64*: reproducible, no libc state. */
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dull;
+}
+
+START_TEST(conservation_random)
+{
+	struct recorder rc;
+	struct flowcache *fc;
+	uint64_t seed = 0x9e3779b97f4a7c15ull, t = T0, packets = 0;
+	uint64_t octets = 0;
+	uint32_t i;
+
+	memset(&rc, 0, sizeof(rc));
+	fc = flowcache_new(1000, 60 * NS, 15 * NS, count_cb, &rc);
+	ck_assert_ptr_nonnull(fc);
+	for (i = 0; i < 100000; i++) {
+		uint64_t r = rnd(&seed);
+		struct flow_key k = key_n((uint32_t)(r % 5000));
+		uint32_t len = 20 + (uint32_t)(r >> 20) % 1481;
+		uint8_t flags = (r >> 40) % 97 == 0 ? 0x01 : 0x10;
+
+		if ((r >> 50) % 7 == 0)
+			k.ipver = 6;
+		t += (r >> 32) % (2 * MS);
+		flowcache_update(fc, &k, len, flags, 0, t);
+		packets++;
+		octets += len;
+		ck_assert_uint_le(fc->used, 1000);
+		if (i % 1000 == 0)
+			flowcache_expire(fc, t);
+	}
+	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_int_eq(rc.bad_reason, 0);
+	ck_assert_uint_eq(rc.packets, packets);
+	ck_assert_uint_eq(rc.octets, octets);
+	ck_assert_uint_eq(fc->used, 0);
+	ck_assert_uint_gt(fc->stats.expired[FLOW_END_RESOURCES], 0);
+	ck_assert_uint_gt(fc->stats.expired[FLOW_END_OF_FLOW], 0);
+	ck_assert_uint_eq(fc->stats.added, rc.n);
+	flowcache_free(fc);
+}
+END_TEST
+
+START_TEST(distinct_keys)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(64, 1800, 15, &rc);
+	struct flow_key base = key_n(3), v[10];
+	size_t n = 0, i, j;
+
+	v[n++] = base;
+	v[n] = base, v[n].ifindex = 2, n++;
+	v[n] = base, v[n].dir = 1, n++;
+	v[n] = base, v[n].sport ^= 1, n++;
+	v[n] = base, v[n].dport = 443, n++;
+	v[n] = base, v[n].proto = 17, n++;
+	v[n] = base, v[n].ipver = 6, n++;
+	v[n] = base, v[n].src[15] = 1, n++;
+	v[n] = base, v[n].dst[3] ^= 0x80, n++;
+	v[n] = base, v[n].dst[0] = 193, n++;
+
+	for (i = 0; i < n; i++)
+		flowcache_update(fc, &v[i], 100, 0, 0, T0 + i * MS);
+	ck_assert_uint_eq(fc->used, n);
+	/* the same keys again add to the same flows */
+	for (i = 0; i < n; i++) {
+		struct flow_key copy;
+
+		memset(&copy, 0, sizeof(copy));
+		memcpy(&copy, &v[i], sizeof(copy));
+		flowcache_update(fc, &copy, 10, 0, 0, T0 + NS + i * MS);
+	}
+	ck_assert_uint_eq(fc->used, n);
+	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.n, n);
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_eq(rc.r[i].f.packets, 2);
+		ck_assert_uint_eq(rc.r[i].f.octets, 110);
+		for (j = 0; j < i; j++)
+			ck_assert_int_ne(memcmp(&rc.r[i].f.key, &rc.r[j].f.key,
+						sizeof(base)), 0);
+	}
+	done(fc, &rc);
+}
+END_TEST
+
+START_TEST(time_backwards)
+{
+	static const int64_t dt_ms[] = { 10000, 5000, 12000, 3000, 3000,
+					 40000, 1000, 41000, 20000, 0 };
+	struct recorder rc;
+	struct flowcache *fc = mk(2, 30, 15, &rc);
+	uint64_t fed = 0;
+	size_t i, j;
+
+	for (j = 0; j < 3; j++) {
+		for (i = 0; i < sizeof(dt_ms) / sizeof(dt_ms[0]); i++) {
+			struct flow_key k = key_n((uint32_t)(i % 3));
+			uint64_t t = T0 + (uint64_t)dt_ms[i] * MS;
+
+			flowcache_update(fc, &k, 100, 0, 0, t);
+			fed++;
+			if (i % 4 == 0)
+				flowcache_expire(fc, t - 2 * NS);
+		}
+	}
+	flowcache_expire(fc, T0);
+	flowcache_expire(fc, T0 + 45 * NS);
+	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_int_eq(rc.bad_reason, 0);
+	ck_assert_uint_eq(rc.packets, fed);
+	ck_assert_uint_eq(rc.octets, fed * 100);
+	for (i = 0; i < rc.n; i++) {
+		ck_assert_uint_ge(rc.r[i].f.packets, 1);
+		ck_assert_uint_le(rc.r[i].f.first_ns, rc.r[i].f.last_ns);
+	}
+	ck_assert_uint_eq(fc->used, 0);
+	done(fc, &rc);
+}
+END_TEST
+
+/* A capture whose first timestamp is 0 (crafted and fuzzed pcaps are). */
+START_TEST(time_zero_start)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(16, 1800, 15, &rc);
+	struct flow_key a = key_n(1), b = key_n(2);
+
+	flowcache_update(fc, &a, 40, 0, 0, 0);
+	flowcache_update(fc, &b, 40, 0, 0, 5 * NS);
+	flowcache_expire(fc, 15 * NS);
+	ck_assert_uint_eq(rc.n, 1);
+	ck_assert_mem_eq(&rc.r[0].f.key, &a, sizeof(a));
+	flowcache_expire(fc, 20 * NS);
+	ck_assert_uint_eq(rc.n, 2);
+	done(fc, &rc);
+}
+END_TEST
+
+START_TEST(new_bad_capacity)
+{
+	struct recorder rc;
+
+	memset(&rc, 0, sizeof(rc));
+	ck_assert_ptr_null(flowcache_new(0, NS, NS, record_cb, &rc));
+	ck_assert_ptr_null(
+		flowcache_new((1u << 30) + 1, NS, NS, record_cb, &rc));
+	flowcache_free(NULL);
+}
+END_TEST
+
+START_TEST(hash_spreads)
+{
+	/* keys differing in one bit land in different buckets often */
+	struct flow_key a = key_n(1);
+	uint32_t h = flowcache_hash(&a), same = 0;
+	size_t byte;
+	int bit;
+
+	for (byte = 0; byte < 40; byte++) {
+		for (bit = 0; bit < 8; bit++) {
+			struct flow_key b = a;
+
+			((uint8_t *)&b)[byte] ^= (uint8_t)(1u << bit);
+			if ((flowcache_hash(&b) & 0xfff) == (h & 0xfff))
+				same++;
+		}
+	}
+	ck_assert_uint_le(same, 4);
+}
+END_TEST
+
+static Suite *flowcache_suite(void)
+{
+	Suite *s = suite_create("flowcache");
+	TCase *tc;
+
+	tc = tcase_create("accounting");
+	tcase_add_test(tc, accumulate);
+	tcase_add_test(tc, distinct_keys);
+	tcase_add_test(tc, new_bad_capacity);
+	tcase_add_test(tc, hash_spreads);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("timers");
+	tcase_add_test(tc, inactive_by_expire);
+	tcase_add_test(tc, inactive_by_expire_subsecond);
+	tcase_add_test(tc, inactive_by_packet);
+	tcase_add_test(tc, active_by_packet);
+	tcase_add_test(tc, active_by_expire);
+	tcase_add_test(tc, active_timer_alone);
+	tcase_add_test(tc, time_backwards);
+	tcase_add_test(tc, time_zero_start);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("end");
+	tcase_add_test(tc, fin_rst);
+	tcase_add_test(tc, flush_forced);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("pressure");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, pressure_lru);
+	tcase_add_test(tc, pressure_lru_touched);
+	tcase_add_test(tc, conservation_random);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(flowcache_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
