@@ -111,7 +111,7 @@ check: deps
 	@$(MAKE) --no-print-directory all unit tools-test bpf-check integration \
 		corpus
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
-	@$(MAKE) --no-print-directory SANITIZE=1 all unit integration
+	@$(MAKE) --no-print-directory SANITIZE=1 all unit integration corpus
 
 demo: deps all
 	@tools/demo.sh $(B)

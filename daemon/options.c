@@ -15,6 +15,10 @@
 #define XFLOWD_VERSION "0.1.0"
 #endif
 
+/* 31 years: long enough to mean "never", small enough that ns times plus
+ * a timeout cannot overflow 64 bits */
+#define MAX_TIMEOUT_S 1000000000ull
+
 enum {
 	OPT_MTU = 256,
 	OPT_STATS_FILE,
@@ -248,14 +252,14 @@ int options_parse(struct options *o, int argc, char **argv)
 			}
 			break;
 		case 'A':
-			if (parse_num("--active-timeout", optarg, 1, 4000000,
-				      &v))
+			if (parse_num("--active-timeout", optarg, 1,
+				      MAX_TIMEOUT_S, &v))
 				return 2;
 			o->active_s = (uint32_t)v;
 			break;
 		case 'I':
 			if (parse_num("--inactive-timeout", optarg, 1,
-				      4000000, &v))
+				      MAX_TIMEOUT_S, &v))
 				return 2;
 			o->inactive_s = (uint32_t)v;
 			break;

@@ -156,8 +156,14 @@ PARSE_INLINE int parse_l4(const struct parse_cursor *c, const uint8_t *ip_end,
 		pi->dport = parse_be16(p + 2);
 		break;
 	case IPPROTO_ICMP_:
+		/* RFC 792: an 8-octet header. Cisco puts type * 256 + code in
+		 * the destination port */
+		if (!PARSE_HAVE(c, p, 8, ip_end))
+			return PARSE_ERR_TRUNCATED;
+		pi->dport = (uint16_t)(p[0] << 8 | p[1]);
+		break;
 	case IPPROTO_ICMPV6_:
-		/* type, code, checksum; Cisco puts type * 256 + code in dport */
+		/* RFC 4443 §2.1: type, code, checksum, then the body */
 		if (!PARSE_HAVE(c, p, 4, ip_end))
 			return PARSE_ERR_TRUNCATED;
 		pi->dport = (uint16_t)(p[0] << 8 | p[1]);
@@ -231,10 +237,23 @@ PARSE_INLINE int parse_ipv6(struct parse_cursor *c, struct pkt_info *pi)
 	plen = parse_be16(p + 4);
 	nh = p[6];
 	if (plen == 0 && nh == IPPROTO_HOPOPTS_) {
-		/* RFC 2675 jumbogram: the length is the wire's */
-		plen = parse_wire_left(c) - 40;
+		/*
+		 * RFC 2675 jumbogram: the length is in the Jumbo Payload
+		 * option (type 0xc2, 4 octets, alignment 4n+2: the first
+		 * option of the hop-by-hop header) and must exceed 65535.
+		 */
+		const uint8_t *h = p + 40;
+
+		if (h + 8 > c->end)
+			return PARSE_ERR_TRUNCATED;
+		if (h[2] != 0xc2 || h[3] != 4)
+			return PARSE_ERR_TOTAL_LENGTH;
+		plen = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 |
+		       (uint32_t)h[6] << 8 | h[7];
+		if (plen <= 0xffff)
+			return PARSE_ERR_TOTAL_LENGTH;
 	}
-	if (plen + 40 > parse_wire_left(c))
+	if (plen > parse_wire_left(c) - 40)
 		return PARSE_ERR_TOTAL_LENGTH;
 
 	pi->ipver = 6;

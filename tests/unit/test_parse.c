@@ -800,22 +800,62 @@ START_TEST(ipv6_rfc8200_order)
 }
 END_TEST
 
+/* hop-by-hop header whose first option is Jumbo Payload (RFC 2675) */
+static void hbh_jumbo(struct pkt *k, uint8_t nh, uint8_t type, uint32_t len)
+{
+	p8(k, nh);
+	p8(k, 0);		/* 8 octets */
+	p8(k, type);
+	p8(k, 4);
+	p32(k, len);
+}
+
 START_TEST(ipv6_jumbogram)
 {
 	struct pkt k = { .n = 0 };
 	struct pkt_info pi;
-	size_t ip;
 
-	/* payload length 0 with hop-by-hop: the length is the wire's */
+	/* payload length 0: the length is the option's, 8 + 8 + 70000 */
 	eth(&k, 0x86dd);
-	ip = ip6_begin(&k, 0);
-	ext6(&k, 17, 8);
+	ip6_begin(&k, 0);
+	hbh_jumbo(&k, 17, 0xc2, 70016);
 	udp(&k, 7, 9, 0);
-	(void)ip;		/* payload length stays 0 */
 	ck_assert_int_eq(parse_dlt(1, k.b, k.n, 70000, &pi), PARSE_IP);
 	ck_assert_uint_eq(pi.proto, 17);
 	ck_assert_uint_eq(pi.sport, 7);
-	ck_assert_uint_eq(pi.octets, 40 + 16 + 70000);
+	ck_assert_uint_eq(pi.octets, 40 + 70016);
+}
+END_TEST
+
+/*
+ * Regression (tcpdump corpus ipv6_jumbogram_invalid_length.pcap and
+ * friends): a jumbogram whose option claims more than the wire carried,
+ * has no Jumbo Payload option, or a length that did not need one, is
+ * malformed, not a flow sized by the wire.
+ */
+START_TEST(ipv6_jumbogram_invalid)
+{
+	static const struct {
+		uint8_t type;
+		uint32_t len;
+	} bad[] = {
+		{ 0xc2, 70017 },	/* one octet more than the wire */
+		{ 0xc2, 65535 },	/* fits a normal payload length */
+		{ 0x01, 70016 },	/* PadN, no jumbo option */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct pkt k = { .n = 0 };
+		struct pkt_info pi;
+
+		eth(&k, 0x86dd);
+		ip6_begin(&k, 0);
+		hbh_jumbo(&k, 17, bad[i].type, bad[i].len);
+		udp(&k, 7, 9, 0);
+		ck_assert_int_eq(parse_dlt(1, k.b, k.n, 70000, &pi),
+				 PARSE_ERR_TOTAL_LENGTH);
+	}
 }
 END_TEST
 
@@ -1404,6 +1444,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, ipv6_ext_limit);
 	tcase_add_test(tc, ipv6_rfc8200_order);
 	tcase_add_test(tc, ipv6_jumbogram);
+	tcase_add_test(tc, ipv6_jumbogram_invalid);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("malformed");
