@@ -19,7 +19,7 @@
 #include "options.h"
 
 #define NS 1000000000ull
-#define BATCH 256		/* packets per dispatch between checks */
+#define BATCH 256 /* packets per dispatch between checks */
 
 struct xflowd {
 	struct options opt;
@@ -207,7 +207,8 @@ static int run_live(struct xflowd *d)
 		for (i = 0; i < d->ncap; i++) {
 			/* drain in batches, ticking between them */
 			while (d->cap[i]->ops->dispatch(d->cap[i], BATCH) ==
-			       BATCH && !stop_signal)
+				       BATCH &&
+			       !stop_signal)
 				;
 		}
 		/* live packets wait in the batch no longer than a poll */
@@ -230,25 +231,25 @@ static void write_stats(const struct xflowd *d, const char *path)
 		pr_err("--stats-file %s: %s\n", path, strerror(errno));
 		return;
 	}
-	fprintf(f, "{\n  \"packets\": %llu,\n  \"metered\": %llu,\n"
-		   "  \"octets\": %llu,\n  \"non_ip\": %llu,\n"
-		   "  \"capture_drops\": %llu,\n  \"malformed\": {",
-		(unsigned long long)m->packets,
-		(unsigned long long)m->metered,
-		(unsigned long long)m->octets,
-		(unsigned long long)m->non_ip,
+	fprintf(f,
+		"{\n  \"packets\": %llu,\n  \"metered\": %llu,\n"
+		"  \"octets\": %llu,\n  \"non_ip\": %llu,\n"
+		"  \"capture_drops\": %llu,\n  \"malformed\": {",
+		(unsigned long long)m->packets, (unsigned long long)m->metered,
+		(unsigned long long)m->octets, (unsigned long long)m->non_ip,
 		(unsigned long long)d->cap_drops);
 	for (r = 1; r <= PARSE_NERR; r++)
 		fprintf(f, "%s\"%s\": %llu", r > 1 ? ", " : "",
 			meter_malformed_name(r),
 			(unsigned long long)m->malformed[r]);
-	fprintf(f, "},\n  \"flows_created\": %llu,\n"
-		   "  \"flows_exported\": %llu,\n"
-		   "  \"expired\": {\"idle\": %llu, \"active\": %llu, "
-		   "\"end_of_flow\": %llu, \"forced\": %llu, "
-		   "\"lack_of_resources\": %llu},\n"
-		   "  \"v5_skipped_ipv6\": %llu,\n  \"no_template\": %llu,\n"
-		   "  \"collectors\": [",
+	fprintf(f,
+		"},\n  \"flows_created\": %llu,\n"
+		"  \"flows_exported\": %llu,\n"
+		"  \"expired\": {\"idle\": %llu, \"active\": %llu, "
+		"\"end_of_flow\": %llu, \"forced\": %llu, "
+		"\"lack_of_resources\": %llu},\n"
+		"  \"v5_skipped_ipv6\": %llu,\n  \"no_template\": %llu,\n"
+		"  \"collectors\": [",
 		(unsigned long long)fs->added,
 		(unsigned long long)d->ex->stats.flows,
 		(unsigned long long)fs->expired[FLOW_END_IDLE],
@@ -261,10 +262,11 @@ static void write_stats(const struct xflowd *d, const char *path)
 	for (i = 0; i < d->ex->ncoll; i++) {
 		const struct collector *c = d->ex->coll[i];
 
-		fprintf(f, "%s\n    {\"collector\": \"%s\", \"messages\": %llu, "
-			   "\"data_records\": %llu, \"options_records\": %llu, "
-			   "\"templates\": %llu, \"octets\": %llu, "
-			   "\"send_errors\": %llu, \"refused\": %llu}",
+		fprintf(f,
+			"%s\n    {\"collector\": \"%s\", \"messages\": %llu, "
+			"\"data_records\": %llu, \"options_records\": %llu, "
+			"\"templates\": %llu, \"octets\": %llu, "
+			"\"send_errors\": %llu, \"refused\": %llu}",
 			i ? "," : "", c->name,
 			(unsigned long long)c->stats.messages,
 			(unsigned long long)c->stats.data_records,

@@ -53,23 +53,33 @@ static const struct option longopts[] = {
 static void usage(FILE *f)
 {
 	fputs("usage: xflowd [options]\n"
-	      "  -r, --read FILE            pcap/pcapng file; expire all at EOF, exit 0\n"
+	      "  -r, --read FILE            pcap/pcapng file; expire all at "
+	      "EOF, exit 0\n"
 	      "  -i, --interface IF         live interface (repeatable)\n"
 	      "      --capture pcap         observation point (pcap)\n"
-	      "  -c, --collector HOST:PORT[/udp]  (repeatable; IPv6 as [addr]:port)\n"
+	      "  -c, --collector HOST:PORT[/udp]  (repeatable; IPv6 as "
+	      "[addr]:port)\n"
 	      "  -e, --export v5|v9|ipfix   message format (default ipfix)\n"
-	      "  -t, --template NAME        (repeatable; default ipv4-five-tuple +\n"
+	      "  -t, --template NAME        (repeatable; default "
+	      "ipv4-five-tuple +\n"
 	      "                             ipv6-five-tuple)\n"
-	      "  -s, --sample N             random 1-in-N (default 1: every packet)\n"
+	      "  -s, --sample N             random 1-in-N (default 1: every "
+	      "packet)\n"
 	      "  -A, --active-timeout SEC   (default 1800)\n"
 	      "  -I, --inactive-timeout SEC (default 15)\n"
-	      "  -C, --cache-size N         flow cache entries (default 262144)\n"
-	      "  -D, --domain-id N          observation domain / source id (default 1)\n"
-	      "      --mtu N                path MTU export messages fit (default 1500)\n"
-	      "      --template-refresh SEC       resend templates (v9 1800, IPFIX 600)\n"
-	      "      --template-refresh-packets N ... and every N messages (v9 20,\n"
+	      "  -C, --cache-size N         flow cache entries (default "
+	      "262144)\n"
+	      "  -D, --domain-id N          observation domain / source id "
+	      "(default 1)\n"
+	      "      --mtu N                path MTU export messages fit "
+	      "(default 1500)\n"
+	      "      --template-refresh SEC       resend templates (v9 1800, "
+	      "IPFIX 600)\n"
+	      "      --template-refresh-packets N ... and every N messages (v9 "
+	      "20,\n"
 	      "                             IPFIX 100; 0 = never by count)\n"
-	      "      --stats-file FILE      write every counter as JSON at exit\n"
+	      "      --stats-file FILE      write every counter as JSON at "
+	      "exit\n"
 	      "  -v, --verbose              more messages\n"
 	      "  -h, --help                 this text\n"
 	      "  -V, --version              print the version\n",
@@ -168,11 +178,12 @@ static int check_combination(struct options *o, long refresh_s,
 			return -1;
 		}
 	}
-	o->export.refresh_s = (uint32_t)(refresh_s >= 0 ? refresh_s
-				       : o->export.version == 9 ? 1800 : 600);
-	o->export.refresh_msgs =
-		(uint32_t)(refresh_msgs >= 0 ? refresh_msgs
-			   : o->export.version == 9 ? 20 : 100);
+	o->export.refresh_s = (uint32_t)(refresh_s >= 0		  ? refresh_s
+					 : o->export.version == 9 ? 1800
+								  : 600);
+	o->export.refresh_msgs = (uint32_t)(refresh_msgs >= 0 ? refresh_msgs
+					    : o->export.version == 9 ? 20
+								     : 100);
 	return 0;
 }
 
@@ -199,8 +210,10 @@ int options_parse(struct options *o, int argc, char **argv)
 			break;
 		case 'i':
 			if (o->nif == OPT_MAX_IF) {
-				fprintf(stderr, "xflowd: --interface: at most "
-						"%d interfaces\n", OPT_MAX_IF);
+				fprintf(stderr,
+					"xflowd: --interface: at most "
+					"%d interfaces\n",
+					OPT_MAX_IF);
 				return 2;
 			}
 			o->ifname[o->nif++] = optarg;
@@ -209,14 +222,16 @@ int options_parse(struct options *o, int argc, char **argv)
 			if (strcmp(optarg, "pcap") != 0) {
 				fprintf(stderr,
 					"xflowd: --capture '%s': this build "
-					"captures with pcap only\n", optarg);
+					"captures with pcap only\n",
+					optarg);
 				return 2;
 			}
 			break;
 		case 'c':
 			if (o->ncoll == EXPORT_MAX_COLLECTORS) {
-				fprintf(stderr, "xflowd: --collector: at most "
-						"%d collectors\n",
+				fprintf(stderr,
+					"xflowd: --collector: at most "
+					"%d collectors\n",
 					EXPORT_MAX_COLLECTORS);
 				return 2;
 			}
@@ -232,7 +247,8 @@ int options_parse(struct options *o, int argc, char **argv)
 			else {
 				fprintf(stderr,
 					"xflowd: --export '%s': expected v5, "
-					"v9 or ipfix\n", optarg);
+					"v9 or ipfix\n",
+					optarg);
 				return 2;
 			}
 			break;
@@ -269,8 +285,7 @@ int options_parse(struct options *o, int argc, char **argv)
 			o->cache_size = (uint32_t)v;
 			break;
 		case 'D':
-			if (parse_num("--domain-id", optarg, 0, UINT32_MAX,
-				      &v))
+			if (parse_num("--domain-id", optarg, 0, UINT32_MAX, &v))
 				return 2;
 			o->export.domain_id = (uint32_t)v;
 			break;
@@ -295,9 +310,11 @@ int options_parse(struct options *o, int argc, char **argv)
 			o->stats_file = optarg;
 			break;
 		case 'f':
-			fprintf(stderr, "xflowd: -f %s: configuration files "
-					"are not in this build yet; use the "
-					"command-line options\n", optarg);
+			fprintf(stderr,
+				"xflowd: -f %s: configuration files "
+				"are not in this build yet; use the "
+				"command-line options\n",
+				optarg);
 			return 2;
 		case 'v':
 			o->verbose++;
@@ -315,8 +332,10 @@ int options_parse(struct options *o, int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "xflowd: unexpected argument '%s' (see "
-				"--help)\n", argv[optind]);
+		fprintf(stderr,
+			"xflowd: unexpected argument '%s' (see "
+			"--help)\n",
+			argv[optind]);
 		return 2;
 	}
 	if (check_combination(o, refresh_s, refresh_msgs))

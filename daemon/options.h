@@ -11,15 +11,15 @@
 
 struct options {
 	const char *read;		/* --read FILE */
-	const char *ifname[OPT_MAX_IF];	/* --interface, repeatable */
+	const char *ifname[OPT_MAX_IF]; /* --interface, repeatable */
 	int nif;
 	const char *collector[EXPORT_MAX_COLLECTORS];
 	int ncoll;
-	struct export_cfg export;	/* version, templates, domain, mtu */
+	struct export_cfg export; /* version, templates, domain, mtu */
 	uint32_t active_s;
 	uint32_t inactive_s;
 	uint32_t cache_size;
-	const char *stats_file;		/* --stats-file: JSON counters at exit */
+	const char *stats_file; /* --stats-file: JSON counters at exit */
 	int verbose;
 };
 

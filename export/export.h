@@ -23,29 +23,29 @@
 struct export_rec {
 	const struct flow *f;
 	enum flow_end_reason reason;
-	const char *ifname;	/* observed interface, may be NULL */
+	const char *ifname; /* observed interface, may be NULL */
 	uint32_t cpu;
 };
 
 /* Settings shared by every collector of one exporting process. */
 struct export_cfg {
-	int version;			/* 5, 9 or 10 */
-	uint32_t domain_id;		/* v9 source id, IPFIX domain, v5 engine */
-	uint32_t mtu;			/* path MTU; messages fit it */
-	uint32_t refresh_s;		/* template refresh by time (UDP) */
-	uint32_t refresh_msgs;		/* ... and by messages sent */
+	int version;	       /* 5, 9 or 10 */
+	uint32_t domain_id;    /* v9 source id, IPFIX domain, v5 engine */
+	uint32_t mtu;	       /* path MTU; messages fit it */
+	uint32_t refresh_s;    /* template refresh by time (UDP) */
+	uint32_t refresh_msgs; /* ... and by messages sent */
 	size_t ntmpl;
 	const struct template_def *tmpl[EXPORT_MAX_TEMPLATES];
 };
 
 struct collector_stats {
-	uint64_t messages;		/* datagrams handed to the kernel */
-	uint64_t data_records;		/* flow records sent */
+	uint64_t messages;     /* datagrams handed to the kernel */
+	uint64_t data_records; /* flow records sent */
 	uint64_t options_records;
-	uint64_t templates;		/* template records sent */
-	uint64_t octets;		/* message octets sent */
+	uint64_t templates; /* template records sent */
+	uint64_t octets;    /* message octets sent */
 	uint64_t send_errors;
-	uint64_t refused;		/* ECONNREFUSED: ICMP port unreachable */
+	uint64_t refused; /* ECONNREFUSED: ICMP port unreachable */
 };
 
 struct exporter;
@@ -60,24 +60,24 @@ struct export_ops {
 };
 
 struct collector {
-	char name[96];			/* as the user wrote it */
+	char name[96]; /* as the user wrote it */
 	int fd;
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	struct exporter *ex;
 	const struct export_ops *ops;
-	size_t maxlen;			/* message octets that fit the MTU */
+	size_t maxlen; /* message octets that fit the MTU */
 
 	/* the message being built */
 	struct wbuf w;
-	uint8_t *set_hdr;		/* open set (flowset), or NULL */
+	uint8_t *set_hdr; /* open set (flowset), or NULL */
 	uint16_t set_id;
-	uint32_t nrec;			/* records in it (v5 flows, v9 count) */
-	uint32_t ndata;			/* data records in it (IPFIX seq.) */
-	uint64_t msg_first_ns;		/* clock when its first record came */
+	uint32_t nrec;	       /* records in it (v5 flows, v9 count) */
+	uint32_t ndata;	       /* data records in it (IPFIX seq.) */
+	uint64_t msg_first_ns; /* clock when its first record came */
 
 	/* RFC 7011 §8.4 / RFC 3954 §9: per-collector template state */
-	uint32_t seq;			/* v5 flows, v9 packets, IPFIX records */
+	uint32_t seq; /* v5 flows, v9 packets, IPFIX records */
 	uint64_t tmpl_sent_ns;
 	uint32_t msgs_since_tmpl;
 	bool tmpl_sent;
@@ -87,15 +87,15 @@ struct collector {
 };
 
 struct exporter_stats {
-	uint64_t flows;			/* records handed to the exporter */
-	uint64_t v5_skipped_ipv6;	/* v5 cannot express IPv6 */
-	uint64_t no_template;		/* no configured template fits */
+	uint64_t flows;		  /* records handed to the exporter */
+	uint64_t v5_skipped_ipv6; /* v5 cannot express IPv6 */
+	uint64_t no_template;	  /* no configured template fits */
 };
 
 struct exporter {
 	struct export_cfg cfg;
-	uint64_t base_ns;		/* sysUpTime origin (0: not yet set) */
-	uint64_t now_ns;		/* export clock (packet clock in files) */
+	uint64_t base_ns; /* sysUpTime origin (0: not yet set) */
+	uint64_t now_ns;  /* export clock (packet clock in files) */
 	size_t ncoll;
 	struct collector *coll[EXPORT_MAX_COLLECTORS];
 	struct exporter_stats stats;

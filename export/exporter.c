@@ -16,7 +16,7 @@
 #include "export.h"
 
 #define NS 1000000000ull
-#define FLUSH_AFTER_NS NS	/* a record waits at most this long */
+#define FLUSH_AFTER_NS NS /* a record waits at most this long */
 
 static const struct export_ops *ops_for(int version)
 {
@@ -50,7 +50,8 @@ static int parse_hostport(const char *spec, char *host, size_t hostlen,
 	slash = strchr(spec, '/');
 	if (slash && strcmp(slash, "/udp") != 0) {
 		snprintf(err, errlen,
-			 "collector '%s': transport '%s' not supported (use /udp)",
+			 "collector '%s': transport '%s' not supported (use "
+			 "/udp)",
 			 spec, slash + 1);
 		return -EINVAL;
 	}
@@ -67,7 +68,7 @@ static int parse_hostport(const char *spec, char *host, size_t hostlen,
 			goto bad;
 		he = colon;
 		if (memchr(hs, ':', (size_t)(he - hs)))
-			goto bad;	/* bare IPv6 needs brackets */
+			goto bad; /* bare IPv6 needs brackets */
 	}
 	n = (size_t)(he - hs);
 	if (n == 0 || n >= hostlen)
@@ -85,7 +86,8 @@ static int parse_hostport(const char *spec, char *host, size_t hostlen,
 	return 0;
 bad:
 	snprintf(err, errlen,
-		 "collector '%s': expected HOST:PORT or [IPv6]:PORT, port 1-65535",
+		 "collector '%s': expected HOST:PORT or [IPv6]:PORT, port "
+		 "1-65535",
 		 spec);
 	return -EINVAL;
 }
@@ -137,8 +139,7 @@ int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
 	}
 	/* the message must fit the path MTU with the IP and UDP headers */
 	hdr = (c->addr.ss_family == AF_INET6 ? 40 : 20) + 8;
-	c->maxlen = ex->cfg.mtu > (uint32_t)hdr + 128 ? ex->cfg.mtu - hdr
-						       : 128;
+	c->maxlen = ex->cfg.mtu > (uint32_t)hdr + 128 ? ex->cfg.mtu - hdr : 128;
 	if (c->maxlen > EXPORT_MAX_MSG)
 		c->maxlen = EXPORT_MAX_MSG;
 	/* templates go out together at the start of a message: they must fit
@@ -206,8 +207,7 @@ void collector_send(struct collector *c)
 	}
 }
 
-void exporter_flow(void *ctx, const struct flow *f,
-		   enum flow_end_reason reason)
+void exporter_flow(void *ctx, const struct flow *f, enum flow_end_reason reason)
 {
 	struct exporter *ex = ctx;
 	struct export_rec r = { .f = f, .reason = reason };

@@ -12,10 +12,10 @@
 struct setfmt {
 	uint16_t version;
 	uint16_t hdr_len;
-	uint16_t tmpl_set_id;		/* v9: 0, IPFIX: 2 */
-	uint16_t opt_set_id;		/* v9: 1, IPFIX: 3 */
-	bool pad;			/* RFC 3954 §5.3: pad sets to 4 */
-	bool options;			/* send the systemInitTime options */
+	uint16_t tmpl_set_id; /* v9: 0, IPFIX: 2 */
+	uint16_t opt_set_id;  /* v9: 1, IPFIX: 3 */
+	bool pad;	      /* RFC 3954 §5.3: pad sets to 4 */
+	bool options;	      /* send the systemInitTime options */
 };
 
 static const struct setfmt fmt_v9 = { 9, 20, 0, 1, true, false };
@@ -138,7 +138,7 @@ static void msg_begin(struct collector *c)
 	size_t i;
 
 	wbuf_init(&c->w, c->buf, c->maxlen);
-	put_zero(&c->w, fm->hdr_len);	/* patched at flush */
+	put_zero(&c->w, fm->hdr_len); /* patched at flush */
 	c->nrec = 0;
 	c->ndata = 0;
 	c->set_hdr = NULL;
@@ -236,13 +236,13 @@ size_t export_templates_len(const struct export_cfg *cfg)
 
 	if (cfg->version == 5)
 		return 0;
-	n = fm->hdr_len + 4 + 3;		/* header, template set, pad */
+	n = fm->hdr_len + 4 + 3; /* header, template set, pad */
 	for (i = 0; i < cfg->ntmpl; i++) {
 		n += 4;
 		for (j = 0; j < cfg->tmpl[i]->nelem; j++)
 			n += ie_table[cfg->tmpl[i]->elem[j]].pen ? 8 : 4;
 	}
-	if (fm->options)			/* options template + record */
+	if (fm->options) /* options template + record */
 		n += 4 + 6 + 4 * o->nelem + 4 + template_record_len(o);
 	return n;
 }

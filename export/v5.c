@@ -34,9 +34,9 @@ static void v5_flush(struct collector *c)
 	be32_store(h + 12, (uint32_t)(now % 1000000000));
 	/* flow_sequence: flows sent before this datagram */
 	be32_store(h + 16, c->seq);
-	h[20] = (uint8_t)(ex->cfg.domain_id >> 8);	/* engine type */
-	h[21] = (uint8_t)ex->cfg.domain_id;		/* engine id */
-	be16_store(h + 22, 0);				/* not sampled */
+	h[20] = (uint8_t)(ex->cfg.domain_id >> 8); /* engine type */
+	h[21] = (uint8_t)ex->cfg.domain_id;	   /* engine id */
+	be16_store(h + 22, 0);			   /* not sampled */
 	collector_send(c);
 	c->seq += c->nrec;
 	c->stats.data_records += c->nrec;
@@ -52,14 +52,14 @@ static void v5_put(struct collector *c, const struct export_rec *r,
 
 	if (c->nrec == 0) {
 		wbuf_init(w, c->buf, c->maxlen);
-		put_zero(w, V5_HDR_LEN);	/* patched at flush */
+		put_zero(w, V5_HDR_LEN); /* patched at flush */
 		c->msg_first_ns = ex->now_ns;
 	}
 	put_bytes(w, f->key.src, 4);
 	put_bytes(w, f->key.dst, 4);
-	put_be32(w, 0);					/* nexthop */
-	put_be16(w, (uint16_t)f->key.ifindex);		/* input */
-	put_be16(w, 0);					/* output */
+	put_be32(w, 0);			       /* nexthop */
+	put_be16(w, (uint16_t)f->key.ifindex); /* input */
+	put_be16(w, 0);			       /* output */
 	put_be32(w, packets);
 	put_be32(w, octets);
 	put_be32(w, export_uptime_ms(ex, f->first_ns));
@@ -70,8 +70,8 @@ static void v5_put(struct collector *c, const struct export_rec *r,
 	put_u8(w, f->tcp_flags);
 	put_u8(w, f->key.proto);
 	put_u8(w, f->tos);
-	put_zero(w, 4);					/* src/dst AS */
-	put_zero(w, 4);					/* masks, pad */
+	put_zero(w, 4); /* src/dst AS */
+	put_zero(w, 4); /* masks, pad */
 	if (++c->nrec == v5_max_recs(c))
 		v5_flush(c);
 }

@@ -35,7 +35,7 @@ struct capture {
 	struct obs_point op;
 	capture_cb cb;
 	void *cb_ctx;
-	void *priv;		/* the back end's */
+	void *priv; /* the back end's */
 };
 
 /*

@@ -12,13 +12,13 @@
 
 #include "capture.h"
 
-#define SNAPLEN 256		/* enough for QinQ + IPv6 + ext headers + L4 */
-#define LIVE_BUFFER (32 << 20)	/* kernel ring: rides out bursts */
+#define SNAPLEN 256	       /* enough for QinQ + IPv6 + ext headers + L4 */
+#define LIVE_BUFFER (32 << 20) /* kernel ring: rides out bursts */
 
 struct pcap_priv {
 	pcap_t *p;
 	int fd;
-	uint32_t ts_mult;	/* 1 for ns timestamps, 1000 for us */
+	uint32_t ts_mult; /* 1 for ns timestamps, 1000 for us */
 	struct capture *cap;
 };
 
@@ -49,7 +49,7 @@ static int pcap_dispatch_ops(struct capture *cap, int max)
 	if (n < 0)
 		return -EIO;
 	if (n == 0 && pp->fd < 0)
-		return -ENODATA;	/* a file is at its end */
+		return -ENODATA; /* a file is at its end */
 	return n;
 }
 
@@ -81,8 +81,8 @@ static const struct capture_ops pcap_ops = {
 };
 
 /* Bind the link type to its parser, or refuse it by name. */
-static int set_link(struct capture *cap, pcap_t *p, const char *what,
-		    char *err, size_t errlen)
+static int set_link(struct capture *cap, pcap_t *p, const char *what, char *err,
+		    size_t errlen)
 {
 	int dlt = pcap_datalink(p);
 	const char *name = pcap_datalink_val_to_name(dlt);
@@ -174,9 +174,9 @@ struct capture *capture_pcap_live(const char *ifname, const char *filter,
 	if (rc < 0) {
 		snprintf(err, errlen, "interface %s: %s%s", ifname,
 			 pcap_geterr(pp->p),
-			 rc == PCAP_ERROR_PERM_DENIED
-				 ? " (needs CAP_NET_RAW: run as root)"
-				 : "");
+			 rc == PCAP_ERROR_PERM_DENIED ? " (needs CAP_NET_RAW: "
+							"run as root)"
+						      : "");
 		goto fail;
 	}
 	if (set_link(cap, pp->p, ifname, err, errlen))

@@ -19,19 +19,19 @@ enum flow_end_reason {
 	FLOW_END_ACTIVE = 2,
 	FLOW_END_OF_FLOW = 3,	/* TCP FIN or RST */
 	FLOW_END_FORCED = 4,	/* end of input, shutdown, flush */
-	FLOW_END_RESOURCES = 5,	/* evicted under cache pressure */
+	FLOW_END_RESOURCES = 5, /* evicted under cache pressure */
 };
 
 /* Hashed and compared whole: fill it only after zeroing it. */
 struct flow_key {
-	uint8_t src[16];	/* IPv4: first 4 octets */
+	uint8_t src[16]; /* IPv4: first 4 octets */
 	uint8_t dst[16];
 	uint32_t ifindex;
 	uint16_t sport;
 	uint16_t dport;
 	uint8_t ipver;
 	uint8_t proto;
-	uint8_t dir;		/* flowDirection: 0 ingress, 1 egress */
+	uint8_t dir; /* flowDirection: 0 ingress, 1 egress */
 	uint8_t pad;
 };
 _Static_assert(sizeof(struct flow_key) == 44, "flow_key has hidden padding");
@@ -42,16 +42,16 @@ _Static_assert(sizeof(struct flow_key) == 44, "flow_key has hidden padding");
  */
 struct flow {
 	struct flow_key key;
-	uint32_t hnext;		/* hash chain; free list when unused */
+	uint32_t hnext; /* hash chain; free list when unused */
 	uint64_t packets;
 	uint64_t octets;
-	uint64_t first_ns;	/* packet clock, ns since the epoch */
+	uint64_t first_ns; /* packet clock, ns since the epoch */
 	uint64_t last_ns;
 	uint32_t lru_prev, lru_next;
 	uint32_t age_prev, age_next;
-	uint32_t stamp;		/* second of the last LRU move, see .c */
-	uint8_t tcp_flags;	/* OR of all packets */
-	uint8_t tos;		/* of the first packet */
+	uint32_t stamp;	   /* second of the last LRU move, see .c */
+	uint8_t tcp_flags; /* OR of all packets */
+	uint8_t tos;	   /* of the first packet */
 	uint16_t pad;
 };
 
@@ -62,25 +62,25 @@ typedef void (*flow_expire_fn)(void *ctx, const struct flow *f,
 struct flowcache_stats {
 	uint64_t added;		/* flows created */
 	uint64_t expired[6];	/* by flow_end_reason */
-	uint64_t evicted_scans;	/* entries looked at to find an LRU victim */
+	uint64_t evicted_scans; /* entries looked at to find an LRU victim */
 	uint64_t ager_polls;
 };
 
 struct flowcache {
-	struct flow *pool;	/* capacity + 1 entries; [0] is the sentinel */
-	uint32_t *buckets;	/* nbuckets heads, 0 = empty */
-	size_t pool_bytes;	/* mapped sizes, for munmap */
+	struct flow *pool; /* capacity + 1 entries; [0] is the sentinel */
+	uint32_t *buckets; /* nbuckets heads, 0 = empty */
+	size_t pool_bytes; /* mapped sizes, for munmap */
 	size_t bucket_bytes;
 	uint32_t capacity;
-	uint32_t mask;		/* nbuckets - 1 */
+	uint32_t mask; /* nbuckets - 1 */
 	uint32_t used;
-	uint32_t next_unused;	/* pool entries never touched start here */
+	uint32_t next_unused; /* pool entries never touched start here */
 	uint32_t free_list;
 	uint64_t active_ns;
 	uint64_t inactive_ns;
-	uint64_t clock_ns;	/* latest packet or timer time seen */
-	uint64_t base_ns;	/* origin of the LRU stamps */
-	bool based;		/* base_ns set (time 0 is a valid time) */
+	uint64_t clock_ns; /* latest packet or timer time seen */
+	uint64_t base_ns;  /* origin of the LRU stamps */
+	bool based;	   /* base_ns set (time 0 is a valid time) */
 	flow_expire_fn expire;
 	void *expire_ctx;
 	struct flowcache_stats stats;

@@ -98,8 +98,9 @@ static int link_loop(struct parse_cursor *c, struct pkt_info *pi)
 
 	if (p + 4 > c->end)
 		return PARSE_ERR_TRUNCATED;
-	return link_af(c, pi, (uint32_t)parse_be16(p + 2) |
-				      (uint32_t)parse_be16(p) << 16);
+	return link_af(c, pi,
+		       (uint32_t)parse_be16(p + 2) | (uint32_t)parse_be16(p)
+							     << 16);
 }
 
 /*

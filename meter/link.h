@@ -9,7 +9,7 @@
 typedef int (*link_parse_fn)(struct parse_cursor *c, struct pkt_info *pi);
 
 struct linktype {
-	int dlt;		/* pcap DLT_* value */
+	int dlt; /* pcap DLT_* value */
 	const char *name;
 	link_parse_fn parse;
 };

@@ -15,17 +15,17 @@
 /* An observation point: where packets come from and how they are framed. */
 struct obs_point {
 	const struct linktype *link;
-	uint32_t ifindex;	/* ingressInterface */
-	uint8_t dir;		/* flowDirection */
-	char name[16];		/* interfaceName */
+	uint32_t ifindex; /* ingressInterface */
+	uint8_t dir;	  /* flowDirection */
+	char name[16];	  /* interfaceName */
 };
 
 struct meter_stats {
-	uint64_t packets;	/* handed to the meter */
-	uint64_t metered;	/* accounted in a flow */
-	uint64_t octets;	/* IP-layer octets of those */
-	uint64_t non_ip;	/* neither IP nor malformed (ARP, LLDP, ...) */
-	uint64_t malformed[PARSE_NERR + 1];	/* by -parse_result */
+	uint64_t packets; /* handed to the meter */
+	uint64_t metered; /* accounted in a flow */
+	uint64_t octets;  /* IP-layer octets of those */
+	uint64_t non_ip;  /* neither IP nor malformed (ARP, LLDP, ...) */
+	uint64_t malformed[PARSE_NERR + 1]; /* by -parse_result */
 };
 
 /* A parsed packet waiting in the batch for its cache update. */

@@ -47,7 +47,7 @@ typedef __u64 uint64_t;
 #define ETH_P_IPV6_ 0x86dd
 #define ETH_P_8021Q_ 0x8100
 #define ETH_P_8021AD_ 0x88a8
-#define ETH_P_QINQ1_ 0x9100	/* pre-standard QinQ */
+#define ETH_P_QINQ1_ 0x9100 /* pre-standard QinQ */
 #define ETH_P_PPPOE_SESS_ 0x8864
 
 #define PPP_IPV4_ 0x0021
@@ -66,38 +66,38 @@ typedef __u64 uint64_t;
 
 /* Results: >= 0 is a good packet, < 0 a malformed one (one counter each). */
 enum parse_result {
-	PARSE_IP = 0,		/* an IP packet: pkt_info is filled */
-	PARSE_NOT_IP = 1,	/* ARP, LLDP, ...: neither flow nor malformed */
-	PARSE_ERR_TRUNCATED = -1,	/* data ends inside a header */
-	PARSE_ERR_VERSION = -2,		/* IP version not the one announced */
-	PARSE_ERR_IHL = -3,		/* IPv4 IHL < 5 */
-	PARSE_ERR_TOTAL_LENGTH = -4,	/* IP length < header or > wire */
-	PARSE_ERR_IPV6_EXT = -5,	/* extension chain past the data */
-	PARSE_ERR_VLAN_DEPTH = -6,	/* more tags than PARSE_MAX_VLAN */
+	PARSE_IP = 0,	  /* an IP packet: pkt_info is filled */
+	PARSE_NOT_IP = 1, /* ARP, LLDP, ...: neither flow nor malformed */
+	PARSE_ERR_TRUNCATED = -1,    /* data ends inside a header */
+	PARSE_ERR_VERSION = -2,	     /* IP version not the one announced */
+	PARSE_ERR_IHL = -3,	     /* IPv4 IHL < 5 */
+	PARSE_ERR_TOTAL_LENGTH = -4, /* IP length < header or > wire */
+	PARSE_ERR_IPV6_EXT = -5,     /* extension chain past the data */
+	PARSE_ERR_VLAN_DEPTH = -6,   /* more tags than PARSE_MAX_VLAN */
 };
 #define PARSE_NERR 6
 
 struct parse_cursor {
 	const uint8_t *pos;
-	const uint8_t *end;	/* end of the captured bytes */
-	uint32_t wire_extra;	/* bytes on the wire past end (snap length) */
+	const uint8_t *end;  /* end of the captured bytes */
+	uint32_t wire_extra; /* bytes on the wire past end (snap length) */
 };
 
 /* What the metering process needs of one packet. Fixed-width types only. */
 struct pkt_info {
-	uint8_t src[16];	/* IPv4: first 4 octets, rest zero */
+	uint8_t src[16]; /* IPv4: first 4 octets, rest zero */
 	uint8_t dst[16];
-	uint16_t sport;		/* host order; 0 when the protocol has none */
-	uint16_t dport;		/* ICMP/ICMPv6: type * 256 + code */
-	uint8_t ipver;		/* 4 or 6 */
-	uint8_t proto;		/* upper-layer protocol, after IPv6 ext headers */
+	uint16_t sport; /* host order; 0 when the protocol has none */
+	uint16_t dport; /* ICMP/ICMPv6: type * 256 + code */
+	uint8_t ipver;	/* 4 or 6 */
+	uint8_t proto;	/* upper-layer protocol, after IPv6 ext headers */
 	uint8_t tcp_flags;
-	uint8_t tos;		/* IPv4 TOS / IPv6 traffic class */
-	uint32_t octets;	/* IP-layer: total length / payload + 40 */
-	uint16_t ethertype;	/* after any VLAN tags (seven-tuple) */
+	uint8_t tos;	    /* IPv4 TOS / IPv6 traffic class */
+	uint32_t octets;    /* IP-layer: total length / payload + 40 */
+	uint16_t ethertype; /* after any VLAN tags (seven-tuple) */
 	uint8_t nvlan;
-	uint8_t nonfirst_frag;	/* a fragment without the transport header */
-	uint16_t vlan[2];	/* outer, inner VLAN ids */
+	uint8_t nonfirst_frag; /* a fragment without the transport header */
+	uint16_t vlan[2];      /* outer, inner VLAN ids */
 	uint8_t smac[6];
 	uint8_t dmac[6];
 };

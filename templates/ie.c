@@ -6,8 +6,11 @@
 
 const struct ie ie_table[IE_COUNT] = {
 #define IE(name_, pen_, id_, type_, len_) \
-	[IE_##name_] = { .name = #name_, .pen = pen_, .id = id_, \
-			 .len = len_, .type = type_ },
+	[IE_##name_] = { .name = #name_,  \
+			 .pen = pen_,     \
+			 .id = id_,       \
+			 .len = len_,     \
+			 .type = type_ },
 #include "ie.def"
 #undef IE
 };

@@ -17,9 +17,9 @@ enum ie_index {
 
 struct ie {
 	const char *name;
-	uint32_t pen;		/* 0 for IANA elements */
+	uint32_t pen; /* 0 for IANA elements */
 	uint16_t id;
-	uint16_t len;		/* fixed length on the wire */
+	uint16_t len; /* fixed length on the wire */
 	enum ie_type type;
 };
 

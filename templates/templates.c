@@ -7,16 +7,18 @@
 
 /* The building blocks of the spec's tables, in wire order. */
 #define K5_HEAD IE_ingressInterface, IE_flowDirection
-#define K7_HEAD K5_HEAD, IE_ethernetType, IE_sourceMacAddress, \
-		IE_destinationMacAddress
+#define K7_HEAD \
+	K5_HEAD, IE_ethernetType, IE_sourceMacAddress, IE_destinationMacAddress
 #define ADDR4 IE_sourceIPv4Address, IE_destinationIPv4Address
 #define ADDR6 IE_sourceIPv6Address, IE_destinationIPv6Address
-#define PORTS IE_protocolIdentifier, IE_sourceTransportPort, \
+#define PORTS                                          \
+	IE_protocolIdentifier, IE_sourceTransportPort, \
 		IE_destinationTransportPort
 #define TUN4 IE_tunnelSourceIPv4Address, IE_tunnelDestinationIPv4Address
 #define TUN6 IE_tunnelSourceIPv6Address, IE_tunnelDestinationIPv6Address
-#define TAIL IE_flowStartSysUpTime, IE_flowEndSysUpTime, \
-		IE_octetDeltaCount, IE_packetDeltaCount, IE_interfaceName
+#define TAIL                                                            \
+	IE_flowStartSysUpTime, IE_flowEndSysUpTime, IE_octetDeltaCount, \
+		IE_packetDeltaCount, IE_interfaceName
 #define IIJ IE_systemCpuId, IE_ingressPhysicalInterfaceName
 #define PPPAC IE_pppacUserName, IE_pppacProtocol
 
@@ -36,13 +38,17 @@ static const uint8_t t6v4_5[] = { K5_HEAD, ADDR4, PORTS, TUN6, TAIL, IIJ };
 static const uint8_t t6v6_5[] = { K5_HEAD, ADDR6, PORTS, TUN6, TAIL, IIJ };
 static const uint8_t t6v4_7[] = { K7_HEAD, ADDR4, PORTS, TUN6, TAIL, IIJ };
 static const uint8_t t6v6_7[] = { K7_HEAD, ADDR6, PORTS, TUN6, TAIL, IIJ };
-static const uint8_t p4v4_5[] = { K5_HEAD, ADDR4, PORTS, TUN4, TAIL, IIJ,
-				  PPPAC };
-static const uint8_t p6v4_5[] = { K5_HEAD, ADDR4, PORTS, TUN6, TAIL, IIJ,
-				  PPPAC };
+static const uint8_t p4v4_5[] = {
+	K5_HEAD, ADDR4, PORTS, TUN4, TAIL, IIJ, PPPAC
+};
+static const uint8_t p6v4_5[] = {
+	K5_HEAD, ADDR4, PORTS, TUN6, TAIL, IIJ, PPPAC
+};
 
-#define T(n, v, tun, ppp, ent, met, a) \
-	{ n, v, tun, ppp, ent, met, ARRAY_LEN(a), a }
+#define T(n, v, tun, ppp, ent, met, a)                    \
+	{                                                 \
+		n, v, tun, ppp, ent, met, ARRAY_LEN(a), a \
+	}
 
 /*
  * 'metered' marks templates whose every element this build fills with a
@@ -95,7 +101,8 @@ static size_t edit_distance(const char *a, const char *b)
 
 		row[0] = i;
 		for (j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			size_t up = row[j],
+			       best = diag + (a[i - 1] != b[j - 1]);
 
 			if (up + 1 < best)
 				best = up + 1;

@@ -15,13 +15,13 @@
 
 struct template_def {
 	const char *name;
-	uint8_t ipver;		/* IP version of the flow it describes */
-	uint8_t tunnel;		/* 0, or the outer IP version of a tunnel */
+	uint8_t ipver;	/* IP version of the flow it describes */
+	uint8_t tunnel; /* 0, or the outer IP version of a tunnel */
 	bool pppac;
-	bool enterprise;	/* holds PEN 770 elements: IPFIX only */
-	bool metered;		/* this build fills every element truly */
+	bool enterprise; /* holds PEN 770 elements: IPFIX only */
+	bool metered;	 /* this build fills every element truly */
 	uint8_t nelem;
-	const uint8_t *elem;	/* enum ie_index values */
+	const uint8_t *elem; /* enum ie_index values */
 };
 
 extern const struct template_def template_defs[];
