@@ -162,6 +162,7 @@ static void flow_remove(struct flowcache *fc, uint32_t i,
 	lru_unlink(fc->pool, i);
 	age_unlink(fc->pool, i);
 	f->hnext = fc->free_list;
+	f->live = 0;
 	fc->free_list = i;
 	fc->used--;
 }
@@ -245,6 +246,7 @@ void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 		f->last_ns = ts_ns;
 		f->tcp_flags = 0;
 		f->tos = tos;
+		f->live = 1;
 		f->stamp = now;
 		lru_append(fc->pool, i);
 		age_append(fc->pool, i);
@@ -307,6 +309,21 @@ void flowcache_expire(struct flowcache *fc, uint64_t now_ns)
 
 void flowcache_flush(struct flowcache *fc, enum flow_end_reason reason)
 {
-	while (fc->pool[0].lru_next)
-		flow_remove(fc, fc->pool[0].lru_next, reason);
+	struct flow *pool = fc->pool;
+	uint32_t i;
+
+	/* every flow goes: walk the pool in memory order (a sequential scan,
+	 * where the LRU order costs a cache miss a hop), then reset it all */
+	for (i = 1; i < fc->next_unused; i++) {
+		if (!pool[i].live)
+			continue;
+		fc->expire(fc->expire_ctx, &pool[i], reason);
+		fc->stats.expired[reason]++;
+		pool[i].live = 0;
+	}
+	memset(fc->buckets, 0, fc->bucket_bytes);
+	memset(&pool[0], 0, sizeof(pool[0]));
+	fc->free_list = 0;
+	fc->next_unused = 1;
+	fc->used = 0;
 }

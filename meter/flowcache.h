@@ -52,7 +52,7 @@ struct flow {
 	uint32_t stamp;	   /* second of the last LRU move, see .c */
 	uint8_t tcp_flags; /* OR of all packets */
 	uint8_t tos;	   /* of the first packet */
-	uint16_t pad;
+	uint16_t live;	   /* in use (not on the free list) */
 };
 
 /* Called for each flow leaving the cache; the entry is freed on return. */
