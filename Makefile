@@ -56,10 +56,11 @@ $(B)/xflowd: $(XFLOWD_OBJ)
 	$(msg) LD $@
 	$(Q)$(CC) $(CFLAGS) $(XLDFLAGS) -o $@ $^ $(PCAP_LIBS)
 
-$(B)/xfdecode: tools/xfdecode.c
-	$(msg) CC $@
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) -o $@ $<
+XFDECODE_SRC := tools/xfdecode/decode.c tools/xfdecode/json.c \
+	tools/xfdecode/names.c tools/xfdecode/main.c
+$(B)/xfdecode: $(XFDECODE_SRC:%.c=$(B)/%.o)
+	$(msg) LD $@
+	$(Q)$(CC) $(CFLAGS) $(XLDFLAGS) -o $@ $^
 
 $(B)/tests/%: tests/unit/%.c $(CORE_OBJ)
 	$(msg) CC $@
@@ -130,4 +131,4 @@ clean:
 	bench \
 	format-check clean
 
--include $(XFLOWD_OBJ:.o=.d)
+-include $(XFLOWD_OBJ:.o=.d) $(XFDECODE_SRC:%.c=$(B)/%.d)

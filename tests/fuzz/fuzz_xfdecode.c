@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * fuzz_xfdecode.c - libFuzzer harness for tools/xfdecode.c's xfd_decode(),
- * linked from xfdecode.c compiled with -DXFDECODE_NO_MAIN.
+ * fuzz_xfdecode.c - libFuzzer harness for tools/xfdecode's xfd_decode(),
+ * linked with its decode.c, json.c and names.c.
  *
  * Input: a sequence of messages, each a 2-octet big-endian length and that
  * many octets (the last takes what is left), decoded in order into one
@@ -14,21 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* tools/xfdecode.c: the state is opaque here, sized generously */
-struct xfd_state;
-int xfd_state_init(struct xfd_state *st);
-void xfd_state_free(struct xfd_state *st);
-int xfd_decode(struct xfd_state *st, const uint8_t *buf, size_t len,
-	       const char *exporter, FILE *out);
+#include "xfdecode.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *devnull;
-	/* struct xfd_state is a few pointers and counters */
-	static uint64_t state_mem[64];
-	struct xfd_state *st = (struct xfd_state *)state_mem;
+	struct xfd_state state;
+	struct xfd_state *st = &state;
 	size_t off = 0;
 
 	if (!devnull) {

@@ -7,7 +7,7 @@
 # that did it is left in build/fuzz/ as crash-*, leak-* or timeout-*.
 #
 #   fuzz_parse     link header + parse.h + meter_packet + flow cache
-#   fuzz_xfdecode  tools/xfdecode.c's xfd_decode(), when that file has it
+#   fuzz_xfdecode  tools/xfdecode's xfd_decode()
 #
 # Seeds: tests/fuzz/corpus/{parse,xfdecode} (tests/fuzz/mkseeds.py writes
 # them), plus packets of a handful of captures from ../shared/corpus/tcpdump
@@ -92,19 +92,14 @@ else
 	rc=1
 fi
 
-if [ -f tools/xfdecode.c ] && grep -q '^int xfd_decode(' tools/xfdecode.c &&
-	grep -q '^#ifndef XFDECODE_NO_MAIN' tools/xfdecode.c; then
-	echo "  CC     $out/fuzz_xfdecode"
-	if $CLANG $FLAGS -DXFDECODE_NO_MAIN tools/xfdecode.c \
-		tests/fuzz/fuzz_xfdecode.c -o "$out/fuzz_xfdecode" -lm; then
-		run fuzz_xfdecode tests/fuzz/corpus/xfdecode
-	else
-		echo "fuzz: fuzz_xfdecode does not build" >&2
-		rc=1
-	fi
+echo "  CC     $out/fuzz_xfdecode"
+if $CLANG $FLAGS -Itools/xfdecode tools/xfdecode/decode.c \
+	tools/xfdecode/json.c tools/xfdecode/names.c \
+	tests/fuzz/fuzz_xfdecode.c -o "$out/fuzz_xfdecode" -lm; then
+	run fuzz_xfdecode tests/fuzz/corpus/xfdecode
 else
-	echo "fuzz: tools/xfdecode.c has no xfd_decode() behind" \
-		"XFDECODE_NO_MAIN: fuzz_xfdecode skipped"
+	echo "fuzz: fuzz_xfdecode does not build" >&2
+	rc=1
 fi
 
 echo "fuzz summary:$summary"
