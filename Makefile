@@ -33,7 +33,7 @@ Q := @
 msg = @printf '  %-6s %s\n'
 endif
 
-METER_SRC := meter/link.c meter/flowcache.c meter/meter.c
+METER_SRC := meter/link.c meter/flowcache.c meter/meter.c meter/sampler.c
 CAPTURE_SRC := meter/capture_pcap.c
 TEMPLATE_SRC := templates/ie.c templates/templates.c
 EXPORT_SRC := export/exporter.c export/record.c export/v5.c export/setmsg.c
@@ -54,7 +54,7 @@ $(B)/%.o: %.c
 
 $(B)/xflowd: $(XFLOWD_OBJ)
 	$(msg) LD $@
-	$(Q)$(CC) $(CFLAGS) $(XLDFLAGS) -o $@ $^ $(PCAP_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(XLDFLAGS) -o $@ $^ $(PCAP_LIBS) -lm
 
 XFDECODE_SRC := tools/xfdecode/decode.c tools/xfdecode/json.c \
 	tools/xfdecode/names.c tools/xfdecode/main.c
