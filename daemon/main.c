@@ -62,10 +62,11 @@ static void on_packet(void *ctx, const struct obs_point *op,
 {
 	struct xflowd *d = ctx;
 
-	/* file mode: the sysUpTime origin is 1 ms before the first packet;
-	 * collectors (nfdump) read an uptime of 0 as "no time" */
-	if (!d->ex->base_ns)
-		exporter_set_base(d->ex, ts_ns - 1000000);
+	/* file mode: the sysUpTime origin is 1 ms before the first packet
+	 * (collectors such as nfdump read an uptime of 0 as "no time"), or
+	 * the epoch for a capture that starts in its first millisecond */
+	if (!d->ex->base_set)
+		exporter_set_base(d->ex, ts_ns > 1000000 ? ts_ns - 1000000 : 0);
 	meter_packet(&d->meter, op, data, caplen, wirelen, ts_ns);
 	if (ts_ns >= d->next_tick_ns)
 		tick(d, ts_ns);

@@ -25,6 +25,8 @@ struct export_rec {
 	enum flow_end_reason reason;
 	const char *ifname; /* observed interface, may be NULL */
 	uint32_t cpu;
+	const struct template_def *tmpl; /* v9/IPFIX: chosen once per flow */
+	uint16_t tmpl_id;
 };
 
 /* Settings shared by every collector of one exporting process. */
@@ -94,7 +96,8 @@ struct exporter_stats {
 
 struct exporter {
 	struct export_cfg cfg;
-	uint64_t base_ns; /* sysUpTime origin (0: not yet set) */
+	uint64_t base_ns; /* sysUpTime origin */
+	bool base_set;	  /* base_ns given (time 0 is a valid time) */
 	uint64_t now_ns;  /* export clock (packet clock in files) */
 	size_t ncoll;
 	struct collector *coll[EXPORT_MAX_COLLECTORS];
@@ -134,8 +137,6 @@ void exporter_free(struct exporter *ex);
 /* Helpers shared by the format files. */
 uint32_t export_uptime_ms(const struct exporter *ex, uint64_t ns);
 void collector_send(struct collector *c);
-const struct template_def *export_pick(struct exporter *ex,
-				       const struct flow *f, uint16_t *id);
 void record_encode(struct wbuf *w, const struct template_def *t,
 		   const struct export_rec *r, const struct exporter *ex);
 

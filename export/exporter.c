@@ -164,6 +164,7 @@ int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
 void exporter_set_base(struct exporter *ex, uint64_t base_ns)
 {
 	ex->base_ns = base_ns;
+	ex->base_set = true;
 	if (ex->now_ns < base_ns)
 		ex->now_ns = base_ns;
 }
@@ -174,8 +175,9 @@ uint32_t export_uptime_ms(const struct exporter *ex, uint64_t ns)
 	return ns > ex->base_ns ? (uint32_t)((ns - ex->base_ns) / 1000000) : 0;
 }
 
-const struct template_def *export_pick(struct exporter *ex,
-				       const struct flow *f, uint16_t *id)
+/* The first configured template for the flow's IP version, or NULL. */
+static const struct template_def *
+export_pick(const struct exporter *ex, const struct flow *f, uint16_t *id)
 {
 	size_t i;
 
@@ -220,6 +222,27 @@ void exporter_flow(void *ctx, const struct flow *f, enum flow_end_reason reason)
 	if (f->last_ns > ex->now_ns)
 		ex->now_ns = f->last_ns;
 	ex->stats.flows++;
+
+	/* what every collector can carry is decided once, and counted once */
+	if (ex->cfg.version == 5) {
+		if (f->key.ipver != 4) {
+			ex->stats.v5_skipped_ipv6++;
+			if (!ex->warned_v5_ipv6) {
+				pr_warn("NetFlow v5 cannot carry IPv6 flows: "
+					"they are counted (v5_skipped_ipv6), "
+					"not exported; use --export v9 or "
+					"ipfix\n");
+				ex->warned_v5_ipv6 = true;
+			}
+			return;
+		}
+	} else {
+		r.tmpl = export_pick(ex, f, &r.tmpl_id);
+		if (!r.tmpl) {
+			ex->stats.no_template++;
+			return;
+		}
+	}
 	for (i = 0; i < ex->ncoll; i++)
 		ex->coll[i]->ops->add(ex->coll[i], &r);
 }

@@ -199,16 +199,10 @@ static void setmsg_flush(struct collector *c)
 static void setmsg_add(struct collector *c, const struct export_rec *r)
 {
 	const struct setfmt *fm = fmt_of(c);
-	const struct template_def *t;
-	uint16_t id;
+	const struct template_def *t = r->tmpl; /* IPv4/IPv6: exporter_flow */
+	uint16_t id = r->tmpl_id;
 	size_t need;
 
-	t = export_pick(c->ex, r->f, &id);
-	if (!t) {
-		if (c == c->ex->coll[0])
-			c->ex->stats.no_template++;
-		return;
-	}
 	need = template_record_len(t) + (fm->pad ? 3 : 0);
 	if (!c->w.start)
 		msg_begin(c);

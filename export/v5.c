@@ -4,7 +4,6 @@
  * IPv4 records. There is no RFC; the layout is Cisco's and every collector
  * agrees on it. IPv6 flows cannot be expressed and are counted.
  */
-#include "../daemon/log.h"
 #include "export.h"
 
 #define V5_HDR_LEN 24
@@ -78,20 +77,8 @@ static void v5_put(struct collector *c, const struct export_rec *r,
 
 static void v5_add(struct collector *c, const struct export_rec *r)
 {
-	struct exporter *ex = c->ex;
 	uint64_t p = r->f->packets, o = r->f->octets, n, i;
 
-	if (r->f->key.ipver != 4) {
-		if (c == ex->coll[0])
-			ex->stats.v5_skipped_ipv6++;
-		if (!ex->warned_v5_ipv6) {
-			pr_warn("NetFlow v5 cannot carry IPv6 flows: they are "
-				"counted (v5_skipped_ipv6), not exported; use "
-				"--export v9 or ipfix\n");
-			ex->warned_v5_ipv6 = true;
-		}
-		return;
-	}
 	/* v5 counters are 32 bits: a larger flow goes out as n records that
 	 * share its counts evenly, so the totals at the collector stay exact
 	 * and no record is empty */

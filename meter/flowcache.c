@@ -173,7 +173,6 @@ static void flow_remove(struct flowcache *fc, uint32_t i,
  */
 static void evict_one(struct flowcache *fc)
 {
-	fc->stats.evicted_scans++;
 	flow_remove(fc, fc->pool[0].lru_next, FLOW_END_RESOURCES);
 }
 

@@ -60,9 +60,8 @@ typedef void (*flow_expire_fn)(void *ctx, const struct flow *f,
 			       enum flow_end_reason reason);
 
 struct flowcache_stats {
-	uint64_t added;		/* flows created */
-	uint64_t expired[6];	/* by flow_end_reason */
-	uint64_t evicted_scans; /* entries looked at to find an LRU victim */
+	uint64_t added;	     /* flows created */
+	uint64_t expired[6]; /* by flow_end_reason */
 	uint64_t ager_polls;
 };
 

@@ -720,6 +720,50 @@ START_TEST(v5_byte_exact)
 }
 END_TEST
 
+/*
+ * What no collector can carry (IPv6 in v5, a flow no template fits) is
+ * counted once per flow however many collectors there are, and every
+ * collector still gets the rest.
+ */
+START_TEST(skips_counted_once_per_flow)
+{
+	static const int versions[] = { 5, 10 };
+	size_t v;
+
+	for (v = 0; v < 2; v++) {
+		struct rx r1, r2;
+		struct exporter *ex = mkex(versions[v], 1, 1500,
+					   versions[v] == 5 ? NULL
+							    : "ipv4-five-tuple",
+					   NULL, &r1);
+		char spec[64], err[256];
+		struct flow f4, f6;
+
+		rx_open(&r2);
+		snprintf(spec, sizeof(spec), "127.0.0.1:%u", r2.port);
+		ck_assert_int_eq(exporter_add_collector(ex, spec, err,
+							sizeof(err)),
+				 0);
+		mkflow(&f4, 4, 1);
+		mkflow(&f6, 6, 2);
+		exporter_flow(ex, &f6, FLOW_END_IDLE);
+		exporter_flow(ex, &f4, FLOW_END_IDLE);
+		exporter_flush(ex);
+		if (versions[v] == 5)
+			ck_assert_uint_eq(ex->stats.v5_skipped_ipv6, 1);
+		else
+			ck_assert_uint_eq(ex->stats.no_template, 1);
+		ck_assert_uint_eq(rx_drain(&r1), 1);
+		ck_assert_uint_eq(rx_drain(&r2), 1);
+		ck_assert_uint_eq(ex->coll[0]->stats.data_records, 1);
+		ck_assert_uint_eq(ex->coll[1]->stats.data_records, 1);
+		exporter_free(ex);
+		rx_close(&r1);
+		rx_close(&r2);
+	}
+}
+END_TEST
+
 static void v5_counts(uint32_t mtu, uint32_t per)
 {
 	struct rx r;
@@ -897,6 +941,7 @@ static Suite *export_suite(void)
 	tcase_add_test(tc, ipfix_refresh_msgs);
 	tcase_add_test(tc, ipfix_refresh_time);
 	tcase_add_test(tc, ipfix_tick_and_no_template);
+	tcase_add_test(tc, skips_counted_once_per_flow);
 	tcase_add_test(tc, ipfix_templates_exceed_mtu);
 	suite_add_tcase(s, tc);
 
