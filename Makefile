@@ -17,7 +17,7 @@ ifeq ($(SANITIZE),1)
 XCFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 XLDFLAGS += -fsanitize=address,undefined
-B := build-san
+override B := $(B)-san
 endif
 
 PCAP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcap 2>/dev/null)

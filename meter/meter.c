@@ -29,8 +29,6 @@ void meter_packet(struct meter *m, const struct obs_point *op,
 		.wire_extra = wirelen > caplen ? wirelen - caplen : 0,
 	};
 	struct pkt_info pi;
-	struct meter_pending *mp;
-	struct flow_key *k;
 	int rc;
 
 	m->st.packets++;
@@ -43,24 +41,33 @@ void meter_packet(struct meter *m, const struct obs_point *op,
 			m->st.malformed[-rc]++;
 		return;
 	}
+	meter_info(m, op, &pi, ts_ns);
+}
+
+void meter_info(struct meter *m, const struct obs_point *op,
+		const struct pkt_info *pi, uint64_t ts_ns)
+{
+	struct meter_pending *mp;
+	struct flow_key *k;
+
 	m->st.metered++;
-	m->st.octets += pi.octets;
+	m->st.octets += pi->octets;
 
 	mp = &m->pending[m->npending];
 	k = &mp->key;
-	memcpy(k->src, pi.src, sizeof(k->src));
-	memcpy(k->dst, pi.dst, sizeof(k->dst));
+	memcpy(k->src, pi->src, sizeof(k->src));
+	memcpy(k->dst, pi->dst, sizeof(k->dst));
 	k->ifindex = op->ifindex;
-	k->sport = pi.sport;
-	k->dport = pi.dport;
-	k->ipver = pi.ipver;
-	k->proto = pi.proto;
+	k->sport = pi->sport;
+	k->dport = pi->dport;
+	k->ipver = pi->ipver;
+	k->proto = pi->proto;
 	k->dir = op->dir;
 	k->pad = 0;
 	mp->hash = flowcache_hash(k);
-	mp->octets = pi.octets;
-	mp->tcp_flags = pi.tcp_flags;
-	mp->tos = pi.tos;
+	mp->octets = pi->octets;
+	mp->tcp_flags = pi->tcp_flags;
+	mp->tos = pi->tos;
 	mp->ts_ns = ts_ns;
 	flowcache_prefetch_bucket(m->fc, mp->hash);
 	if (++m->npending == METER_BATCH)

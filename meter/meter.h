@@ -64,6 +64,14 @@ void meter_packet(struct meter *m, const struct obs_point *op,
 		  const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 		  uint64_t ts_ns);
 
+/*
+ * Meter a packet already parsed (by the BPF programs of --capture ebpf,
+ * which run the same parse.h in the kernel): pi is PARSE_IP's result.
+ * meter_packet() counts packets; a caller of this counts its own.
+ */
+void meter_info(struct meter *m, const struct obs_point *op,
+		const struct pkt_info *pi, uint64_t ts_ns);
+
 /* Account every batched packet; call before timers, flushes and stats. */
 void meter_flush(struct meter *m);
 
