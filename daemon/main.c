@@ -152,6 +152,14 @@ static int setup(struct xflowd *d, int *exit_code)
 		d->ncap = 1;
 		return 0;
 	}
+	if (d->opt.capture != CAPTURE_PCAP) {
+		/* the AF_XDP and eBPF back ends open here (issue 5) */
+		pr_err("--capture %s: not in this build yet; use --capture "
+		       "pcap\n",
+		       d->opt.capture == CAPTURE_AFXDP ? "afxdp" : "ebpf");
+		*exit_code = 2;
+		return -1;
+	}
 	own_traffic_filter(d, filter, sizeof(filter));
 	for (i = 0; i < d->opt.nif; i++) {
 		d->cap[i] = capture_pcap_live(d->opt.ifname[i], filter,

@@ -56,7 +56,8 @@ static void usage(FILE *f)
 	      "  -r, --read FILE            pcap/pcapng file; expire all at "
 	      "EOF, exit 0\n"
 	      "  -i, --interface IF         live interface (repeatable)\n"
-	      "      --capture pcap         observation point (pcap)\n"
+	      "      --capture pcap|afxdp|ebpf  observation point (default "
+	      "pcap)\n"
 	      "  -c, --collector HOST:PORT[/udp]  (repeatable; IPv6 as "
 	      "[addr]:port)\n"
 	      "  -e, --export v5|v9|ipfix   message format (default ipfix)\n"
@@ -159,6 +160,11 @@ static int check_combination(struct options *o, long refresh_s,
 				"other\n");
 		return -1;
 	}
+	if (o->read && o->capture != CAPTURE_PCAP) {
+		fprintf(stderr, "xflowd: --read reads files with libpcap; "
+				"--capture afxdp and ebpf need --interface\n");
+		return -1;
+	}
 	if (o->ncoll == 0) {
 		fprintf(stderr, "xflowd: no collector: give --collector "
 				"HOST:PORT (e.g. 127.0.0.1:4739)\n");
@@ -219,10 +225,16 @@ int options_parse(struct options *o, int argc, char **argv)
 			o->ifname[o->nif++] = optarg;
 			break;
 		case OPT_CAPTURE:
-			if (strcmp(optarg, "pcap") != 0) {
+			if (strcmp(optarg, "pcap") == 0) {
+				o->capture = CAPTURE_PCAP;
+			} else if (strcmp(optarg, "afxdp") == 0) {
+				o->capture = CAPTURE_AFXDP;
+			} else if (strcmp(optarg, "ebpf") == 0) {
+				o->capture = CAPTURE_EBPF;
+			} else {
 				fprintf(stderr,
-					"xflowd: --capture '%s': this build "
-					"captures with pcap only\n",
+					"xflowd: --capture '%s': expected "
+					"pcap, afxdp or ebpf\n",
 					optarg);
 				return 2;
 			}

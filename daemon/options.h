@@ -9,10 +9,17 @@
 
 #define OPT_MAX_IF 16
 
+enum capture_kind {
+	CAPTURE_PCAP = 0, /* libpcap: files and live interfaces */
+	CAPTURE_AFXDP,	  /* XDP redirect to AF_XDP sockets (mirror ports) */
+	CAPTURE_EBPF,	  /* XDP/TC programs + BPF ring buffer (routers) */
+};
+
 struct options {
 	const char *read;		/* --read FILE */
 	const char *ifname[OPT_MAX_IF]; /* --interface, repeatable */
 	int nif;
+	enum capture_kind capture; /* --capture */
 	const char *collector[EXPORT_MAX_COLLECTORS];
 	int ncoll;
 	struct export_cfg export; /* version, templates, domain, mtu */

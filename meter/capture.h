@@ -18,6 +18,14 @@ typedef void (*capture_cb)(void *ctx, const struct obs_point *op,
 			   const uint8_t *data, uint32_t caplen,
 			   uint32_t wirelen, uint64_t ts_ns);
 
+/*
+ * Called instead for back ends that parse in the kernel (--capture ebpf):
+ * pi is parse.h's PARSE_IP result; cpu is the CPU that saw the packet.
+ */
+typedef void (*capture_info_cb)(void *ctx, const struct obs_point *op,
+				const struct pkt_info *pi, uint64_t ts_ns,
+				uint32_t cpu);
+
 struct capture_ops {
 	const char *name;
 	/* a descriptor to poll, or -1 when the source never blocks (files) */
@@ -34,6 +42,7 @@ struct capture {
 	const struct capture_ops *ops;
 	struct obs_point op;
 	capture_cb cb;
+	capture_info_cb info_cb; /* eBPF records; NULL for frame back ends */
 	void *cb_ctx;
 	void *priv; /* the back end's */
 };
@@ -49,6 +58,13 @@ struct capture *capture_pcap_live(const char *ifname, const char *filter,
 				  capture_cb cb, void *ctx, char *err,
 				  size_t errlen);
 
+/*
+ * The BPF back ends open one struct capture per receive queue (AF_XDP) or
+ * per ring (eBPF), so that each can be given to its own worker thread with
+ * its own flow cache. They fill caps[0..n) and return n, or -errno with a
+ * message for the user in err. The program they attach is shared by the
+ * captures of one interface and detached when the last one is closed.
+ */
 /* Close and free; accepts NULL. */
 void capture_close(struct capture *cap);
 
