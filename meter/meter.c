@@ -33,7 +33,7 @@ void meter_packet(struct meter *m, const struct obs_point *op,
 
 	m->st.packets++;
 	memset(&pi, 0, sizeof(pi));
-	rc = op->link->parse(&c, &pi);
+	rc = parse_inner(&c, &pi, op->link->parse(&c, &pi));
 	if (rc != PARSE_IP) {
 		if (rc == PARSE_NOT_IP)
 			m->st.non_ip++;
