@@ -24,6 +24,8 @@ PCAP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcap 2>/dev/null)
 PCAP_LIBS := $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmnl 2>/dev/null)
+MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
 
 ifeq ($(V),1)
 Q :=
@@ -33,11 +35,23 @@ Q := @
 msg = @printf '  %-6s %s\n'
 endif
 
-METER_SRC := meter/link.c meter/flowcache.c meter/meter.c meter/sampler.c
+METER_SRC := meter/link.c meter/flowcache.c meter/meter.c meter/sampler.c \
+	meter/ifinfo.c
+METER_SRC += meter/pcapng.c
 CAPTURE_SRC := meter/capture_pcap.c
+# AF_XDP and eBPF observation points: bpf/xflowd.bpf.c embedded as a bpftool
+# skeleton, loaded with libbpf; AF_XDP sockets from libxdp
+BPF_USER_SRC := meter/capture_afxdp.c meter/capture_ebpf.c bpf/loader.c
+CAPTURE_SRC += $(BPF_USER_SRC)
+BPFLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxdp libbpf 2>/dev/null)
+BPFLIB_LIBS := $(shell $(PKG_CONFIG) --libs libxdp libbpf 2>/dev/null || \
+	echo -lxdp -lbpf)
 TEMPLATE_SRC := templates/ie.c templates/templates.c
 EXPORT_SRC := export/exporter.c export/record.c export/v5.c export/setmsg.c
+EXPORT_SRC += export/transport.c
 DAEMON_SRC := daemon/options.c daemon/log.c
+DAEMON_SRC += daemon/config.c daemon/config_blocks.c daemon/config_check.c \
+	daemon/config_dump.c daemon/config_set.c
 CORE_SRC := $(METER_SRC) $(TEMPLATE_SRC) $(EXPORT_SRC) $(DAEMON_SRC)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
@@ -50,11 +64,12 @@ all: $(B)/xflowd $(B)/xfdecode
 $(B)/%.o: %.c
 	$(msg) CC $@
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(PCAP_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(PCAP_CFLAGS) $(MNL_CFLAGS) -c -o $@ $<
 
 $(B)/xflowd: $(XFLOWD_OBJ)
 	$(msg) LD $@
-	$(Q)$(CC) $(CFLAGS) $(XLDFLAGS) -o $@ $^ $(PCAP_LIBS) -lm
+	$(Q)$(CC) $(CFLAGS) $(XLDFLAGS) -o $@ $^ $(PCAP_LIBS) $(MNL_LIBS) -lm \
+		$(BPFLIB_LIBS)
 
 XFDECODE_SRC := tools/xfdecode/decode.c tools/xfdecode/json.c \
 	tools/xfdecode/names.c tools/xfdecode/main.c
@@ -66,7 +81,7 @@ $(B)/tests/%: tests/unit/%.c $(CORE_OBJ)
 	$(msg) CC $@
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) $(CHECK_CFLAGS) -I. -o $@ \
-		$< $(CORE_OBJ) $(CHECK_LIBS)
+		$< $(CORE_OBJ) $(CHECK_LIBS) $(MNL_LIBS)
 
 # BPF: the capture programs include meter/parse.h; parse_check proves the
 # parser passes the verifier (loaded and unloaded by tests/bpf/verify.sh).
@@ -76,13 +91,29 @@ $(B)/bpf/%.bpf.o: bpf/%.bpf.c meter/parse.h
 	@mkdir -p $(@D)
 	$(Q)clang $(BPF_CFLAGS) -Wall -Werror -c -o $@ $<
 
-bpf-check: $(B)/bpf/parse_check.bpf.o
+bpf-check: $(B)/bpf/parse_check.bpf.o $(B)/bpf/xflowd_worst.bpf.o
 	@tests/bpf/verify.sh $<; rc=$$?; [ $$rc = 0 ] || [ $$rc = 77 ]
+	@tests/bpf/verify.sh $(B)/bpf/xflowd_worst.bpf.o; rc=$$?; \
+		[ $$rc = 0 ] || [ $$rc = 77 ]
+
+# The capture programs: a skeleton compiled into xflowd (nothing to
+# install); xflowd_worst has every option on, for the verifier's worst case.
+$(B)/bpf/xflowd.bpf.o: bpf/record.h
+$(B)/bpf/xflowd_worst.bpf.o: bpf/xflowd.bpf.c bpf/record.h meter/parse.h
+	$(msg) BPF $@
+	@mkdir -p $(@D)
+	$(Q)clang $(BPF_CFLAGS) -DXF_VERIFY_WORST -Wall -Werror -c -o $@ $<
+$(B)/bpf/xflowd.skel.h: $(B)/bpf/xflowd.bpf.o
+	$(msg) GEN $@
+	$(Q)bpftool gen skeleton $< name xflowd_bpf >$@
+$(BPF_USER_SRC:%.c=$(B)/%.o): $(B)/bpf/xflowd.skel.h
+$(BPF_USER_SRC:%.c=$(B)/%.o): XCFLAGS += $(BPFLIB_CFLAGS) -I$(B)/bpf
 
 # Debian packages the build and the tests need; installs what is missing.
 DEPS := gcc make pkg-config libpcap-dev check tshark nfdump pmacct \
 	python3 python3-scapy tcpreplay softflowd time clang llvm \
-	libclang-rt-14-dev iproute2 libbpf-dev bpftool
+	libclang-rt-14-dev iproute2 libbpf-dev bpftool libmnl-dev \
+	libxdp-dev ethtool
 deps:
 	@./tools/install-deps.sh $(DEPS)
 
@@ -90,7 +121,14 @@ unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "  UNIT   $$t"; \
 		CK_VERBOSITY=minimal $$t; done
 
-integration: all
+# test drivers the integration tests run (found next to xflowd)
+TEST_TOOLS := $(B)/tools/ifinfo_watch
+$(B)/tools/ifinfo_watch: tests/tools/ifinfo_watch.c $(B)/meter/ifinfo.o
+	$(msg) LD $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) -I. -o $@ $^ $(MNL_LIBS)
+
+integration: all $(TEST_TOOLS)
 	@XFLOWD=$(abspath $(B)/xflowd) XFDECODE=$(abspath $(B)/xfdecode) \
 		tests/integration/run.sh
 
@@ -104,13 +142,20 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
 
+# The configuration file: every error message and the examples, golden.
+config-test: all
+	@tests/config/run.sh $(abspath $(B)/xflowd)
+
 tools-test: all
 	@tests/tools/test_xfdecode.sh $(abspath $(B)/xfdecode)
+	@tests/tools/test_xfgen_tunnels.sh >$(B)/xfgen_tunnels.log 2>&1; rc=$$?; \
+		tail -1 $(B)/xfgen_tunnels.log; \
+		[ $$rc = 0 ] || [ $$rc = 77 ] || { cat $(B)/xfgen_tunnels.log; exit 1; }
 
 # Every test: the normal build, then the sanitizer build of the same.
 check: deps
-	@$(MAKE) --no-print-directory all unit tools-test bpf-check integration \
-		corpus
+	@$(MAKE) --no-print-directory all unit tools-test config-test bpf-check \
+		integration corpus
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
 	@$(MAKE) --no-print-directory SANITIZE=1 all unit integration corpus
 
@@ -122,13 +167,14 @@ bench: deps all
 
 format-check:
 	@clang-format --dry-run --Werror $(CORE_SRC) $(CAPTURE_SRC) \
-		daemon/main.c meter/*.h export/*.h templates/*.h daemon/*.h
+		daemon/main.c meter/*.h export/*.h templates/*.h daemon/*.h \
+		bpf/*.h bpf/xflowd.bpf.c
 
 clean:
 	rm -rf build build-san
 
 .PHONY: all deps unit integration corpus tools-test bpf-check fuzz check demo \
-	bench \
+	bench config-test \
 	format-check clean
 
 -include $(XFLOWD_OBJ:.o=.d) $(XFDECODE_SRC:%.c=$(B)/%.d)

@@ -3,8 +3,10 @@
  * main.c - wiring: observation points -> metering -> exporting process,
  * the main loop, signals and the final accounting.
  */
+#define _GNU_SOURCE /* sched_getcpu */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,21 +16,29 @@
 
 #include "../export/export.h"
 #include "../meter/capture.h"
+#include "../meter/ifinfo.h"
 #include "../meter/meter.h"
 #include "log.h"
 #include "options.h"
 
 #define NS 1000000000ull
 #define BATCH 256 /* packets per dispatch between checks */
+/* captures: the BPF back ends open one per receive queue or ring */
+#define MAX_CAPS 256
 
 struct xflowd {
 	struct options opt;
 	struct exporter *ex;
 	struct meter meter;
-	struct capture *cap[OPT_MAX_IF];
+	struct meter_cfg mcfg; /* what the templates ask of the meter */
+	struct pppac_info pppac; /* ifattr_of()'s answer, valid till next */
+	struct ifinfo *ift;	 /* live: the kernel's interfaces (rtnetlink) */
+	uint64_t ift_gen;
+	struct capture *cap[MAX_CAPS];
 	int ncap;
 	uint64_t next_tick_ns;
 	uint64_t cap_drops;
+	struct capture_kstats kst; /* BPF programs' counters */
 };
 
 /* The one flag a signal handler may touch. */
@@ -45,6 +55,14 @@ static uint64_t realtime_ns(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
+}
+
+/* systemCpuId: the CPU metering the next batch (0 if unknown) */
+static uint32_t this_cpu(void)
+{
+	int c = sched_getcpu();
+
+	return c < 0 ? 0 : (uint32_t)c;
 }
 
 /* Run the cache timers and the export flush about once a second. */
@@ -72,15 +90,125 @@ static void on_packet(void *ctx, const struct obs_point *op,
 		tick(d, ts_ns);
 }
 
-static const char *ifname_of(void *ctx, uint32_t ifindex)
+/* --capture ebpf: a packet the kernel parsed (one ring record) */
+static void on_info(void *ctx, const struct obs_point *op,
+		    const struct pkt_info *pi, uint64_t ts_ns, uint32_t cpu)
 {
 	struct xflowd *d = ctx;
+
+	d->meter.cpu = cpu; /* systemCpuId: the CPU that saw the packet */
+	d->meter.st.packets++;
+	meter_info(&d->meter, op, pi, ts_ns);
+	if (ts_ns >= d->next_tick_ns)
+		tick(d, ts_ns);
+}
+
+/* The interface attributes of the records of ifindex. */
+static void ifattr_of(void *ctx, uint32_t ifindex, struct export_if *out)
+{
+	struct xflowd *d = ctx;
+	const struct obs_point *op;
 	int i;
 
-	for (i = 0; i < d->ncap; i++)
-		if (d->cap[i]->op.ifindex == ifindex)
-			return d->cap[i]->op.name;
-	return NULL;
+	for (i = 0; i < d->ncap; i++) {
+		struct capture *cap = d->cap[i];
+
+		/* a capture may hold several points (a pcapng file) */
+		if (cap->ops->point)
+			op = cap->ops->point(cap, ifindex);
+		else
+			op = cap->op.ifindex == ifindex ? &cap->op : NULL;
+		if (op) {
+			out->name = op->name;
+			out->descr = op->descr;
+			if (d->ift)
+				out->phys = ifinfo_phys_name(d->ift, ifindex);
+			if (op->pppac && pppac_parse(op->descr, &d->pppac) == 0) {
+				out->user = d->pppac.user;
+				out->proto = d->pppac.proto;
+			}
+			return;
+		}
+	}
+}
+
+/*
+ * The i-th interface of the interface options records: the observation
+ * points of the captures (a pcapng file has one per interface block,
+ * numbered from 1).
+ */
+static bool ifenum_of(void *ctx, size_t i, uint32_t *ifindex,
+		      struct export_if *out)
+{
+	struct xflowd *d = ctx;
+	const struct obs_point *op;
+	size_t n = 0;
+	uint32_t k;
+	int c;
+
+	for (c = 0; c < d->ncap; c++) {
+		struct capture *cap = d->cap[c];
+
+		/* one point, of any ifindex (libpcap, BPF), unless point()
+		 * numbers them from 1 (a pcapng file) */
+		if (!cap->ops->point || !cap->ops->point(cap, 1)) {
+			op = &cap->op;
+			/* the BPF back ends open a capture per queue */
+			if (c > 0 && d->cap[c - 1]->op.ifindex == op->ifindex)
+				continue;
+			if (n++ == i)
+				goto found;
+			continue;
+		}
+		for (k = 1; (op = cap->ops->point(cap, k)) != NULL; k++)
+			if (n++ == i)
+				goto found;
+	}
+	return false;
+found:
+	*ifindex = op->ifindex;
+	out->name = op->name;
+	out->descr = op->descr;
+	return true;
+}
+
+/*
+ * What the kernel says of each observed interface: its current name and
+ * alias, whether it is a PPP session, and the configured endpoints of a
+ * tunnel interface (packets arrive on it decapsulated). Run at start and
+ * whenever the interface table changes; the interface options records
+ * are sent again.
+ */
+static void apply_ifinfo(struct xflowd *d)
+{
+	size_t n;
+	int i;
+
+	for (i = 0; i < d->ncap; i++) {
+		struct obs_point *op = &d->cap[i]->op;
+		const struct ifinfo_entry *e = ifinfo_get(d->ift, op->ifindex);
+
+		if (!e)
+			continue;
+		snprintf(op->name, sizeof(op->name), "%s", e->name);
+		n = strnlen(e->alias, sizeof(op->descr) - 1);
+		memcpy(op->descr, e->alias, n);
+		op->descr[n] = 0;
+		op->pppac = 0;
+		op->tun_ver = 0;
+		if (pppac_is_ppp(e->name, e->kind)) {
+			obs_point_pppac(op, e->alias);
+		} else if (e->tun.ver) {
+			/* ingress: from the remote end to us */
+			op->tun_ver = e->tun.ver;
+			memcpy(op->tun_src, op->dir ? e->tun.local : e->tun.remote,
+			       16);
+			memcpy(op->tun_dst, op->dir ? e->tun.remote : e->tun.local,
+			       16);
+		}
+	}
+	d->ift_gen = ifinfo_generation(d->ift);
+	exporter_interfaces_changed(d->ex);
 }
 
 /* A pcap filter that keeps our own export datagrams out of the meter. */
@@ -105,23 +233,142 @@ static void own_traffic_filter(const struct xflowd *d, char *buf, size_t len)
 			inet_ntop(AF_INET6, &s->sin6_addr, host, sizeof(host));
 			port = ntohs(s->sin6_port);
 		}
-		n += (size_t)snprintf(buf + n, len - n,
-				      "%s(udp and dst host %s and dst port %d)",
-				      i ? " or " : "not (", host, port);
+		/* TCP: the collector's acknowledgements too */
+		if (c->tx.proto == TX_TCP)
+			n += (size_t)snprintf(buf + n, len - n,
+					      "%s(tcp and ((dst host %s and "
+					      "dst port %d) or "
+					      "(src host %s and src port %d)))",
+					      i ? " or " : "not (", host, port,
+					      host, port);
+		else
+			n += (size_t)snprintf(buf + n, len - n,
+					      "%s(udp and dst host %s and dst "
+					      "port %d)",
+					      i ? " or " : "not (", host, port);
 	}
 	if (n && n < len)
 		snprintf(buf + n, len - n, ")");
 }
 
+/*
+ * --capture afxdp|ebpf: captures per queue/ring of each interface; the
+ * programs skip packets to or from our collectors.
+ */
+static int setup_bpf(struct xflowd *d, char *err, size_t errlen)
+{
+	struct capture_own own[EXPORT_MAX_COLLECTORS];
+	struct capture_bpf_cfg cfg = {
+		.hook_xdp = d->opt.ebpf_hook == EBPF_HOOK_XDP,
+		.sample_n = 1,
+		.decap = d->mcfg.decap,
+		.own = own,
+	};
+	size_t i;
+	int n;
+
+	memset(own, 0, sizeof(own));
+	for (i = 0; i < d->ex->ncoll && i < EXPORT_MAX_COLLECTORS; i++) {
+		const struct collector *c = d->ex->coll[i];
+		struct capture_own *o = &own[cfg.nown++];
+
+		if (c->addr.ss_family == AF_INET) {
+			const struct sockaddr_in *s = (const void *)&c->addr;
+
+			o->ipver = 4;
+			memcpy(o->addr, &s->sin_addr, 4);
+			o->port = ntohs(s->sin_port);
+		} else {
+			const struct sockaddr_in6 *s = (const void *)&c->addr;
+
+			o->ipver = 6;
+			memcpy(o->addr, &s->sin6_addr, 16);
+			o->port = ntohs(s->sin6_port);
+		}
+	}
+	for (i = 0; i < (size_t)d->opt.nif; i++) {
+		cfg.ifname = d->opt.ifname[i];
+		if (d->opt.capture == CAPTURE_AFXDP)
+			n = capture_afxdp_open(&cfg, on_packet, d,
+					       d->cap + d->ncap,
+					       MAX_CAPS - d->ncap, err, errlen);
+		else
+			n = capture_ebpf_open(&cfg, on_info, d,
+					      d->cap + d->ncap,
+					      MAX_CAPS - d->ncap, err, errlen);
+		if (n < 0)
+			return n;
+		d->ncap += n;
+	}
+	return 0;
+}
+
+/*
+ * BPF back ends: detach the programs, meter what the rings and sockets
+ * still hold (before the cache is flushed), collect the kernel's counters.
+ */
+static void stop_captures(struct xflowd *d)
+{
+	struct capture_kstats *k = &d->kst;
+	int i, r;
+
+	for (i = 0; i < d->ncap; i++)
+		if (d->cap[i]->ops->stop)
+			d->cap[i]->ops->stop(d->cap[i]);
+	for (i = 0; i < d->ncap; i++) {
+		if (!d->cap[i]->ops->stop)
+			continue;
+		while (d->cap[i]->ops->dispatch(d->cap[i], BATCH) > 0)
+			;
+		if (d->cap[i]->ops->kstats)
+			d->cap[i]->ops->kstats(d->cap[i], k);
+	}
+	/* what the kernel parsed and found not to be a flow */
+	d->meter.st.non_ip += k->non_ip;
+	d->meter.st.packets += k->non_ip;
+	for (r = 1; r <= PARSE_NERR; r++) {
+		d->meter.st.malformed[r] += k->malformed[r];
+		d->meter.st.packets += k->malformed[r];
+	}
+	if (k->ring_full)
+		pr_warn("%llu packets were not metered: the BPF ring buffer "
+			"was full (see ring_full_per_cpu in --stats-file)\n",
+			(unsigned long long)k->ring_full);
+	if (k->no_socket)
+		pr_warn("%llu packets were not metered: no AF_XDP socket on "
+			"their queue\n",
+			(unsigned long long)k->no_socket);
+}
+
+static void write_kstats(FILE *f, const struct capture_kstats *k)
+{
+	int i;
+
+	fprintf(f,
+		"  \"bpf\": {\"sampled_out\": %llu, \"own_export\": %llu, "
+		"\"ring_full\": %llu, \"no_socket\": %llu, \"gso\": %llu, "
+		"\"bad_records\": %llu, \"ring_full_per_cpu\": [",
+		(unsigned long long)k->sampled_out,
+		(unsigned long long)k->own_export,
+		(unsigned long long)k->ring_full,
+		(unsigned long long)k->no_socket, (unsigned long long)k->gso,
+		(unsigned long long)k->bad_records);
+	for (i = 0; i < k->ncpu; i++)
+		fprintf(f, "%s%llu", i ? ", " : "",
+			(unsigned long long)k->ring_full_cpu[i]);
+	fprintf(f, "]},\n");
+}
+
 static int setup(struct xflowd *d, int *exit_code)
 {
-	char err[512], filter[2048];
+	char err[512], filter[4096];
 	int i;
 
 	d->ex = exporter_new(&d->opt.export);
 	if (!d->ex)
 		goto nomem;
-	d->ex->ifname = ifname_of;
+	d->ex->ifattr = ifattr_of;
+	d->ex->ifenum = ifenum_of;
 	d->ex->ifname_ctx = d;
 	for (i = 0; i < d->opt.ncoll; i++) {
 		if (exporter_add_collector(d->ex, d->opt.collector[i], err,
@@ -141,6 +388,9 @@ static int setup(struct xflowd *d, int *exit_code)
 		*exit_code = 1;
 		return -1;
 	}
+	meter_configure(&d->mcfg, d->opt.export.tmpl, d->opt.export.ntmpl);
+	flowcache_set_key_len(d->meter.fc, d->mcfg.key_len);
+	d->meter.cfg = &d->mcfg;
 	if (d->opt.read) {
 		d->cap[0] = capture_pcap_file(d->opt.read, on_packet, d, err,
 					      sizeof(err));
@@ -153,12 +403,13 @@ static int setup(struct xflowd *d, int *exit_code)
 		return 0;
 	}
 	if (d->opt.capture != CAPTURE_PCAP) {
-		/* the AF_XDP and eBPF back ends open here (issue 5) */
-		pr_err("--capture %s: not in this build yet; use --capture "
-		       "pcap\n",
-		       d->opt.capture == CAPTURE_AFXDP ? "afxdp" : "ebpf");
-		*exit_code = 2;
-		return -1;
+		if (setup_bpf(d, err, sizeof(err)) < 0) {
+			pr_err("%s\n", err);
+			*exit_code = 1;
+			return -1;
+		}
+		exporter_set_base(d->ex, realtime_ns());
+		return 0;
 	}
 	own_traffic_filter(d, filter, sizeof(filter));
 	for (i = 0; i < d->opt.nif; i++) {
@@ -171,6 +422,14 @@ static int setup(struct xflowd *d, int *exit_code)
 		}
 		d->ncap++;
 	}
+	/* names, aliases and tunnel endpoints from the kernel, kept current */
+	d->ift = ifinfo_open(err, sizeof(err));
+	if (d->ift)
+		apply_ifinfo(d);
+	else
+		pr_warn("interface table: %s; interface names are those given "
+			"and tunnel interfaces have no endpoints\n",
+			err);
 	/* live: the sysUpTime origin is the start of xflowd */
 	exporter_set_base(d->ex, realtime_ns());
 	return 0;
@@ -186,6 +445,7 @@ static int run_file(struct xflowd *d)
 	int n;
 
 	while (!stop_signal) {
+		d->meter.cpu = this_cpu();
 		n = cap->ops->dispatch(cap, BATCH);
 		if (n == -ENODATA)
 			break;
@@ -200,19 +460,29 @@ static int run_file(struct xflowd *d)
 
 static int run_live(struct xflowd *d)
 {
-	struct pollfd pfd[OPT_MAX_IF];
-	int i, n;
+	struct pollfd pfd[MAX_CAPS + 1];
+	int i, n, nfd = d->ncap;
 
 	for (i = 0; i < d->ncap; i++) {
 		pfd[i].fd = d->cap[i]->ops->fd(d->cap[i]);
 		pfd[i].events = POLLIN;
 	}
+	if (d->ift) {
+		pfd[nfd].fd = ifinfo_fd(d->ift);
+		pfd[nfd++].events = POLLIN;
+	}
 	while (!stop_signal) {
-		n = poll(pfd, (nfds_t)d->ncap, 100);
+		n = poll(pfd, (nfds_t)nfd, 100);
 		if (n < 0 && errno != EINTR) {
 			pr_err("poll: %s\n", strerror(errno));
 			return 1;
 		}
+		if (d->ift && n > 0 && (pfd[nfd - 1].revents & POLLIN)) {
+			ifinfo_process(d->ift);
+			if (ifinfo_generation(d->ift) != d->ift_gen)
+				apply_ifinfo(d);
+		}
+		d->meter.cpu = this_cpu();
 		for (i = 0; i < d->ncap; i++) {
 			/* drain in batches, ticking between them */
 			while (d->cap[i]->ops->dispatch(d->cap[i], BATCH) ==
@@ -222,10 +492,31 @@ static int run_live(struct xflowd *d)
 		}
 		/* live packets wait in the batch no longer than a poll */
 		meter_flush(&d->meter);
+		exporter_poll(d->ex);
 		if (realtime_ns() >= d->next_tick_ns)
 			tick(d, realtime_ns());
 	}
 	return 0;
+}
+
+/* Packets no configured template describes are counted, and said. */
+static void report_nofit(const struct meter_stats *m)
+{
+	static const char *const what[NOFIT_N] = {
+		[NOFIT_IPV4] = "IPv4 (add an ipv4-* template)",
+		[NOFIT_IPV6] = "IPv6 (add an ipv6-* template)",
+		[NOFIT_TUNNEL] = "tunnelled (add a tun4-/tun6- template "
+				 "for it)",
+		[NOFIT_PPPAC] = "PPP session (add a pppac template)",
+	};
+	int r;
+
+	for (r = 0; r < NOFIT_N; r++)
+		if (m->nofit[r])
+			pr_warn("%llu %s packets (%llu octets) fit no "
+				"configured template and were not exported\n",
+				(unsigned long long)m->nofit[r], what[r],
+				(unsigned long long)m->nofit_octets[r]);
 }
 
 static void write_stats(const struct xflowd *d, const char *path)
@@ -243,10 +534,22 @@ static void write_stats(const struct xflowd *d, const char *path)
 	fprintf(f,
 		"{\n  \"packets\": %llu,\n  \"metered\": %llu,\n"
 		"  \"octets\": %llu,\n  \"non_ip\": %llu,\n"
-		"  \"capture_drops\": %llu,\n  \"malformed\": {",
+		"  \"capture_drops\": %llu,\n",
 		(unsigned long long)m->packets, (unsigned long long)m->metered,
 		(unsigned long long)m->octets, (unsigned long long)m->non_ip,
 		(unsigned long long)d->cap_drops);
+	if (d->opt.capture != CAPTURE_PCAP)
+		write_kstats(f, &d->kst);
+	fprintf(f,
+		"  \"tunnelled\": %llu,\n  \"no_template_packets\": "
+		"{\"ipv4\": %llu, \"ipv6\": %llu, \"tunnel\": %llu, "
+		"\"pppac\": %llu},\n",
+		(unsigned long long)m->tunnelled,
+		(unsigned long long)m->nofit[NOFIT_IPV4],
+		(unsigned long long)m->nofit[NOFIT_IPV6],
+		(unsigned long long)m->nofit[NOFIT_TUNNEL],
+		(unsigned long long)m->nofit[NOFIT_PPPAC]);
+	fprintf(f, "  \"malformed\": {");
 	for (r = 1; r <= PARSE_NERR; r++)
 		fprintf(f, "%s\"%s\": %llu", r > 1 ? ", " : "",
 			meter_malformed_name(r),
@@ -275,7 +578,7 @@ static void write_stats(const struct xflowd *d, const char *path)
 			"%s\n    {\"collector\": \"%s\", \"messages\": %llu, "
 			"\"data_records\": %llu, \"options_records\": %llu, "
 			"\"templates\": %llu, \"octets\": %llu, "
-			"\"send_errors\": %llu, \"refused\": %llu}",
+			"\"send_errors\": %llu, \"refused\": %llu",
 			i ? "," : "", c->name,
 			(unsigned long long)c->stats.messages,
 			(unsigned long long)c->stats.data_records,
@@ -284,6 +587,8 @@ static void write_stats(const struct xflowd *d, const char *path)
 			(unsigned long long)c->stats.octets,
 			(unsigned long long)c->stats.send_errors,
 			(unsigned long long)c->stats.refused);
+		transport_stats_json(f, c);
+		fputc('}', f);
 	}
 	fprintf(f, "\n  ]\n}\n");
 	fclose(f);
@@ -313,12 +618,16 @@ int main(int argc, char **argv)
 
 	if (setup(d, &exit_code) == 0) {
 		exit_code = d->opt.read ? run_file(d) : run_live(d);
+		stop_captures(d);
 		/* end of input or a signal: nothing metered is lost */
 		meter_flush(&d->meter);
 		flowcache_flush(d->meter.fc, FLOW_END_FORCED);
-		exporter_flush(d->ex);
+		/* TCP collectors get a while to take what is queued */
+		exporter_drain(d->ex,
+			       (uint64_t)d->opt.export.tcp_linger_s * NS);
 		for (i = 0; i < d->ncap; i++)
 			d->cap_drops += d->cap[i]->ops->drops(d->cap[i]);
+		report_nofit(&d->meter.st);
 		if (d->opt.stats_file)
 			write_stats(d, d->opt.stats_file);
 		if (stop_signal)
@@ -330,6 +639,7 @@ int main(int argc, char **argv)
 		capture_close(d->cap[i]);
 	flowcache_free(d->meter.fc);
 	exporter_free(d->ex);
+	ifinfo_close(d->ift);
 	free(d);
 	return exit_code;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "options.h"
 
 #ifndef XFLOWD_VERSION
@@ -22,15 +23,21 @@
 enum {
 	OPT_MTU = 256,
 	OPT_STATS_FILE,
+	OPT_CHECK_CONFIG,
 	OPT_REFRESH,
 	OPT_REFRESH_MSGS,
 	OPT_CAPTURE,
+	OPT_EBPF_HOOK,
+	OPT_TCP_BUFFER,
+	OPT_TCP_LINGER,
+	OPT_RECORD,
 };
 
 static const struct option longopts[] = {
 	{ "read", required_argument, NULL, 'r' },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "capture", required_argument, NULL, OPT_CAPTURE },
+	{ "ebpf-hook", required_argument, NULL, OPT_EBPF_HOOK },
 	{ "collector", required_argument, NULL, 'c' },
 	{ "export", required_argument, NULL, 'e' },
 	{ "template", required_argument, NULL, 't' },
@@ -44,6 +51,11 @@ static const struct option longopts[] = {
 	{ "template-refresh-packets", required_argument, NULL,
 	  OPT_REFRESH_MSGS },
 	{ "stats-file", required_argument, NULL, OPT_STATS_FILE },
+	{ "tcp-buffer", required_argument, NULL, OPT_TCP_BUFFER },
+	{ "tcp-linger", required_argument, NULL, OPT_TCP_LINGER },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "config", required_argument, NULL, 'f' },
+	{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -52,18 +64,41 @@ static const struct option longopts[] = {
 
 static void usage(FILE *f)
 {
-	fputs("usage: xflowd [options]\n"
+	fputs("usage: xflowd [-f CONFIG] [options]\n"
+	      "  -f, --config FILE          configuration file "
+	      "(xflowd.conf(5))\n"
+	      "      --check-config         with -f: check the file, print its "
+	      "errors or\n"
+	      "                             'FILE: configuration OK' (with -v "
+	      "also the\n"
+	      "                             configuration as read), exit 0 or "
+	      "2\n"
 	      "  -r, --read FILE            pcap/pcapng file; expire all at "
 	      "EOF, exit 0\n"
 	      "  -i, --interface IF         live interface (repeatable)\n"
 	      "      --capture pcap|afxdp|ebpf  observation point (default "
-	      "pcap)\n"
-	      "  -c, --collector HOST:PORT[/udp]  (repeatable; IPv6 as "
-	      "[addr]:port)\n"
+	      "pcap); afxdp\n"
+	      "                             CONSUMES the packets: mirror/SPAN "
+	      "ports only,\n"
+	      "                             never a forwarding interface; "
+	      "ebpf lets them pass\n"
+	      "      --ebpf-hook tc|xdp     --capture ebpf: TC ingress+egress "
+	      "(default) or\n"
+	      "                             XDP (ingress only, cheaper)\n"
+	      "  -c, --collector HOST:PORT[/udp|/tcp]  (repeatable; IPv6 as "
+	      "[addr]:port;\n"
+	      "                             /tcp: IPFIX over TCP, RFC 7011 "
+	      "§10.4)\n"
 	      "  -e, --export v5|v9|ipfix   message format (default ipfix)\n"
 	      "  -t, --template NAME        (repeatable; default "
 	      "ipv4-five-tuple +\n"
 	      "                             ipv6-five-tuple)\n"
+	      "      --record NAME:MATCH,...[/COLLECT,...]  a user-defined "
+	      "template of\n"
+	      "                             IPFIX element names (key elements, "
+	      "then\n"
+	      "                             the others); use it with a later "
+	      "--template NAME\n"
 	      "  -s, --sample N             random 1-in-N (default 1: every "
 	      "packet)\n"
 	      "  -A, --active-timeout SEC   (default 1800)\n"
@@ -79,6 +114,14 @@ static void usage(FILE *f)
 	      "      --template-refresh-packets N ... and every N messages (v9 "
 	      "20,\n"
 	      "                             IPFIX 100; 0 = never by count)\n"
+	      "      --tcp-buffer BYTES     per TCP collector, messages kept "
+	      "while it is\n"
+	      "                             down or slow (default 4194304; "
+	      "overflow counted)\n"
+	      "      --tcp-linger SEC       at exit, wait up to SEC for TCP "
+	      "collectors to\n"
+	      "                             take what is buffered (default "
+	      "10)\n"
 	      "      --stats-file FILE      write every counter as JSON at "
 	      "exit\n"
 	      "  -v, --verbose              more messages\n"
@@ -112,21 +155,17 @@ bad:
 static int add_template(struct options *o, const char *name)
 {
 	const struct template_def *t = template_find(name);
+	int r;
 
+	for (r = 0; r < o->nrecords && !t; r++)
+		if (strcmp(o->records[r].name, name) == 0)
+			t = &o->records[r].def;
 	if (!t) {
 		fprintf(stderr,
 			"xflowd: --template: unknown template '%s' (did you "
 			"mean %s?); see ../shared/spec/templates.md or the "
 			"README for the list\n",
 			name, template_closest(name));
-		return -1;
-	}
-	if (!t->metered) {
-		fprintf(stderr,
-			"xflowd: --template %s: this build cannot fill its "
-			"MAC, tunnel, CPU or interface elements yet; use "
-			"ipv4-five-tuple or ipv6-five-tuple\n",
-			name);
 		return -1;
 	}
 	for (size_t i = 0; i < o->export.ntmpl; i++) {
@@ -190,7 +229,50 @@ static int check_combination(struct options *o, long refresh_s,
 	o->export.refresh_msgs = (uint32_t)(refresh_msgs >= 0 ? refresh_msgs
 					    : o->export.version == 9 ? 20
 								     : 100);
+	/* a file has no clock to keep up with: wait for TCP collectors */
+	o->export.lossless = o->read != NULL;
 	return 0;
+}
+
+/* -f FILE [--check-config]: parse and validate without opening anything. */
+static int check_config(const struct options *o)
+{
+	struct config_errors *err;
+	struct config *cfg;
+
+	if (!o->config_file) {
+		fprintf(stderr, "xflowd: --check-config needs -f FILE\n");
+		return 2;
+	}
+	err = malloc(sizeof(*err));
+	if (!err) {
+		fprintf(stderr, "xflowd: out of memory\n");
+		return 2;
+	}
+	cfg = config_load(o->config_file, err);
+	if (!cfg) {
+		if (err->count)
+			config_errors_print(err, stderr);
+		else
+			fprintf(stderr, "xflowd: out of memory\n");
+		free(err);
+		return 2;
+	}
+	free(err);
+	if (!o->check_config) {
+		/* the daemon runs the command line's single monitor only */
+		fprintf(stderr,
+			"xflowd: -f %s: running from a configuration file is "
+			"not in this build yet; --check-config validates it\n",
+			o->config_file);
+		config_free(cfg);
+		return 2;
+	}
+	printf("%s: configuration OK\n", o->config_file);
+	if (o->verbose)
+		config_dump(cfg, stdout);
+	config_free(cfg);
+	return 1;
 }
 
 int options_parse(struct options *o, int argc, char **argv)
@@ -206,6 +288,8 @@ int options_parse(struct options *o, int argc, char **argv)
 	o->active_s = 1800;
 	o->inactive_s = 15;
 	o->cache_size = 262144;
+	o->export.tcp_buffer = EXPORT_TCP_BUFFER;
+	o->export.tcp_linger_s = 10;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "r:i:c:e:t:s:A:I:C:D:f:vhV",
@@ -235,6 +319,19 @@ int options_parse(struct options *o, int argc, char **argv)
 				fprintf(stderr,
 					"xflowd: --capture '%s': expected "
 					"pcap, afxdp or ebpf\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case OPT_EBPF_HOOK:
+			if (strcmp(optarg, "tc") == 0) {
+				o->ebpf_hook = EBPF_HOOK_TC;
+			} else if (strcmp(optarg, "xdp") == 0) {
+				o->ebpf_hook = EBPF_HOOK_XDP;
+			} else {
+				fprintf(stderr,
+					"xflowd: --ebpf-hook '%s': expected "
+					"tc or xdp\n",
 					optarg);
 				return 2;
 			}
@@ -321,13 +418,43 @@ int options_parse(struct options *o, int argc, char **argv)
 		case OPT_STATS_FILE:
 			o->stats_file = optarg;
 			break;
+		case OPT_TCP_BUFFER:
+			/* at least one message: checked against --mtu
+			 * when the collectors are added */
+			if (parse_num("--tcp-buffer", optarg, 4096, 1ull << 30,
+				      &v))
+				return 2;
+			o->export.tcp_buffer = (size_t)v;
+			break;
+		case OPT_RECORD: {
+			char err[256];
+
+			if (o->nrecords == OPT_MAX_RECORDS) {
+				fprintf(stderr,
+					"xflowd: --record: at most %d "
+					"records\n",
+					OPT_MAX_RECORDS);
+				return 2;
+			}
+			if (template_parse(&o->records[o->nrecords], optarg,
+					   err, sizeof(err))) {
+				fprintf(stderr, "xflowd: --record %s\n", err);
+				return 2;
+			}
+			o->nrecords++;
+			break;
+		}
+		case OPT_TCP_LINGER:
+			if (parse_num("--tcp-linger", optarg, 0, 3600, &v))
+				return 2;
+			o->export.tcp_linger_s = (uint32_t)v;
+			break;
 		case 'f':
-			fprintf(stderr,
-				"xflowd: -f %s: configuration files "
-				"are not in this build yet; use the "
-				"command-line options\n",
-				optarg);
-			return 2;
+			o->config_file = optarg;
+			break;
+		case OPT_CHECK_CONFIG:
+			o->check_config = true;
+			break;
 		case 'v':
 			o->verbose++;
 			break;
@@ -350,6 +477,8 @@ int options_parse(struct options *o, int argc, char **argv)
 			argv[optind]);
 		return 2;
 	}
+	if (o->check_config || o->config_file)
+		return check_config(o);
 	if (check_combination(o, refresh_s, refresh_msgs))
 		return 2;
 	return 0;

@@ -3,11 +3,13 @@
 #ifndef XFLOWD_OPTIONS_H
 #define XFLOWD_OPTIONS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../export/export.h"
 
 #define OPT_MAX_IF 16
+#define OPT_MAX_RECORDS 8
 
 enum capture_kind {
 	CAPTURE_PCAP = 0, /* libpcap: files and live interfaces */
@@ -15,18 +17,31 @@ enum capture_kind {
 	CAPTURE_EBPF,	  /* XDP/TC programs + BPF ring buffer (routers) */
 };
 
+/* --ebpf-hook: where --capture ebpf's programs run */
+enum ebpf_hook {
+	EBPF_HOOK_TC = 0, /* TCX ingress and egress (flowDirection 0/1) */
+	EBPF_HOOK_XDP,	  /* XDP: ingress only, earliest and cheapest */
+};
+
 struct options {
 	const char *read;		/* --read FILE */
 	const char *ifname[OPT_MAX_IF]; /* --interface, repeatable */
 	int nif;
 	enum capture_kind capture; /* --capture */
+	/* --record NAME:MATCH,.../COLLECT,...: user-defined templates,
+	 * used by a later --template NAME */
+	struct template_user records[OPT_MAX_RECORDS];
+	int nrecords;
+	enum ebpf_hook ebpf_hook;  /* --ebpf-hook */
 	const char *collector[EXPORT_MAX_COLLECTORS];
 	int ncoll;
 	struct export_cfg export; /* version, templates, domain, mtu */
 	uint32_t active_s;
 	uint32_t inactive_s;
 	uint32_t cache_size;
-	const char *stats_file; /* --stats-file: JSON counters at exit */
+	const char *stats_file;	 /* --stats-file: JSON counters at exit */
+	const char *config_file; /* -f FILE */
+	bool check_config;	 /* --check-config: validate -f FILE, exit */
 	int verbose;
 };
 

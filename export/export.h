@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/socket.h>
 
 #include "../meter/flowcache.h"
@@ -18,13 +19,22 @@
 #define EXPORT_MAX_TEMPLATES 32
 #define EXPORT_MAX_COLLECTORS 16
 #define EXPORT_MAX_MSG 65535
+#define EXPORT_TCP_BUFFER (4u << 20) /* default TCP queue bound */
 
 /* What an encoder reads of one expired flow. */
+/* What the interface table says of an ifindex; any field may be NULL. */
+struct export_if {
+	const char *name;  /* interfaceName */
+	const char *descr; /* interfaceDescription */
+	const char *phys;  /* ingressPhysicalInterfaceName */
+	const char *user;  /* pppacUserName */
+	const char *proto; /* pppacProtocol */
+};
+
 struct export_rec {
 	const struct flow *f;
 	enum flow_end_reason reason;
-	const char *ifname; /* observed interface, may be NULL */
-	uint32_t cpu;
+	struct export_if ifc; /* of the observed interface */
 	const struct template_def *tmpl; /* v9/IPFIX: chosen once per flow */
 	uint16_t tmpl_id;
 };
@@ -36,18 +46,81 @@ struct export_cfg {
 	uint32_t mtu;	       /* path MTU; messages fit it */
 	uint32_t refresh_s;    /* template refresh by time (UDP) */
 	uint32_t refresh_msgs; /* ... and by messages sent */
+	size_t tcp_buffer; /* TCP: octets buffered per collector (0: 4 MiB) */
+	uint32_t tcp_linger_s; /* at exit, wait this long for TCP collectors */
+	bool lossless;	       /* files: wait for a slow or absent TCP
+				* collector (up to tcp_linger_s without
+				* progress) instead of dropping */
 	size_t ntmpl;
 	const struct template_def *tmpl[EXPORT_MAX_TEMPLATES];
 };
 
+/* Why a send failed (transport.c names them in the stats). */
+enum tx_err {
+	TX_ERR_REFUSED,	     /* ICMP port unreachable (UDP) */
+	TX_ERR_BACKPRESSURE, /* send buffer full: EAGAIN, ENOBUFS */
+	TX_ERR_UNREACHABLE,  /* no route, host unreachable */
+	TX_ERR_CONNECTION,   /* TCP: reset, broken pipe, timed out */
+	TX_ERR_OTHER,
+	TX_ERR_N
+};
+
 struct collector_stats {
-	uint64_t messages;     /* datagrams handed to the kernel */
-	uint64_t data_records; /* flow records sent */
+	uint64_t messages;     /* messages handed to the transport */
+	uint64_t data_records; /* flow records encoded */
 	uint64_t options_records;
-	uint64_t templates; /* template records sent */
-	uint64_t octets;    /* message octets sent */
-	uint64_t send_errors;
-	uint64_t refused; /* ECONNREFUSED: ICMP port unreachable */
+	uint64_t templates;   /* template records encoded */
+	uint64_t octets;      /* message octets encoded */
+	uint64_t send_errors; /* every failed send: the sum of err[] */
+	uint64_t refused;     /* err[TX_ERR_REFUSED]: datagrams refused */
+	uint64_t err[TX_ERR_N];
+	uint64_t refused_records;  /* data records in refused datagrams */
+	uint64_t dropped_messages; /* never handed to the kernel: UDP back- */
+	uint64_t dropped_records;  /* pressure, TCP overflow or exit */
+	uint64_t connects;	   /* TCP connections established */
+	uint64_t disconnects;	   /* ... and lost */
+	uint64_t connect_attempts;
+	uint64_t connect_failures;
+	uint64_t unacked_octets; /* TCP: written, lost with a connection */
+	uint64_t buffered_peak;	 /* TCP: most octets ever queued */
+};
+
+enum tx_proto { TX_UDP = 0, TX_TCP };
+enum tx_state { TX_DOWN = 0, TX_CONNECTING, TX_UP };
+
+/* UDP: a recently sent datagram, to count its records if it bounces. */
+struct tx_sent {
+	uint32_t seq;
+	uint32_t nflows;
+	bool valid;
+};
+#define TX_SENT_RING 64
+
+struct tx_msg;
+
+/* How messages reach one collector (transport.c). */
+struct transport {
+	enum tx_proto proto;
+	enum tx_state state;
+	size_t limit;		    /* TCP: octets queued at most */
+	struct tx_msg *head, *tail; /* TCP: whole messages waiting */
+	size_t queued, nqueued;	    /* octets and messages in the queue */
+	size_t off;		    /* octets of the head already written */
+	bool to_head;		    /* the next message jumps the queue */
+	struct tx_msg *ins;	    /* ... and goes after this one */
+	bool in_up;		    /* tcp_up is queueing templates */
+	bool gave_up;		    /* lossless: a wait timed out */
+	bool warned;		    /* a connect failure was logged */
+	const uint8_t *cur;	    /* lossless: copy of the message in
+				     * c->w while collector_send waits */
+	uint32_t seq;		    /* TCP: sequence number of the next */
+	uint32_t gap;		    /* dropped records not yet in seq */
+	uint32_t backoff_s;	    /* reconnect backoff, doubling */
+	uint64_t since_ns;	    /* monotonic: connect started */
+	uint64_t next_try_ns;	    /* monotonic: next connect attempt */
+	struct tx_sent sent[TX_SENT_RING];
+	unsigned nsent;
+	uint64_t opt_seen; /* stats.options_records at the last message */
 };
 
 struct exporter;
@@ -59,13 +132,17 @@ struct export_ops {
 	void (*add)(struct collector *c, const struct export_rec *r);
 	/* Send what is buffered. */
 	void (*flush)(struct collector *c);
+	/* Send one message of the templates and options records alone; no
+	 * message may be open (TCP: the start of every connection). */
+	void (*templates)(struct collector *c);
 };
 
 struct collector {
 	char name[96]; /* as the user wrote it */
-	int fd;
+	int fd;	       /* -1 while a TCP collector is not connected */
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
+	struct transport tx;
 	struct exporter *ex;
 	const struct export_ops *ops;
 	size_t maxlen; /* message octets that fit the MTU */
@@ -83,6 +160,8 @@ struct collector {
 	uint64_t tmpl_sent_ns;
 	uint32_t msgs_since_tmpl;
 	bool tmpl_sent;
+	bool ifopt_due; /* interface options records follow the templates */
+	bool in_ifopt;
 
 	struct collector_stats stats;
 	uint8_t buf[EXPORT_MAX_MSG];
@@ -104,7 +183,11 @@ struct exporter {
 	struct exporter_stats stats;
 	bool warned_v5_ipv6;
 	/* interfaceName of an ifindex, owned by the caller; may be NULL */
-	const char *(*ifname)(void *ctx, uint32_t ifindex);
+	void (*ifattr)(void *ctx, uint32_t ifindex, struct export_if *out);
+	/* the i-th interface of the interface table (options records):
+	 * false past the last one; may be NULL */
+	bool (*ifenum)(void *ctx, size_t i, uint32_t *ifindex,
+		       struct export_if *out);
 	void *ifname_ctx;
 };
 
@@ -112,7 +195,8 @@ struct exporter {
 struct exporter *exporter_new(const struct export_cfg *cfg);
 
 /*
- * Add a UDP collector "HOST:PORT", "[V6ADDR]:PORT", optionally "/udp".
+ * Add a collector "HOST:PORT", "[V6ADDR]:PORT", optionally "/udp" or "/tcp"
+ * (IPFIX only). A TCP collector connects in the background.
  * Returns 0 or -errno, with a message for the user in err.
  */
 int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
@@ -128,15 +212,41 @@ void exporter_flow(void *ctx, const struct flow *f,
 /* Advance the clock; sends messages that waited longer than a second. */
 void exporter_tick(struct exporter *ex, uint64_t now_ns);
 
+/* The interface table changed: send its options records again. */
+void exporter_interfaces_changed(struct exporter *ex);
+
 /* Send everything buffered in every collector. */
 void exporter_flush(struct exporter *ex);
+
+/* Progress of the TCP collectors (connect, reconnect, write); never
+ * blocks. Call often from the main loop. */
+void exporter_poll(struct exporter *ex);
+
+/*
+ * At exit: flush, then wait up to timeout_ns for the TCP collectors to
+ * connect and take what is queued; what is left is counted as dropped.
+ */
+void exporter_drain(struct exporter *ex, uint64_t timeout_ns);
 
 /* Flush, close the sockets, free; accepts NULL. */
 void exporter_free(struct exporter *ex);
 
 /* Helpers shared by the format files. */
 uint32_t export_uptime_ms(const struct exporter *ex, uint64_t ns);
+/* Hand the message in c->w to the transport (sent, queued or dropped and
+ * counted); c->w may be reused on return. */
 void collector_send(struct collector *c);
+
+/* transport.c: open c's socket (UDP) or start connecting (TCP); limit is
+ * the TCP queue bound in octets. 0 or -errno with a message in err. */
+int transport_open(struct collector *c, enum tx_proto proto, size_t limit,
+		   char *err, size_t errlen);
+/* Connect, reconnect, write, read ICMP errors: never blocks. */
+void transport_poll(struct collector *c);
+/* Close the socket and free the queue; accepts a closed collector. */
+void transport_close(struct collector *c);
+/* The transport counters as JSON members, each preceded by ", ". */
+void transport_stats_json(FILE *f, const struct collector *c);
 void record_encode(struct wbuf *w, const struct template_def *t,
 		   const struct export_rec *r, const struct exporter *ex);
 

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * exporter.c - collectors, transport and the dispatch to the message
- * formats. Only UDP for now: one connected socket per collector, so that
- * ICMP port-unreachable comes back as ECONNREFUSED and is counted.
+ * exporter.c - collectors and the dispatch to the message formats; how
+ * messages reach a collector (UDP, TCP) is transport.c's.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -40,18 +39,20 @@ struct exporter *exporter_new(const struct export_cfg *cfg)
 	return ex;
 }
 
-/* Split "host:port[/udp]" or "[v6]:port[/udp]" into its parts. */
+/* Split "host:port[/udp|/tcp]" or "[v6]:port[/udp|/tcp]" into its parts. */
 static int parse_hostport(const char *spec, char *host, size_t hostlen,
-			  char *port, size_t portlen, char *err, size_t errlen)
+			  char *port, size_t portlen, enum tx_proto *proto,
+			  char *err, size_t errlen)
 {
 	const char *colon, *hs, *he, *slash;
 	size_t n;
 
 	slash = strchr(spec, '/');
-	if (slash && strcmp(slash, "/udp") != 0) {
+	*proto = slash && strcmp(slash, "/tcp") == 0 ? TX_TCP : TX_UDP;
+	if (slash && strcmp(slash, "/udp") != 0 && *proto != TX_TCP) {
 		snprintf(err, errlen,
 			 "collector '%s': transport '%s' not supported (use "
-			 "/udp)",
+			 "/udp or /tcp)",
 			 spec, slash + 1);
 		return -EINVAL;
 	}
@@ -95,11 +96,12 @@ bad:
 int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
 			   size_t errlen)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
-				  .ai_protocol = IPPROTO_UDP };
+	struct addrinfo hints = { 0 };
 	struct addrinfo *res = NULL;
 	struct collector *c;
 	char host[64], port[8];
+	enum tx_proto proto;
+	size_t limit;
 	int rc, hdr;
 
 	if (ex->ncoll == EXPORT_MAX_COLLECTORS) {
@@ -107,10 +109,21 @@ int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
 			 spec, EXPORT_MAX_COLLECTORS);
 		return -E2BIG;
 	}
-	rc = parse_hostport(spec, host, sizeof(host), port, sizeof(port), err,
-			    errlen);
+	rc = parse_hostport(spec, host, sizeof(host), port, sizeof(port),
+			    &proto, err, errlen);
 	if (rc)
 		return rc;
+	if (proto == TX_TCP && ex->cfg.version != 10) {
+		/* RFC 7011 §10.4 frames IPFIX by its length field; v9 and v5
+		 * have none over a stream, and no collector reads them so */
+		snprintf(err, errlen,
+			 "collector '%s': /tcp carries IPFIX only (use "
+			 "--export ipfix, or /udp for NetFlow v%d)",
+			 spec, ex->cfg.version);
+		return -EINVAL;
+	}
+	hints.ai_socktype = proto == TX_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	hints.ai_protocol = proto == TX_TCP ? IPPROTO_TCP : IPPROTO_UDP;
 	rc = getaddrinfo(host, port, &hints, &res);
 	if (rc) {
 		snprintf(err, errlen, "collector '%s': %s", spec,
@@ -125,20 +138,12 @@ int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
 	snprintf(c->name, sizeof(c->name), "%s", spec);
 	memcpy(&c->addr, res->ai_addr, res->ai_addrlen);
 	c->addrlen = res->ai_addrlen;
-	c->fd = socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+	c->fd = -1;
 	freeaddrinfo(res);
-	if (c->fd < 0 ||
-	    connect(c->fd, (struct sockaddr *)&c->addr, c->addrlen) < 0) {
-		rc = -errno;
-		snprintf(err, errlen, "collector '%s': %s", spec,
-			 strerror(errno));
-		if (c->fd >= 0)
-			close(c->fd);
-		free(c);
-		return rc;
-	}
-	/* the message must fit the path MTU with the IP and UDP headers */
-	hdr = (c->addr.ss_family == AF_INET6 ? 40 : 20) + 8;
+	/* the message must fit the path MTU with the IP and UDP (TCP)
+	 * headers */
+	hdr = (c->addr.ss_family == AF_INET6 ? 40 : 20) +
+	      (proto == TX_TCP ? 20 : 8);
 	c->maxlen = ex->cfg.mtu > (uint32_t)hdr + 128 ? ex->cfg.mtu - hdr : 128;
 	if (c->maxlen > EXPORT_MAX_MSG)
 		c->maxlen = EXPORT_MAX_MSG;
@@ -151,12 +156,28 @@ int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
 			 "fewer templates)",
 			 spec, ex->cfg.ntmpl, export_templates_len(&ex->cfg),
 			 c->maxlen);
-		close(c->fd);
 		free(c);
 		return -EMSGSIZE;
 	}
+	limit = ex->cfg.tcp_buffer ? ex->cfg.tcp_buffer : EXPORT_TCP_BUFFER;
+	if (proto == TX_TCP && limit < c->maxlen) {
+		snprintf(err, errlen,
+			 "collector '%s': a TCP buffer of %zu octets holds no "
+			 "message of %zu (raise --tcp-buffer or lower --mtu)",
+			 spec, limit, c->maxlen);
+		free(c);
+		return -EINVAL;
+	}
 	c->ex = ex;
 	c->ops = ops_for(ex->cfg.version);
+	/* TCP: templates go out once per connection, sent by the transport
+	 * (RFC 7011 §8), never inside a data message that may wait */
+	c->tmpl_sent = proto == TX_TCP;
+	rc = transport_open(c, proto, limit, err, errlen);
+	if (rc) {
+		free(c);
+		return rc;
+	}
 	ex->coll[ex->ncoll++] = c;
 	return 0;
 }
@@ -175,38 +196,29 @@ uint32_t export_uptime_ms(const struct exporter *ex, uint64_t ns)
 	return ns > ex->base_ns ? (uint32_t)((ns - ex->base_ns) / 1000000) : 0;
 }
 
-/* The first configured template for the flow's IP version, or NULL. */
+/*
+ * The template the meter chose for the flow's class (the first configured
+ * one that describes it), or NULL when the flow came from a meter that
+ * did not choose (tests): then the first of the flow's IP version.
+ */
 static const struct template_def *
 export_pick(const struct exporter *ex, const struct flow *f, uint16_t *id)
 {
-	size_t i;
+	size_t i = f->key.tmpl;
 
+	if (i < ex->cfg.ntmpl && (!ex->cfg.tmpl[i]->ipver ||
+				  ex->cfg.tmpl[i]->ipver == f->key.ipver)) {
+		*id = (uint16_t)(256 + i);
+		return ex->cfg.tmpl[i];
+	}
 	for (i = 0; i < ex->cfg.ntmpl; i++) {
-		if (ex->cfg.tmpl[i]->ipver == f->key.ipver) {
+		if (ex->cfg.tmpl[i]->ipver == f->key.ipver &&
+		    !ex->cfg.tmpl[i]->tunnel) {
 			*id = (uint16_t)(256 + i);
 			return ex->cfg.tmpl[i];
 		}
 	}
 	return NULL;
-}
-
-void collector_send(struct collector *c)
-{
-	size_t len = wbuf_len(&c->w);
-	ssize_t n;
-
-	c->stats.messages++;
-	c->stats.octets += len;
-	do
-		n = send(c->fd, c->w.start, len, 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		/* counted, never logged per packet; export goes on */
-		if (errno == ECONNREFUSED)
-			c->stats.refused++;
-		else
-			c->stats.send_errors++;
-	}
 }
 
 void exporter_flow(void *ctx, const struct flow *f, enum flow_end_reason reason)
@@ -215,8 +227,8 @@ void exporter_flow(void *ctx, const struct flow *f, enum flow_end_reason reason)
 	struct export_rec r = { .f = f, .reason = reason };
 	size_t i;
 
-	if (ex->ifname)
-		r.ifname = ex->ifname(ex->ifname_ctx, f->key.ifindex);
+	if (ex->ifattr)
+		ex->ifattr(ex->ifname_ctx, f->key.ifindex, &r.ifc);
 
 	/* the flow's end is a lower bound of the export clock */
 	if (f->last_ns > ex->now_ns)
@@ -247,6 +259,15 @@ void exporter_flow(void *ctx, const struct flow *f, enum flow_end_reason reason)
 		ex->coll[i]->ops->add(ex->coll[i], &r);
 }
 
+void exporter_interfaces_changed(struct exporter *ex)
+{
+	size_t i;
+
+	for (i = 0; i < ex->ncoll; i++)
+		if (ex->coll[i]->ops != &export_v5_ops)
+			ex->coll[i]->ifopt_due = true;
+}
+
 void exporter_tick(struct exporter *ex, uint64_t now_ns)
 {
 	size_t i;
@@ -256,9 +277,21 @@ void exporter_tick(struct exporter *ex, uint64_t now_ns)
 	for (i = 0; i < ex->ncoll; i++) {
 		struct collector *c = ex->coll[i];
 
-		if (c->nrec && ex->now_ns >= c->msg_first_ns + FLUSH_AFTER_NS)
+		if ((c->nrec &&
+		     ex->now_ns >= c->msg_first_ns + FLUSH_AFTER_NS) ||
+		    c->ifopt_due)
 			c->ops->flush(c);
+		transport_poll(c);
 	}
+}
+
+void exporter_poll(struct exporter *ex)
+{
+	size_t i;
+
+	for (i = 0; i < ex->ncoll; i++)
+		if (ex->coll[i]->tx.proto == TX_TCP)
+			transport_poll(ex->coll[i]);
 }
 
 void exporter_flush(struct exporter *ex)
@@ -277,7 +310,7 @@ void exporter_free(struct exporter *ex)
 		return;
 	exporter_flush(ex);
 	for (i = 0; i < ex->ncoll; i++) {
-		close(ex->coll[i]->fd);
+		transport_close(ex->coll[i]);
 		free(ex->coll[i]);
 	}
 	free(ex);

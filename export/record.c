@@ -84,8 +84,45 @@ void record_encode(struct wbuf *w, const struct template_def *t,
 			put_u8(w, k->ipver);
 			break;
 		case IE_interfaceName:
+			put_strn(w, r->ifc.name, ie->len);
+			break;
+		case IE_interfaceDescription:
+			put_strn(w, r->ifc.descr, ie->len);
+			break;
 		case IE_ingressPhysicalInterfaceName:
-			put_strn(w, r->ifname, ie->len);
+			/* no parent known: the observed interface itself */
+			put_strn(w, r->ifc.phys ? r->ifc.phys : r->ifc.name,
+				 ie->len);
+			break;
+		case IE_pppacUserName:
+			put_strn(w, r->ifc.user, ie->len);
+			break;
+		case IE_pppacProtocol:
+			put_strn(w, r->ifc.proto, ie->len);
+			break;
+		case IE_ethernetType:
+			put_be16(w, k->ethertype);
+			break;
+		case IE_sourceMacAddress:
+			put_bytes(w, k->smac, 6);
+			break;
+		case IE_destinationMacAddress:
+			put_bytes(w, k->dmac, 6);
+			break;
+		case IE_tunnelSourceIPv4Address:
+			put_bytes(w, k->tun_src, 4);
+			break;
+		case IE_tunnelDestinationIPv4Address:
+			put_bytes(w, k->tun_dst, 4);
+			break;
+		case IE_tunnelSourceIPv6Address:
+			put_bytes(w, k->tun_src, 16);
+			break;
+		case IE_tunnelDestinationIPv6Address:
+			put_bytes(w, k->tun_dst, 16);
+			break;
+		case IE_systemInitTimeMilliseconds:
+			put_be64(w, ex->base_ns / 1000000);
 			break;
 		case IE_flowEndReason:
 			put_u8(w, (uint8_t)r->reason);
@@ -94,11 +131,12 @@ void record_encode(struct wbuf *w, const struct template_def *t,
 			put_be32(w, ex->cfg.domain_id);
 			break;
 		case IE_systemCpuId:
-			put_be32(w, r->cpu);
+			put_be32(w, f->cpu);
 			break;
 		default:
-			/* templates whose elements are not metered yet are
-			 * refused at configuration; never reached */
+			/* elements without a metered value (egressInterface,
+			 * exportingProcessId) are refused in templates at
+			 * configuration (template_element_ok); never reached */
 			put_zero(w, ie->len);
 			break;
 		}

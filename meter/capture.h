@@ -13,6 +13,27 @@
 
 struct capture;
 
+#define CAPTURE_MAX_CPUS 64
+
+/*
+ * Counters of the BPF programs of one interface (its first capture
+ * reports them, so summing over captures counts each once). The eBPF
+ * back end parses in the kernel: its non-IP and malformed packets are
+ * counted here and never reach the meter.
+ */
+struct capture_kstats {
+	uint64_t non_ip;
+	uint64_t malformed[PARSE_NERR + 1]; /* by -parse_result */
+	uint64_t sampled_out; /* not selected by in-kernel 1-in-N */
+	uint64_t own_export;  /* xflowd's export, not metered */
+	uint64_t ring_full;   /* records lost: ring buffer full */
+	uint64_t ring_full_cpu[CAPTURE_MAX_CPUS]; /* the same, per CPU */
+	uint64_t no_socket;   /* AF_XDP: queue without socket (passed) */
+	uint64_t gso;	      /* TC: GSO packets split into segments */
+	uint64_t bad_records; /* ring records of an unexpected size */
+	int ncpu;
+};
+
 /* Called for each packet the back end delivers. */
 typedef void (*capture_cb)(void *ctx, const struct obs_point *op,
 			   const uint8_t *data, uint32_t caplen,
@@ -36,6 +57,14 @@ struct capture_ops {
 	/* packets the kernel dropped before we saw them, if known */
 	uint64_t (*drops)(struct capture *cap);
 	void (*close)(struct capture *cap);
+	/* optional: the observation point of ifindex, NULL if unknown
+	 * (a pcapng file has one per interface); valid until close */
+	const struct obs_point *(*point)(struct capture *cap, uint32_t ifindex);
+	/* optional (BPF back ends): stop the source - detach the programs -
+	 * leaving what is queued to dispatch(); safe to call twice */
+	void (*stop)(struct capture *cap);
+	/* optional (BPF back ends): add the in-kernel counters to *ks */
+	void (*kstats)(struct capture *cap, struct capture_kstats *ks);
 };
 
 struct capture {
@@ -65,6 +94,40 @@ struct capture *capture_pcap_live(const char *ifname, const char *filter,
  * message for the user in err. The program they attach is shared by the
  * captures of one interface and detached when the last one is closed.
  */
+struct capture_own {
+	uint8_t ipver;	  /* 4 or 6 */
+	uint8_t addr[16]; /* IPv4: first 4 octets */
+	uint16_t port;	  /* host order; UDP and TCP */
+};
+
+struct capture_bpf_cfg {
+	const char *ifname;
+	int hook_xdp;	   /* --capture ebpf: XDP ingress instead of TC */
+	uint32_t sample_n; /* in-kernel random 1-in-N; 0 and 1: all */
+	uint32_t decap;	   /* PARSE_DECAP_BIT()s of tunnels to open */
+	uint32_t nrings;   /* eBPF rings; 0: one per possible CPU */
+	int force_generic; /* XDP in generic (SKB) mode */
+	const struct capture_own *own; /* collectors: never metered */
+	uint32_t nown;
+};
+
+/*
+ * --capture ebpf: XDP or TC programs parse in the kernel and fill ring
+ * buffers (one capture per ring); records go to info_cb. Packets pass.
+ */
+int capture_ebpf_open(const struct capture_bpf_cfg *cfg, capture_info_cb cb,
+		      void *ctx, struct capture **caps, int max, char *err,
+		      size_t errlen);
+
+/*
+ * --capture afxdp: an XDP program redirects (sampled) frames to one AF_XDP
+ * socket per receive queue (one capture each); frames go to cb. The
+ * redirected packets are consumed: never use it on a forwarding interface.
+ */
+int capture_afxdp_open(const struct capture_bpf_cfg *cfg, capture_cb cb,
+		       void *ctx, struct capture **caps, int max, char *err,
+		       size_t errlen);
+
 /* Close and free; accepts NULL. */
 void capture_close(struct capture *cap);
 

@@ -2,21 +2,30 @@
 /*
  * capture_pcap.c - libpcap observation point: files (pcap and pcapng,
  * nanosecond timestamps) and live interfaces of any supported link type.
+ * pcapng files go through our own reader (pcapng.h) instead, which knows
+ * each packet's interface and accepts interfaces of different link types.
  */
 #include <errno.h>
 #include <net/if.h>
 #include <pcap/pcap.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../daemon/log.h"
 #include "capture.h"
+#include "pcapng.h"
 
 #define SNAPLEN 256	       /* enough for QinQ + IPv6 + ext headers + L4 */
 #define LIVE_BUFFER (32 << 20) /* kernel ring: rides out bursts */
 
 struct pcap_priv {
 	pcap_t *p;
+	struct pcapng *ng; /* a pcapng file: our reader, not p */
+	FILE *f;	   /* ng's */
+	char *path;	   /* ng's, for messages */
+	bool ng_done;	   /* ng's end (or error) reported */
 	int fd;
 	uint32_t ts_mult; /* 1 for ns timestamps, 1000 for us */
 	struct capture *cap;
@@ -69,7 +78,19 @@ static void pcap_close_ops(struct capture *cap)
 
 	if (pp && pp->p)
 		pcap_close(pp->p);
+	if (pp) {
+		pcapng_close(pp->ng);
+		if (pp->f)
+			fclose(pp->f);
+		free(pp->path);
+	}
 	free(pp);
+}
+
+/* libpcap: one observation point, the capture's own */
+static const struct obs_point *pcap_point(struct capture *cap, uint32_t ifindex)
+{
+	return ifindex == cap->op.ifindex ? &cap->op : NULL;
 }
 
 static const struct capture_ops pcap_ops = {
@@ -78,6 +99,88 @@ static const struct capture_ops pcap_ops = {
 	.dispatch = pcap_dispatch_ops,
 	.drops = pcap_drops,
 	.close = pcap_close_ops,
+	.point = pcap_point,
+};
+
+/* The end of a pcapng file: what was not metered, and why. */
+static void ng_report(struct pcap_priv *pp)
+{
+	const struct pcapng_stats *st = pcapng_stats(pp->ng);
+	const struct pcapng_if *ifc;
+	unsigned int i, named = 0;
+
+	if (pp->ng_done)
+		return;
+	pp->ng_done = true;
+	if (st->unsupported) {
+		/* a few are enough to say what the file holds */
+		for (i = 0; i < pcapng_nif(pp->ng) && named < 8; i++) {
+			ifc = pcapng_if_at(pp->ng, i);
+			if (ifc->op.link)
+				continue;
+			named++;
+			pr_warn("%s: interface %u of section %u: link type "
+				"%u (%s) is not supported; its packets are "
+				"not metered\n",
+				pp->path, ifc->op.ifindex - 1, ifc->section,
+				ifc->linktype,
+				pcap_datalink_val_to_name(ifc->linktype)
+					?: "unknown");
+		}
+		pr_warn("%s: %llu packets of unsupported link types\n",
+			pp->path, (unsigned long long)st->unsupported);
+	}
+	if (st->bad_iface)
+		pr_warn("%s: %llu packets name an interface no interface "
+			"description block describes; not metered\n",
+			pp->path, (unsigned long long)st->bad_iface);
+	if (st->ts_clamped)
+		pr_warn("%s: %llu timestamps outside 1970..2554, clamped\n",
+			pp->path, (unsigned long long)st->ts_clamped);
+}
+
+static int ng_dispatch(struct capture *cap, int max)
+{
+	struct pcap_priv *pp = cap->priv;
+	struct pcapng_pkt pkt;
+	int n = 0, rc = 0;
+
+	while (n < max) {
+		rc = pcapng_next(pp->ng, &pkt);
+		if (rc <= 0)
+			break;
+		cap->cb(cap->cb_ctx, pkt.op, pkt.data, pkt.caplen, pkt.wirelen,
+			pkt.ts_ns);
+		n++;
+	}
+	if (n > 0)
+		return n;
+	if (!pp->ng_done && rc < 0)
+		pr_err("%s: %s; %llu packets read before it\n", pp->path,
+		       pcapng_error(pp->ng),
+		       (unsigned long long)pcapng_stats(pp->ng)->packets);
+	ng_report(pp);
+	return rc < 0 ? -EIO : -ENODATA;
+}
+
+static uint64_t ng_drops(struct capture *cap)
+{
+	(void)cap;
+	return 0;
+}
+
+static const struct obs_point *ng_point(struct capture *cap, uint32_t ifindex)
+{
+	return pcapng_point(((struct pcap_priv *)cap->priv)->ng, ifindex);
+}
+
+static const struct capture_ops pcapng_ops = {
+	.name = "pcap",
+	.fd = pcap_fd,
+	.dispatch = ng_dispatch,
+	.drops = ng_drops,
+	.close = pcap_close_ops,
+	.point = ng_point,
 };
 
 /* Bind the link type to its parser, or refuse it by name. */
@@ -119,17 +222,90 @@ static struct capture *cap_new(capture_cb cb, void *ctx)
 	return cap;
 }
 
+/* No interface can be metered: refuse the file, naming the link type of
+ * the first (as libpcap's path does), or why no interface is known. */
+static void ng_refuse(struct pcap_priv *pp, char *err, size_t errlen)
+{
+	const struct pcapng_if *ifc = pcapng_if_at(pp->ng, 0);
+	const char *name;
+
+	if (!ifc) {
+		snprintf(err, errlen, "%s: %s", pp->path,
+			 *pcapng_error(pp->ng) ? pcapng_error(pp->ng)
+					       : "no interface description "
+						 "block before "
+						 "the first packet");
+		return;
+	}
+	name = pcap_datalink_val_to_name(ifc->linktype);
+	snprintf(err, errlen,
+		 "%s: link type %u (%s) is not supported; xflowd meters "
+		 "Ethernet, Linux cooked (SLL, SLL2), raw IP, BSD loopback "
+		 "and PPP",
+		 pp->path, ifc->linktype, name ? name : "unknown");
+}
+
+/*
+ * A file that starts with a section header block is pcapng: read it with
+ * our reader. 1 when it did (cap is ready), 0 when the file is for
+ * libpcap, -1 on an error with a message in err.
+ */
+static int open_pcapng(struct capture *cap, const char *path, char *err,
+		       size_t errlen)
+{
+	struct pcap_priv *pp = cap->priv;
+	uint8_t magic[4];
+	char ebuf[256];
+
+	pp->f = fopen(path, "rb");
+	if (!pp->f)
+		return 0; /* libpcap says why */
+	if (fread(magic, 1, 4, pp->f) != 4 ||
+	    (uint32_t)(magic[0] | magic[1] << 8 | magic[2] << 16 |
+		       (uint32_t)magic[3] << 24) != PCAPNG_SHB ||
+	    fseek(pp->f, 0, SEEK_SET)) {
+		fclose(pp->f);
+		pp->f = NULL;
+		return 0;
+	}
+	pp->path = strdup(path);
+	if (!pp->path) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	pp->ng = pcapng_open_file(pp->f, ebuf, sizeof(ebuf));
+	if (!pp->ng) {
+		snprintf(err, errlen, "%s: %s", path, ebuf);
+		return -1;
+	}
+	if (!pcapng_usable(pp->ng)) {
+		ng_refuse(pp, err, errlen);
+		return -1;
+	}
+	/* the capture's own point: the first interface xflowd meters */
+	for (unsigned int i = 0; !cap->op.link; i++)
+		cap->op = pcapng_if_at(pp->ng, i)->op;
+	cap->ops = &pcapng_ops;
+	return 1;
+}
+
 struct capture *capture_pcap_file(const char *path, capture_cb cb, void *ctx,
 				  char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct capture *cap = cap_new(cb, ctx);
 	struct pcap_priv *pp;
+	int rc;
 
 	if (!cap) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
+	rc = open_pcapng(cap, path, err, errlen);
+	if (rc > 0)
+		return cap;
+	if (rc < 0)
+		goto fail;
 	pp = cap->priv;
 	pp->p = pcap_open_offline_with_tstamp_precision(
 		path, PCAP_TSTAMP_PRECISION_NANO, ebuf);

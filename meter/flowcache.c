@@ -25,23 +25,34 @@ static uint32_t stamp_of(const struct flowcache *fc, uint64_t ns)
 	return ns > fc->base_ns ? (uint32_t)((ns - fc->base_ns) / NS) : 0;
 }
 
-uint32_t flowcache_hash(const struct flow_key *k)
+uint32_t flowcache_hash_len(const struct flow_key *k, uint32_t len)
 {
-	/* multiply-rotate mixing over the 44 octets, read as 5 + 0.5 words */
+	/* multiply-rotate mixing over 8-octet words and a 4-octet tail */
 	const uint8_t *p = (const uint8_t *)k;
 	uint64_t h = 0x2d358dccaa6c78a5ull, w;
-	uint32_t t;
-	int i;
+	uint32_t t, i;
 
-	for (i = 0; i < 5; i++) {
-		memcpy(&w, p + i * 8, 8);
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
 		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
 		h ^= h >> 29;
 	}
-	memcpy(&t, p + 40, 4);
-	h = (h ^ t) * 0xbf58476d1ce4e5b9ull;
+	if (i < len) {
+		memcpy(&t, p + i, 4);
+		h = (h ^ t) * 0xbf58476d1ce4e5b9ull;
+	}
 	h ^= h >> 32;
 	return (uint32_t)h;
+}
+
+uint32_t flowcache_hash(const struct flow_key *k)
+{
+	return flowcache_hash_len(k, FLOW_KEY_BASE_LEN);
+}
+
+void flowcache_set_key_len(struct flowcache *fc, uint32_t len)
+{
+	fc->key_len = len == FLOW_KEY_FULL_LEN ? len : FLOW_KEY_BASE_LEN;
 }
 
 /*
@@ -92,6 +103,7 @@ struct flowcache *flowcache_new(uint32_t capacity, uint64_t active_ns,
 	fc->capacity = capacity;
 	fc->mask = nb - 1;
 	fc->next_unused = 1;
+	fc->key_len = FLOW_KEY_BASE_LEN;
 	fc->active_ns = active_ns;
 	fc->inactive_ns = inactive_ns;
 	fc->expire = expire;
@@ -151,7 +163,8 @@ static void flow_remove(struct flowcache *fc, uint32_t i,
 			enum flow_end_reason reason)
 {
 	struct flow *f = &fc->pool[i];
-	uint32_t *pp = &fc->buckets[flowcache_hash(&f->key) & fc->mask];
+	uint32_t *pp = &fc->buckets[flowcache_hash_len(&f->key, fc->key_len) &
+				    fc->mask];
 
 	fc->expire(fc->expire_ctx, f, reason);
 	fc->stats.expired[reason]++;
@@ -196,13 +209,13 @@ void flowcache_update(struct flowcache *fc, const struct flow_key *key,
 		      uint32_t octets, uint8_t tcp_flags, uint8_t tos,
 		      uint64_t ts_ns)
 {
-	flowcache_update_hashed(fc, key, flowcache_hash(key), octets, tcp_flags,
-				tos, ts_ns);
+	flowcache_update_hashed(fc, key, flowcache_hash_len(key, fc->key_len),
+				octets, tcp_flags, tos, ts_ns, 0);
 }
 
 void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 			     uint32_t hash, uint32_t octets, uint8_t tcp_flags,
-			     uint8_t tos, uint64_t ts_ns)
+			     uint8_t tos, uint64_t ts_ns, uint32_t cpu)
 {
 	uint32_t h = hash & fc->mask;
 	uint32_t i, now;
@@ -217,7 +230,7 @@ void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 	now = stamp_of(fc, fc->clock_ns);
 
 	for (i = fc->buckets[h]; i; i = fc->pool[i].hnext)
-		if (memcmp(&fc->pool[i].key, key, sizeof(*key)) == 0)
+		if (memcmp(&fc->pool[i].key, key, fc->key_len) == 0)
 			break;
 
 	if (i) {
@@ -245,6 +258,7 @@ void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 		f->last_ns = ts_ns;
 		f->tcp_flags = 0;
 		f->tos = tos;
+		f->cpu = cpu;
 		f->live = 1;
 		f->stamp = now;
 		lru_append(fc->pool, i);

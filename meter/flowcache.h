@@ -22,7 +22,11 @@ enum flow_end_reason {
 	FLOW_END_RESOURCES = 5, /* evicted under cache pressure */
 };
 
-/* Hashed and compared whole: fill it only after zeroing it. */
+/*
+ * Hashed and compared over the cache's key_len octets: the five-tuple part
+ * (FLOW_KEY_BASE_LEN) always, the rest only when a configured template
+ * has such key elements. Fill it only after zeroing it.
+ */
 struct flow_key {
 	uint8_t src[16]; /* IPv4: first 4 octets */
 	uint8_t dst[16];
@@ -31,10 +35,25 @@ struct flow_key {
 	uint16_t dport;
 	uint8_t ipver;
 	uint8_t proto;
-	uint8_t dir; /* flowDirection: 0 ingress, 1 egress */
-	uint8_t pad;
+	uint8_t dir;  /* flowDirection: 0 ingress, 1 egress */
+	uint8_t tmpl; /* the template the flow is exported with */
+	/* seven-tuple, tunnel and user-defined key elements */
+	uint16_t ethertype;
+	uint8_t smac[6];
+	uint8_t dmac[6];
+	uint8_t tun_ver; /* 0, or the outer IP version of a tunnel */
+	uint8_t tos;	 /* ipClassOfService as a key (user templates) */
+	uint8_t tun_src[16];
+	uint8_t tun_dst[16];
+	uint8_t pad[4];
 };
-_Static_assert(sizeof(struct flow_key) == 44, "flow_key has hidden padding");
+#define FLOW_KEY_BASE_LEN 44
+#define FLOW_KEY_FULL_LEN 96
+_Static_assert(sizeof(struct flow_key) == FLOW_KEY_FULL_LEN, "flow_key has "
+							     "hidden padding");
+_Static_assert(__builtin_offsetof(struct flow_key, ethertype) ==
+		       FLOW_KEY_BASE_LEN,
+	       "the five-tuple part of flow_key is not its first 44 octets");
 
 /*
  * One cache entry. Index 0 of the pool is the sentinel of both lists and
@@ -50,9 +69,10 @@ struct flow {
 	uint32_t lru_prev, lru_next;
 	uint32_t age_prev, age_next;
 	uint32_t stamp;	   /* second of the last LRU move, see .c */
+	uint32_t cpu;	   /* systemCpuId: the CPU of the first packet */
 	uint8_t tcp_flags; /* OR of all packets */
 	uint8_t tos;	   /* of the first packet */
-	uint16_t live;	   /* in use (not on the free list) */
+	uint8_t live;	   /* in use (not on the free list) */
 };
 
 /* Called for each flow leaving the cache; the entry is freed on return. */
@@ -75,6 +95,7 @@ struct flowcache {
 	uint32_t used;
 	uint32_t next_unused; /* pool entries never touched start here */
 	uint32_t free_list;
+	uint32_t key_len; /* octets of flow_key hashed and compared */
 	uint64_t active_ns;
 	uint64_t inactive_ns;
 	uint64_t clock_ns; /* latest packet or timer time seen */
@@ -99,10 +120,17 @@ void flowcache_update(struct flowcache *fc, const struct flow_key *key,
 		      uint32_t octets, uint8_t tcp_flags, uint8_t tos,
 		      uint64_t ts_ns);
 
-/* The same with hash = flowcache_hash(key) computed by the caller. */
+/*
+ * The same with hash = flowcache_hash_len(key, fc->key_len) computed by
+ * the caller, and the CPU that saw the packet.
+ */
 void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 			     uint32_t hash, uint32_t octets, uint8_t tcp_flags,
-			     uint8_t tos, uint64_t ts_ns);
+			     uint8_t tos, uint64_t ts_ns, uint32_t cpu);
+
+/* Key octets to hash and compare: FLOW_KEY_BASE_LEN (the default) or
+ * FLOW_KEY_FULL_LEN; set before the first packet. */
+void flowcache_set_key_len(struct flowcache *fc, uint32_t len);
 
 /*
  * Batching support: a caller that meters packets in batches first touches
@@ -127,7 +155,9 @@ void flowcache_expire(struct flowcache *fc, uint64_t now_ns);
 /* Expire every flow with reason (end of input, SIGTERM, flush). */
 void flowcache_flush(struct flowcache *fc, enum flow_end_reason reason);
 
-/* The hash used for bucket selection (exposed for tests). */
+/* The hash used for bucket selection over len octets of k (a multiple of
+ * 4), and over the five-tuple part (exposed for tests). */
+uint32_t flowcache_hash_len(const struct flow_key *k, uint32_t len);
 uint32_t flowcache_hash(const struct flow_key *k);
 
 #endif

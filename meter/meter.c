@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
+#include <stdbool.h>
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "../templates/templates.h"
 #include "meter.h"
 
 static const char *const malformed_names[PARSE_NERR + 1] = {
@@ -27,6 +31,7 @@ void meter_packet(struct meter *m, const struct obs_point *op,
 		.pos = data,
 		.end = data + caplen,
 		.wire_extra = wirelen > caplen ? wirelen - caplen : 0,
+		.decap = m->cfg ? m->cfg->decap : 0,
 	};
 	struct pkt_info pi;
 	int rc;
@@ -44,34 +49,202 @@ void meter_packet(struct meter *m, const struct obs_point *op,
 	meter_info(m, op, &pi, ts_ns);
 }
 
+static enum meter_nofit nofit_reason(const struct pkt_info *pi, uint8_t tun_ver,
+				     uint8_t pppac)
+{
+	if (pppac)
+		return NOFIT_PPPAC;
+	if (tun_ver)
+		return NOFIT_TUNNEL;
+	return pi->ipver == 6 ? NOFIT_IPV6 : NOFIT_IPV4;
+}
+
 void meter_info(struct meter *m, const struct obs_point *op,
 		const struct pkt_info *pi, uint64_t ts_ns)
 {
+	const struct meter_cfg *cfg = m->cfg;
+	const uint8_t *tun_src = pi->tun_src, *tun_dst = pi->tun_dst;
+	uint8_t tun_ver = pi->tun_ver;
+	uint32_t keys = MKEY_FIVE, t = 0, key_len = m->fc->key_len;
 	struct meter_pending *mp;
 	struct flow_key *k;
 
+	/* on a tunnel interface the packet arrives without its outer header:
+	 * the interface's endpoints are the tunnel */
+	if (!tun_ver && op->tun_ver) {
+		tun_ver = op->tun_ver;
+		tun_src = op->tun_src;
+		tun_dst = op->tun_dst;
+	}
+	if (cfg) {
+		t = cfg->class_tmpl[pi->ipver == 6][tun_ver == 6 ? 2
+						    : tun_ver	 ? 1
+								 : 0]
+				   [op->pppac ? 1 : 0];
+		if (!t) {
+			enum meter_nofit r =
+				nofit_reason(pi, tun_ver, op->pppac);
+
+			m->st.nofit[r]++;
+			m->st.nofit_octets[r] += pi->octets;
+			return;
+		}
+		keys = cfg->keys[--t];
+	}
 	m->st.metered++;
 	m->st.octets += pi->octets;
+	if (pi->tun_ver)
+		m->st.tunnelled++;
 
 	mp = &m->pending[m->npending];
 	k = &mp->key;
-	memcpy(k->src, pi->src, sizeof(k->src));
-	memcpy(k->dst, pi->dst, sizeof(k->dst));
-	k->ifindex = op->ifindex;
-	k->sport = pi->sport;
-	k->dport = pi->dport;
+	memset(k, 0, key_len);
+	if (keys & MKEY_SRC)
+		memcpy(k->src, pi->src, sizeof(k->src));
+	if (keys & MKEY_DST)
+		memcpy(k->dst, pi->dst, sizeof(k->dst));
+	if (keys & MKEY_IFINDEX)
+		k->ifindex = op->ifindex;
+	if (keys & MKEY_SPORT)
+		k->sport = pi->sport;
+	if (keys & MKEY_DPORT)
+		k->dport = pi->dport;
+	if (keys & MKEY_PROTO)
+		k->proto = pi->proto;
+	if (keys & MKEY_DIR)
+		k->dir = op->dir;
 	k->ipver = pi->ipver;
-	k->proto = pi->proto;
-	k->dir = op->dir;
-	k->pad = 0;
-	mp->hash = flowcache_hash(k);
+	k->tmpl = (uint8_t)t;
+	if (key_len == FLOW_KEY_FULL_LEN) {
+		if (keys & MKEY_ETHERTYPE)
+			k->ethertype = pi->ethertype;
+		if (keys & MKEY_SMAC)
+			memcpy(k->smac, pi->smac, 6);
+		if (keys & MKEY_DMAC)
+			memcpy(k->dmac, pi->dmac, 6);
+		if (keys & MKEY_TOS)
+			k->tos = pi->tos;
+		k->tun_ver = tun_ver;
+		if (keys & MKEY_TUN_SRC)
+			memcpy(k->tun_src, tun_src, 16);
+		if (keys & MKEY_TUN_DST)
+			memcpy(k->tun_dst, tun_dst, 16);
+	}
+	mp->hash = flowcache_hash_len(k, key_len);
 	mp->octets = pi->octets;
 	mp->tcp_flags = pi->tcp_flags;
 	mp->tos = pi->tos;
 	mp->ts_ns = ts_ns;
+	mp->cpu = m->cpu;
 	flowcache_prefetch_bucket(m->fc, mp->hash);
 	if (++m->npending == METER_BATCH)
 		meter_flush(m);
+}
+
+/* The key element an information element is, 0 if it is not one. */
+static uint32_t ie_key_bit(unsigned ie)
+{
+	switch (ie) {
+	case IE_ingressInterface:
+		return MKEY_IFINDEX;
+	case IE_flowDirection:
+		return MKEY_DIR;
+	case IE_sourceIPv4Address:
+	case IE_sourceIPv6Address:
+		return MKEY_SRC;
+	case IE_destinationIPv4Address:
+	case IE_destinationIPv6Address:
+		return MKEY_DST;
+	case IE_protocolIdentifier:
+		return MKEY_PROTO;
+	case IE_sourceTransportPort:
+		return MKEY_SPORT;
+	case IE_destinationTransportPort:
+		return MKEY_DPORT;
+	case IE_ethernetType:
+		return MKEY_ETHERTYPE;
+	case IE_sourceMacAddress:
+		return MKEY_SMAC;
+	case IE_destinationMacAddress:
+		return MKEY_DMAC;
+	case IE_tunnelSourceIPv4Address:
+	case IE_tunnelSourceIPv6Address:
+		return MKEY_TUN_SRC;
+	case IE_tunnelDestinationIPv4Address:
+	case IE_tunnelDestinationIPv6Address:
+		return MKEY_TUN_DST;
+	case IE_ipClassOfService:
+		return MKEY_TOS;
+	default:
+		return 0;
+	}
+}
+
+uint32_t meter_template_keys(const struct template_def *t)
+{
+	uint32_t keys = 0, i;
+
+	for (i = 0; i < t->nelem; i++)
+		if (!t->keymask || (t->keymask >> i & 1))
+			keys |= ie_key_bit(t->elem[i]);
+	return keys;
+}
+
+/* Does template t describe flows of this class? */
+static bool template_fits(const struct template_def *t, uint8_t ipver,
+			  uint8_t tun_ver, uint8_t pppac)
+{
+	if (t->ipver && t->ipver != ipver)
+		return false;
+	if (t->pppac)
+		/* a PPPoE session has no IP tunnel: zero IPv4 endpoints */
+		return pppac && (t->tunnel == tun_ver ||
+				 (tun_ver == 0 && t->tunnel == 4));
+	return t->tunnel == tun_ver;
+}
+
+void meter_configure(struct meter_cfg *cfg,
+		     const struct template_def *const *tmpl, size_t n)
+{
+	static const uint8_t tun_of[3] = { 0, 4, 6 };
+	size_t i;
+	int v, tu, pp;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->key_len = FLOW_KEY_BASE_LEN;
+	for (i = 0; i < n && i < METER_MAX_TEMPLATES; i++) {
+		cfg->keys[i] = meter_template_keys(tmpl[i]);
+		if (cfg->keys[i] & ~(uint32_t)MKEY_FIVE)
+			cfg->key_len = FLOW_KEY_FULL_LEN;
+		if (tmpl[i]->tunnel && !tmpl[i]->pppac) {
+			uint8_t in = tmpl[i]->ipver;
+
+			if (in)
+				cfg->decap |=
+					PARSE_DECAP_BIT(tmpl[i]->tunnel, in);
+			else
+				cfg->decap |=
+					PARSE_DECAP_BIT(tmpl[i]->tunnel, 4) |
+					PARSE_DECAP_BIT(tmpl[i]->tunnel, 6);
+		}
+	}
+	for (v = 0; v < 2; v++)
+		for (tu = 0; tu < 3; tu++)
+			for (pp = 0; pp < 2; pp++)
+				for (i = 0; i < n && i < METER_MAX_TEMPLATES;
+				     i++) {
+					if (!template_fits(tmpl[i], v ? 6 : 4,
+							   tun_of[tu],
+							   (uint8_t)pp))
+						continue;
+					cfg->class_tmpl[v][tu][pp] =
+						(uint8_t)(i + 1);
+					break;
+				}
+	/* a tunnel key needs the full key, even if only the tunnel
+	 * version tells two flows apart */
+	if (cfg->decap)
+		cfg->key_len = FLOW_KEY_FULL_LEN;
 }
 
 void meter_flush(struct meter *m)
@@ -85,7 +258,78 @@ void meter_flush(struct meter *m)
 		const struct meter_pending *mp = &m->pending[i];
 
 		flowcache_update_hashed(m->fc, &mp->key, mp->hash, mp->octets,
-					mp->tcp_flags, mp->tos, mp->ts_ns);
+					mp->tcp_flags, mp->tos, mp->ts_ns,
+					mp->cpu);
 	}
 	m->npending = 0;
+}
+
+static int parse_addr(const char *s, uint8_t *out, uint8_t *ver)
+{
+	if (inet_pton(AF_INET, s, out) == 1) {
+		*ver = 4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, out) == 1) {
+		*ver = 6;
+		return 0;
+	}
+	return -1;
+}
+
+int pppac_parse(const char *alias, struct pppac_info *out)
+{
+	static const char *const protos[] = { "L2TPv2", "PPPoE", "PPTP" };
+	char buf[256], *tok[4], *save = NULL, *t;
+	int n = 0;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (!alias || !alias[0])
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", alias);
+	for (t = strtok_r(buf, " \t", &save); t && n < 4;
+	     t = strtok_r(NULL, " \t", &save))
+		tok[n++] = t;
+	if (n == 0)
+		return -1;
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (strcmp(tok[0], protos[i]) == 0)
+			break;
+	if (i == sizeof(protos) / sizeof(protos[0]) || n == 1) {
+		/* a bare user name */
+		snprintf(out->user, sizeof(out->user), "%s", tok[0]);
+		return 0;
+	}
+	snprintf(out->proto, sizeof(out->proto), "%s", tok[0]);
+	snprintf(out->user, sizeof(out->user), "%s", tok[1]);
+	if (n == 4) {
+		uint8_t v1 = 0, v2 = 0;
+
+		if (parse_addr(tok[2], out->remote, &v1) == 0 &&
+		    parse_addr(tok[3], out->local, &v2) == 0 && v1 == v2)
+			out->tun_ver = v1;
+		else
+			memset(out->remote, 0, 32);
+	}
+	return 0;
+}
+
+int pppac_is_ppp(const char *name, const char *kind)
+{
+	if (kind && kind[0])
+		return strcmp(kind, "ppp") == 0;
+	return name && strncmp(name, "ppp", 3) == 0;
+}
+
+void obs_point_pppac(struct obs_point *op, const char *alias)
+{
+	struct pppac_info pa;
+
+	op->pppac = 1;
+	if (pppac_parse(alias, &pa) || !pa.tun_ver)
+		return;
+	op->tun_ver = pa.tun_ver;
+	memcpy(op->tun_src, op->dir ? pa.local : pa.remote, 16);
+	memcpy(op->tun_dst, op->dir ? pa.remote : pa.local, 16);
 }

@@ -18,6 +18,53 @@ struct obs_point {
 	uint32_t ifindex; /* ingressInterface */
 	uint8_t dir;	  /* flowDirection */
 	char name[16];	  /* interfaceName */
+	char descr[64];	  /* interfaceDescription, NUL-terminated */
+	uint8_t pppac;	  /* a PPP session interface (pppac templates) */
+	/* a tunnel interface: packets arrive decapsulated, so the tunnel
+	 * elements are its configured endpoints, as seen in dir */
+	uint8_t tun_ver;
+	uint8_t tun_src[16];
+	uint8_t tun_dst[16];
+};
+
+/* Key elements a template asks for (template_keys()). */
+enum meter_key_bits {
+	MKEY_IFINDEX = 1u << 0,
+	MKEY_DIR = 1u << 1,
+	MKEY_SRC = 1u << 2,
+	MKEY_DST = 1u << 3,
+	MKEY_PROTO = 1u << 4,
+	MKEY_SPORT = 1u << 5,
+	MKEY_DPORT = 1u << 6,
+	MKEY_ETHERTYPE = 1u << 7,
+	MKEY_SMAC = 1u << 8,
+	MKEY_DMAC = 1u << 9,
+	MKEY_TUN_SRC = 1u << 10,
+	MKEY_TUN_DST = 1u << 11,
+	MKEY_TOS = 1u << 12,
+	MKEY_FIVE = (1u << 7) - 1, /* the first seven: the base key part */
+};
+
+#define METER_MAX_TEMPLATES 32
+
+/*
+ * Flow classes: IP version x tunnel (none, outer IPv4, outer IPv6) x
+ * pppac. Each class is exported with the first configured template that
+ * describes it, or counted as unexportable.
+ */
+enum meter_nofit {
+	NOFIT_IPV4,
+	NOFIT_IPV6,
+	NOFIT_TUNNEL,
+	NOFIT_PPPAC,
+	NOFIT_N,
+};
+
+struct meter_cfg {
+	uint32_t decap;	  /* PARSE_DECAP_BIT()s: tunnels to open */
+	uint32_t key_len; /* FLOW_KEY_BASE_LEN or FLOW_KEY_FULL_LEN */
+	uint8_t class_tmpl[2][3][2]; /* template index + 1; 0: none fits */
+	uint32_t keys[METER_MAX_TEMPLATES]; /* MKEY_* of each template */
 };
 
 struct meter_stats {
@@ -26,6 +73,9 @@ struct meter_stats {
 	uint64_t octets;  /* IP-layer octets of those */
 	uint64_t non_ip;  /* neither IP nor malformed (ARP, LLDP, ...) */
 	uint64_t malformed[PARSE_NERR + 1]; /* by -parse_result */
+	uint64_t tunnelled;		    /* metered as their inner packet */
+	uint64_t nofit[NOFIT_N];	    /* packets no template describes */
+	uint64_t nofit_octets[NOFIT_N];
 };
 
 /* A parsed packet waiting in the batch for its cache update. */
@@ -35,6 +85,7 @@ struct meter_pending {
 	uint32_t octets;
 	uint8_t tcp_flags;
 	uint8_t tos;
+	uint32_t cpu;
 	uint64_t ts_ns;
 };
 
@@ -48,6 +99,8 @@ struct meter_pending {
 
 struct meter {
 	struct flowcache *fc;
+	const struct meter_cfg *cfg;
+	uint32_t cpu; /* systemCpuId of the packets being metered */
 	struct meter_stats st;
 	uint32_t npending;
 	struct meter_pending pending[METER_BATCH];
@@ -71,6 +124,45 @@ void meter_packet(struct meter *m, const struct obs_point *op,
  */
 void meter_info(struct meter *m, const struct obs_point *op,
 		const struct pkt_info *pi, uint64_t ts_ns);
+
+struct template_def;
+
+/*
+ * A PPP session interface (pppac): the access concentrator's ip-up hook
+ * writes what the session is into the interface's alias (or a pcapng
+ * interface description), e.g.
+ *     ip link set dev "$IFNAME" alias "L2TPv2 $PEERNAME 192.0.2.1 198.51.100.9"
+ * as "PROTOCOL USER [REMOTE LOCAL]": the protocol (L2TPv2, PPPoE, PPTP),
+ * the authenticated user, and for a tunnelled session the tunnel's far and
+ * near endpoints (IPv4 or IPv6). A bare "USER" is accepted too.
+ */
+struct pppac_info {
+	char proto[8];	 /* pppacProtocol, NUL-terminated ("" unknown) */
+	char user[73];	 /* pppacUserName */
+	uint8_t tun_ver; /* 0: no endpoints given */
+	uint8_t remote[16];
+	uint8_t local[16];
+};
+
+/* Parse an alias as above; 0, or -1 when it is not one (user empty). */
+int pppac_parse(const char *alias, struct pppac_info *out);
+
+/* Is an interface of this name and kind a PPP session ("ppp", pppN)? */
+int pppac_is_ppp(const char *name, const char *kind);
+
+/* Mark op as a PPP session described by alias (tunnel elements oriented
+ * for op->dir: ingress packets come from the remote endpoint). */
+void obs_point_pppac(struct obs_point *op, const char *alias);
+
+/* The MKEY_* key elements of a template. */
+uint32_t meter_template_keys(const struct template_def *t);
+
+/*
+ * Derive what the meter must do for the configured templates, in order:
+ * which tunnels to open, the key length, the template of each flow class.
+ */
+void meter_configure(struct meter_cfg *cfg,
+		     const struct template_def *const *tmpl, size_t n);
 
 /* Account every batched packet; call before timers, flushes and stats. */
 void meter_flush(struct meter *m);

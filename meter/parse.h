@@ -300,8 +300,9 @@ PARSE_INLINE void parse_tun_l2tp_udp(const struct parse_cursor *c,
 		q += 2;
 	}
 	/* LCP, IPCP, ...: PPP control, not a tunnelled packet */
-	t->next = proto == PPP_IPV4_ ? TUN_NEXT_IPV4 :
-		  proto == PPP_IPV6_ ? TUN_NEXT_IPV6 : 0;
+	t->next = proto == PPP_IPV4_   ? TUN_NEXT_IPV4
+		  : proto == PPP_IPV6_ ? TUN_NEXT_IPV6
+				       : 0;
 	t->inner = q;
 	t->kind = TUN_L2TPV2;
 }
@@ -377,7 +378,8 @@ PARSE_INLINE int parse_tunnel(struct parse_cursor *c, const uint8_t *ip_end,
 	default:
 		break;
 	}
-	if (!t.next)
+	/* a tunnel header longer than the packet is no tunnel */
+	if (!t.next || !PARSE_HAVE(c, t.inner, 0, ip_end))
 		return PARSE_IP;
 
 	/* the inner IP version decides whether this pair is opened */
@@ -548,7 +550,8 @@ PARSE_INLINE int parse_ipv6(struct parse_cursor *c, struct pkt_info *pi)
 		if (plen <= 0xffff)
 			return PARSE_ERR_TOTAL_LENGTH;
 	}
-	if (plen > parse_wire_left(c) - 40)
+	/* inside a tunnel the header itself may lie past the outer end */
+	if (parse_wire_left(c) < 40 || plen > parse_wire_left(c) - 40)
 		return PARSE_ERR_TOTAL_LENGTH;
 
 	pi->ipver = 6;
@@ -717,6 +720,9 @@ PARSE_INLINE int parse_inner(struct parse_cursor *c, struct pkt_info *pi,
 	if (rc != PARSE_TUNNEL)
 		return rc;
 	c->decap = 0;
+	/* an IPv4 packet fills 4 octets of the addresses */
+	parse_zero(pi->src, 16);
+	parse_zero(pi->dst, 16);
 	pi->sport = 0;
 	pi->dport = 0;
 	pi->tcp_flags = 0;

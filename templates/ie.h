@@ -6,10 +6,11 @@
 #include <stdint.h>
 
 enum ie_type { U8, U16, U32, U64, IPV4, IPV6, MAC, STR, MSEC };
+enum ie_use { KEY, VAL, OPT };
 
 /* IE_<name>: index of an element in ie_table. */
 enum ie_index {
-#define IE(name, pen, id, type, len) IE_##name,
+#define IE(name, pen, id, type, len, use) IE_##name,
 #include "ie.def"
 #undef IE
 	IE_COUNT
@@ -21,11 +22,21 @@ struct ie {
 	uint16_t id;
 	uint16_t len; /* fixed length on the wire */
 	enum ie_type type;
+	enum ie_use use;
 };
 
 extern const struct ie ie_table[IE_COUNT];
 
 /* The element called name, or NULL. */
 const struct ie *ie_by_name(const char *name);
+
+/* Its index in ie_table, or -1. */
+int ie_find(const char *name);
+
+/*
+ * The up to n element names closest to name (edit distance, then order),
+ * for "did you mean" messages; returns how many were written to out.
+ */
+int ie_closest(const char *name, const char **out, int n);
 
 #endif

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """xfgen - deterministic test traffic for xflowd, with ground truth.
 
-usage: xfgen.py -o OUT.pcap -t TRUTH.csv --scenario mixed|malformed|timeouts
+usage: xfgen.py -o OUT.pcap -t TRUTH.csv --scenario mixed|malformed|timeouts|tunnels
                 [--seed N] [--flows N] [--packets N] [--duration SEC]
                 [--linktype en10mb|sll|sll2|raw|null|ppp]
 
@@ -10,7 +10,15 @@ Writes a nanosecond pcap (magic 0xa1b23c4d) and a truth CSV in the format of
 
   flow_id,encap,vlan,outer_ver,outer_src,outer_dst,outer_proto,outer_sport,
   outer_dport,ver,src,dst,proto,sport,dport,packets,octets,outer_octets,
-  first_ns,last_ns,tcp_flags
+  first_ns,last_ns,tcp_flags[,smac,dmac,ethertype]
+
+Scenarios `mixed` and `tunnels` append the seven-tuple columns smac,dmac,
+ethertype (the first 21 columns and the pcap are unchanged by them):
+  * smac, dmac: the innermost Ethernet header in front of the flow's IP packet
+    (the inner frame of VXLAN, GENEVE 0x6558 and L2TPv3, else the captured
+    frame), as aa:bb:cc:dd:ee:ff; empty for link types without Ethernet;
+  * ethertype: of the flow's IP packet in decimal, 2048 (IPv4) or 34525 (IPv6),
+    also behind PPP, PPPoE, GRE and IP-in-IP. Every flow has MACs of its own.
 
 Conventions (what a correct exporter must report):
   * octets are IP-layer octets: IPv4 total length, or IPv6 payload length + 40,
@@ -24,7 +32,35 @@ Scenario `malformed` also writes TRUTH.malformed.csv (reason,count) listing
 the packets that must not become flows; scenario `timeouts` also writes
 TRUTH.records.csv, the records expected with --active-timeout 30
 --inactive-timeout 15 (flowEndReason 1 idle, 2 active, 3 end of flow, 4 forced
-end at end of file). Output is a pure function of the options.
+end at end of file).
+
+Scenario `tunnels` (Ethernet only; tools/xfgen_tunnel.py) mixes plain flows
+with tunnelled ones; the inner packet is the flow and `encap` names the tunnel
+(pcapgen's names where it has them):
+  gre     GRE over IPv4 and IPv6 (RFC 2784/2890), every combination of the C
+          (checksum), K (key) and S (sequence) bits, inner IPv4 and IPv6;
+  ipip, 6in4, 4in6, 6in6   IP in IP (protocol 4 / next header 41);
+  l2tp    L2TPv2 data over UDP dport 1701 (RFC 2661) carrying PPP with and
+          without address/control ff03, every combination of the optional
+          Length, Ns/Nr and Offset (size + padding) fields;
+  l2tpv3  L2TPv3 over IP (protocol 115): session id != 0, no cookie, no
+          L2-specific sublayer, Ethernet pseudowire (RFC 4719);
+  vxlan   UDP dport 4789 (RFC 7348), inner Ethernet;
+  geneve  UDP dport 6081 (RFC 8926), with and without options, protocol type
+          0x6558 (inner Ethernet), 0x0800 and 0x86DD (inner IP directly);
+  pppoe   PPPoE session frames (0x8864, RFC 2516): no outer IP, outer = inner;
+  esp     ESP (protocol 50) is opaque: the flow is the outer packet, ports 0;
+  none    plain flows, and the control messages: L2TPv2 (T bit set, UDP
+          1701/1701) and L2TPv3 (session id 0), which are ordinary outer flows.
+Some outer frames carry a VLAN tag or QinQ (vlan: outer.inner ids). outer_*
+is the outermost IP header's key (ports of the outer UDP, else 0), octets the
+inner IP-layer octets, outer_octets the outermost IP-layer octets. Several
+inner flows share a tunnel's outer endpoints, so an exporter that does not
+decapsulate sees fewer, bigger flows (tests/integration/compare.py --outer);
+--key tunnel and --key seven judge the tunnel and seven-tuple templates.
+tests/tools/tunneltruth.py recounts a tunnels pcap with tshark.
+
+Output is a pure function of the options.
 """
 import argparse
 import csv
@@ -52,6 +88,7 @@ TRUTH_HEADER = ["flow_id", "encap", "vlan", "outer_ver", "outer_src", "outer_dst
                 "packets", "octets", "outer_octets", "first_ns", "last_ns", "tcp_flags"]
 RECORD_HEADER = ["src", "dst", "proto", "sport", "dport", "packets", "octets", "first_ns", "last_ns",
                  "flowEndReason"]
+L2_HEADER = ["smac", "dmac", "ethertype"]
 MALFORMED_REASONS = ["truncated", "bad_ihl", "bad_total_length", "ipv6_ext_chain", "bad_version", "non_ip"]
 
 FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
@@ -63,12 +100,14 @@ class Pkt:
     key: (ver, src, dst, proto, sport, dport) of the flow the packet belongs to, or None
     for packets that must not become flows. ip: IP-layer bytes (None when `frame` is set).
     """
-    __slots__ = ("t", "order", "key", "iplen", "flags", "ip", "tags", "frame", "origlen", "mac")
+    __slots__ = ("t", "order", "key", "iplen", "flags", "ip", "tags", "frame", "origlen", "mac", "olen", "l2")
 
     def __init__(self, t, order, key, ip, flags=0, tags=(), mac=0, frame=None, origlen=None):
         self.t, self.order, self.key, self.ip, self.flags = t, order, key, ip, flags
         self.iplen = len(ip) if ip is not None else 0
         self.tags, self.mac, self.frame, self.origlen = tags, mac, frame, origlen
+        self.olen = None      # outermost IP-layer length when tunnelled (None: iplen)
+        self.l2 = None        # (smac, dmac) of an inner Ethernet header (None: the frame's)
 
 
 class Gen:
@@ -80,6 +119,9 @@ class Gen:
         self.nflow = 0
         self.vlan_of = {}     # key -> vlan string of the truth row
         self.ipid = 1
+        self.flowinfo = {}    # key -> (encap, outer_ver, outer_src, outer_dst, outer_proto, sport, dport)
+        self.l2cols = False   # append smac,dmac,ethertype to the truth
+        self.max_payload = 1400
 
     # ---------------------------------------------------------------- helpers
     def add(self, t, key, ip, flags=0, tags=(), mac=0, **kw):
@@ -125,7 +167,7 @@ class Gen:
             return 0, 6          # tiny: Ethernet-padded frames
         if x < 0.7:
             return 20, 400
-        return 400, 1400
+        return 400, self.max_payload
 
     def ip4(self, src, dst, l4, proto=None, options=None, **kw):
         kw.setdefault("id", self.next_id())
@@ -521,6 +563,16 @@ class Gen:
             f += bytes(60 - len(f))
         return f
 
+    def frame_l2(self, p):
+        """(smac, dmac) in front of the flow's IP packet, ('', '') without Ethernet."""
+        if p.l2 is not None:
+            return p.l2
+        if self.linktype != "en10mb":
+            return ("", "")
+        n = 0x1000 + (p.mac & 0xfffffff)
+        return ("02:00:%02x:%02x:%02x:%02x" % (n >> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255),
+                "02:00:00:00:00:01")
+
     def link(self, p):
         ip = p.ip
         v6 = (ip[0] >> 4) == 6
@@ -564,18 +616,25 @@ class Gen:
                     continue
                 e = flows.get(p.key)
                 if e is None:
-                    e = flows[p.key] = [len(flows), 0, 0, p.t, p.t, 0]
+                    e = flows[p.key] = [len(flows), 0, 0, p.t, p.t, 0, 0, self.frame_l2(p) if self.l2cols else None]
+                elif self.l2cols and e[7] != self.frame_l2(p):
+                    raise SystemExit("xfgen: internal error: flow %s changes MAC addresses" % (p.key,))
                 e[1] += 1
                 e[2] += p.iplen
                 e[4] = p.t
                 e[5] |= p.flags
+                e[6] += p.iplen if p.olen is None else p.olen
         with open(truth, "w", newline="") as f:
             w = csv.writer(f, lineterminator="\n")
-            w.writerow(TRUTH_HEADER)
-            for key, (fid, n, octets, first, lst, flags) in sorted(flows.items(), key=lambda kv: kv[1][0]):
+            w.writerow(TRUTH_HEADER + (L2_HEADER if self.l2cols else []))
+            for key, (fid, n, octets, first, lst, flags, ooct, l2) in sorted(flows.items(), key=lambda kv: kv[1][0]):
                 ver, src, dst, proto, sport, dport = key
-                w.writerow([fid, "none", self.vlan_of.get(key, ""), ver, src, dst, proto, sport, dport,
-                            ver, src, dst, proto, sport, dport, n, octets, octets, first, lst, flags])
+                outer = self.flowinfo.get(key, ("none",) + key)
+                row = [fid, outer[0], self.vlan_of.get(key, ""), *outer[1:], ver, src, dst, proto, sport, dport,
+                       n, octets, ooct, first, lst, flags]
+                if self.l2cols:
+                    row += [l2[0], l2[1], 0x0800 if ver == 4 else 0x86DD]
+                w.writerow(row)
         return flows
 
 
@@ -616,20 +675,26 @@ def main():
     ap.add_argument("-o", "--out", required=True, help="output pcap")
     ap.add_argument("-t", "--truth", required=True, help="truth CSV")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--scenario", default="mixed", choices=["mixed", "malformed", "timeouts"])
+    ap.add_argument("--scenario", default="mixed", choices=["mixed", "malformed", "timeouts", "tunnels"])
     ap.add_argument("--linktype", default="en10mb", choices=sorted(LINKTYPES))
-    ap.add_argument("--flows", type=int, default=200, help="mixed/malformed: number of flows (default 200)")
-    ap.add_argument("--packets", type=int, default=2000, help="mixed/malformed: packets (default 2000)")
-    ap.add_argument("--duration", type=float, default=60.0, help="mixed/malformed: capture span in s (default 60)")
+    ap.add_argument("--flows", type=int, default=200, help="mixed/malformed/tunnels: number of flows (default 200)")
+    ap.add_argument("--packets", type=int, default=2000, help="mixed/malformed/tunnels: packets (default 2000)")
+    ap.add_argument("--duration", type=float, default=60.0,
+                    help="mixed/malformed/tunnels: capture span in s (default 60)")
     a = ap.parse_args()
-    if a.scenario == "malformed" and a.linktype != "en10mb":
-        ap.error("the malformed scenario is Ethernet only")
+    if a.scenario in ("malformed", "tunnels") and a.linktype != "en10mb":
+        ap.error("the %s scenario is Ethernet only" % a.scenario)
     if a.flows < 1 or a.packets < 1 or a.duration <= 0:
         ap.error("--flows, --packets and --duration must be positive")
     g = Gen(a.seed, a.linktype)
     base = os.path.splitext(a.truth)[0]
+    g.l2cols = a.scenario in ("mixed", "tunnels")
     if a.scenario == "mixed":
         g.scen_mixed(a.flows, a.packets, a.duration)
+    elif a.scenario == "tunnels":
+        sys.dont_write_bytecode = True
+        from xfgen_tunnel import scen_tunnels
+        scen_tunnels(g, a.flows, a.packets, a.duration)
     elif a.scenario == "malformed":
         nf = max(14, a.flows // 4)
         counts = g.scen_malformed(nf, max(3 * nf, a.packets // 4), a.duration)

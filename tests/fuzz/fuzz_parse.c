@@ -23,6 +23,7 @@
 #include "meter/link.h"
 #include "meter/meter.h"
 #include "meter/parse.h"
+#include "templates/templates.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -73,7 +74,12 @@ static void check_info(int rc, const struct pkt_info *pi,
 	if (pi->proto != 6)
 		CHECK(pi->tcp_flags == 0);
 	CHECK(pi->vlan[0] <= 0x0fff && pi->vlan[1] <= 0x0fff);
-	CHECK(pi->nvlan <= PARSE_MAX_VLAN);
+	CHECK(pi->nvlan <= 2 * PARSE_MAX_VLAN); /* outer and inner frame */
+	CHECK(pi->tun_ver == 0 || pi->tun_ver == 4 || pi->tun_ver == 6);
+	if (pi->tun_ver) {
+		CHECK(pi->tun_kind != TUN_NONE);
+		CHECK(c->lim != NULL);
+	}
 }
 
 /* Packets of the flows in the cache, walking its LRU list. */
@@ -94,6 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct flowcache *fc;
 	static struct meter m;
+	static struct meter_cfg mcfg;
 	static uint64_t now = 1700000000ull * 1000000000ull;
 	static uint64_t n;
 	const struct linktype *lt;
@@ -111,6 +118,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				   5ull * 1000000000ull, expire_cb, NULL);
 		CHECK(fc != NULL);
 		m.fc = fc;
+		/* every tunnel pair opened, every class exportable */
+		static const char *const names[] = {
+			"tun4-ipv4-seven-tuple-iij", "tun4-ipv6-five-tuple-iij",
+			"tun6-ipv4-five-tuple-iij", "tun6-ipv6-seven-tuple-iij",
+			"ipv4-seven-tuple", "ipv6-five-tuple",
+		};
+		const struct template_def *t[6];
+
+		for (i = 0; i < 6; i++)
+			CHECK((t[i] = template_find(names[i])) != NULL);
+		meter_configure(&mcfg, t, 6);
+		CHECK(mcfg.decap == PARSE_DECAP_ALL);
+		flowcache_set_key_len(fc, mcfg.key_len);
+		m.cfg = &mcfg;
 	}
 	lt = link_lookup(dlts[data[0] % NDLT]);
 	CHECK(lt != NULL);
@@ -119,10 +140,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* the parser alone, with its invariants */
 	memset(&pi, 0, sizeof(pi));
+	memset(&c, 0, sizeof(c));
 	c.pos = data + 1;
 	c.end = data + 1 + caplen;
 	c.wire_extra = wirelen - caplen;
-	rc = lt->parse(&c, &pi);
+	c.decap = PARSE_DECAP_ALL;
+	rc = parse_inner(&c, &pi, lt->parse(&c, &pi));
 	check_info(rc, &pi, &c, data + 1, caplen, wirelen);
 
 	/* the whole packet path must agree with it */

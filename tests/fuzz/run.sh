@@ -8,10 +8,20 @@
 #
 #   fuzz_parse     link header + parse.h + meter_packet + flow cache
 #   fuzz_xfdecode  tools/xfdecode's xfd_decode()
+#   fuzz_netlink   meter/ifinfo.c's ifinfo_handle() (rtnetlink datagrams)
+#   fuzz_pcapng    meter/pcapng.c, read from memory and from a stream
+#   fuzz_config    daemon/config*.c: a configuration file's text, and its
+#                  dump parsed back (seeds: tests/config and examples;
+#                  words from tests/fuzz/config.dict)
 #
 # Seeds: tests/fuzz/corpus/{parse,xfdecode} (tests/fuzz/mkseeds.py writes
-# them), plus packets of a handful of captures from ../shared/corpus/tcpdump
-# when it exists. New inputs libFuzzer finds go to build/fuzz/work-*.
+# them), tests/fuzz/corpus/netlink (tests/fuzz/mknlseeds.py), plus packets
+# of a handful of captures from ../shared/corpus/tcpdump when it exists.
+# New inputs libFuzzer finds go to build/fuzz/work-*.
+# fuzz_pcapng's seeds: tests/data/*.pcapng, the pcapng files of that
+# corpus, and the crafted files tests/fuzz/pcapng_seeds.py writes.
+#
+# FUZZ_OUT overrides build/fuzz; FUZZ_ONLY=NAME runs one harness.
 set -u
 
 secs=${1:-60}
@@ -21,7 +31,8 @@ esac
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 2
-out=build/fuzz
+out=${FUZZ_OUT:-build/fuzz}
+only=${FUZZ_ONLY:-}
 mkdir -p "$out"
 CLANG=${CLANG:-clang}
 FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined"
@@ -60,6 +71,7 @@ fi
 run() {
 	name=$1
 	shift
+	[ -n "$only" ] && [ "$only" != "$name" ] && return 0
 	work=$out/work-$name
 	log=$out/$name.log
 	mkdir -p "$work"
@@ -85,6 +97,7 @@ run() {
 
 echo "  CC     $out/fuzz_parse"
 if $CLANG $FLAGS -I. meter/link.c meter/meter.c meter/flowcache.c \
+	templates/templates.c templates/ie.c \
 	tests/fuzz/fuzz_parse.c -o "$out/fuzz_parse"; then
 	run fuzz_parse tests/fuzz/corpus/parse "$seeds_pcap"
 else
@@ -99,6 +112,52 @@ if $CLANG $FLAGS -Itools/xfdecode tools/xfdecode/decode.c \
 	run fuzz_xfdecode tests/fuzz/corpus/xfdecode
 else
 	echo "fuzz: fuzz_xfdecode does not build" >&2
+	rc=1
+fi
+
+seeds_ng=$out/seeds-pcapng
+rm -rf "$seeds_ng"
+mkdir -p "$seeds_ng"
+for f in tests/data/*.pcapng "$tcpdump"/*.pcapng; do
+	[ -f "$f" ] && cp "$f" "$seeds_ng/"
+done
+python3 tests/fuzz/pcapng_seeds.py "$seeds_ng" ||
+	echo "fuzz: could not write the crafted pcapng seeds" >&2
+echo "  CC     $out/fuzz_pcapng"
+if $CLANG $FLAGS -I. meter/pcapng.c meter/link.c meter/meter.c \
+	meter/flowcache.c templates/templates.c templates/ie.c \
+	tests/fuzz/fuzz_pcapng.c -o "$out/fuzz_pcapng"; then
+	run fuzz_pcapng "$seeds_ng"
+else
+	echo "fuzz: fuzz_pcapng does not build" >&2
+	rc=1
+fi
+
+echo "  CC     $out/fuzz_netlink"
+MNL_LIBS=$(pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
+# shellcheck disable=SC2086 # MNL_LIBS may be several words
+if $CLANG $FLAGS -I. meter/ifinfo.c tests/fuzz/fuzz_netlink.c \
+	-o "$out/fuzz_netlink" $MNL_LIBS; then
+	run fuzz_netlink tests/fuzz/corpus/netlink
+else
+	echo "fuzz: fuzz_netlink does not build" >&2
+	rc=1
+fi
+
+seeds_cfg=$out/seeds-config
+rm -rf "$seeds_cfg"
+mkdir -p "$seeds_cfg"
+cp tests/config/err/*.conf tests/config/ok/*.conf examples/*.conf \
+	"$seeds_cfg/"
+echo "  CC     $out/fuzz_config"
+# the exporter sources: the check that templates fit the MTU asks it
+if $CLANG $FLAGS -I. daemon/config.c daemon/config_blocks.c \
+	daemon/config_check.c daemon/config_dump.c daemon/config_set.c \
+	templates/ie.c templates/templates.c export/*.c daemon/log.c \
+	tests/fuzz/fuzz_config.c -o "$out/fuzz_config"; then
+	run fuzz_config -dict=tests/fuzz/config.dict "$seeds_cfg"
+else
+	echo "fuzz: fuzz_config does not build" >&2
 	rc=1
 fi
 

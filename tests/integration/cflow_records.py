@@ -6,19 +6,28 @@ usage: cflow_records.py EXPORT.pcap PORT OUT.csv [--summary OUT.json]
 Runs `tshark -T json -d udp.port==PORT,cflow` on the capture (udpsink.py
 output), and writes every flow data record tshark decoded (NetFlow v5 "pdu",
 v9/IPFIX "Flow N" trees) as CSV: src,dst,proto,sport,dport,packets,octets,
-version,frame. Prints a one-line summary; exits 1 when tshark reports a
+version,frame, then the other elements when the template has them:
+ifindex,dir,ethertype,smac,dmac,ifname,tun_src,tun_dst,cpu,phys,user,
+pppproto,template. tshark shows IIJ's enterprise-770 elements only as
+hex bytes in template order; they are matched to the template's fields. Prints a one-line summary; exits 1 when tshark reports a
 malformed packet or any expert info of severity warning or error (template
 problems, bad lengths, unexpected sequence numbers, ...), listing them.
 --summary writes per-message facts (version, count, sequence, data records
 tshark saw) as JSON.
 """
 import argparse
+import ipaddress
 import csv
 import json
 import subprocess
 import sys
 
 SEV_WARN = 0x00600000
+# IIJ (PEN 770) elements, ../shared/spec/templates.md
+IIJ = {6: "tun_src", 7: "tun_dst", 8: "tun_src", 9: "tun_dst", 11: "user", 13: "pppproto", 14: "cpu",
+       17: "phys"}
+EXTRA = ["ifindex", "dir", "ethertype", "smac", "dmac", "ifname", "tun_src", "tun_dst", "cpu", "phys", "user",
+         "pppproto", "template"]
 
 
 def pairs_hook(pairs):
@@ -75,6 +84,7 @@ def main():
         return 1
     pkts = json.loads(p.stdout or "[]", object_pairs_hook=pairs_hook)
     rows, problems, msgs = [], [], []
+    templates = {}  # template id -> [(pen, id)] of its enterprise fields
     for pk in pkts:
         layers = pk["_source"]["layers"]
         frame = int(first(layers.get("frame", {}), "frame.number") or 0)
@@ -91,6 +101,18 @@ def main():
 
         def visit(d, path):
             last = path[-1] if path else ""
+            if last.startswith("Template (Id = "):
+                tid = int(first(d, "cflow.template_id"))
+                ent = []
+                for k in d:
+                    if k.startswith("Field ("):
+                        f = values(d[k])[0]
+                        if first(f, "cflow.template_ipfix_pen_provided") == "1":
+                            ent.append((int(first(f, "cflow.template_ipfix_field_pen")),
+                                        int(first(f, "cflow.template_ipfix_field_type_enterprise"))))
+                templates[tid] = ent
+            if last.startswith("Set ") or "FlowSet" in last:
+                cur_set[0] = int(first(d, "cflow.flowset_id") or 0)
             if "_ws.expert" in d:
                 for e in values(d["_ws.expert"]):
                     sev = int(e.get("_ws.expert.severity", "0"))
@@ -111,15 +133,33 @@ def main():
                 if dport is None:
                     dport = first(d, "cflow.icmp_type_code_ipv4", "cflow.icmp_type_code_ipv6")
                 num = lambda x: int(x, 0) if x not in (None, "") else 0
-                rows.append(dict(src=src, dst=dst, proto=num(first(d, "cflow.protocol")),
-                                 sport=num(first(d, "cflow.srcport")), dport=num(dport),
-                                 packets=num(pkts_), octets=num(octs), version=ver, frame=frame))
+                row = dict(src=src, dst=dst, proto=num(first(d, "cflow.protocol")),
+                           sport=num(first(d, "cflow.srcport")), dport=num(dport),
+                           packets=num(pkts_), octets=num(octs), version=ver, frame=frame,
+                           ifindex=first(d, "cflow.inputint"), dir=first(d, "cflow.direction"),
+                           ethertype=first(d, "cflow.ethernet_type"), smac=first(d, "cflow.srcmac"),
+                           dmac=first(d, "cflow.dstmac"), ifname=first(d, "cflow.if_name"),
+                           template=cur_set[0])
+                ents = values(d["cflow.enterprise_private_entry"]) if "cflow.enterprise_private_entry" in d else []
+                for (pen, eid), hexv in zip(templates.get(cur_set[0], []), ents):
+                    if pen != 770:
+                        continue
+                    raw = bytes.fromhex(hexv.replace(":", ""))
+                    name = IIJ.get(eid)
+                    if name in ("tun_src", "tun_dst"):
+                        row[name] = str(ipaddress.ip_address(raw))
+                    elif name == "cpu":
+                        row[name] = int.from_bytes(raw, "big")
+                    elif name:
+                        row[name] = raw.split(b"\0")[0].decode("utf-8", "replace")
+                rows.append(row)
 
+        cur_set = [0]
         walk(cf, [], visit)
         msgs.append(info)
     with open(a.out, "w", newline="") as f:
-        w = csv.DictWriter(f, ["src", "dst", "proto", "sport", "dport", "packets", "octets", "version", "frame"],
-                           lineterminator="\n")
+        w = csv.DictWriter(f, ["src", "dst", "proto", "sport", "dport", "packets", "octets", "version", "frame"]
+                           + EXTRA, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
     if a.summary:

@@ -4,6 +4,7 @@
 usage: compare.py TRUTH.csv EXPORTED [--format auto|nfdump|records|pmacct]
                   [--v4-only | --v6-only] [--label NAME] [--time-slack SEC]
                   [--records TRUTH.records.csv] [--json OUT.json]
+                  [--key five|tunnel|seven] [--outer]
 
 EXPORTED is one of
   nfdump   `nfdump -R DIR -q -N -o csv` output (header line optional);
@@ -29,6 +30,17 @@ systemInitTimeMilliseconds) unless --strict-order; msgcheck.py checks the order.
 for collector quirks: nfcapd 1.7.1 drops the ICMP type/code a NetFlow v9
 record carries in L4_DST_PORT (no ICMP_TYPE field), and nfacctd drops the
 ports of SCTP flows in NetFlow v5.
+--key tunnel: the key is the 5-tuple plus the tunnel endpoints: exported
+columns tun_src,tun_dst (records format; empty, 0.0.0.0 or :: for a flow
+outside any tunnel) against the truth's outer_src,outer_dst for the tunnelled
+encaps (gre ipip 6in4 4in6 6in6 l2tp l2tpv3 vxlan geneve) and no endpoints for
+the others (none, pppoe, esp, control messages).
+--key seven: the key is the 5-tuple plus smac,dmac,ethertype (records format;
+MACs as aa:bb:cc:dd:ee:ff, '-' or no separators accepted; ethertype decimal or
+0x hex) against the truth's smac,dmac,ethertype columns (xfgen mixed/tunnels).
+--outer: judge an export made without decapsulation (no tunnel template): the
+truth is summed per outer key (outer_src, outer_dst, outer_proto, outer_sport,
+outer_dport; ports 0 when the outer protocol has none) with outer_octets.
 Exit 0 on a match, 1 otherwise; a readable diff is printed on mismatch.
 """
 import argparse
@@ -46,6 +58,9 @@ NF_PROTO = {"ICMP": 1, "IGMP": 2, "GGP": 3, "IPIP": 4, "ST": 5, "TCP": 6, "CBT":
             "IPV6": 41, "SDRP": 42, "RTE6": 43, "FRAG6": 44, "IDRP": 45, "RSVP": 46, "GRE": 47, "ESP": 50,
             "AH": 51, "ICMP6": 58, "NOHE6": 59, "OPTS6": 60, "EIGRP": 88, "OSPF": 89, "PIM": 103,
             "VRRP": 112, "L2TP": 115, "SCTP": 132, "UDP-L": 136, "MPLS": 137, "DCCP": 33}
+# truth encaps whose outer header is a tunnel (tunnelSource/DestinationIPv4/IPv6Address)
+TUNNEL_ENCAPS = {"gre", "ipip", "6in4", "4in6", "6in6", "l2tp", "l2tpv3", "vxlan", "geneve"}
+PORT_PROTOS = {1, 6, 17, 58, 132}
 
 
 def addr(a, cache={}):
@@ -81,30 +96,72 @@ def nf_time(s):
 
 
 def fold(k, protos):
-    return (k[0], k[1], k[2], 0, 0) if k[2] in protos else k
+    return (k[0], k[1], k[2], 0, 0) + k[5:] if k[2] in protos else k
 
 
-def read_truth(path, v4_only, v6_only, protos=()):
+def tun_addr(a):
+    """Exported tunnel endpoint -> address, or None for no tunnel (empty or unspecified)."""
+    a = (a or "").strip()
+    if not a:
+        return None
+    r = addr(a)
+    return None if r.is_unspecified else r
+
+
+def mac(m):
+    m = (m or "").strip().lower().replace("-", ":")
+    if m and ":" not in m and len(m) == 12:
+        m = ":".join(m[j:j + 2] for j in range(0, 12, 2))
+    return ":".join("%02x" % int(x, 16) for x in m.split(":")) if m else ""
+
+
+def key_extra(r, mode, truth):
+    """The columns --key adds to the 5-tuple, from a truth row or an exported record."""
+    if mode == "tunnel":
+        if truth:
+            if r.get("encap", "none") not in TUNNEL_ENCAPS:
+                return (None, None)
+            return (addr(r["outer_src"]), addr(r["outer_dst"]))
+        return (tun_addr(r.get("tun_src")), tun_addr(r.get("tun_dst")))
+    if mode == "seven":
+        return (mac(r["smac"]), mac(r["dmac"]), int(str(r["ethertype"]).strip(), 0))
+    return ()
+
+
+def read_truth(path, v4_only, v6_only, protos=(), mode="five", outer=False):
     flows, meta = {}, {}
     for r in csv.DictReader(open(path)):
         ver = r.get("outer_ver") or r.get("ver")
         if v4_only and ver != "4" or v6_only and ver != "6":
             continue
-        k = fold((addr(r["src"]), addr(r["dst"]), int(r["proto"]), int(r["sport"]), int(r["dport"])), protos)
+        if outer:
+            op = int(r["outer_proto"])
+            ports = (int(r["outer_sport"]), int(r["outer_dport"])) if op in PORT_PROTOS else (0, 0)
+            k = (addr(r["outer_src"]), addr(r["outer_dst"]), op) + ports
+            octets = int(r["outer_octets"])
+        else:
+            k = (addr(r["src"]), addr(r["dst"]), int(r["proto"]), int(r["sport"]), int(r["dport"]))
+            octets = int(r["octets"])
+        try:
+            k = fold(k + key_extra(r, mode, True), protos)
+        except (KeyError, TypeError):
+            raise SystemExit("compare.py: --key %s needs truth columns the truth %s lacks" % (mode, path))
         e = flows.setdefault(k, [0, 0, None, None])
         e[0] += int(r["packets"])
-        e[1] += int(r["octets"])
+        e[1] += octets
         f, l = int(r["first_ns"]) / 1e9, int(r["last_ns"]) / 1e9
         e[2] = f if e[2] is None else min(e[2], f)
         e[3] = l if e[3] is None else max(e[3], l)
         kind = r.get("encap", "none")
         if r.get("vlan"):
             kind += "+qinq" if "." in r["vlan"] else "+vlan"
+        if outer and k in meta and kind not in meta[k].split(","):
+            kind = meta[k] + "," + kind       # an outer key aggregates several inner flows
         meta[k] = kind
     return flows, meta
 
 
-def read_exported(path, fmt):
+def read_exported(path, fmt, mode="five"):
     """-> list of records (key, packets, octets, start_s or None, end_s or None), format, problems."""
     recs, problems = [], []
     with open(path, newline="") as fh:
@@ -118,6 +175,8 @@ def read_exported(path, fmt):
             fmt = "records"
         else:
             fmt = "nfdump"
+    if mode != "five" and fmt != "records":
+        raise SystemExit("compare.py: --key %s needs the records format (%s given)" % (mode, fmt))
     if fmt == "nfdump":
         for row in csv.reader(lines):
             if not row or row[0] == "ts" or len(row) < 15 or row[0].startswith("Summary") or row[0] == "flows":
@@ -135,6 +194,7 @@ def read_exported(path, fmt):
         for d in csv.DictReader(lines):
             try:
                 k = (addr(d["src"]), addr(d["dst"]), int(d["proto"]), int(d["sport"]), int(d["dport"]))
+                k += key_extra(d, mode, False)
                 ts = float(d["first_ms"]) / 1000 if d.get("first_ms") not in (None, "") else None
                 te = float(d["last_ms"]) / 1000 if d.get("last_ms") not in (None, "") else None
                 recs.append((k, int(d["packets"]), int(d["octets"]), ts, te))
@@ -163,7 +223,16 @@ def read_exported(path, fmt):
 
 
 def fmt_key(k):
-    return "%s -> %s proto %d %d/%d" % (k[0], k[1], k[2], k[3], k[4])
+    s = "%s -> %s proto %d %d/%d" % (k[0], k[1], k[2], k[3], k[4])
+    if len(k) == 7:
+        s += " tunnel %s -> %s" % (k[5], k[6]) if k[5] or k[6] else " no tunnel"
+    elif len(k) == 8:
+        s += " mac %s -> %s type 0x%04x" % (k[5] or "-", k[6] or "-", k[7])
+    return s
+
+
+def sort_key(k):
+    return (str(k[0]), str(k[1]), k[2], k[3], k[4]) + tuple(str(x) for x in k[5:])
 
 
 def main():
@@ -180,13 +249,20 @@ def main():
                     help="require record times within the truth's time range +- SEC")
     ap.add_argument("--strict-order", action="store_true", help="fail records whose end is before their start")
     ap.add_argument("--fold-ports", default="", help="protocols whose ports are zeroed on both sides (collector quirks)")
+    ap.add_argument("--key", default="five", choices=["five", "tunnel", "seven"],
+                    help="five: 5-tuple (default); tunnel: + tun_src,tun_dst; seven: + smac,dmac,ethertype")
+    ap.add_argument("--outer", action="store_true", help="truth by outer key with outer_octets (no decapsulation)")
     ap.add_argument("--max-diff", type=int, default=25, help="diff lines to print (default 25)")
     ap.add_argument("--json")
     a = ap.parse_args()
 
     protos = {int(x) for x in a.fold_ports.split(",") if x.strip()}
-    truth, meta = read_truth(a.truth, a.v4_only, a.v6_only, protos)
-    recs, fmt, problems = read_exported(a.exported, a.format)
+    if a.outer and a.key != "five":
+        ap.error("--outer judges an export without decapsulation: only with --key five")
+    if a.records and a.key != "five":
+        ap.error("--records compares 5-tuple records: only with --key five")
+    truth, meta = read_truth(a.truth, a.v4_only, a.v6_only, protos, a.key, a.outer)
+    recs, fmt, problems = read_exported(a.exported, a.format, a.key)
     if protos:
         recs = [(fold(r[0], protos),) + tuple(r[1:]) for r in recs]
     label = "[%s] " % a.label if a.label else ""
@@ -207,7 +283,7 @@ def main():
     xo = sum(v[1] for v in X.values())
     exact = missing = extra = off = 0
     diff = []
-    for k in sorted(truth, key=lambda k: (str(k[0]), str(k[1]), k[2], k[3], k[4])):
+    for k in sorted(truth, key=sort_key):
         p, b = truth[k][0], truth[k][1]
         x = X.get(k)
         if x is None:
@@ -219,7 +295,7 @@ def main():
             off += 1
             diff.append("  WRONG   %-60s truth %d pkts %d octets, exported %d pkts %d octets in %d records (%s)"
                         % (fmt_key(k), p, b, x[0], x[1], x[2], meta[k]))
-    for k in sorted(set(X) - set(truth), key=lambda k: (str(k[0]), str(k[1]), k[2], k[3], k[4])):
+    for k in sorted(set(X) - set(truth), key=sort_key):
         extra += 1
         diff.append("  EXTRA   %-60s exported %d pkts %d octets in %d records" % (fmt_key(k), X[k][0], X[k][1],
                                                                                    X[k][2]))
@@ -244,7 +320,7 @@ def main():
                 w2[fold(k, protos)] += v
             want = w2
         bad_keys = 0
-        for k in sorted(set(want) | set(got), key=lambda k: (str(k[0]), str(k[1]), k[2], k[3], k[4])):
+        for k in sorted(set(want) | set(got), key=sort_key):
             w, g2 = sorted(want.get(k, [])), sorted(got.get(k, []))
             if w != g2:
                 bad_keys += 1
@@ -274,6 +350,8 @@ def main():
             diff.append("  TIME    no record carries start/end times")
         ok = ok and not bad_t and bool(with_t)
 
+    if a.key != "five" or a.outer:
+        fmt += " (key %s%s)" % (a.key, ", outer" if a.outer else "")
     print("%s%s: %d records, %d keys (truth %d keys%s); packets %d vs truth %d (%+d); octets %d vs truth %d (%+d); "
           "keys exact %d, wrong %d, missing %d, extra %d%s%s; %s"
           % (label, fmt, len(recs), len(X), len(truth), ", IPv4 only" if a.v4_only else "", xp, tp, xp - tp, xo, to,

@@ -142,10 +142,10 @@ static void rx_close(struct rx *r)
 	r->d = NULL;
 }
 
-static const char *ifname_cb(void *ctx, uint32_t ifindex)
+static void ifname_cb(void *ctx, uint32_t ifindex, struct export_if *out)
 {
 	(void)ctx;
-	return ifindex == 3 ? "eth0" : "a-very-long-interface-name";
+	out->name = ifindex == 3 ? "eth0" : "a-very-long-interface-name";
 }
 
 static struct exporter *mkex(int version, uint32_t domain, uint32_t mtu,
@@ -171,7 +171,7 @@ static struct exporter *mkex(int version, uint32_t domain, uint32_t mtu,
 	}
 	ex = exporter_new(&cfg);
 	ck_assert_ptr_nonnull(ex);
-	ex->ifname = ifname_cb;
+	ex->ifattr = ifname_cb;
 	rx_open(r);
 	snprintf(spec, sizeof(spec), "127.0.0.1:%u", r->port);
 	ck_assert_int_eq(exporter_add_collector(ex, spec, err, sizeof(err)),

@@ -1406,6 +1406,310 @@ START_TEST(link_chdlc_ppp_ether)
 }
 END_TEST
 
+
+/* ---------------------------------------------------------------------- */
+/* Tunnels: the inner packet is the flow when the cursor opens the pair   */
+
+static int parse_eth_decap(const struct pkt *k, uint32_t decap,
+			   struct pkt_info *pi)
+{
+	struct parse_cursor c = { .pos = k->b, .end = k->b + k->n,
+				  .decap = decap };
+
+	memset(pi, 0, sizeof(*pi));
+	return parse_inner(&c, pi, parse_ether(&c, pi));
+}
+
+static void assert_tun4(const struct pkt_info *pi, uint8_t kind)
+{
+	ck_assert_uint_eq(pi->tun_ver, 4);
+	ck_assert_uint_eq(pi->tun_kind, kind);
+	ck_assert_mem_eq(pi->tun_src, SRC4, 4);
+	ck_assert_mem_eq(pi->tun_dst, DST4, 4);
+}
+
+/* Ethernet, IPv4 (proto), then the tunnel header and payload of fill() */
+static size_t outer4(struct pkt *k, uint8_t proto, uint16_t frag)
+{
+	k->n = 0;
+	eth(k, 0x0800);
+	return ip4_begin(k, proto, 5, frag);
+}
+
+static void gre_frame(struct pkt *k, uint16_t flags, uint16_t frag)
+{
+	size_t o = outer4(k, 47, frag);
+
+	p16(k, flags);
+	p16(k, 0x0800);
+	if (flags & 0x8000)
+		p32(k, 0);
+	if (flags & 0x2000)
+		p32(k, 0x11223344);
+	if (flags & 0x1000)
+		p32(k, 7);
+	ip4_tcp(k, 0x18);
+	ip4_end(k, o);
+}
+
+START_TEST(tunnel_gre_key_seq)
+{
+	static const uint16_t flags[] = { 0, 0x2000, 0x1000, 0xb000 };
+	struct pkt k;
+	struct pkt_info pi;
+	unsigned i;
+
+	for (i = 0; i < 4; i++) {
+		gre_frame(&k, flags[i], 0x4000);
+		ck_assert_int_eq(parse_eth_decap(&k, PARSE_DECAP_ALL, &pi),
+				 PARSE_IP);
+		assert_v4_tcp(&pi, 50);
+		assert_tun4(&pi, TUN_GRE);
+		ck_assert_uint_eq(pi.tcp_flags, 0x18);
+	}
+}
+END_TEST
+
+START_TEST(tunnel_not_opened)
+{
+	struct pkt k;
+	struct pkt_info pi;
+
+	gre_frame(&k, 0x2000, 0);
+	/* no template for IPv4 in IPv4: the outer packet is the flow */
+	ck_assert_int_eq(parse_eth_decap(&k, PARSE_DECAP_BIT(4, 6) |
+						    PARSE_DECAP_BIT(6, 4),
+					 &pi),
+			 PARSE_IP);
+	ck_assert_uint_eq(pi.tun_ver, 0);
+	ck_assert_uint_eq(pi.proto, 47);
+	ck_assert_uint_eq(pi.octets, 20 + 8 + 50);
+	ck_assert_int_eq(parse_eth_decap(&k, 0, &pi), PARSE_IP);
+	ck_assert_uint_eq(pi.proto, 47);
+	/* an outer first fragment is never opened */
+	gre_frame(&k, 0, 0x2000);
+	ck_assert_int_eq(parse_eth_decap(&k, PARSE_DECAP_ALL, &pi), PARSE_IP);
+	ck_assert_uint_eq(pi.proto, 47);
+	ck_assert_uint_eq(pi.tun_ver, 0);
+}
+END_TEST
+
+START_TEST(tunnel_inner_longer_than_outer)
+{
+	struct pkt k;
+	struct pkt_info pi;
+	size_t o = outer4(&k, 4, 0), in;
+
+	in = k.n;
+	ip4_tcp(&k, 0x10);
+	ip4_end(&k, o);
+	set16(&k, in + 2, 200); /* inner claims more than the outer holds */
+	pfill(&k, 0, 200);	/* ... though the frame has it (padding) */
+	ck_assert_int_eq(parse_eth_decap(&k, PARSE_DECAP_ALL, &pi),
+			 PARSE_ERR_TOTAL_LENGTH);
+}
+END_TEST
+
+/* L2TPv2 over UDP 1701: flags, then PPP with or without ff03, PFC */
+static void l2tp_frame(struct pkt *k, uint16_t flags, int acfc, int pfc)
+{
+	size_t o = outer4(k, 17, 0), u;
+
+	u = k->n;
+	p16(k, 1701);
+	p16(k, 1701);
+	p16(k, 0);
+	p16(k, 0);
+	p16(k, flags | 2);
+	if (flags & 0x4000)
+		p16(k, 0); /* length */
+	p16(k, 9);	   /* tunnel */
+	p16(k, 3);	   /* session */
+	if (flags & 0x0800)
+		p32(k, 0);
+	if (flags & 0x0200) {
+		p16(k, 3);
+		pfill(k, 0xee, 3);
+	}
+	if (acfc) {
+		p8(k, 0xff);
+		p8(k, 0x03);
+	}
+	if (pfc)
+		p8(k, 0x21);
+	else
+		p16(k, 0x0021);
+	ip4_tcp(k, 0x10);
+	set16(k, u + 4, (uint16_t)(k->n - u));
+	ip4_end(k, o);
+}
+
+START_TEST(tunnel_l2tpv2)
+{
+	static const uint16_t flags[] = { 0, 0x4000, 0x0800, 0x0200, 0x4a00 };
+	struct pkt k;
+	struct pkt_info pi;
+	unsigned i;
+
+	for (i = 0; i < 5; i++) {
+		l2tp_frame(&k, flags[i], i & 1, i == 3);
+		ck_assert_int_eq(parse_eth_decap(&k, PARSE_DECAP_ALL, &pi),
+				 PARSE_IP);
+		assert_v4_tcp(&pi, 50);
+		assert_tun4(&pi, TUN_L2TPV2);
+	}
+	/* a control message (T) is the outer UDP flow */
+	l2tp_frame(&k, 0xc800, 1, 0);
+	ck_assert_int_eq(parse_eth_decap(&k, PARSE_DECAP_ALL, &pi), PARSE_IP);
+	ck_assert_uint_eq(pi.tun_ver, 0);
+	ck_assert_uint_eq(pi.proto, 17);
+	ck_assert_uint_eq(pi.sport, 1701);
+}
+END_TEST
+
+START_TEST(tunnel_vxlan_inner_frame)
+{
+	static const uint8_t imac[6] = { 0x02, 0, 0, 0, 0, 0x77 };
+	struct pkt k;
+	struct pkt_info pi;
+	size_t o = outer4(&k, 17, 0);
+
+	udp(&k, 40000, 4789, 0);
+	p32(&k, 0x08000000);
+	p32(&k, 0x00002a00);
+	pbytes(&k, imac, 6);
+	pbytes(&k, imac, 6);
+	p16(&k, 0x8100);
+	vlan_tag(&k, 42, 0x86dd);
+	ip6_udp(&k);
+	ip4_end(&k, o);
+	set16(&k, 14 + 20 + 4, (uint16_t)(k.n - 14 - 20));
+	ck_assert_int_eq(parse_eth_decap(&k, PARSE_DECAP_BIT(4, 6), &pi),
+			 PARSE_IP);
+	ck_assert_uint_eq(pi.ipver, 6);
+	ck_assert_uint_eq(pi.sport, 5353);
+	ck_assert_uint_eq(pi.dport, 53);
+	ck_assert_uint_eq(pi.ethertype, 0x86dd);
+	ck_assert_mem_eq(pi.smac, imac, 6);
+	assert_tun4(&pi, TUN_VXLAN);
+	/* IPv6 in IPv4 not asked for: outer */
+	ck_assert_int_eq(parse_eth_decap(&k, PARSE_DECAP_BIT(4, 4), &pi),
+			 PARSE_IP);
+	ck_assert_uint_eq(pi.dport, 4789);
+}
+END_TEST
+
+START_TEST(tunnel_geneve_options)
+{
+	struct pkt k;
+	struct pkt_info pi;
+	size_t o = outer4(&k, 17, 0);
+
+	p16(&k, 50000);
+	p16(&k, 6081);
+	p16(&k, 0);
+	p16(&k, 0);
+	p8(&k, 0x02); /* version 0, 2 words of options */
+	p8(&k, 0);
+	p16(&k, 0x86dd);
+	p32(&k, 0x00000100);
+	pfill(&k, 0x33, 8);
+	ip6_udp(&k);
+	ip4_end(&k, o);
+	ck_assert_int_eq(parse_eth_decap(&k, PARSE_DECAP_ALL, &pi), PARSE_IP);
+	ck_assert_uint_eq(pi.ipver, 6);
+	ck_assert_uint_eq(pi.dport, 53);
+	ck_assert_uint_eq(pi.octets, 40 + 8 + 12);
+	assert_tun4(&pi, TUN_GENEVE);
+}
+END_TEST
+
+START_TEST(tunnel_l2tpv3_ip)
+{
+	struct pkt k;
+	struct pkt_info pi;
+	size_t o = outer4(&k, 115, 0);
+
+	p32(&k, 0x1234);
+	eth(&k, 0x0800);
+	ip4_tcp(&k, 0x02);
+	ip4_end(&k, o);
+	ck_assert_int_eq(parse_eth_decap(&k, PARSE_DECAP_ALL, &pi), PARSE_IP);
+	assert_v4_tcp(&pi, 50);
+	assert_tun4(&pi, TUN_L2TPV3);
+	/* session 0: a control message */
+	set16(&k, 34, 0);
+	set16(&k, 36, 0);
+	ck_assert_int_eq(parse_eth_decap(&k, PARSE_DECAP_ALL, &pi), PARSE_IP);
+	ck_assert_uint_eq(pi.proto, 115);
+}
+END_TEST
+
+/* fuzz_parse found it: an outer IPv6 packet of payload length 0 whose
+ * next header says IPv6; the inner header lies past the outer end */
+START_TEST(tunnel_inner_header_past_outer)
+{
+	struct pkt k;
+	struct pkt_info pi;
+	size_t o;
+
+	k.n = 0;
+	eth(&k, 0x86dd);
+	o = ip6_begin(&k, 41);
+	ip6_udp(&k);
+	set16(&k, o + 4, 0); /* the outer payload length */
+	ck_assert_int_eq(parse_eth_decap(&k, PARSE_DECAP_ALL, &pi),
+			 PARSE_ERR_TOTAL_LENGTH);
+}
+END_TEST
+
+/* fuzz_parse found it: GRE flags announcing more header than there is */
+START_TEST(tunnel_header_past_end)
+{
+	struct pkt k;
+	struct pkt_info pi;
+	size_t o = outer4(&k, 47, 0);
+
+	p16(&k, 0xb000); /* C, K and S: 16 octets of header */
+	p16(&k, 0x0800);
+	p32(&k, 0);
+	ip4_end(&k, o);
+	ck_assert_int_eq(parse_eth_decap(&k, PARSE_DECAP_ALL, &pi), PARSE_IP);
+	ck_assert_uint_eq(pi.tun_ver, 0);
+	ck_assert_uint_eq(pi.proto, 47);
+}
+END_TEST
+
+START_TEST(tunnel_6in6_and_4in6)
+{
+	struct pkt k;
+	struct pkt_info pi;
+	size_t o;
+
+	k.n = 0;
+	eth(&k, 0x86dd);
+	o = ip6_begin(&k, 4);
+	ip4_tcp(&k, 0x10);
+	ip6_end(&k, o);
+	ck_assert_int_eq(parse_eth_decap(&k, PARSE_DECAP_BIT(6, 4), &pi),
+			 PARSE_IP);
+	assert_v4_tcp(&pi, 50);
+	ck_assert_uint_eq(pi.tun_ver, 6);
+	ck_assert_mem_eq(pi.tun_src, SRC6, 16);
+	ck_assert_mem_eq(pi.tun_dst, DST6, 16);
+	k.n = 0;
+	eth(&k, 0x86dd);
+	o = ip6_begin(&k, 41);
+	ip6_udp(&k);
+	ip6_end(&k, o);
+	ck_assert_int_eq(parse_eth_decap(&k, PARSE_DECAP_BIT(6, 6), &pi),
+			 PARSE_IP);
+	ck_assert_uint_eq(pi.ipver, 6);
+	ck_assert_uint_eq(pi.tun_ver, 6);
+	ck_assert_uint_eq(pi.dport, 53);
+}
+END_TEST
+
 static Suite *parse_suite(void)
 {
 	Suite *s = suite_create("parse");
@@ -1460,6 +1764,19 @@ static Suite *parse_suite(void)
 	tc = tcase_create("non_ip_pppoe");
 	tcase_add_test(tc, pppoe);
 	tcase_add_test(tc, arp_not_ip);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("tunnels");
+	tcase_add_test(tc, tunnel_gre_key_seq);
+	tcase_add_test(tc, tunnel_not_opened);
+	tcase_add_test(tc, tunnel_inner_longer_than_outer);
+	tcase_add_test(tc, tunnel_l2tpv2);
+	tcase_add_test(tc, tunnel_vxlan_inner_frame);
+	tcase_add_test(tc, tunnel_geneve_options);
+	tcase_add_test(tc, tunnel_l2tpv3_ip);
+	tcase_add_test(tc, tunnel_6in6_and_4in6);
+	tcase_add_test(tc, tunnel_inner_header_past_outer);
+	tcase_add_test(tc, tunnel_header_past_end);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("linktypes");

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* config_blocks.h - the blocks of xflowd.conf(5) and their settings. */
+#ifndef XFLOWD_CONFIG_BLOCKS_H
+#define XFLOWD_CONFIG_BLOCKS_H
+
+#include "config_int.h"
+
+#define FIRST_BLK BLK_EXPORTER
+#define LAST_BLK BLK_INTERFACE
+
+struct kw;
+typedef void (*kw_set)(struct cfg_parser *p, const struct kw *kw,
+		       unsigned int no, char **v, int nv);
+
+/* One setting of a kind of block. */
+struct kw {
+	const char *words; /* "cache timeout active" */
+	const char *usage; /* as messages show it */
+	uint8_t idx;	   /* in cfg_aux.kwline */
+	uint8_t min, max;  /* values after the words */
+	bool repeat;
+	kw_set set;
+	/* a number (set_number): its range, offset and width in the block */
+	unsigned long long lo, hi;
+	size_t off;
+	uint8_t width;
+};
+
+struct blk_def {
+	const char *word; /* "exporter" */
+	const struct kw *kw;
+	int nkw;
+};
+
+/* The settings of each kind, indexed by enum cfg_kind (config_set.c). */
+extern const struct blk_def cfg_blocks[LAST_BLK + 1];
+
+/* 1 to 63 letters, digits, '-', '_' or '.' */
+bool cfg_good_name(const char *s);
+
+/* What Linux takes as an interface name, in printable ASCII. */
+bool cfg_good_ifname(const char *s);
+
+/* A line in the first column: the header of a new block. */
+void blocks_begin(struct cfg_parser *p, unsigned int no, char **tok, int ntok);
+
+/* An indented line: a setting of the current block. */
+void blocks_setting(struct cfg_parser *p, unsigned int no, char **tok,
+		    int ntok);
+
+/* The keyword of a block kind, for messages: "exporter". */
+const char *blocks_word(enum cfg_kind kind);
+
+#endif

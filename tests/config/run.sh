@@ -1,0 +1,125 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# tests/config/run.sh XFLOWD - golden tests of the configuration file,
+# through the real binary's --check-config:
+#
+#   err/NAME.conf  exits 2, prints nothing on stdout and exactly
+#                  err/NAME.err on stderr (every message the parser has)
+#   ok/NAME.conf   exits 0, prints nothing on stderr and exactly ok/NAME.out
+#                  on stdout with -v (the configuration as read, defaults
+#                  spelled out), and that output parses to itself again
+#   examples/*.conf  "FILE: configuration OK", exit 0
+#
+# and the cases a file in git cannot hold (missing, a directory, too
+# large) or that are about the options. UPDATE=1 rewrites the expected
+# files from what xflowd prints now: review the diff before committing.
+set -u
+
+xflowd=${1:?usage: $0 XFLOWD}
+case $xflowd in
+/*) ;;
+*) xflowd=$(pwd)/$xflowd ;;
+esac
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+n=0
+
+bad() {
+	echo "config-test: $*" >&2
+	fail=1
+}
+
+# expect DIR FILE RC EXPECTED_OUT EXPECTED_ERR ARGS...: run xflowd ARGS in
+# DIR; EXPECTED_* are files ('-' for empty)
+expect() {
+	dir=$1 name=$2 rc=$3 out=$4 err=$5
+	shift 5
+	n=$((n + 1))
+	(cd "$dir" && "$xflowd" "$@" >"$tmp/out" 2>"$tmp/err")
+	got=$?
+	if [ "${UPDATE:-0}" = 1 ]; then
+		[ "$out" != - ] && cp "$tmp/out" "$out"
+		[ "$err" != - ] && cp "$tmp/err" "$err"
+	fi
+	[ "$got" = "$rc" ] || bad "$name: exit $got, expected $rc"
+	for s in out err; do
+		want=$err
+		[ $s = out ] && want=$out
+		if [ "$want" = - ]; then
+			[ -s "$tmp/$s" ] || continue
+			bad "$name: unexpected std$s:"
+			cat "$tmp/$s" >&2
+		elif ! diff -u "$want" "$tmp/$s" >"$tmp/diff"; then
+			bad "$name: std$s differs from $want:"
+			cat "$tmp/diff" >&2
+		fi
+	done
+}
+
+for conf in "$here"/err/*.conf; do
+	base=${conf%.conf}
+	name=$(basename "$conf")
+	[ -f "$base.err" ] || [ "${UPDATE:-0}" = 1 ] ||
+		bad "$name: no $(basename "$base").err"
+	expect "$here/err" "err/$name" 2 - "$base.err" -f "$name" \
+		--check-config
+done
+
+for conf in "$here"/ok/*.conf; do
+	base=${conf%.conf}
+	name=$(basename "$conf")
+	expect "$here/ok" "ok/$name" 0 "$base.out" - -f "$name" \
+		--check-config -v
+	# the dump is a configuration too: it reads back as itself
+	sed 1d "$base.out" >"$tmp/dump.conf"
+	(cd "$tmp" && "$xflowd" -f dump.conf --check-config -v) \
+		>"$tmp/dump.out" 2>&1 || bad "ok/$name: its dump does not parse"
+	sed 1,2d "$tmp/dump.out" >"$tmp/dump2.conf"
+	sed 1,2d "$base.out" >"$tmp/dump1.conf"
+	# the line numbers differ; the blocks and their settings must not
+	sed 's/ # line [0-9]*//' "$tmp/dump1.conf" >"$tmp/a"
+	sed 's/ # line [0-9]*//' "$tmp/dump2.conf" >"$tmp/b"
+	diff -u "$tmp/a" "$tmp/b" >"$tmp/diff" ||
+		{ bad "ok/$name: the dump reads back differently:"; cat "$tmp/diff" >&2; }
+done
+
+for conf in "$root"/examples/*.conf; do
+	name=examples/$(basename "$conf")
+	echo "$name: configuration OK" >"$tmp/ok"
+	expect "$root" "$name" 0 "$tmp/ok" - -f "$name" --check-config
+done
+
+# what git cannot hold
+printf 'exporter c1\n' >"$tmp/big.conf"
+head -c 1048577 /dev/zero | tr '\0' '#' >>"$tmp/big.conf"
+printf 'big.conf: larger than 1048576 octets: is this a configuration file?\n' \
+	>"$tmp/big.err"
+expect "$tmp" big.conf 2 - "$tmp/big.err" -f big.conf --check-config
+
+printf 'missing.conf: cannot open: No such file or directory\n' \
+	>"$tmp/missing.err"
+expect "$tmp" missing.conf 2 - "$tmp/missing.err" -f missing.conf \
+	--check-config
+
+mkdir "$tmp/dir.conf"
+printf 'dir.conf: cannot read: Is a directory\n' >"$tmp/dir.err"
+expect "$tmp" dir.conf 2 - "$tmp/dir.err" -f dir.conf --check-config
+
+# the options
+printf 'xflowd: --check-config needs -f FILE\n' >"$tmp/nof.err"
+expect "$tmp" --check-config 2 - "$tmp/nof.err" --check-config
+cp "$root/examples/mirror-port.conf" "$tmp/run.conf"
+printf '%s\n' "xflowd: -f run.conf: running from a configuration file is not in this build yet; --check-config validates it" \
+	>"$tmp/run.err"
+expect "$tmp" "-f without --check-config" 2 - "$tmp/run.err" -f run.conf
+
+if [ $fail = 0 ]; then
+	echo "  CONFIG $n golden tests passed"
+else
+	echo "config-test: FAILED" >&2
+fi
+exit $fail

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# test_ebpf.sh - --capture ebpf inline on a router: client ns -> router ns
+# (xflowd, ip_forward on) -> server ns, with the collectors in the server ns,
+# reached through the observed interfaces.
+#
+# xfgen traffic (and pcapgen's when ../shared is there), the frames a router
+# forwards, is replayed from the client at a rate below capacity, with the
+# programs on XDP and on TC. Judged by nfdump and tshark: per-flow packets
+# and octets exact at the router's client-side interface (flowDirection 0)
+# and, on TC, at its server-side interface's egress (flowDirection 1); no
+# other record (xflowd's own export is never metered, also when its
+# datagrams come back into an XDP-observed interface); every packet arrives
+# at the server byte for byte; no ring-buffer loss.
+. "$(dirname "$0")/lib.sh"
+. "$XF_HERE/bpf_lib.sh"
+bpf_need
+need_cmd dumpcap
+
+C=bpfc$$ R=bpfr$$ S=bpfs$$
+CI=bpfvc$$ RA=bpfra$$ RB=bpfrb$$ SV=bpfvs$$
+ns_add "$C" && ns_add "$R" && ns_add "$S" || skip "cannot create namespaces"
+BPF_V6=1 veth_pair "$C" "$CI" "$R" "$RA" && BPF_V6=1 veth_pair "$R" "$RB" "$S" "$SV" ||
+    skip "cannot create veth pairs"
+# the router: xfgen/pcapgen frames are addressed to 02:00:00:00:00:01
+ip -n "$R" link set "$RA" address 02:00:00:00:00:01
+ip -n "$R" addr add 10.98.0.1/24 dev "$RA"
+ip -n "$R" addr add 10.99.1.1/24 dev "$RB"
+ip -n "$S" addr add 10.99.1.2/24 dev "$SV"
+ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
+    net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 "net.ipv4.conf.$RA.rp_filter=0" \
+    net.ipv4.conf.all.send_redirects=0
+# static neighbours: no ARP or neighbour discovery on the observed links
+ip -n "$R" neigh add 10.99.1.2 lladdr "$(mac_of "$S" "$SV")" dev "$RB" nud permanent
+ip -n "$R" -6 neigh add fe80::2 lladdr "$(mac_of "$S" "$SV")" dev "$RB" nud permanent
+ip -n "$S" neigh add 10.99.1.1 lladdr "$(mac_of "$R" "$RB")" dev "$SV" nud permanent
+ip -n "$R" route add default via 10.99.1.2 dev "$RB"
+ip -n "$R" -6 route add default via fe80::2 dev "$RB"
+IA=$(ifindex_of "$R" "$RA") IB=$(ifindex_of "$R" "$RB")
+
+"${XFGEN[@]}" -o "$T/mixed.pcap" -t "$T/mixed.csv" --scenario mixed --flows 150 --packets 1500 --seed 31 \
+    2>/dev/null || { fail "xfgen mixed"; finish; }
+"$PY" "$XF_HERE/bpf_pcap.py" route "$T/mixed.pcap" "$T/mixed.csv" "$T/xfgen.pcap" "$T/xfgen.csv" \
+    02:00:00:00:00:01 || { fail "routable subset of xfgen"; finish; }
+INPUTS=(xfgen)
+pcapgen_make "$T/pg.pcap" "$T/pg.csv" --packets 3000 --flows 300 --duration 30 --vlan 0 --qinq 0 --seed 41
+case $? in
+0)
+    "$PY" "$XF_HERE/bpf_pcap.py" route "$T/pg.pcap" "$T/pg.csv" "$T/pcapgen.pcap" "$T/pcapgen.csv" \
+        02:00:00:00:00:01 && INPUTS+=(pcapgen)
+    ;;
+2) info "../shared absent: xfgen traffic only" ;;
+*) fail "pcapgen: $(tail -2 "$T/pcapgen.make.log" "$T/pcapgen.log" 2>/dev/null)" ;;
+esac
+
+# mirror our export datagrams back out of the server's interface: an XDP
+# program on the router's side then sees them arriving
+mirror_export() {
+    local p
+    ip netns exec "$S" tc qdisc add dev "$SV" clsact || return 1
+    for p in 9995 9996; do
+        ip netns exec "$S" tc filter add dev "$SV" ingress protocol ip u32 match ip protocol 17 0xff \
+            match ip dport "$p" 0xffff action mirred egress mirror dev "$SV" || return 1
+    done
+}
+
+run_case() {
+    local hook=$1 in=$2 label=$3 rc npk groups g dp want
+    local pcap=$T/$in.pcap truth=$T/$in.csv
+    npk=$(pcap_count "$pcap")
+    info "$label: $npk packets through the router, programs on $hook"
+    ns_nfcapd_start "$S" "$label.nf" 10.99.1.2 9995 || { fail "$label: nfcapd"; return; }
+    ns_sink_start "$S" "$label.sink" 10.99.1.2 9996 || { fail "$label: udpsink"; return; }
+    ip netns exec "$S" tc qdisc del dev "$SV" clsact 2>/dev/null
+    [ "$hook" = xdp ] && { mirror_export || { fail "$label: tc mirred"; return; }; }
+    ip netns exec "$S" dumpcap -q -P -i "$SV" -f "ip or ip6" -w "$T/$label.server.pcap" \
+        >"$T/$label.dumpcap.log" 2>&1 &
+    dp=$!
+    XF_PIDS+=("$dp")
+    for _ in $(seq 100); do
+        [ -s "$T/$label.server.pcap" ] && break
+        sleep 0.05
+    done
+    sleep 0.3
+    # -I 1: flows expire (and are exported) while the programs are
+    # attached, so the own-export check sees our datagrams
+    if ! xflowd_start "$R" "$label" --capture ebpf --ebpf-hook "$hook" -i "$RA" -i "$RB" \
+        -c 10.99.1.2:9995 -c 10.99.1.2:9996 --export ipfix -I 1 --stats-file "$T/$label.stats.json"; then
+        fail "$label: xflowd did not start"
+        show_err "$label"
+        kill -INT "$dp"
+        return
+    fi
+    replay "$C" "$CI" "$pcap" 2000 || fail "$label: tcpreplay"
+    sleep 3
+    xflowd_stop
+    rc=$?
+    sleep 0.5
+    kill -INT "$dp"
+    wait "$dp" 2>/dev/null
+    ns_collector_stop "$label.nf"
+    ns_collector_stop "$label.sink"
+    check "$label: SIGTERM, exit 0 (rc=$rc)" [ "$rc" = 0 ] || show_err "$label"
+    if grep -q "libbpf" "$T/$label.err"; then
+        fail "$label: libbpf messages without -v"
+        show_err "$label"
+    fi
+
+    nfdump_csv "$label.nf" "$T/$label.nfdump.csv"
+    check "tshark decodes every record, no malformed packet or expert warning" \
+        "$PY" "$XF_HERE/cflow_records.py" "$T/$label.sink.pcap" 9996 "$T/$label.tshark.csv"
+    want="$IA.0"
+    [ "$hook" = tc ] && want="$IA.0 $IB.1"
+    for how in nfdump tshark; do
+        local fmt=nfdump
+        [ $how = tshark ] && fmt=records
+        groups=$(split_records "$T/$label.$how.csv" "$T/$label.$how" $fmt)
+        check "$label $how: records only of ($want) = (ingressInterface.flowDirection) [$groups]" \
+            [ "$(echo "$groups" | sed 's/:[0-9]*//g')" = "$want" ]
+        for g in $want; do
+            check "$label $how: interface ${g%.*} flowDirection ${g#*.}: per-flow packets and octets exact" \
+                "$PY" "$XF_HERE/compare.py" "$truth" "$T/$label.$how.$g.csv" --format $fmt \
+                --label "$label $how ${g}"
+        done
+    done
+    check "$label: every packet arrived at the server" \
+        "$PY" "$XF_HERE/bpf_pcap.py" arrived "$pcap" "$T/$label.server.pcap"
+    check "$label: no ring-buffer loss, our export seen and skipped ($(stats_get "$T/$label.stats.json" 's["bpf"]'))" \
+        [ "$(stats_get "$T/$label.stats.json" 's["bpf"]["ring_full"] == 0 and s["bpf"]["own_export"] > 0')" = True ]
+    n=$([ "$hook" = tc ] && echo $((2 * npk)) || echo "$npk")
+    check "$label: $n packets metered (stats)" \
+        [ "$(stats_get "$T/$label.stats.json" 's["metered"]')" = "$n" ]
+}
+
+for in in "${INPUTS[@]}"; do
+    run_case tc "$in" "tc-$in"
+    run_case xdp "$in" "xdp-$in"
+done
+finish
