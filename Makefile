@@ -48,10 +48,14 @@ BPFLIB_LIBS := $(shell $(PKG_CONFIG) --libs libxdp libbpf 2>/dev/null || \
 	echo -lxdp -lbpf)
 TEMPLATE_SRC := templates/ie.c templates/templates.c
 EXPORT_SRC := export/exporter.c export/record.c export/v5.c export/setmsg.c
-EXPORT_SRC += export/transport.c
+EXPORT_SRC += export/transport.c export/transport_tcp.c
 DAEMON_SRC := daemon/options.c daemon/log.c
 DAEMON_SRC += daemon/config.c daemon/config_blocks.c daemon/config_check.c \
 	daemon/config_dump.c daemon/config_set.c
+DAEMON_SRC += daemon/privdrop.c
+# the control socket and the views xflowctl shows
+DAEMON_SRC += daemon/control.c daemon/views.c daemon/views_ios.c \
+	daemon/views_fnf.c daemon/views_stats.c
 CORE_SRC := $(METER_SRC) $(TEMPLATE_SRC) $(EXPORT_SRC) $(DAEMON_SRC)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
@@ -70,6 +74,13 @@ $(B)/xflowd: $(XFLOWD_OBJ)
 	$(msg) LD $@
 	$(Q)$(CC) $(CFLAGS) $(XLDFLAGS) -o $@ $^ $(PCAP_LIBS) $(MNL_LIBS) -lm \
 		$(BPFLIB_LIBS)
+
+# xflowctl: the control socket's client
+all: $(B)/xflowctl
+XFLOWCTL_SRC := tools/xflowctl/xflowctl.c
+$(B)/xflowctl: $(XFLOWCTL_SRC:%.c=$(B)/%.o)
+	$(msg) LD $@
+	$(Q)$(CC) $(CFLAGS) $(XLDFLAGS) -o $@ $^
 
 XFDECODE_SRC := tools/xfdecode/decode.c tools/xfdecode/json.c \
 	tools/xfdecode/names.c tools/xfdecode/main.c
@@ -162,13 +173,29 @@ check: deps
 demo: deps all
 	@tools/demo.sh $(B)
 
-bench: deps all
+bench: deps all $(B)/bench/bpfbench
 	@bench/run.sh $(B)
+	@bench/live.sh $(B)
+
+# bench/live.sh's own consumers: the raw XDP, AF_XDP and libpcap limits and
+# the in-kernel aggregation it compares xflowd's ring records with
+$(B)/bench/bench.bpf.o: bench/bench.bpf.c meter/parse.h
+	$(msg) BPF $@
+	@mkdir -p $(@D)
+	$(Q)clang $(BPF_CFLAGS) -Wall -Werror -c -o $@ $<
+$(B)/bench/bench.skel.h: $(B)/bench/bench.bpf.o
+	$(msg) GEN $@
+	$(Q)bpftool gen skeleton $< name bench_bpf >$@
+$(B)/bench/bpfbench: bench/bpfbench.c $(B)/bench/bench.skel.h
+	$(msg) CC $@
+	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(BPFLIB_CFLAGS) $(PCAP_CFLAGS) \
+		-I$(B)/bench -o $@ $< $(BPFLIB_LIBS) $(PCAP_LIBS)
 
 format-check:
 	@clang-format --dry-run --Werror $(CORE_SRC) $(CAPTURE_SRC) \
 		daemon/main.c meter/*.h export/*.h templates/*.h daemon/*.h \
 		bpf/*.h bpf/xflowd.bpf.c
+	@clang-format --dry-run --Werror $(XFLOWCTL_SRC) tests/unit/test_views.c
 
 clean:
 	rm -rf build build-san
@@ -178,3 +205,4 @@ clean:
 	format-check clean
 
 -include $(XFLOWD_OBJ:.o=.d) $(XFDECODE_SRC:%.c=$(B)/%.d)
+-include $(XFLOWCTL_SRC:%.c=$(B)/%.d)

@@ -102,7 +102,6 @@ struct xf_bpf *xf_bpf_open(const struct xf_bpf_params *p, char *err,
 {
 	struct xf_bpf *b;
 	struct xflowd_bpf *s;
-	uint8_t one = 1;
 	uint32_t i;
 	int e;
 
@@ -150,7 +149,9 @@ struct xf_bpf *xf_bpf_open(const struct xf_bpf_params *p, char *err,
 	s->rodata->xf_nrings = p->nrings ? p->nrings : 1;
 	s->rodata->xf_ring_by_cpu = p->ring_by_cpu;
 	s->rodata->xf_decap = p->decap;
-	s->rodata->xf_nown = p->nown;
+	s->rodata->xf_nown = p->nown < XF_MAX_OWN ? p->nown : XF_MAX_OWN;
+	for (i = 0; i < s->rodata->xf_nown; i++)
+		s->rodata->xf_own[i] = p->own[i];
 	s->rodata->xf_wake_bytes = p->wake_bytes;
 	s->rodata->xf_raw_ip = (uint32_t)link_is_raw_ip(p->ifname);
 	bpf_program__set_autoload(s->progs.xf_xdp, p->mode == XF_BPF_XDP);
@@ -168,17 +169,6 @@ struct xf_bpf *xf_bpf_open(const struct xf_bpf_params *p, char *err,
 	if (e) {
 		load_error(p, -e, err, errlen);
 		goto fail;
-	}
-	for (i = 0; i < p->nown && i < XF_MAX_OWN; i++) {
-		if (bpf_map__update_elem(s->maps.xf_own, &p->own[i],
-					 sizeof(p->own[i]), &one, sizeof(one),
-					 BPF_ANY)) {
-			e = errno;
-			snprintf(err, errlen,
-				 "cannot fill the map of collectors: %s",
-				 strerror(e));
-			goto fail;
-		}
 	}
 	return b;
 fail:

@@ -39,17 +39,6 @@ struct xf_record {
 };
 
 /*
- * --capture afxdp: metadata the XDP program puts in front of each frame
- * (bpf_xdp_adjust_meta), read back from the UMEM by user space.
- */
-#define XF_META_MAGIC 0x78664d54u /* "xfMT" */
-struct xf_xsk_meta {
-	uint64_t ts_ns; /* bpf_ktime_get_ns() */
-	uint32_t magic; /* XF_META_MAGIC; user space clears it after use */
-	uint32_t pad;
-};
-
-/*
  * Per-CPU counters of the exceptional outcomes (the common path counts
  * nothing: records are counted where they are consumed). Malformed
  * results take one slot each, XF_CNT_MALFORMED + (-parse_result).

@@ -31,7 +31,9 @@ const volatile __u32 xf_sample_n = XF_OPT(1, 2); /* 1-in-N; 0, 1: all */
 const volatile __u32 xf_nrings = XF_OPT(1, 2);	 /* rings in xf_rings */
 const volatile __u32 xf_ring_by_cpu = 0;	 /* ring = CPU, not flow hash */
 const volatile __u32 xf_decap = XF_OPT(0, PARSE_DECAP_ALL); /* tunnels */
-const volatile __u32 xf_nown = XF_OPT(0, 1);	   /* entries in xf_own */
+const volatile __u32 xf_nown = XF_OPT(0, 1); /* entries in xf_own */
+/* our collectors: a short list, compared faster than a hash is looked up */
+const volatile struct xf_own_key xf_own[XF_MAX_OWN];
 const volatile __u32 xf_wake_bytes = XF_OPT(0, 1); /* wake past this fill */
 const volatile __u32 xf_raw_ip = 0; /* L3 device: no link header */
 
@@ -56,13 +58,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct xf_counters);
 } xf_counters SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, XF_MAX_OWN);
-	__type(key, struct xf_own_key);
-	__type(value, __u8);
-} xf_own SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
@@ -244,23 +239,96 @@ __noinline int xf_parse_skb(struct __sk_buff *skb, struct xf_record *r)
 	return rc;
 }
 
-/* Our export, or its return traffic (TCP acknowledgements). */
+/* addr (IPv4: 4 octets, else 16), 4-aligned, against entry i */
+static __always_inline int xf_own_eq(int i, __u8 ipver, const __u8 *addr,
+				     __u16 port)
+{
+	const __u32 *a = (const __u32 *)addr;
+	const volatile __u32 *b = (const volatile __u32 *)xf_own[i].addr;
+
+	if (xf_own[i].port != port || xf_own[i].ipver != ipver || a[0] != b[0])
+		return 0;
+	return ipver == 4 || (a[1] == b[1] && a[2] == b[2] && a[3] == b[3]);
+}
+
+/*
+ * Our export, or its return traffic (TCP acknowledgements): a packet of
+ * UDP or TCP to or from one of our collectors' address and port.
+ */
+static __always_inline int xf_own_match(__u8 ipver, __u8 proto, const __u8 *src,
+					const __u8 *dst, __u16 sport,
+					__u16 dport)
+{
+	int i;
+
+	if (proto != IPPROTO_UDP_ && proto != IPPROTO_TCP_)
+		return 0;
+	for (i = 0; i < XF_MAX_OWN; i++) {
+		if (i >= (int)xf_nown)
+			break;
+		if (xf_own_eq(i, ipver, dst, dport) ||
+		    xf_own_eq(i, ipver, src, sport))
+			return 1;
+	}
+	return 0;
+}
+
 static __always_inline int xf_is_own(const struct pkt_info *pi)
 {
-	struct xf_own_key k;
+	return xf_nown && xf_own_match(pi->ipver, pi->proto, pi->src, pi->dst,
+				       pi->sport, pi->dport);
+}
 
-	if (!xf_nown ||
-	    (pi->proto != IPPROTO_UDP_ && pi->proto != IPPROTO_TCP_))
+/*
+ * AF_XDP: the same test on a frame without the full parse (our export is
+ * plain IP over Ethernet, maybe VLAN-tagged): the mode's whole kernel cost
+ * is in front of a copy, so it stays small.
+ */
+static __always_inline int xf_own_frame(struct xdp_md *ctx)
+{
+	const __u8 *p = (const __u8 *)(long)ctx->data;
+	const __u8 *end = (const __u8 *)(long)ctx->data_end;
+	__u8 src[16] __attribute__((aligned(4))) = { 0 };
+	__u8 dst[16] __attribute__((aligned(4))) = { 0 };
+	__u16 et;
+	__u8 proto, ipver;
+	int i;
+
+	if (p + 14 > end)
 		return 0;
-	__builtin_memset(&k, 0, sizeof(k));
-	k.ipver = pi->ipver;
-	__builtin_memcpy(k.addr, pi->dst, 16);
-	k.port = pi->dport;
-	if (bpf_map_lookup_elem(&xf_own, &k))
-		return 1;
-	__builtin_memcpy(k.addr, pi->src, 16);
-	k.port = pi->sport;
-	return bpf_map_lookup_elem(&xf_own, &k) != 0;
+	et = parse_be16(p + 12);
+	p += 14;
+	for (i = 0; i < 2; i++) {
+		if (et != ETH_P_8021Q_ && et != ETH_P_8021AD_)
+			break;
+		if (p + 4 > end)
+			return 0;
+		et = parse_be16(p + 2);
+		p += 4;
+	}
+	if (et == ETH_P_IPV4_) {
+		if (p + 20 > end || (parse_be16(p + 6) & 0x1fff))
+			return 0;
+		ipver = 4;
+		proto = p[9];
+		__builtin_memcpy(src, p + 12, 4);
+		__builtin_memcpy(dst, p + 16, 4);
+		p += (p[0] & 0x0f) * 4;
+	} else if (et == ETH_P_IPV6_) {
+		if (p + 40 > end)
+			return 0;
+		ipver = 6;
+		proto = p[6];
+		__builtin_memcpy(src, p + 8, 16);
+		__builtin_memcpy(dst, p + 24, 16);
+		p += 40;
+	} else {
+		return 0;
+	}
+	if (p + 4 > end)
+		return 0;
+	return xf_own_match(ipver, proto, src, dst, parse_be16(p),
+			    parse_be16(p + 2));
 }
 
 /* 1 when the parsed packet is ours to skip (counted). */
@@ -401,24 +469,13 @@ int xf_tc_out(struct __sk_buff *skb)
 SEC("xdp")
 int xf_xsk(struct xdp_md *ctx)
 {
-	struct xf_xsk_meta *m;
-	struct xf_record r;
-	void *data;
 	long act;
 
 	if (xf_sampled_out())
 		return XDP_DROP;
-	if (xf_nown && xf_parse_xdp(ctx, &r) == PARSE_IP && xf_own_check(&r))
+	if (xf_nown && xf_own_frame(ctx)) {
+		xf_count(XF_CNT_OWN_EXPORT);
 		return XDP_PASS;
-	/* the arrival time travels in front of the frame */
-	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m)) == 0) {
-		m = (void *)(long)ctx->data_meta;
-		data = (void *)(long)ctx->data;
-		if ((void *)(m + 1) <= data) {
-			m->ts_ns = bpf_ktime_get_ns();
-			m->magic = XF_META_MAGIC;
-			m->pad = 0;
-		}
 	}
 	act = bpf_redirect_map(&xf_xsks, ctx->rx_queue_index, 0);
 	if (act != XDP_REDIRECT) {

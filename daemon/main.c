@@ -12,12 +12,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../export/export.h"
 #include "../meter/capture.h"
 #include "../meter/ifinfo.h"
 #include "../meter/meter.h"
+#include "config.h"
+#include "control.h"
 #include "log.h"
 #include "options.h"
 
@@ -39,6 +43,9 @@ struct xflowd {
 	uint64_t next_tick_ns;
 	uint64_t cap_drops;
 	struct capture_kstats kst; /* BPF programs' counters */
+	struct sampler smp;	   /* user-space packet selection */
+	FILE *stats; /* --stats-file: opened before the privilege drop */
+	struct control *ctl; /* xflowctl's socket and views */
 };
 
 /* The one flag a signal handler may touch. */
@@ -260,7 +267,11 @@ static int setup_bpf(struct xflowd *d, char *err, size_t errlen)
 	struct capture_own own[EXPORT_MAX_COLLECTORS];
 	struct capture_bpf_cfg cfg = {
 		.hook_xdp = d->opt.ebpf_hook == EBPF_HOOK_XDP,
-		.sample_n = 1,
+		/* random: the programs draw per packet (deterministic needs
+		 * one count across CPUs: the meter's sampler does it) */
+		.sample_n = d->opt.export.sampling.mode == SAMPLER_RANDOM
+				    ? d->opt.export.sampling.interval
+				    : 1,
 		.decap = d->mcfg.decap,
 		.own = own,
 	};
@@ -326,6 +337,9 @@ static void stop_captures(struct xflowd *d)
 	/* what the kernel parsed and found not to be a flow */
 	d->meter.st.non_ip += k->non_ip;
 	d->meter.st.packets += k->non_ip;
+	/* what the kernel's sampler passed over */
+	d->meter.st.sampled_out += k->sampled_out;
+	d->meter.st.packets += k->sampled_out;
 	for (r = 1; r <= PARSE_NERR; r++) {
 		d->meter.st.malformed[r] += k->malformed[r];
 		d->meter.st.packets += k->malformed[r];
@@ -359,11 +373,41 @@ static void write_kstats(FILE *f, const struct capture_kstats *k)
 	fprintf(f, "]},\n");
 }
 
+/*
+ * Packet selection (--sample N, or a monitor's sampler): in the meter,
+ * except random sampling with --capture afxdp|ebpf, which the kernel
+ * does (setup_bpf). A file gets a fixed seed: its export repeats.
+ */
+static void setup_sampling(struct xflowd *d)
+{
+	const struct export_sampling *s = &d->opt.export.sampling;
+	uint64_t seed = 0x7866; /* "xf" */
+
+	if (s->mode == SAMPLER_NONE ||
+	    (s->mode == SAMPLER_RANDOM && d->opt.capture != CAPTURE_PCAP))
+		return;
+	if (!d->opt.read &&
+	    getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+		seed = realtime_ns() ^ (uint64_t)getpid() << 32;
+	sampler_init(&d->smp, s->mode, s->interval, seed);
+	meter_set_sampler(&d->meter, &d->smp);
+}
+
 static int setup(struct xflowd *d, int *exit_code)
 {
 	char err[512], filter[4096];
 	int i;
 
+	/* now: once privileges are dropped its directory may be out of reach */
+	if (d->opt.stats_file) {
+		d->stats = fopen(d->opt.stats_file, "w");
+		if (!d->stats) {
+			pr_err("--stats-file %s: %s\n", d->opt.stats_file,
+			       strerror(errno));
+			*exit_code = 1;
+			return -1;
+		}
+	}
 	d->ex = exporter_new(&d->opt.export);
 	if (!d->ex)
 		goto nomem;
@@ -378,10 +422,21 @@ static int setup(struct xflowd *d, int *exit_code)
 			return -1;
 		}
 	}
+	/* expired flows pass through the control's activity summary */
+	d->ctl = control_new(&(struct control_src){
+		.meter = { &d->meter },
+		.nmeter = 1,
+		.ex = d->ex,
+		.cap = d->cap,
+		.ncap = &d->ncap,
+		.opt = &d->opt,
+	});
+	if (!d->ctl)
+		goto nomem;
 	d->meter.fc = flowcache_new(d->opt.cache_size,
 				    (uint64_t)d->opt.active_s * NS,
 				    (uint64_t)d->opt.inactive_s * NS,
-				    exporter_flow, d->ex);
+				    control_flow_expired, d->ctl);
 	if (!d->meter.fc) {
 		pr_err("--cache-size %u: cannot allocate the flow cache: %s\n",
 		       d->opt.cache_size, strerror(errno));
@@ -389,6 +444,7 @@ static int setup(struct xflowd *d, int *exit_code)
 		return -1;
 	}
 	meter_configure(&d->mcfg, d->opt.export.tmpl, d->opt.export.ntmpl);
+	setup_sampling(d);
 	flowcache_set_key_len(d->meter.fc, d->mcfg.key_len);
 	d->meter.cfg = &d->mcfg;
 	if (d->opt.read) {
@@ -413,7 +469,8 @@ static int setup(struct xflowd *d, int *exit_code)
 	}
 	own_traffic_filter(d, filter, sizeof(filter));
 	for (i = 0; i < d->opt.nif; i++) {
-		d->cap[i] = capture_pcap_live(d->opt.ifname[i], filter,
+		d->cap[i] = capture_pcap_live(d->opt.ifname[i], d->opt.ifdir[i],
+					      filter,
 					      on_packet, d, err, sizeof(err));
 		if (!d->cap[i]) {
 			pr_err("%s\n", err);
@@ -439,6 +496,23 @@ nomem:
 	return -1;
 }
 
+/* Everything is open: go on as --user with no capabilities (privdrop.h). */
+static int drop_privileges(const struct xflowd *d, int *exit_code)
+{
+	const struct privdrop *p = &d->opt.priv;
+	char err[512];
+
+	if (privdrop_apply(p, err, sizeof(err))) {
+		pr_err("%s\n", err);
+		*exit_code = 1;
+		return -1;
+	}
+	if (!p->keep)
+		pr_debug("running as uid %u gid %u with no capabilities\n",
+			 (unsigned)getuid(), (unsigned)getgid());
+	return 0;
+}
+
 static int run_file(struct xflowd *d)
 {
 	struct capture *cap = d->cap[0];
@@ -449,6 +523,7 @@ static int run_file(struct xflowd *d)
 		n = cap->ops->dispatch(cap, BATCH);
 		if (n == -ENODATA)
 			break;
+		control_serve(d->ctl);
 		if (n < 0) {
 			pr_err("%s: read error; exporting what was metered\n",
 			       d->opt.read);
@@ -460,8 +535,8 @@ static int run_file(struct xflowd *d)
 
 static int run_live(struct xflowd *d)
 {
-	struct pollfd pfd[MAX_CAPS + 1];
-	int i, n, nfd = d->ncap;
+	struct pollfd pfd[MAX_CAPS + 1 + CONTROL_NFDS];
+	int i, n, nfd = d->ncap, nctl;
 
 	for (i = 0; i < d->ncap; i++) {
 		pfd[i].fd = d->cap[i]->ops->fd(d->cap[i]);
@@ -472,7 +547,10 @@ static int run_live(struct xflowd *d)
 		pfd[nfd++].events = POLLIN;
 	}
 	while (!stop_signal) {
-		n = poll(pfd, (nfds_t)nfd, 100);
+		/* the control's descriptors go last, after the fixed ones */
+		nctl = control_fds(d->ctl, pfd + nfd);
+		n = poll(pfd, (nfds_t)(nfd + nctl),
+			 control_busy(d->ctl) ? 0 : 100);
 		if (n < 0 && errno != EINTR) {
 			pr_err("poll: %s\n", strerror(errno));
 			return 1;
@@ -488,10 +566,11 @@ static int run_live(struct xflowd *d)
 			while (d->cap[i]->ops->dispatch(d->cap[i], BATCH) ==
 				       BATCH &&
 			       !stop_signal)
-				;
+				control_serve(d->ctl);
 		}
 		/* live packets wait in the batch no longer than a poll */
 		meter_flush(&d->meter);
+		control_serve(d->ctl);
 		exporter_poll(d->ex);
 		if (realtime_ns() >= d->next_tick_ns)
 			tick(d, realtime_ns());
@@ -523,7 +602,7 @@ static void write_stats(const struct xflowd *d, const char *path)
 {
 	const struct meter_stats *m = &d->meter.st;
 	const struct flowcache_stats *fs = &d->meter.fc->stats;
-	FILE *f = fopen(path, "w");
+	FILE *f = d->stats;
 	size_t i;
 	int r;
 
@@ -538,6 +617,9 @@ static void write_stats(const struct xflowd *d, const char *path)
 		(unsigned long long)m->packets, (unsigned long long)m->metered,
 		(unsigned long long)m->octets, (unsigned long long)m->non_ip,
 		(unsigned long long)d->cap_drops);
+	/* packets = sampled_out + metered + non_ip + malformed + no template */
+	fprintf(f, "  \"sampled_out\": %llu,\n",
+		(unsigned long long)m->sampled_out);
 	if (d->opt.capture != CAPTURE_PCAP)
 		write_kstats(f, &d->kst);
 	fprintf(f,
@@ -591,7 +673,8 @@ static void write_stats(const struct xflowd *d, const char *path)
 		fputc('}', f);
 	}
 	fprintf(f, "\n  ]\n}\n");
-	fclose(f);
+	if (fflush(f))
+		pr_err("--stats-file %s: %s\n", path, strerror(errno));
 }
 
 int main(int argc, char **argv)
@@ -616,7 +699,9 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (setup(d, &exit_code) == 0) {
+	if (setup(d, &exit_code) == 0 &&
+	    control_listen(d->ctl, &exit_code) == 0 &&
+	    drop_privileges(d, &exit_code) == 0) {
 		exit_code = d->opt.read ? run_file(d) : run_live(d);
 		stop_captures(d);
 		/* end of input or a signal: nothing metered is lost */
@@ -635,11 +720,16 @@ int main(int argc, char **argv)
 				(int)stop_signal);
 	}
 
-	for (i = 0; i < d->ncap; i++)
-		capture_close(d->cap[i]);
+	/* the exporter's last flush may name interfaces: captures last */
 	flowcache_free(d->meter.fc);
 	exporter_free(d->ex);
+	control_free(d->ctl);
+	for (i = 0; i < d->ncap; i++)
+		capture_close(d->cap[i]);
 	ifinfo_close(d->ift);
+	config_free(d->opt.cfg);
+	if (d->stats)
+		fclose(d->stats);
 	free(d);
 	return exit_code;
 }

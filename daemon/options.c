@@ -31,6 +31,11 @@ enum {
 	OPT_TCP_BUFFER,
 	OPT_TCP_LINGER,
 	OPT_RECORD,
+	OPT_CONTROL,
+	OPT_CONTROL_GROUP,
+	OPT_USER,
+	OPT_NO_DROP,
+	OPT_SAMPLE_MODE,
 };
 
 static const struct option longopts[] = {
@@ -42,6 +47,7 @@ static const struct option longopts[] = {
 	{ "export", required_argument, NULL, 'e' },
 	{ "template", required_argument, NULL, 't' },
 	{ "sample", required_argument, NULL, 's' },
+	{ "sample-mode", required_argument, NULL, OPT_SAMPLE_MODE },
 	{ "active-timeout", required_argument, NULL, 'A' },
 	{ "inactive-timeout", required_argument, NULL, 'I' },
 	{ "cache-size", required_argument, NULL, 'C' },
@@ -51,9 +57,13 @@ static const struct option longopts[] = {
 	{ "template-refresh-packets", required_argument, NULL,
 	  OPT_REFRESH_MSGS },
 	{ "stats-file", required_argument, NULL, OPT_STATS_FILE },
+	{ "control", required_argument, NULL, OPT_CONTROL },
+	{ "control-group", required_argument, NULL, OPT_CONTROL_GROUP },
 	{ "tcp-buffer", required_argument, NULL, OPT_TCP_BUFFER },
 	{ "tcp-linger", required_argument, NULL, OPT_TCP_LINGER },
 	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "no-drop", no_argument, NULL, OPT_NO_DROP },
 	{ "config", required_argument, NULL, 'f' },
 	{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -99,8 +109,15 @@ static void usage(FILE *f)
 	      "then\n"
 	      "                             the others); use it with a later "
 	      "--template NAME\n"
-	      "  -s, --sample N             random 1-in-N (default 1: every "
-	      "packet)\n"
+	      "  -s, --sample N             meter 1 packet in N (default 1: "
+	      "every packet);\n"
+	      "                             the exported counters are the "
+	      "sampled ones and\n"
+	      "                             every format announces N for "
+	      "collectors to scale\n"
+	      "      --sample-mode random|deterministic  each packet with "
+	      "probability 1/N\n"
+	      "                             (default) or every Nth packet\n"
 	      "  -A, --active-timeout SEC   (default 1800)\n"
 	      "  -I, --inactive-timeout SEC (default 15)\n"
 	      "  -C, --cache-size N         flow cache entries (default "
@@ -124,6 +141,17 @@ static void usage(FILE *f)
 	      "10)\n"
 	      "      --stats-file FILE      write every counter as JSON at "
 	      "exit\n"
+	      "      --control PATH         xflowctl's socket (default "
+	      "/run/xflowd/xflowd.sock\n"
+	      "                             when live, none for --read; "
+	      "'none': none)\n"
+	      "      --control-group GROUP  group that may use it (mode "
+	      "0660)\n"
+	      "      --user NAME            once set up, run as NAME with no "
+	      "capabilities\n"
+	      "                             (default nobody; '' = stay)\n"
+	      "      --no-drop              keep the starting user and its "
+	      "capabilities\n"
 	      "  -v, --verbose              more messages\n"
 	      "  -h, --help                 this text\n"
 	      "  -V, --version              print the version\n",
@@ -187,6 +215,7 @@ static int add_template(struct options *o, const char *name)
 static int check_combination(struct options *o, long refresh_s,
 			     long refresh_msgs)
 {
+	char err[256];
 	size_t i;
 
 	if (!o->read && o->nif == 0) {
@@ -223,6 +252,10 @@ static int check_combination(struct options *o, long refresh_s,
 			return -1;
 		}
 	}
+	if (export_sampling_check(&o->export, err, sizeof(err))) {
+		fprintf(stderr, "xflowd: %s\n", err);
+		return -1;
+	}
 	o->export.refresh_s = (uint32_t)(refresh_s >= 0		  ? refresh_s
 					 : o->export.version == 9 ? 1800
 								  : 600);
@@ -235,7 +268,139 @@ static int check_combination(struct options *o, long refresh_s,
 }
 
 /* -f FILE [--check-config]: parse and validate without opening anything. */
-static int check_config(const struct options *o)
+/*
+ * -f FILE: the configuration's monitor becomes the pipeline the command
+ * line describes. This build runs one monitor per process.
+ */
+static int apply_config(struct options *o, struct config *cfg, long *refresh_s,
+			long *refresh_msgs)
+{
+	const struct cfg_monitor *m;
+	const struct cfg_exporter *x0;
+	int i, k;
+
+	if (cfg->nmonitor != 1) {
+		fprintf(stderr,
+			"xflowd: %s: %d monitors; this build runs one monitor "
+			"per xflowd: give each its own file and process\n",
+			cfg->file, cfg->nmonitor);
+		return -1;
+	}
+	m = &cfg->monitor[0];
+	if (m->sampler >= 0) {
+		fprintf(stderr,
+			"xflowd: %s:%u: monitor %s: sampling is not in this "
+			"build yet; remove 'sampler'\n",
+			cfg->file, m->line, m->name);
+		return -1;
+	}
+	for (i = 0; i < m->nformat; i++) {
+		const struct cfg_format *fm = &m->format[i];
+		const struct cfg_record *r;
+		const char *match[CFG_MAX_RECORD_ELEMS],
+			*collect[CFG_MAX_RECORD_ELEMS];
+		char err[300];
+
+		if (fm->tmpl) {
+			if (add_template(o, fm->tmpl->name))
+				return -1;
+			continue;
+		}
+		r = &cfg->record[fm->record];
+		if (o->nrecords == OPT_MAX_RECORDS) {
+			fprintf(stderr, "xflowd: %s:%u: at most %d records\n",
+				cfg->file, fm->line, OPT_MAX_RECORDS);
+			return -1;
+		}
+		for (k = 0; k < r->nelem; k++) {
+			if (k < r->nkey)
+				match[k] = ie_table[r->elem[k]].name;
+			else
+				collect[k - r->nkey] =
+					ie_table[r->elem[k]].name;
+		}
+		if (template_build(&o->records[o->nrecords], r->name, match,
+				   r->nkey, collect, r->nelem - r->nkey, err,
+				   sizeof(err))) {
+			fprintf(stderr, "xflowd: %s:%u: %s\n", cfg->file,
+				r->line, err);
+			return -1;
+		}
+		o->nrecords++;
+		if (add_template(o, r->name))
+			return -1;
+	}
+	x0 = &cfg->exporter[m->exporter[0]];
+	for (i = 0; i < m->nexporter; i++) {
+		const struct cfg_exporter *x = &cfg->exporter[m->exporter[i]];
+
+		if (x->version != x0->version ||
+		    x->domain_id != x0->domain_id || x->mtu != x0->mtu ||
+		    x->refresh_s != x0->refresh_s ||
+		    x->refresh_packets != x0->refresh_packets) {
+			fprintf(stderr,
+				"xflowd: %s:%u: exporter %s: the exporters of "
+				"one monitor share export-protocol, domain-id, "
+				"mtu and template refresh in this build (as %s "
+				"at line %u)\n",
+				cfg->file, x->line, x->name, x0->name,
+				x0->line);
+			return -1;
+		}
+		if (x->source_port) {
+			fprintf(stderr,
+				"xflowd: %s:%u: exporter %s: source-port is "
+				"not in this build yet; remove it\n",
+				cfg->file, x->line, x->name);
+			return -1;
+		}
+		snprintf(o->coll_buf[o->ncoll], sizeof(o->coll_buf[0]),
+			 x->host == CFG_HOST_IPV6 ? "[%s]:%u/%s" : "%s:%u/%s",
+			 x->destination, x->port,
+			 x->transport == CFG_TCP ? "tcp" : "udp");
+		o->collector[o->ncoll] = o->coll_buf[o->ncoll];
+		o->ncoll++;
+	}
+	o->export.version = x0->version;
+	o->export.domain_id = x0->domain_id;
+	o->export.mtu = x0->mtu;
+	*refresh_s = x0->refresh_s;
+	*refresh_msgs = x0->refresh_packets;
+	o->cache_size = m->cache_entries;
+	o->active_s = m->active_s;
+	o->inactive_s = m->inactive_s;
+	for (i = 0; i < cfg->ninterface; i++) {
+		const struct cfg_interface *ifc = &cfg->interface[i];
+		int dir;
+
+		for (dir = 0; dir < CFG_NDIR; dir++) {
+			if (ifc->monitor[dir] < 0)
+				continue;
+			if (o->nif && ifc->capture != o->capture) {
+				fprintf(stderr,
+					"xflowd: %s:%u: interface %s: every "
+					"interface of a process captures the "
+					"same way in this build\n",
+					cfg->file, ifc->line, ifc->name);
+				return -1;
+			}
+			if (o->nif == OPT_MAX_IF) {
+				fprintf(stderr,
+					"xflowd: %s:%u: at most %d "
+					"interfaces\n",
+					cfg->file, ifc->line, OPT_MAX_IF);
+				return -1;
+			}
+			o->capture = ifc->capture;
+			o->ebpf_hook = ifc->ebpf_hook;
+			o->ifdir[o->nif] = (uint8_t)dir;
+			o->ifname[o->nif++] = ifc->name;
+		}
+	}
+	return 0;
+}
+
+static int check_config(struct options *o, long *refresh_s, long *refresh_msgs)
 {
 	struct config_errors *err;
 	struct config *cfg;
@@ -259,27 +424,39 @@ static int check_config(const struct options *o)
 		return 2;
 	}
 	free(err);
-	if (!o->check_config) {
-		/* the daemon runs the command line's single monitor only */
+	if (o->ncoll || o->export.ntmpl || o->nif) {
 		fprintf(stderr,
-			"xflowd: -f %s: running from a configuration file is "
-			"not in this build yet; --check-config validates it\n",
+			"xflowd: -f %s: the configuration file describes the "
+			"collectors, templates and interfaces; give them "
+			"there, "
+			"not with --collector, --template or --interface\n",
 			o->config_file);
 		config_free(cfg);
 		return 2;
 	}
-	printf("%s: configuration OK\n", o->config_file);
-	if (o->verbose)
-		config_dump(cfg, stdout);
-	config_free(cfg);
-	return 1;
+	if (o->check_config) {
+		/* the file as xflowd.conf(5) defines it; what this build
+		 * can run of it is checked when it runs */
+		printf("%s: configuration OK\n", o->config_file);
+		if (o->verbose)
+			config_dump(cfg, stdout);
+		config_free(cfg);
+		return 1;
+	}
+	if (apply_config(o, cfg, refresh_s, refresh_msgs)) {
+		config_free(cfg);
+		return 2;
+	}
+	o->cfg = cfg;
+	return 0;
 }
 
 int options_parse(struct options *o, int argc, char **argv)
 {
 	unsigned long long v;
 	long refresh_s = -1, refresh_msgs = -1;
-	int c;
+	char errbuf[512];
+	int c, rc, smp_mode = -1;
 
 	memset(o, 0, sizeof(*o));
 	o->export.version = 10;
@@ -290,6 +467,7 @@ int options_parse(struct options *o, int argc, char **argv)
 	o->cache_size = 262144;
 	o->export.tcp_buffer = EXPORT_TCP_BUFFER;
 	o->export.tcp_linger_s = 10;
+	o->export.sampling.interval = 1;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "r:i:c:e:t:s:A:I:C:D:f:vhV",
@@ -368,10 +546,17 @@ int options_parse(struct options *o, int argc, char **argv)
 		case 's':
 			if (parse_num("--sample", optarg, 1, 1u << 30, &v))
 				return 2;
-			if (v != 1) {
+			o->export.sampling.interval = (uint32_t)v;
+			break;
+		case OPT_SAMPLE_MODE:
+			if (strcmp(optarg, "random") == 0) {
+				smp_mode = SAMPLER_RANDOM;
+			} else if (strcmp(optarg, "deterministic") == 0) {
+				smp_mode = SAMPLER_DETERMINISTIC;
+			} else {
 				fprintf(stderr,
-					"xflowd: --sample %s: sampling is not "
-					"in this build yet; use --sample 1\n",
+					"xflowd: --sample-mode '%s': expected "
+					"random or deterministic\n",
 					optarg);
 				return 2;
 			}
@@ -418,6 +603,12 @@ int options_parse(struct options *o, int argc, char **argv)
 		case OPT_STATS_FILE:
 			o->stats_file = optarg;
 			break;
+		case OPT_CONTROL:
+			o->control_path = optarg;
+			break;
+		case OPT_CONTROL_GROUP:
+			o->control_group = optarg;
+			break;
 		case OPT_TCP_BUFFER:
 			/* at least one message: checked against --mtu
 			 * when the collectors are added */
@@ -449,6 +640,12 @@ int options_parse(struct options *o, int argc, char **argv)
 				return 2;
 			o->export.tcp_linger_s = (uint32_t)v;
 			break;
+		case OPT_USER:
+			o->user = optarg;
+			break;
+		case OPT_NO_DROP:
+			o->no_drop = true;
+			break;
 		case 'f':
 			o->config_file = optarg;
 			break;
@@ -477,9 +674,30 @@ int options_parse(struct options *o, int argc, char **argv)
 			argv[optind]);
 		return 2;
 	}
-	if (o->check_config || o->config_file)
-		return check_config(o);
+	if (smp_mode >= 0 && o->export.sampling.interval < 2) {
+		fprintf(stderr,
+			"xflowd: --sample-mode %s: give the interval too, "
+			"--sample N with N > 1\n",
+			smp_mode == SAMPLER_RANDOM ? "random"
+						   : "deterministic");
+		return 2;
+	}
+	/* 1 in 1 is no sampling: nothing is announced */
+	o->export.sampling.mode = o->export.sampling.interval < 2 ? SAMPLER_NONE
+				  : smp_mode >= 0 ? (enum sampler_mode)smp_mode
+						  : SAMPLER_RANDOM;
+	if (o->check_config || o->config_file) {
+		rc = check_config(o, &refresh_s, &refresh_msgs);
+		if (rc)
+			return rc;
+	}
 	if (check_combination(o, refresh_s, refresh_msgs))
 		return 2;
+	/* before anything is opened: an unknown user stops nothing midway */
+	if (privdrop_init(&o->priv, o->user, o->user != NULL, o->no_drop,
+			  errbuf, sizeof(errbuf))) {
+		fprintf(stderr, "xflowd: %s\n", errbuf);
+		return 2;
+	}
 	return 0;
 }

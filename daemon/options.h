@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "../export/export.h"
+#include "privdrop.h"
 
 #define OPT_MAX_IF 16
 #define OPT_MAX_RECORDS 8
@@ -23,16 +24,22 @@ enum ebpf_hook {
 	EBPF_HOOK_XDP,	  /* XDP: ingress only, earliest and cheapest */
 };
 
+struct config;
+
 struct options {
 	const char *read;		/* --read FILE */
 	const char *ifname[OPT_MAX_IF]; /* --interface, repeatable */
+	uint8_t ifdir[OPT_MAX_IF];	/* 0 input (-i), 1 output (-f) */
 	int nif;
 	enum capture_kind capture; /* --capture */
 	/* --record NAME:MATCH,.../COLLECT,...: user-defined templates,
 	 * used by a later --template NAME */
 	struct template_user records[OPT_MAX_RECORDS];
 	int nrecords;
-	enum ebpf_hook ebpf_hook;  /* --ebpf-hook */
+	/* -f: the collectors the configuration's exporters name */
+	char coll_buf[EXPORT_MAX_COLLECTORS][300];
+	struct config *cfg; /* kept: interface names point into it */
+	enum ebpf_hook ebpf_hook; /* --ebpf-hook */
 	const char *collector[EXPORT_MAX_COLLECTORS];
 	int ncoll;
 	struct export_cfg export; /* version, templates, domain, mtu */
@@ -40,8 +47,13 @@ struct options {
 	uint32_t inactive_s;
 	uint32_t cache_size;
 	const char *stats_file;	 /* --stats-file: JSON counters at exit */
+	const char *control_path;  /* --control: xflowctl's socket, "none" */
+	const char *control_group; /* --control-group: who may use it */
 	const char *config_file; /* -f FILE */
 	bool check_config;	 /* --check-config: validate -f FILE, exit */
+	const char *user;	 /* --user NAME (NULL: the default, nobody) */
+	bool no_drop;		 /* --no-drop */
+	struct privdrop priv;	 /* what --user and --no-drop resolve to */
 	int verbose;
 };
 

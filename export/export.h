@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "../meter/flowcache.h"
+#include "../meter/sampler.h"
 #include "../templates/templates.h"
 #include "wbuf.h"
 
@@ -34,10 +35,27 @@ struct export_if {
 struct export_rec {
 	const struct flow *f;
 	enum flow_end_reason reason;
-	struct export_if ifc; /* of the observed interface */
+	struct export_if ifc;		 /* of the observed interface */
 	const struct template_def *tmpl; /* v9/IPFIX: chosen once per flow */
 	uint16_t tmpl_id;
 };
+
+/*
+ * How the metering process selects packets, as the exporter announces it:
+ * the v5 header, v9 sampler options (Cisco), IPFIX options (RFC 5477), and
+ * the sampler id in every v9/IPFIX data record. The counters exported are
+ * those of the sampled packets; collectors scale them up.
+ */
+struct export_sampling {
+	enum sampler_mode mode; /* SAMPLER_NONE: every packet, nothing sent */
+	uint32_t interval;	/* 1-in-N */
+	uint8_t id;		/* FLOW_SAMPLER_ID / selectorId; 0 means 1 */
+};
+
+static inline uint8_t export_sampler_id(const struct export_sampling *s)
+{
+	return s->id ? s->id : 1;
+}
 
 /* Settings shared by every collector of one exporting process. */
 struct export_cfg {
@@ -53,6 +71,7 @@ struct export_cfg {
 				* progress) instead of dropping */
 	size_t ntmpl;
 	const struct template_def *tmpl[EXPORT_MAX_TEMPLATES];
+	struct export_sampling sampling;
 };
 
 /* Why a send failed (transport.c names them in the stats). */
@@ -72,7 +91,8 @@ struct collector_stats {
 	uint64_t templates;   /* template records encoded */
 	uint64_t octets;      /* message octets encoded */
 	uint64_t send_errors; /* every failed send: the sum of err[] */
-	uint64_t refused;     /* err[TX_ERR_REFUSED]: datagrams refused */
+	uint64_t refused;     /* err[TX_ERR_REFUSED]: UDP datagrams, TCP
+			       * connects refused (nobody listens) */
 	uint64_t err[TX_ERR_N];
 	uint64_t refused_records;  /* data records in refused datagrams */
 	uint64_t dropped_messages; /* never handed to the kernel: UDP back- */
@@ -81,7 +101,8 @@ struct collector_stats {
 	uint64_t disconnects;	   /* ... and lost */
 	uint64_t connect_attempts;
 	uint64_t connect_failures;
-	uint64_t unacked_octets; /* TCP: written, lost with a connection */
+	uint64_t unacked_octets; /* TCP: written, unacknowledged when a
+				  * connection was lost */
 	uint64_t buffered_peak;	 /* TCP: most octets ever queued */
 };
 
@@ -189,6 +210,10 @@ struct exporter {
 	bool (*ifenum)(void *ctx, size_t i, uint32_t *ifindex,
 		       struct export_if *out);
 	void *ifname_ctx;
+	/* while sampling, the data templates: each configured one with the
+	 * sampler id appended (setmsg.c builds them at first use) */
+	struct template_def smp_tmpl[EXPORT_MAX_TEMPLATES];
+	uint8_t smp_elem[EXPORT_MAX_TEMPLATES][TEMPLATE_MAX_ELEM + 1];
 };
 
 /* An exporter with cfg copied in and no collectors; NULL on ENOMEM. */
@@ -252,6 +277,16 @@ void record_encode(struct wbuf *w, const struct template_def *t,
 
 /* Octets of a message holding every template and options record of cfg. */
 size_t export_templates_len(const struct export_cfg *cfg);
+
+/*
+ * Can cfg's format announce its sampling? 0, or -EINVAL with a message for
+ * the user in err (a v5 header holds an interval up to 16383).
+ */
+int export_sampling_check(const struct export_cfg *cfg, char *err,
+			  size_t errlen);
+
+/* v5 header sampling field: 2 bits of mode, 14 of interval (0: none). */
+uint16_t export_v5_sampling(const struct export_sampling *s);
 
 extern const struct export_ops export_v5_ops;
 extern const struct export_ops export_v9_ops;

@@ -133,6 +133,12 @@ void record_encode(struct wbuf *w, const struct template_def *t,
 		case IE_systemCpuId:
 			put_be32(w, f->cpu);
 			break;
+		case IE_samplerId: /* appended while sampling (setmsg.c) */
+			put_u8(w, export_sampler_id(&ex->cfg.sampling));
+			break;
+		case IE_selectorId:
+			put_be64(w, export_sampler_id(&ex->cfg.sampling));
+			break;
 		default:
 			/* elements without a metered value (egressInterface,
 			 * exportingProcessId) are refused in templates at

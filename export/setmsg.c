@@ -59,6 +59,94 @@ static const struct template_def tmpl_iftable = {
 };
 #define V9_SCOPE_SYSTEM 1 /* RFC 3954 §6.1 scope field types */
 
+/*
+ * The sampler, announced with every template refresh, so collectors know
+ * it before the first data record they must scale up. Two options
+ * records, each with a template of its own:
+ * - the sampler table. v9: Cisco's FLOW_SAMPLER_ID 48, FLOW_SAMPLER_MODE
+ *   49, FLOW_SAMPLER_RANDOM_INTERVAL 50 with SAMPLING_ALGORITHM 35, scope
+ *   System. IPFIX: RFC 5477's selector report interpretation, scope
+ *   selectorId (302): selectorAlgorithm (304) and samplingPacketInterval
+ *   and samplingPacketSpace (305/306) for systematic count-based
+ *   selection, or samplingSize and samplingPopulation (309/310) for random
+ *   n-out-of-N; then samplingAlgorithm 35 (and samplerRandomInterval 50)
+ *   for collectors that know only those.
+ * - the interval alone: SAMPLING_INTERVAL / samplingInterval (34), scope
+ *   the exporter (v9 System, IPFIX observationDomainId). nfdump 1.7.1
+ *   scales counters only from an options template holding 34 without 35,
+ *   or 306 without a sampler id and algorithm: with anything more it
+ *   ignores the sampler (seen on its Debian 12 build).
+ * Data records carry the sampler id: FLOW_SAMPLER_ID (v9), selectorId.
+ */
+static const uint8_t opt_smp_v9[] = { IE_samplerId, IE_samplerMode,
+				      IE_samplerRandomInterval,
+				      IE_samplingAlgorithm };
+static const uint8_t opt_smp_det[] = { IE_selectorId, IE_selectorAlgorithm,
+				       IE_samplingPacketInterval,
+				       IE_samplingPacketSpace,
+				       IE_samplingAlgorithm };
+static const uint8_t opt_smp_rnd[] = {
+	IE_selectorId,	       IE_selectorAlgorithm, IE_samplingSize,
+	IE_samplingPopulation, IE_samplingAlgorithm, IE_samplerRandomInterval
+};
+static const uint8_t opt_smp_int_v9[] = { IE_samplingInterval };
+static const uint8_t opt_smp_int[] = { IE_observationDomainId,
+				       IE_samplingInterval };
+static const struct template_def tmpl_smp[] = {
+	{ .name = "sampler-table-v9", .nelem = 4, .elem = opt_smp_v9 },
+	{ .name = "selector-deterministic", .nelem = 5, .elem = opt_smp_det },
+	{ .name = "selector-random", .nelem = 6, .elem = opt_smp_rnd },
+	{ .name = "sampling-interval-v9", .nelem = 1, .elem = opt_smp_int_v9 },
+	{ .name = "sampling-interval", .nelem = 2, .elem = opt_smp_int },
+};
+#define SMP_TABLES 2 /* options records per sampler */
+/* NetFlow v9 FLOW_SAMPLER_MODE / SAMPLING_ALGORITHM values */
+#define V9_SMP_DETERMINISTIC 1
+#define V9_SMP_RANDOM 2
+/* RFC 5475 §6.1 selectorAlgorithm values */
+#define PSAMP_SYSTEMATIC_COUNT 1
+#define PSAMP_RANDOM_N_OF_N 3
+
+static bool sampling(const struct export_cfg *cfg)
+{
+	return cfg->sampling.mode != SAMPLER_NONE && cfg->version != 5;
+}
+
+/* The sampler's options template k (0: table, 1: interval) for cfg. */
+static const struct template_def *smp_tmpl_of(const struct export_cfg *cfg,
+					      int k)
+{
+	if (k == 1)
+		return &tmpl_smp[cfg->version == 9 ? 3 : 4];
+	if (cfg->version == 9)
+		return &tmpl_smp[0];
+	return cfg->sampling.mode == SAMPLER_DETERMINISTIC ? &tmpl_smp[1]
+							   : &tmpl_smp[2];
+}
+
+/*
+ * The data template i as sent: while sampling, the configured one with
+ * the sampler id appended, built once into the exporter. Both the
+ * template set and record_encode() walk it.
+ */
+static const struct template_def *data_tmpl(struct exporter *ex, size_t i)
+{
+	const struct template_def *t = ex->cfg.tmpl[i];
+	struct template_def *v = &ex->smp_tmpl[i];
+
+	if (!sampling(&ex->cfg))
+		return t;
+	if (!v->elem) {
+		*v = *t;
+		memcpy(ex->smp_elem[i], t->elem, t->nelem);
+		ex->smp_elem[i][t->nelem] =
+			ex->cfg.version == 9 ? IE_samplerId : IE_selectorId;
+		v->elem = ex->smp_elem[i];
+		v->nelem = (uint8_t)(t->nelem + 1);
+	}
+	return v;
+}
+
 static uint16_t opt_id(const struct collector *c)
 {
 	return (uint16_t)(256 + c->ex->cfg.ntmpl);
@@ -67,6 +155,11 @@ static uint16_t opt_id(const struct collector *c)
 static uint16_t ifopt_id(const struct collector *c)
 {
 	return (uint16_t)(256 + c->ex->cfg.ntmpl + 1);
+}
+
+static uint16_t smpopt_id(const struct collector *c, int k)
+{
+	return (uint16_t)(256 + c->ex->cfg.ntmpl + 2 + k);
 }
 
 static void set_close(struct collector *c)
@@ -118,6 +211,101 @@ static void put_template(struct collector *c, const struct template_def *t,
 	c->stats.templates++;
 }
 
+/* The sampler's options templates, each in a set of its own (below). */
+static void put_smp_templates(struct collector *c)
+{
+	const struct setfmt *fm = fmt_of(c);
+	size_t i;
+	int k;
+
+	for (k = 0; k < SMP_TABLES; k++) {
+		const struct template_def *t = smp_tmpl_of(&c->ex->cfg, k);
+
+		set_open(c, fm->opt_set_id);
+		put_be16(&c->w, smpopt_id(c, k));
+		if (fm->version == 9) {
+			/* RFC 3954 §6.1: lengths in octets; scope System */
+			put_be16(&c->w, 4);
+			put_be16(&c->w, (uint16_t)(4 * t->nelem));
+			put_be16(&c->w, V9_SCOPE_SYSTEM);
+			put_be16(&c->w, 4);
+		} else {
+			/* the first element is the scope */
+			put_be16(&c->w, t->nelem);
+			put_be16(&c->w, 1);
+		}
+		for (i = 0; i < t->nelem; i++)
+			put_field(&c->w, &ie_table[t->elem[i]], fm->version);
+		c->nrec++;
+		c->stats.templates++;
+		set_close(c);
+	}
+}
+
+/* The value of a sampler options element for cfg. */
+static void put_smp_value(struct wbuf *w, unsigned ie,
+			  const struct export_cfg *cfg)
+{
+	const struct export_sampling *s = &cfg->sampling;
+	bool det = s->mode == SAMPLER_DETERMINISTIC;
+
+	switch (ie) {
+	case IE_observationDomainId:
+		put_be32(w, cfg->domain_id);
+		break;
+	case IE_samplerId:
+		put_u8(w, export_sampler_id(s));
+		break;
+	case IE_selectorId:
+		put_be64(w, export_sampler_id(s));
+		break;
+	case IE_samplerMode:
+	case IE_samplingAlgorithm:
+		put_u8(w, det ? V9_SMP_DETERMINISTIC : V9_SMP_RANDOM);
+		break;
+	case IE_selectorAlgorithm:
+		put_u8(w, det ? PSAMP_SYSTEMATIC_COUNT : PSAMP_RANDOM_N_OF_N);
+		break;
+	case IE_samplerRandomInterval:
+	case IE_samplingInterval:
+	case IE_samplingPopulation:
+		put_be32(w, s->interval);
+		break;
+	case IE_samplingPacketInterval:
+	case IE_samplingSize:
+		put_be32(w, 1); /* 1 packet selected ... */
+		break;
+	case IE_samplingPacketSpace:
+		put_be32(w, s->interval - 1); /* ... then N - 1 passed over */
+		break;
+	default:
+		put_zero(w, ie_table[ie].len);
+		break;
+	}
+}
+
+/* The sampler's options records, after their templates. */
+static void put_smp_records(struct collector *c)
+{
+	const struct export_cfg *cfg = &c->ex->cfg;
+	size_t i;
+	int k;
+
+	for (k = 0; k < SMP_TABLES; k++) {
+		const struct template_def *t = smp_tmpl_of(cfg, k);
+
+		set_open(c, smpopt_id(c, k));
+		if (cfg->version == 9)
+			put_be32(&c->w, cfg->domain_id); /* scope System */
+		for (i = 0; i < t->nelem; i++)
+			put_smp_value(&c->w, t->elem[i], cfg);
+		c->nrec++;
+		c->ndata++;
+		c->stats.options_records++;
+		set_close(c);
+	}
+}
+
 static void put_options(struct collector *c)
 {
 	const struct setfmt *fm = fmt_of(c);
@@ -160,6 +348,8 @@ static void put_options(struct collector *c)
 		c->ifopt_due = true;
 	}
 	set_close(c);
+	if (sampling(&c->ex->cfg))
+		put_smp_templates(c);
 
 	if (fm->options) {
 		set_open(c, opt_id(c));
@@ -170,6 +360,8 @@ static void put_options(struct collector *c)
 		c->stats.options_records++;
 		set_close(c);
 	}
+	if (sampling(&c->ex->cfg))
+		put_smp_records(c);
 }
 
 /* Templates first in the message whenever they are due (RFC 7011 §8.4). */
@@ -205,9 +397,10 @@ static void msg_begin(struct collector *c)
 	if (templates_due(c)) {
 		set_open(c, fm->tmpl_set_id);
 		for (i = 0; i < cfg->ntmpl; i++)
-			put_template(c, cfg->tmpl[i], (uint16_t)(256 + i));
+			put_template(c, data_tmpl(c->ex, i),
+				     (uint16_t)(256 + i));
 		set_close(c);
-		if (fm->options || c->ex->ifenum)
+		if (fm->options || c->ex->ifenum || sampling(cfg))
 			put_options(c);
 		c->tmpl_sent = true;
 		c->tmpl_sent_ns = c->ex->now_ns;
@@ -316,7 +509,10 @@ static void send_iftable(struct collector *c)
 static void setmsg_add(struct collector *c, const struct export_rec *r)
 {
 	const struct setfmt *fm = fmt_of(c);
-	const struct template_def *t = r->tmpl; /* IPv4/IPv6: exporter_flow */
+	/* chosen by exporter_flow; as sent, with the sampler id */
+	const struct template_def *t =
+		sampling(&c->ex->cfg) ? data_tmpl(c->ex, r->tmpl_id - 256u)
+				      : r->tmpl;
 	uint16_t id = r->tmpl_id;
 	size_t need;
 
@@ -357,6 +553,7 @@ size_t export_templates_len(const struct export_cfg *cfg)
 	const struct setfmt *fm = cfg->version == 9 ? &fmt_v9 : &fmt_ipfix;
 	const struct template_def *o = &tmpl_sysinit;
 	size_t n, i, j;
+	int k;
 
 	if (cfg->version == 5)
 		return 0;
@@ -365,10 +562,19 @@ size_t export_templates_len(const struct export_cfg *cfg)
 		n += 4;
 		for (j = 0; j < cfg->tmpl[i]->nelem; j++)
 			n += ie_table[cfg->tmpl[i]->elem[j]].pen ? 8 : 4;
+		if (sampling(cfg)) /* the sampler id */
+			n += 4;
 	}
 	if (fm->options) /* options template + record */
 		n += 4 + 6 + 4 * o->nelem + 4 + template_record_len(o);
 	n += 4 + 6 + 4 * tmpl_iftable.nelem + 4; /* interface table */
+	for (k = 0; sampling(cfg) && k < SMP_TABLES; k++) {
+		/* options template (v9: and its scope), record, pads */
+		const struct template_def *s = smp_tmpl_of(cfg, k);
+
+		n += 4 + 6 + 4 * s->nelem + 4 + 3;
+		n += 4 + template_record_len(s) + 4 + 3;
+	}
 	return n;
 }
 

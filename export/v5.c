@@ -4,11 +4,53 @@
  * IPv4 records. There is no RFC; the layout is Cisco's and every collector
  * agrees on it. IPv6 flows cannot be expressed and are counted.
  */
+#include <errno.h>
+
 #include "export.h"
 
 #define V5_HDR_LEN 24
 #define V5_REC_LEN 48
 #define V5_MAX_RECS 30
+
+/* Cisco's sampling_interval: mode in the top 2 bits (01 deterministic,
+ * "packet interval"; 10 random), the interval N in the low 14 */
+#define V5_SMP_DETERMINISTIC 1u
+#define V5_SMP_RANDOM 2u
+#define V5_SMP_MAX 0x3fffu
+
+uint16_t export_v5_sampling(const struct export_sampling *s)
+{
+	unsigned mode;
+
+	switch (s->mode) {
+	case SAMPLER_DETERMINISTIC:
+		mode = V5_SMP_DETERMINISTIC;
+		break;
+	case SAMPLER_RANDOM:
+		mode = V5_SMP_RANDOM;
+		break;
+	default:
+		return 0;
+	}
+	/* export_sampling_check() refused larger intervals */
+	return (uint16_t)(mode << 14 | (s->interval < V5_SMP_MAX ? s->interval
+								 : V5_SMP_MAX));
+}
+
+int export_sampling_check(const struct export_cfg *cfg, char *err,
+			  size_t errlen)
+{
+	const struct export_sampling *s = &cfg->sampling;
+
+	if (s->mode == SAMPLER_NONE || cfg->version != 5 ||
+	    s->interval <= V5_SMP_MAX)
+		return 0;
+	snprintf(err, errlen,
+		 "sampling 1 in %u does not fit the NetFlow v5 header (at most "
+		 "1 in %u): use --export v9 or ipfix, or a smaller N",
+		 s->interval, V5_SMP_MAX);
+	return -EINVAL;
+}
 
 static unsigned v5_max_recs(const struct collector *c)
 {
@@ -35,7 +77,7 @@ static void v5_flush(struct collector *c)
 	be32_store(h + 16, c->seq);
 	h[20] = (uint8_t)(ex->cfg.domain_id >> 8); /* engine type */
 	h[21] = (uint8_t)ex->cfg.domain_id;	   /* engine id */
-	be16_store(h + 22, 0);			   /* not sampled */
+	be16_store(h + 22, export_v5_sampling(&ex->cfg.sampling));
 	collector_send(c);
 	c->seq += c->nrec;
 	c->stats.data_records += c->nrec;

@@ -78,14 +78,15 @@ struct capture {
 
 /*
  * Open a pcap/pcapng file, or a live interface with filter (a BPF
- * expression keeping xflowd's own export out; may be NULL). NULL on error
+ * expression keeping xflowd's own export out; may be NULL) in direction
+ * dir (0: received packets, ingress; 1: sent packets, egress). NULL on error
  * with a message for the user in err.
  */
 struct capture *capture_pcap_file(const char *path, capture_cb cb, void *ctx,
 				  char *err, size_t errlen);
-struct capture *capture_pcap_live(const char *ifname, const char *filter,
-				  capture_cb cb, void *ctx, char *err,
-				  size_t errlen);
+struct capture *capture_pcap_live(const char *ifname, uint8_t dir,
+				  const char *filter, capture_cb cb, void *ctx,
+				  char *err, size_t errlen);
 
 /*
  * The BPF back ends open one struct capture per receive queue (AF_XDP) or

@@ -292,6 +292,13 @@ int capture_ebpf_open(const struct capture_bpf_cfg *cfg, capture_info_cb cb,
 		own[i].port = cfg->own[i].port;
 		p.nown++;
 	}
+	/* bench/live.sh compares ring layouts through these */
+	if (getenv("XFLOWD_EBPF_RINGS"))
+		p.nrings = (uint32_t)atoi(getenv("XFLOWD_EBPF_RINGS"));
+	if (getenv("XFLOWD_EBPF_RING_BY_CPU"))
+		p.ring_by_cpu = atoi(getenv("XFLOWD_EBPF_RING_BY_CPU")) != 0;
+	if (getenv("XFLOWD_EBPF_WAKE_BYTES"))
+		p.wake_bytes = (uint32_t)atoi(getenv("XFLOWD_EBPF_WAKE_BYTES"));
 	if (!p.nrings) {
 		int ncpu = libbpf_num_possible_cpus();
 

@@ -321,9 +321,9 @@ fail:
 	return NULL;
 }
 
-struct capture *capture_pcap_live(const char *ifname, const char *filter,
-				  capture_cb cb, void *ctx, char *err,
-				  size_t errlen)
+struct capture *capture_pcap_live(const char *ifname, uint8_t dir,
+				  const char *filter, capture_cb cb, void *ctx,
+				  char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct capture *cap = cap_new(cb, ctx);
@@ -374,11 +374,19 @@ struct capture *capture_pcap_live(const char *ifname, const char *filter,
 			goto fail;
 		}
 	}
+	/* an observation point sees one direction: received packets are
+	 * ingress flows; sent ones egress (flowDirection 1) */
+	if (pcap_setdirection(pp->p, dir ? PCAP_D_OUT : PCAP_D_IN) < 0) {
+		snprintf(err, errlen, "interface %s: direction: %s", ifname,
+			 pcap_geterr(pp->p));
+		goto fail;
+	}
 	if (pcap_setnonblock(pp->p, 1, ebuf) < 0) {
 		snprintf(err, errlen, "interface %s: %s", ifname, ebuf);
 		goto fail;
 	}
 	pp->fd = pcap_get_selectable_fd(pp->p);
+	cap->op.dir = dir;
 	cap->op.ifindex = if_nametoindex(ifname);
 	snprintf(cap->op.name, sizeof(cap->op.name), "%s", ifname);
 	return cap;

@@ -23,6 +23,21 @@ const char *meter_malformed_name(int reason)
 	return malformed_names[reason];
 }
 
+static void meter_parsed(struct meter *m, const struct obs_point *op,
+			 const struct pkt_info *pi, uint64_t ts_ns);
+
+/* Not selected by the sampler: counted, never parsed. Without a sampler
+ * this is the one test on the packet path. */
+static inline bool sampled_out(struct meter *m)
+{
+	if (__builtin_expect(m->smp == NULL, 1))
+		return false;
+	if (sampler_take(m->smp))
+		return false;
+	m->st.sampled_out++;
+	return true;
+}
+
 void meter_packet(struct meter *m, const struct obs_point *op,
 		  const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 		  uint64_t ts_ns)
@@ -37,6 +52,8 @@ void meter_packet(struct meter *m, const struct obs_point *op,
 	int rc;
 
 	m->st.packets++;
+	if (sampled_out(m))
+		return;
 	memset(&pi, 0, sizeof(pi));
 	rc = parse_inner(&c, &pi, op->link->parse(&c, &pi));
 	if (rc != PARSE_IP) {
@@ -46,7 +63,7 @@ void meter_packet(struct meter *m, const struct obs_point *op,
 			m->st.malformed[-rc]++;
 		return;
 	}
-	meter_info(m, op, &pi, ts_ns);
+	meter_parsed(m, op, &pi, ts_ns);
 }
 
 static enum meter_nofit nofit_reason(const struct pkt_info *pi, uint8_t tun_ver,
@@ -61,6 +78,14 @@ static enum meter_nofit nofit_reason(const struct pkt_info *pi, uint8_t tun_ver,
 
 void meter_info(struct meter *m, const struct obs_point *op,
 		const struct pkt_info *pi, uint64_t ts_ns)
+{
+	if (sampled_out(m))
+		return;
+	meter_parsed(m, op, pi, ts_ns);
+}
+
+static void meter_parsed(struct meter *m, const struct obs_point *op,
+			 const struct pkt_info *pi, uint64_t ts_ns)
 {
 	const struct meter_cfg *cfg = m->cfg;
 	const uint8_t *tun_src = pi->tun_src, *tun_dst = pi->tun_dst;
@@ -93,6 +118,7 @@ void meter_info(struct meter *m, const struct obs_point *op,
 	}
 	m->st.metered++;
 	m->st.octets += pi->octets;
+	m->st.sizes[pi->ipver == 6][meter_size_bin(pi->octets)]++;
 	if (pi->tun_ver)
 		m->st.tunnelled++;
 

@@ -11,6 +11,7 @@
 #include "flowcache.h"
 #include "link.h"
 #include "parse.h"
+#include "sampler.h"
 
 /* An observation point: where packets come from and how they are framed. */
 struct obs_point {
@@ -67,15 +68,34 @@ struct meter_cfg {
 	uint32_t keys[METER_MAX_TEMPLATES]; /* MKEY_* of each template */
 };
 
+/*
+ * The bins of IOS's packet size distribution: 32-octet steps up to 576
+ * (1-32, 33-64, ..., 545-576), then 577-1024, then 512-octet steps up to
+ * 4608; larger packets count in the last bin.
+ */
+#define METER_SIZE_BINS 26
+static inline unsigned int meter_size_bin(uint32_t octets)
+{
+	if (octets <= 576)
+		return octets ? (octets - 1) / 32 : 0;
+	if (octets <= 1024)
+		return 18;
+	return octets > 4608 ? 25 : 17 + (octets - 1) / 512;
+}
+
 struct meter_stats {
-	uint64_t packets; /* handed to the meter */
-	uint64_t metered; /* accounted in a flow */
-	uint64_t octets;  /* IP-layer octets of those */
-	uint64_t non_ip;  /* neither IP nor malformed (ARP, LLDP, ...) */
+	uint64_t packets;     /* handed to the meter */
+	uint64_t sampled_out; /* of those, not selected by the sampler */
+	uint64_t metered;     /* accounted in a flow */
+	uint64_t octets;      /* IP-layer octets of those */
+	uint64_t non_ip;      /* neither IP nor malformed (ARP, LLDP, ...) */
 	uint64_t malformed[PARSE_NERR + 1]; /* by -parse_result */
 	uint64_t tunnelled;		    /* metered as their inner packet */
 	uint64_t nofit[NOFIT_N];	    /* packets no template describes */
 	uint64_t nofit_octets[NOFIT_N];
+	/* metered packets by IP-layer length (meter_size_bin), for the IOS
+	 * "IP packet size distribution"; [ipver == 6] */
+	uint64_t sizes[2][METER_SIZE_BINS];
 };
 
 /* A parsed packet waiting in the batch for its cache update. */
@@ -100,6 +120,9 @@ struct meter_pending {
 struct meter {
 	struct flowcache *fc;
 	const struct meter_cfg *cfg;
+	/* packet selection before parsing (RFC 5475); NULL: every packet.
+	 * The caller's, set with meter_set_sampler() */
+	struct sampler *smp;
 	uint32_t cpu; /* systemCpuId of the packets being metered */
 	struct meter_stats st;
 	uint32_t npending;
@@ -108,6 +131,16 @@ struct meter {
 
 /* Name of a malformed reason (-parse_result), for counters and JSON. */
 const char *meter_malformed_name(int reason);
+
+/*
+ * Select packets with s (sampler_init()) before they are parsed, or every
+ * packet with NULL; s stays the caller's and must outlive its use here.
+ * Sampled-out packets are counted in packets and sampled_out only.
+ */
+static inline void meter_set_sampler(struct meter *m, struct sampler *s)
+{
+	m->smp = s && s->mode != SAMPLER_NONE ? s : NULL;
+}
 
 /*
  * Meter one captured packet: caplen octets at data, wirelen on the wire.
@@ -120,7 +153,8 @@ void meter_packet(struct meter *m, const struct obs_point *op,
 /*
  * Meter a packet already parsed (by the BPF programs of --capture ebpf,
  * which run the same parse.h in the kernel): pi is PARSE_IP's result.
- * meter_packet() counts packets; a caller of this counts its own.
+ * meter_packet() counts packets; a caller of this counts its own. The
+ * sampler selects here too (when the kernel did not sample).
  */
 void meter_info(struct meter *m, const struct obs_point *op,
 		const struct pkt_info *pi, uint64_t ts_ns);

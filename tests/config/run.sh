@@ -113,7 +113,7 @@ expect "$tmp" dir.conf 2 - "$tmp/dir.err" -f dir.conf --check-config
 printf 'xflowd: --check-config needs -f FILE\n' >"$tmp/nof.err"
 expect "$tmp" --check-config 2 - "$tmp/nof.err" --check-config
 cp "$root/examples/mirror-port.conf" "$tmp/run.conf"
-printf '%s\n' "xflowd: -f run.conf: running from a configuration file is not in this build yet; --check-config validates it" \
+printf '%s\n' "xflowd: run.conf:16: exporter collector-b: the exporters of one monitor share export-protocol, domain-id, mtu and template refresh in this build (as collector-a at line 9)" \
 	>"$tmp/run.err"
 expect "$tmp" "-f without --check-config" 2 - "$tmp/run.err" -f run.conf
 

@@ -6,19 +6,20 @@
 # tcpsink_start NAME [BIND] [PORT] [ARGS...] -> tcpsink.py writing
 # $T/NAME.connK.pcap and $T/NAME.events; sets COLL_PORT[NAME], COLL_PID[NAME]
 tcpsink_start() {
-    local name=$1 bind=${2:-127.0.0.1} port=${3:-0} i
+    local name=$1 bind=${2:-127.0.0.1} port=${3:-0}
     shift 3 2>/dev/null || shift $#
     rm -f "$T/$name.port"
     "$PY" "$XF_HERE/tcpsink.py" --out "$T/$name" --bind "$bind" --port "$port" \
         --port-file "$T/$name.port" "$@" 2>>"$T/$name.sink.log" &
     COLL_PID[$name]=$!
     XF_PIDS+=("$!")
-    for i in $(seq 200); do
+    for _ in $(seq 200); do
         [ -s "$T/$name.port" ] && break
         kill -0 "${COLL_PID[$name]}" 2>/dev/null || break
         sleep 0.05
     done
     [ -s "$T/$name.port" ] || { echo "tcpsink did not start" >&2; cat "$T/$name.sink.log" >&2; return 1; }
+    # shellcheck disable=SC2034  # lib.sh's tables
     COLL_PORT[$name]=$(cat "$T/$name.port") COLL_KIND[$name]=tcpsink COLL_BIND[$name]=$bind
 }
 

@@ -44,7 +44,7 @@ lifecycle() {
     *" afxdp "* | *" xdp "*) check "$label: XDP attached while running" xdp_on ;;
     esac
     kill "-$sig" "$XP"
-    wait "$XP"
+    wait "$XP" 2>/dev/null
     rc=$?
     [ "$sig" = TERM ] && check "$label: SIGTERM, exit 0 (rc=$rc)" [ "$rc" = 0 ]
     # the kernel frees a program once its last link and fd are gone

@@ -104,9 +104,9 @@ replay() {
 }
 # xflowd_stop [SIG]: signal it, wait (at most 60 s) -> XRC
 xflowd_stop() {
-	local sig=${1:-TERM} i
+	local sig=${1:-TERM}
 	kill -"$sig" "$XP"
-	for i in $(seq 1200); do
+	for _ in $(seq 1200); do
 		kill -0 "$XP" 2>/dev/null || break
 		sleep 0.05
 	done

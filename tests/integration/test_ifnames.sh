@@ -81,4 +81,7 @@ for port, (name, n) in want.items():
     bad += got != exp
 sys.exit(bad)
 PYEOF
+# the port-unreachable replies vx0 sends are egress: not metered as ingress
+check "only packets received on vx0 are metered (no flow from 10.98.0.2)" \
+    bash -c '! grep -q "^10\.98\.0\.2," "$1"' _ "$T/recs.csv"
 finish

@@ -150,10 +150,10 @@ nsx /usr/bin/time -f "%e %U %S %M" -o "$T/stuck.time" "$XFLOWD" --read "$T/big.p
 rc=$?
 check "xflowd exits 0 (rc=$rc)" [ $rc = 0 ] || show_err stuck
 # now the collector reads what the kernel kept for it, to the end
-kill -USR1 $SP
+kill -USR1 "$SP"
 for _ in $(seq 100); do grep -q '"close"' "$T/stuck.events" 2>/dev/null && break; sleep 0.05; done
-kill -TERM $SP
-for _ in $(seq 300); do kill -0 $SP 2>/dev/null || break; sleep 0.05; done
+kill -TERM "$SP"
+for _ in $(seq 300); do kill -0 "$SP" 2>/dev/null || break; sleep 0.05; done
 # shellcheck disable=SC2046
 "$PY" "$XF_HERE/streamcheck.py" $(tcpsink_pcaps stuck) --json "$T/stuck.stream.json" >"$T/stuck.stream.out"
 check "buffer bound reached, overflow counted: received + dropped = exported" "$PY" - "$T/stuck.json" \

@@ -1,0 +1,789 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * control.c - the control socket: listening, one client at a time through
+ * a small state machine (read the request, copy the flows, render, write),
+ * and the snapshot the views are rendered from.
+ *
+ * Work per control_serve() call is bounded (WALK_SLICE cache entries,
+ * RENDER_SLICE flow lines, one non-blocking write), so a client listing a
+ * cache of millions of flows delays the packet path by a slice, never by
+ * the whole listing. A client that sends nothing or stops reading is
+ * dropped after CLIENT_TIMEOUT_NS without progress.
+ */
+#define _GNU_SOURCE /* accept4 */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "log.h"
+
+#define WALK_SLICE 16384		 /* cache entries copied per call */
+#define RENDER_SLICE 2048		 /* flow lines rendered per call */
+#define CLIENT_TIMEOUT_NS 10000000000ull /* 10 s without progress */
+#define REQ_MAX 256
+
+enum conn_state {
+	CS_NONE,   /* no client */
+	CS_READ,   /* reading the request line */
+	CS_WALK,   /* copying the flows out of the caches */
+	CS_RENDER, /* rendering flow lines, writing as we go */
+	CS_LAST,   /* writing what is left, then closing */
+};
+
+struct conn {
+	int fd;
+	enum conn_state st;
+	char req[REQ_MAX];
+	size_t reqlen;
+	struct view_req rq;
+	struct view_snapshot snap;
+	struct view_flow *flows;
+	size_t nflows, cap;
+	int walk_w;	  /* worker whose cache is being copied */
+	uint32_t walk_i;  /* next pool entry */
+	uint32_t if_last; /* ifindex of the last name looked up */
+	char if_name[16];
+	size_t rendered; /* flows rendered */
+	struct vbuf out;
+	size_t off; /* octets of out written */
+	uint64_t deadline_ns;
+};
+
+struct control {
+	struct control_src src;
+	struct view_protos protos; /* flows that left the caches */
+	int lfd;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	dev_t dev; /* of the socket file we created */
+	ino_t ino;
+	bool reload;
+	struct conn conn;
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+struct control *control_new(const struct control_src *src)
+{
+	struct control *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->src = *src;
+	c->lfd = -1;
+	c->conn.fd = -1;
+	return c;
+}
+
+void control_flow_expired(void *ctx, const struct flow *f,
+			  enum flow_end_reason reason)
+{
+	struct control *c = ctx;
+	uint64_t now = f->last_ns;
+	int w;
+
+	/* the expiring cache's clock: that of any worker (one for now) */
+	for (w = 0; w < c->src.nmeter; w++)
+		if (c->src.meter[w]->fc && c->src.meter[w]->fc->clock_ns > now)
+			now = c->src.meter[w]->fc->clock_ns;
+	view_protos_add(&c->protos, f, now);
+	exporter_flow(c->src.ex, f, reason);
+}
+
+/* Is a live xflowd answering at path? */
+static bool socket_alive(const struct sockaddr_un *sa)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool alive;
+
+	if (fd < 0)
+		return true; /* cannot tell: leave it alone */
+	alive = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 ||
+		errno != ECONNREFUSED;
+	close(fd);
+	return alive;
+}
+
+/* The directory of the default path (/run/xflowd) may not exist yet. */
+static void make_parent(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = 0;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		pr_debug("control: mkdir %s: %s\n", dir, strerror(errno));
+}
+
+static int bind_socket(struct control *c, const struct sockaddr_un *sa,
+		       char *err, size_t errlen, bool *in_use)
+{
+	struct stat st;
+	mode_t old;
+	int rc;
+
+	*in_use = false;
+	c->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->lfd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	/* mode 0660 from the start: no window where others may connect */
+	old = umask(0117);
+	rc = bind(c->lfd, (const struct sockaddr *)sa, sizeof(*sa));
+	if (rc < 0 && errno == EADDRINUSE && lstat(sa->sun_path, &st) == 0 &&
+	    S_ISSOCK(st.st_mode)) {
+		if (socket_alive(sa)) {
+			*in_use = true;
+			errno = EADDRINUSE;
+		} else {
+			/* left by an xflowd that was killed */
+			unlink(sa->sun_path);
+			rc = bind(c->lfd, (const struct sockaddr *)sa,
+				  sizeof(*sa));
+		}
+	}
+	umask(old);
+	if (rc < 0) {
+		if (*in_use)
+			snprintf(err, errlen,
+				 "%s is in use by another xflowd: give this "
+				 "one --control PATH",
+				 sa->sun_path);
+		else
+			snprintf(err, errlen, "%s: %s", sa->sun_path,
+				 strerror(errno));
+		return -1;
+	}
+	if (lstat(sa->sun_path, &st) == 0) {
+		c->dev = st.st_dev;
+		c->ino = st.st_ino;
+	}
+	snprintf(c->path, sizeof(c->path), "%s", sa->sun_path);
+	if (listen(c->lfd, 8) < 0) {
+		snprintf(err, errlen, "%s: listen: %s", sa->sun_path,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int control_listen(struct control *c, int *exit_code)
+{
+	const struct options *o = c->src.opt;
+	const char *path = o->control_path;
+	bool required = path != NULL, in_use;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char err[256];
+	struct group *g = NULL;
+
+	if (!path && o->read)
+		return 0; /* a file: no socket unless asked for */
+	if (!path)
+		path = CONTROL_DEFAULT_PATH;
+	if (strcmp(path, "none") == 0)
+		return 0;
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		pr_err("--control %s: longer than %zu characters\n", path,
+		       sizeof(sa.sun_path) - 1);
+		*exit_code = 1;
+		return -1;
+	}
+	if (o->control_group) {
+		g = getgrnam(o->control_group);
+		if (!g) {
+			pr_err("--control-group %s: no such group\n",
+			       o->control_group);
+			*exit_code = 1;
+			return -1;
+		}
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if (!required)
+		make_parent(path);
+	if (bind_socket(c, &sa, err, sizeof(err), &in_use) < 0) {
+		if (c->lfd >= 0)
+			close(c->lfd);
+		c->lfd = -1;
+		c->path[0] = 0;
+		if (required) {
+			pr_err("--control %s\n", err);
+			*exit_code = 1;
+			return -1;
+		}
+		pr_warn("control socket %s; xflowctl will not reach this "
+			"xflowd\n",
+			err);
+		return 0;
+	}
+	if (g && chown(c->path, (uid_t)-1, g->gr_gid) < 0) {
+		pr_err("--control-group %s: %s: %s\n", o->control_group,
+		       c->path, strerror(errno));
+		*exit_code = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static void conn_close(struct conn *k)
+{
+	if (k->fd >= 0)
+		close(k->fd);
+	k->fd = -1;
+	k->st = CS_NONE;
+	k->nflows = 0;
+	vb_reset(&k->out);
+	k->off = 0;
+}
+
+void control_free(struct control *c)
+{
+	struct stat st;
+
+	if (!c)
+		return;
+	conn_close(&c->conn);
+	free(c->conn.flows);
+	vb_free(&c->conn.out);
+	if (c->lfd >= 0) {
+		close(c->lfd);
+		/* remove the socket only if it is still the one we made */
+		if (c->path[0] && lstat(c->path, &st) == 0 &&
+		    st.st_dev == c->dev && st.st_ino == c->ino)
+			unlink(c->path);
+	}
+	free(c);
+}
+
+int control_fds(const struct control *c, struct pollfd *pfd)
+{
+	if (c->conn.st != CS_NONE) {
+		pfd[0].fd = c->conn.fd;
+		pfd[0].events = c->conn.st == CS_READ ? POLLIN : POLLOUT;
+		pfd[0].revents = 0;
+		return 1;
+	}
+	if (c->lfd < 0)
+		return 0;
+	pfd[0].fd = c->lfd;
+	pfd[0].events = POLLIN;
+	pfd[0].revents = 0;
+	return 1;
+}
+
+bool control_busy(const struct control *c)
+{
+	/* reading and writing wait for the descriptor; copying and
+	 * rendering are ours to do */
+	return c->conn.st == CS_WALK ||
+	       (c->conn.st == CS_RENDER && c->conn.off >= c->conn.out.len);
+}
+
+bool control_reload_requested(struct control *c)
+{
+	bool r = c->reload;
+
+	c->reload = false;
+	return r;
+}
+
+/* snapshot */
+
+static void sum_u64(uint64_t *to, const uint64_t *from, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		to[i] += from[i];
+}
+
+static void collector_view(struct view_collector *v, const struct collector *c)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int val;
+
+	snprintf(v->name, sizeof(v->name), "%s", c->name);
+	if (c->addr.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s = (const void *)&c->addr;
+
+		inet_ntop(AF_INET6, &s->sin6_addr, v->dst, sizeof(v->dst));
+		v->dst_port = ntohs(s->sin6_port);
+	} else {
+		const struct sockaddr_in *s = (const void *)&c->addr;
+
+		inet_ntop(AF_INET, &s->sin_addr, v->dst, sizeof(v->dst));
+		v->dst_port = ntohs(s->sin_port);
+	}
+	v->tcp = c->tx.proto == TX_TCP;
+	v->up = c->tx.state == TX_UP;
+	v->dscp = v->ttl = -1;
+	v->st = c->stats;
+	if (c->fd < 0 || getsockname(c->fd, (struct sockaddr *)&ss, &len) < 0)
+		return;
+	if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s = (const void *)&ss;
+
+		inet_ntop(AF_INET6, &s->sin6_addr, v->src, sizeof(v->src));
+		v->src_port = ntohs(s->sin6_port);
+		len = sizeof(val);
+		if (getsockopt(c->fd, IPPROTO_IPV6, IPV6_TCLASS, &val, &len) ==
+		    0)
+			v->dscp = val >> 2;
+		len = sizeof(val);
+		if (getsockopt(c->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &val,
+			       &len) == 0)
+			v->ttl = val;
+	} else if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *s = (const void *)&ss;
+
+		inet_ntop(AF_INET, &s->sin_addr, v->src, sizeof(v->src));
+		v->src_port = ntohs(s->sin_port);
+		len = sizeof(val);
+		if (getsockopt(c->fd, IPPROTO_IP, IP_TOS, &val, &len) == 0)
+			v->dscp = (val & 0xff) >> 2;
+		len = sizeof(val);
+		if (getsockopt(c->fd, IPPROTO_IP, IP_TTL, &val, &len) == 0)
+			v->ttl = val;
+	}
+}
+
+static void add_interface(struct view_snapshot *s, const struct obs_point *op,
+			  const char *capture, bool in, bool out)
+{
+	size_t i;
+
+	for (i = 0; i < s->nif; i++) {
+		if (strcmp(s->ifs[i].name, op->name) == 0 &&
+		    s->ifs[i].ifindex == op->ifindex)
+			break;
+	}
+	if (i == s->nif) {
+		if (s->nif == VIEW_MAX_IF)
+			return;
+		s->nif++;
+		snprintf(s->ifs[i].name, sizeof(s->ifs[i].name), "%s",
+			 op->name[0] ? op->name : "-");
+		s->ifs[i].ifindex = op->ifindex;
+		s->ifs[i].capture = capture;
+	}
+	s->ifs[i].input |= in;
+	s->ifs[i].output |= out;
+}
+
+static void interfaces_view(struct control *c, struct view_snapshot *s)
+{
+	const struct options *o = c->src.opt;
+	int i, n = c->src.ncap ? *c->src.ncap : 0;
+	uint32_t k;
+
+	for (i = 0; i < n; i++) {
+		struct capture *cap = c->src.cap[i];
+		const struct obs_point *op;
+
+		if (o->read) {
+			/* a pcapng file numbers its interfaces from 1 */
+			if (!cap->ops->point || !cap->ops->point(cap, 1)) {
+				add_interface(s, &cap->op, "file", true, false);
+				continue;
+			}
+			for (k = 1; (op = cap->ops->point(cap, k)); k++)
+				add_interface(s, op, "file", !op->dir, op->dir);
+		} else if (o->capture == CAPTURE_EBPF) {
+			bool tc = o->ebpf_hook == EBPF_HOOK_TC;
+
+			add_interface(s, &cap->op, tc ? "ebpf tc" : "ebpf xdp",
+				      true, tc);
+		} else if (o->capture == CAPTURE_AFXDP) {
+			add_interface(s, &cap->op, "afxdp", true, false);
+		} else {
+			add_interface(s, &cap->op, "pcap", !cap->op.dir,
+				      cap->op.dir);
+		}
+	}
+}
+
+void control_snapshot(struct control *c, struct view_snapshot *s)
+{
+	const struct options *o = c->src.opt;
+	struct exporter *ex = c->src.ex;
+	int w, i, n = c->src.ncap ? *c->src.ncap : 0;
+	uint64_t clock = 0;
+	size_t k;
+
+	memset(s, 0, sizeof(*s));
+	for (w = 0; w < c->src.nmeter; w++) {
+		const struct meter *m = c->src.meter[w];
+		const struct flowcache *fc = m->fc;
+
+		_Static_assert(sizeof(struct meter_stats) % 8 == 0, "meter_"
+								    "stats "
+								    "holds "
+								    "64-bit "
+								    "counters "
+								    "only");
+		sum_u64((uint64_t *)&s->meter, (const uint64_t *)&m->st,
+			sizeof(m->st) / 8);
+		if (!fc)
+			continue;
+		s->cache_bytes += fc->pool_bytes + fc->bucket_bytes;
+		s->entries += fc->capacity;
+		s->active += fc->used;
+		s->added += fc->stats.added;
+		s->ager_polls += fc->stats.ager_polls;
+		sum_u64(s->expired, fc->stats.expired, 6);
+		s->active_s = (uint32_t)(fc->active_ns / 1000000000ull);
+		s->inactive_s = (uint32_t)(fc->inactive_ns / 1000000000ull);
+		if (fc->clock_ns > clock)
+			clock = fc->clock_ns;
+	}
+	s->live = !o->read;
+	s->now_ns = s->live ? real_ns() : clock;
+	s->start_ns = ex->base_set ? ex->base_ns : s->now_ns;
+	s->protos = c->protos;
+	for (i = 0; i < n; i++) {
+		struct capture *cap = c->src.cap[i];
+
+		s->capture_drops += cap->ops->drops(cap);
+		if (cap->ops->kstats) {
+			cap->ops->kstats(cap, &s->kst);
+			s->bpf = true;
+		}
+	}
+	if (s->bpf) {
+		/* what the kernel parsed and found not to be a flow (as
+		 * main.c adds at exit) */
+		s->meter.non_ip += s->kst.non_ip;
+		s->meter.packets += s->kst.non_ip;
+		s->meter.sampled_out += s->kst.sampled_out;
+		s->meter.packets += s->kst.sampled_out;
+		for (i = 1; i <= PARSE_NERR; i++) {
+			s->meter.malformed[i] += s->kst.malformed[i];
+			s->meter.packets += s->kst.malformed[i];
+		}
+	}
+	s->monitor = c->src.monitor;
+	s->version = ex->cfg.version;
+	s->domain_id = ex->cfg.domain_id;
+	s->mtu = ex->cfg.mtu;
+	s->refresh_s = ex->cfg.refresh_s;
+	s->refresh_msgs = ex->cfg.refresh_msgs;
+	s->ex = ex->stats;
+	for (k = 0; k < ex->ncoll && k < EXPORT_MAX_COLLECTORS; k++)
+		collector_view(&s->coll[s->ncoll++], ex->coll[k]);
+	for (k = 0; k < ex->cfg.ntmpl; k++)
+		s->tmpl[s->ntmpl++] = ex->cfg.tmpl[k];
+	s->sampler = c->src.sampler;
+	s->sample_mode = ex->cfg.sampling.mode;
+	s->sample_n = ex->cfg.sampling.interval;
+	interfaces_view(c, s);
+}
+
+/* the request */
+
+static void reply(struct conn *k, bool json, const char *msg, bool error)
+{
+	if (!json) {
+		vb_printf(&k->out, "%s\n", msg);
+		return;
+	}
+	vb_puts(&k->out, error ? "{\"error\":" : "{\"result\":");
+	vb_json_str(&k->out, msg);
+	vb_puts(&k->out, "}\n");
+}
+
+static void do_flush(struct control *c, struct conn *k)
+{
+	uint64_t before = 0, after = 0;
+	char msg[96];
+	int w;
+
+	for (w = 0; w < c->src.nmeter; w++) {
+		struct meter *m = c->src.meter[w];
+
+		if (!m->fc)
+			continue;
+		/* batched packets first: they belong to flows */
+		meter_flush(m);
+		before += m->fc->stats.expired[FLOW_END_FORCED];
+		flowcache_flush(m->fc, FLOW_END_FORCED);
+		after += m->fc->stats.expired[FLOW_END_FORCED];
+	}
+	exporter_flush(c->src.ex);
+	snprintf(msg, sizeof(msg), "%llu flows expired and exported",
+		 (unsigned long long)(after - before));
+	reply(k, k->rq.json, msg, false);
+	k->st = CS_LAST;
+}
+
+static void execute(struct control *c, struct conn *k)
+{
+	char err[300];
+
+	if (view_parse(k->req, &k->rq, err, sizeof(err)) < 0) {
+		reply(k, strstr(k->req, "json") != NULL, err, true);
+		k->st = CS_LAST;
+		return;
+	}
+	switch (k->rq.action) {
+	case VA_FLUSH:
+		do_flush(c, k);
+		return;
+	case VA_RELOAD:
+		/* read by the reload code, like a SIGHUP */
+		c->reload = true;
+		reply(k, k->rq.json, "reload requested", false);
+		k->st = CS_LAST;
+		return;
+	case VA_SHOW:
+		break;
+	}
+	control_snapshot(c, &k->snap);
+	if (view_flow_ipver(k->rq.view)) {
+		k->walk_w = 0;
+		k->walk_i = 1; /* pool[0] is the sentinel */
+		k->nflows = 0;
+		k->rendered = 0;
+		k->if_last = UINT32_MAX;
+		k->st = CS_WALK;
+		return;
+	}
+	view_render(&k->out, &k->snap, k->rq.view, k->rq.json);
+	k->st = CS_LAST;
+}
+
+static void read_request(struct control *c, struct conn *k)
+{
+	ssize_t n;
+	char *nl;
+
+	n = recv(k->fd, k->req + k->reqlen, sizeof(k->req) - 1 - k->reqlen,
+		 MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			conn_close(k);
+		return;
+	}
+	k->reqlen += (size_t)n;
+	k->req[k->reqlen] = 0;
+	nl = strchr(k->req, '\n');
+	if (!nl && n > 0 && k->reqlen < sizeof(k->req) - 1)
+		return; /* more to come */
+	if (!nl && k->reqlen == sizeof(k->req) - 1) {
+		reply(k, false, "% Request too long", true);
+		k->st = CS_LAST;
+		return;
+	}
+	if (nl)
+		*nl = 0;
+	/* a line, or the client's end of writing: the request */
+	execute(c, k);
+}
+
+/* The name of ifindex, looked up once per run of equal ifindexes. */
+static const char *if_name(struct control *c, struct conn *k, uint32_t ifx)
+{
+	struct exporter *ex = c->src.ex;
+	struct export_if e = { 0 };
+
+	if (ifx != k->if_last) {
+		k->if_last = ifx;
+		k->if_name[0] = 0;
+		if (ex->ifattr)
+			ex->ifattr(ex->ifname_ctx, ifx, &e);
+		if (e.name)
+			snprintf(k->if_name, sizeof(k->if_name), "%s", e.name);
+	}
+	return k->if_name;
+}
+
+static int copy_flow(struct control *c, struct conn *k, const struct flow *f)
+{
+	struct view_flow *v;
+
+	if (k->nflows == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 1024;
+		struct view_flow *p = realloc(k->flows, cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		k->flows = p;
+		k->cap = cap;
+	}
+	v = &k->flows[k->nflows++];
+	v->ipver = f->key.ipver;
+	v->proto = f->key.proto;
+	v->dir = f->key.dir;
+	v->tcp_flags = f->tcp_flags;
+	v->tos = f->tos;
+	memcpy(v->src, f->key.src, 16);
+	memcpy(v->dst, f->key.dst, 16);
+	v->sport = f->key.sport;
+	v->dport = f->key.dport;
+	v->ifindex = f->key.ifindex;
+	snprintf(v->ifname, sizeof(v->ifname), "%s",
+		 if_name(c, k, f->key.ifindex));
+	v->packets = f->packets;
+	v->octets = f->octets;
+	v->first_ns = f->first_ns;
+	v->last_ns = f->last_ns;
+	return 0;
+}
+
+/* Copy up to WALK_SLICE entries of the caches; true when done. */
+static bool walk(struct control *c, struct conn *k)
+{
+	int ipver = view_flow_ipver(k->rq.view);
+	uint32_t budget = WALK_SLICE;
+
+	while (k->walk_w < c->src.nmeter) {
+		const struct flowcache *fc = c->src.meter[k->walk_w]->fc;
+		uint32_t end = fc ? fc->next_unused : 0;
+
+		for (; k->walk_i < end && budget; k->walk_i++, budget--) {
+			const struct flow *f = &fc->pool[k->walk_i];
+
+			if (f->live && f->key.ipver == ipver &&
+			    copy_flow(c, k, f) < 0)
+				return true; /* out of memory: list what fits */
+		}
+		if (!budget)
+			return false;
+		k->walk_w++;
+		k->walk_i = 1;
+	}
+	return true;
+}
+
+/* Write what is pending; false if the client is gone. */
+static bool flush_out(struct conn *k)
+{
+	ssize_t n;
+
+	while (k->off < k->out.len) {
+		n = send(k->fd, k->out.p + k->off, k->out.len - k->off,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == EAGAIN || errno == EWOULDBLOCK;
+		}
+		k->off += (size_t)n;
+		k->deadline_ns = mono_ns() + CLIENT_TIMEOUT_NS;
+	}
+	vb_reset(&k->out);
+	k->off = 0;
+	return true;
+}
+
+static void accept_client(struct control *c)
+{
+	struct conn *k = &c->conn;
+	int fd;
+
+	if (c->lfd < 0)
+		return;
+	fd = accept4(c->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	k->fd = fd;
+	k->st = CS_READ;
+	k->reqlen = 0;
+	k->req[0] = 0;
+	k->deadline_ns = mono_ns() + CLIENT_TIMEOUT_NS;
+}
+
+void control_serve(struct control *c)
+{
+	struct conn *k = &c->conn;
+	int steps;
+
+	if (k->st == CS_NONE) {
+		accept_client(c);
+		if (k->st == CS_NONE)
+			return;
+	}
+	/* a few bounded steps: each copies, renders or writes a slice */
+	for (steps = 0; steps < 4 && k->st != CS_NONE; steps++) {
+		switch (k->st) {
+		case CS_READ:
+			read_request(c, k);
+			if (k->st == CS_READ)
+				goto wait;
+			break;
+		case CS_WALK:
+			if (!walk(c, k))
+				return;
+			k->snap.flows = k->flows;
+			k->snap.nflows = k->nflows;
+			view_head(&k->out, &k->snap, k->rq.view, k->rq.json);
+			k->st = CS_RENDER;
+			break;
+		case CS_RENDER:
+			if (!flush_out(k)) {
+				conn_close(k);
+				return;
+			}
+			if (k->out.len)
+				goto wait; /* the client is slow */
+			if (k->rendered < k->nflows) {
+				size_t to = k->rendered + RENDER_SLICE;
+
+				if (to > k->nflows)
+					to = k->nflows;
+				view_flows(&k->out, &k->snap, k->rq.view,
+					   k->rq.json, k->rendered, to);
+				k->rendered = to;
+			} else {
+				view_tail(&k->out, &k->snap, k->rq.view,
+					  k->rq.json);
+				k->st = CS_LAST;
+			}
+			break;
+		case CS_LAST:
+			if (k->out.oom) {
+				vb_reset(&k->out);
+				k->out.oom = false;
+				vb_puts(&k->out, "% Out of memory\n");
+			}
+			if (!flush_out(k) || !k->out.len) {
+				conn_close(k);
+				return;
+			}
+			goto wait;
+		case CS_NONE:
+			return;
+		}
+	}
+	return;
+wait:
+	if (mono_ns() > k->deadline_ns)
+		conn_close(k);
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * control.h - the control socket xflowctl(8) talks to: a unix stream
+ * socket (default /run/xflowd/xflowd.sock, mode 0660, --control-group),
+ * one request line per connection ("show ip cache flow", "... | json",
+ * "flush", "reload"), a text or JSON reply, then close.
+ *
+ * Served from the main loop between packet batches, never blocking and
+ * with bounded work per call: one client at a time; a large cache is
+ * copied, rendered and written a slice per call.
+ */
+#ifndef XFLOWD_CONTROL_H
+#define XFLOWD_CONTROL_H
+
+#include <poll.h>
+#include <stdbool.h>
+
+#include "../export/export.h"
+#include "../meter/capture.h"
+#include "../meter/meter.h"
+#include "options.h"
+#include "views.h"
+
+#define CONTROL_DEFAULT_PATH "/run/xflowd/xflowd.sock"
+#define CONTROL_MAX_WORKERS 64
+#define CONTROL_NFDS 2 /* control_fds() adds at most this many */
+
+/*
+ * What the views are built from: the caller's, read when a request is
+ * served (so they may be filled in after control_new()).
+ */
+struct control_src {
+	struct meter *meter[CONTROL_MAX_WORKERS]; /* one per worker */
+	int nmeter;
+	struct exporter *ex;
+	struct capture *const *cap; /* the observation points */
+	const int *ncap;
+	const struct options *opt;
+	const char *monitor; /* monitor name; NULL: "default" */
+	const char *sampler; /* sampler name; NULL: described by its mode */
+};
+
+struct control;
+
+/* A control with no socket yet; src is copied. NULL on ENOMEM. */
+struct control *control_new(const struct control_src *src);
+
+/*
+ * Open the socket of opt->control_path (default CONTROL_DEFAULT_PATH when
+ * observing live interfaces; none when reading a file unless asked for;
+ * "none": none). A path given explicitly must work; the default one is
+ * skipped with a warning when another xflowd holds it. Call before the
+ * privilege drop. Returns 0, or -1 after saying why (*exit_code = 1).
+ */
+int control_listen(struct control *c, int *exit_code);
+
+/* Close the socket (removing it if it is still ours) and free; accepts
+ * NULL. */
+void control_free(struct control *c);
+
+/*
+ * The flow cache's expiry callback (ctx: the control): adds the flow to
+ * the activity summary of `show ip cache flow`, then hands it to
+ * src.ex's exporter_flow().
+ */
+void control_flow_expired(void *ctx, const struct flow *f,
+			  enum flow_end_reason reason);
+
+/* Descriptors to poll (at most CONTROL_NFDS at pfd); their number. */
+int control_fds(const struct control *c, struct pollfd *pfd);
+
+/* A request is half done: poll with a zero timeout. */
+bool control_busy(const struct control *c);
+
+/* Accept, read, execute, write: a bounded slice of work; never blocks. */
+void control_serve(struct control *c);
+
+/* Did a client ask for a reload since the last call? (Clears it.) */
+bool control_reload_requested(struct control *c);
+
+/* Fill s for view v from src: counters now (flows: s->flows stays NULL,
+ * the server copies them a slice at a time). */
+void control_snapshot(struct control *c, struct view_snapshot *s);
+
+#endif

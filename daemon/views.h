@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * views.h - what xflowctl shows: a snapshot of the daemon's counters and
+ * flows, and pure functions that render it as text (the layouts of IOS
+ * `show ip cache flow` / `show ip flow export` and of Flexible NetFlow's
+ * `show flow ...`) or as JSON. Nothing here touches the daemon, so every
+ * view is golden-tested from a fixed snapshot (tests/unit/test_views.c).
+ */
+#ifndef XFLOWD_VIEWS_H
+#define XFLOWD_VIEWS_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../export/export.h"
+#include "../meter/capture.h"
+#include "../meter/meter.h"
+
+/* A growing output buffer; oom is sticky and every append checks it. */
+struct vbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+void vb_printf(struct vbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void vb_puts(struct vbuf *b, const char *s);
+/* s as a JSON string, quotes included */
+void vb_json_str(struct vbuf *b, const char *s);
+/* Forget the contents, keep the memory. */
+void vb_reset(struct vbuf *b);
+void vb_free(struct vbuf *b);
+
+/*
+ * The protocol classes of IOS's activity summary (by IP protocol and a
+ * well-known port on either side), and the totals of the flows that left
+ * the cache, per class and IP version.
+ */
+enum view_pclass {
+	VP_TCP_TELNET,
+	VP_TCP_FTP,
+	VP_TCP_FTPD,
+	VP_TCP_WWW,
+	VP_TCP_SMTP,
+	VP_TCP_X,
+	VP_TCP_BGP,
+	VP_TCP_NNTP,
+	VP_TCP_OTHER,
+	VP_UDP_DNS,
+	VP_UDP_NTP,
+	VP_UDP_TFTP,
+	VP_UDP_OTHER,
+	VP_ICMP,
+	VP_IGMP,
+	VP_IPINIP,
+	VP_GRE,
+	VP_IP_OTHER,
+	VP_N
+};
+
+struct view_pstat {
+	uint64_t flows, packets, octets;
+	uint64_t active_ms; /* sum of last - first */
+	uint64_t idle_ms;   /* sum of expiry time - last */
+};
+
+struct view_protos {
+	struct view_pstat c[2][VP_N]; /* [ipver == 6][class] */
+};
+
+enum view_pclass view_pclass_of(uint8_t ipver, uint8_t proto, uint16_t sport,
+				uint16_t dport);
+const char *view_pclass_name(enum view_pclass c);
+
+/* Add a flow leaving the cache at now_ns (the cache's clock). */
+void view_protos_add(struct view_protos *p, const struct flow *f,
+		     uint64_t now_ns);
+
+/* One cached flow, copied out of the cache. */
+struct view_flow {
+	uint8_t ipver, proto, dir, tcp_flags, tos;
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+	uint32_t ifindex;
+	char ifname[16]; /* "" when unknown */
+	uint64_t packets, octets, first_ns, last_ns;
+};
+
+/* A collector as the exporter views show it ("Flow Exporter"). */
+struct view_collector {
+	char name[96]; /* as the user wrote it */
+	char dst[48];  /* address, no port */
+	uint16_t dst_port;
+	char src[48];	   /* local address, "" while unknown */
+	uint16_t src_port; /* 0 while unknown */
+	bool tcp;
+	bool up;       /* UDP: socket open; TCP: connected */
+	int dscp, ttl; /* -1: unknown */
+	struct collector_stats st;
+};
+
+/* An observed interface ("show flow interface"). */
+struct view_interface {
+	char name[16];
+	uint32_t ifindex;
+	bool input, output;  /* directions metered */
+	const char *capture; /* "pcap", "afxdp", "ebpf tc", "ebpf xdp", "file" */
+};
+
+#define VIEW_MAX_IF 64
+
+/*
+ * Everything a view shows. The counters are sums over the workers' meters
+ * and caches; flows may be a partial copy (the control socket walks the
+ * caches a slice at a time) and is NULL for views that do not list them.
+ */
+struct view_snapshot {
+	uint64_t now_ns;   /* daemon clock: packet time when reading a file */
+	uint64_t start_ns; /* sysUpTime origin: statistics since then */
+	bool live;
+
+	struct meter_stats meter; /* includes the packet size histogram */
+	uint64_t capture_drops;
+	bool bpf; /* kst holds the BPF programs' counters */
+	struct capture_kstats kst;
+
+	/* flow caches */
+	uint64_t cache_bytes, entries, active, added, ager_polls;
+	uint64_t expired[6]; /* by flow_end_reason */
+	uint32_t active_s, inactive_s;
+	struct view_protos protos;
+
+	/* the exporting process */
+	const char *monitor; /* name of the monitor (command line: one) */
+	int version;	     /* 5, 9 or 10 */
+	uint32_t domain_id, mtu, refresh_s, refresh_msgs;
+	struct exporter_stats ex;
+	size_t ncoll;
+	struct view_collector coll[EXPORT_MAX_COLLECTORS];
+	size_t ntmpl;
+	const struct template_def *tmpl[EXPORT_MAX_TEMPLATES];
+	const char *sampler; /* its name, or NULL (the command line's) */
+	enum sampler_mode sample_mode;
+	uint32_t sample_n; /* 1-in-N */
+
+	size_t nif;
+	struct view_interface ifs[VIEW_MAX_IF];
+
+	size_t nflows;
+	struct view_flow *flows;
+};
+
+enum view_id {
+	VIEW_IP_CACHE,	     /* show ip cache flow */
+	VIEW_IPV6_CACHE,     /* show ipv6 cache flow */
+	VIEW_IP_EXPORT,	     /* show ip flow export */
+	VIEW_FLOW_EXPORTER,  /* show flow exporter */
+	VIEW_EXPORTER_STATS, /* show flow exporter statistics */
+	VIEW_FLOW_MONITOR,   /* show flow monitor */
+	VIEW_MONITOR_STATS,  /* show flow monitor statistics */
+	VIEW_FLOW_INTERFACE, /* show flow interface */
+	VIEW_FLOW_RECORD,    /* show flow record */
+	VIEW_TEMPLATES,	     /* show templates */
+	VIEW_STATISTICS,     /* show statistics */
+	VIEW_N
+};
+
+/* Does the view list the cached flows (of which IP version)? 0: no. */
+int view_flow_ipver(enum view_id v);
+
+/*
+ * A view in three parts so that the flow lines of a large cache can be
+ * rendered a slice at a time: the head, the lines of flows[from, to) of
+ * the view's IP version (others are skipped), and the tail. view_render()
+ * is the three at once.
+ */
+void view_head(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
+	       bool json);
+void view_flows(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
+		bool json, size_t from, size_t to);
+void view_tail(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
+	       bool json);
+void view_render(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
+		 bool json);
+
+/* What a request line asks for. */
+enum view_action {
+	VA_SHOW,
+	VA_FLUSH,
+	VA_RELOAD,
+};
+
+struct view_req {
+	enum view_action action;
+	enum view_id view; /* VA_SHOW */
+	bool json;	   /* the line ended in "| json" */
+};
+
+/*
+ * Parse a request line ("show ip cache flow", "sh ip ca fl | json",
+ * "flush"): IOS-style, every word may be shortened to a unique prefix.
+ * 0, or -1 with an IOS-style message ("% Invalid input ...") in err.
+ */
+int view_parse(const char *line, struct view_req *req, char *err,
+	       size_t errlen);
+
+/* The commands, one per line, for help texts. */
+extern const char *const view_commands[];
+
+/* internal: the parts of the views, one file per family */
+void view_ios_head(struct vbuf *b, const struct view_snapshot *s,
+		   enum view_id v, bool json);
+void view_ios_flows(struct vbuf *b, const struct view_snapshot *s,
+		    enum view_id v, bool json, size_t from, size_t to);
+void view_ios_tail(struct vbuf *b, const struct view_snapshot *s,
+		   enum view_id v, bool json);
+void view_fnf(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
+	      bool json);
+void view_stats(struct vbuf *b, const struct view_snapshot *s, bool json);
+/* "NetFlow Version 9" and the like */
+const char *view_version_name(int version);
+/* seconds of s->now_ns - s->start_ns, at least 1 */
+double view_uptime_s(const struct view_snapshot *s);
+void view_addr(char *out, size_t len, uint8_t ipver, const uint8_t *a);
+
+#endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* transport_int.h - what transport.c and transport_tcp.c share. */
+#ifndef XFLOWD_TRANSPORT_INT_H
+#define XFLOWD_TRANSPORT_INT_H
+
+#include <stdint.h>
+
+#include "export.h"
+
+/* What the message being sent holds. */
+struct msg_count {
+	uint32_t nrec;	 /* data records, options data included: the
+			  * IPFIX sequence (RFC 7011 §3.1) */
+	uint32_t nflows; /* flow records: what the counters account */
+};
+
+/* Monotonic clock, ns: reconnect timing (the export clock may be a
+ * file's). */
+uint64_t tx_mono_ns(void);
+/* Count a failed send by its reason. */
+void tx_count_err(struct collector *c, enum tx_err e);
+enum tx_err tx_err_of(int e);
+
+/* transport_tcp.c: start connecting; take a message (sent, queued or
+ * dropped and counted); connect, reconnect and write; close and free. */
+void tcp_open(struct collector *c);
+void tcp_send(struct collector *c, uint8_t *msg, size_t len,
+	      struct msg_count k);
+void tcp_poll(struct collector *c, uint64_t now);
+void tcp_close(struct collector *c);
+
+#endif

@@ -1,0 +1,677 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * test_views.c - xflowctl's views from a fixed snapshot: each text view
+ * against its golden file in the IOS / Flexible NetFlow layout
+ * (tests/golden/NAME.txt) and each JSON view against NAME.json, which must
+ * also be valid JSON. Also: the request grammar, the protocol classes,
+ * the packet size bins, and that rendering the flows a slice at a time
+ * gives the same output as rendering them at once.
+ *
+ * GOLDEN_UPDATE=1 rewrites the golden files (then review the diff).
+ * GOLDEN_DIR overrides tests/golden (run from the repository root).
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/views.h"
+
+#define T0 1700000000000000000ull /* the snapshot's start */
+#define SEC 1000000000ull
+
+static struct view_flow flows[5];
+
+static void v4(uint8_t *a, const char *s)
+{
+	ck_assert_int_eq(inet_pton(AF_INET, s, a), 1);
+}
+
+static void v6(uint8_t *a, const char *s)
+{
+	ck_assert_int_eq(inet_pton(AF_INET6, s, a), 1);
+}
+
+static struct flow mkflow(uint8_t ipver, const char *src, const char *dst,
+			  uint8_t proto, uint16_t sport, uint16_t dport,
+			  uint64_t pkts, uint64_t octets, uint64_t first_s,
+			  uint64_t last_s)
+{
+	struct flow f;
+
+	memset(&f, 0, sizeof(f));
+	f.key.ipver = ipver;
+	(ipver == 6 ? v6 : v4)(f.key.src, src);
+	(ipver == 6 ? v6 : v4)(f.key.dst, dst);
+	f.key.proto = proto;
+	f.key.sport = sport;
+	f.key.dport = dport;
+	f.packets = pkts;
+	f.octets = octets;
+	f.first_ns = T0 + first_s * SEC;
+	f.last_ns = T0 + last_s * SEC;
+	return f;
+}
+
+static void vflow(struct view_flow *v, const struct flow *f, const char *ifn,
+		  uint32_t ifindex, uint8_t dir)
+{
+	memset(v, 0, sizeof(*v));
+	v->ipver = f->key.ipver;
+	v->proto = f->key.proto;
+	v->dir = dir;
+	memcpy(v->src, f->key.src, 16);
+	memcpy(v->dst, f->key.dst, 16);
+	v->sport = f->key.sport;
+	v->dport = f->key.dport;
+	v->ifindex = ifindex;
+	snprintf(v->ifname, sizeof(v->ifname), "%s", ifn);
+	v->packets = f->packets;
+	v->octets = f->octets;
+	v->first_ns = f->first_ns;
+	v->last_ns = f->last_ns;
+	v->tcp_flags = f->tcp_flags;
+}
+
+/* A daemon two minutes into a capture, exporting v9 to two collectors. */
+static void snapshot(struct view_snapshot *s)
+{
+	struct flow f;
+
+	memset(s, 0, sizeof(*s));
+	s->start_ns = T0;
+	s->now_ns = T0 + 125 * SEC;
+	s->live = true;
+
+	s->meter.packets = 1327;
+	s->meter.metered = 1280;
+	s->meter.octets = 402113;
+	s->meter.non_ip = 31;
+	s->meter.malformed[1] = 9;
+	s->meter.malformed[PARSE_NERR] = 7;
+	s->meter.tunnelled = 12;
+	s->meter.nofit[NOFIT_TUNNEL] = 0;
+	s->capture_drops = 3;
+	/* 1180 IPv4 packets: 64 .. 1536 octets; 100 IPv6 */
+	s->meter.sizes[0][meter_size_bin(30)] = 300;
+	s->meter.sizes[0][meter_size_bin(64)] = 211;
+	s->meter.sizes[0][meter_size_bin(100)] = 47;
+	s->meter.sizes[0][meter_size_bin(576)] = 22;
+	s->meter.sizes[0][meter_size_bin(1500)] = 600;
+	s->meter.sizes[1][meter_size_bin(1280)] = 100;
+
+	s->cache_bytes = 4456704;
+	s->entries = 65536;
+	s->active = 4;
+	s->added = 46;
+	s->ager_polls = 719;
+	s->expired[FLOW_END_IDLE] = 35;
+	s->expired[FLOW_END_ACTIVE] = 2;
+	s->expired[FLOW_END_OF_FLOW] = 4;
+	s->expired[FLOW_END_FORCED] = 1;
+	s->active_s = 1800;
+	s->inactive_s = 15;
+
+	/* the flows that left the cache, expired at 120 s */
+	f = mkflow(4, "192.0.2.1", "198.51.100.7", 6, 40000, 80, 12, 9000, 3,
+		   10);
+	view_protos_add(&s->protos, &f, T0 + 120 * SEC);
+	f = mkflow(4, "192.0.2.1", "198.51.100.7", 6, 40001, 80, 20, 16000, 5,
+		   30);
+	view_protos_add(&s->protos, &f, T0 + 120 * SEC);
+	f = mkflow(4, "192.0.2.9", "198.51.100.53", 17, 53001, 53, 1, 71, 40,
+		   40);
+	view_protos_add(&s->protos, &f, T0 + 120 * SEC);
+	f = mkflow(4, "192.0.2.9", "198.51.100.1", 1, 0, 0x0800, 4, 336, 50,
+		   53);
+	view_protos_add(&s->protos, &f, T0 + 120 * SEC);
+	f = mkflow(6, "2001:db8::1", "2001:db8::2", 58, 0, 0x8000, 3, 312, 60,
+		   62);
+	view_protos_add(&s->protos, &f, T0 + 120 * SEC);
+
+	s->monitor = "default";
+	s->version = 9;
+	s->domain_id = 1;
+	s->mtu = 1500;
+	s->refresh_s = 1800;
+	s->refresh_msgs = 20;
+	s->ex.flows = 42;
+	s->ncoll = 2;
+	snprintf(s->coll[0].name, sizeof(s->coll[0].name), "127.0.0.1:9995");
+	snprintf(s->coll[0].dst, sizeof(s->coll[0].dst), "127.0.0.1");
+	s->coll[0].dst_port = 9995;
+	snprintf(s->coll[0].src, sizeof(s->coll[0].src), "127.0.0.1");
+	s->coll[0].src_port = 41234;
+	s->coll[0].up = true;
+	s->coll[0].dscp = 0;
+	s->coll[0].ttl = 64;
+	s->coll[0].st.messages = 23;
+	s->coll[0].st.data_records = 42;
+	s->coll[0].st.options_records = 6;
+	s->coll[0].st.templates = 4;
+	s->coll[0].st.octets = 5120;
+	s->coll[0].st.send_errors = 1;
+	s->coll[0].st.refused = 1;
+	s->coll[0].st.err[TX_ERR_REFUSED] = 1;
+	s->coll[0].st.refused_records = 2;
+	snprintf(s->coll[1].name, sizeof(s->coll[1].name),
+		 "[2001:db8::10]:4739/tcp");
+	snprintf(s->coll[1].dst, sizeof(s->coll[1].dst), "2001:db8::10");
+	s->coll[1].dst_port = 4739;
+	s->coll[1].tcp = true;
+	s->coll[1].dscp = -1;
+	s->coll[1].ttl = -1;
+	s->coll[1].st.connect_attempts = 3;
+	s->coll[1].st.connect_failures = 3;
+	s->coll[1].st.err[TX_ERR_CONNECTION] = 3;
+	s->coll[1].st.send_errors = 3;
+	s->ntmpl = 2;
+	s->tmpl[0] = template_find("ipv4-five-tuple");
+	s->tmpl[1] = template_find("ipv6-five-tuple");
+	ck_assert_ptr_nonnull(s->tmpl[0]);
+	ck_assert_ptr_nonnull(s->tmpl[1]);
+
+	s->nif = 2;
+	snprintf(s->ifs[0].name, sizeof(s->ifs[0].name), "eth0");
+	s->ifs[0].ifindex = 2;
+	s->ifs[0].input = true;
+	s->ifs[0].capture = "pcap";
+	snprintf(s->ifs[1].name, sizeof(s->ifs[1].name), "eth1");
+	s->ifs[1].ifindex = 3;
+	s->ifs[1].input = s->ifs[1].output = true;
+	s->ifs[1].capture = "ebpf tc";
+
+	/* in the cache now: three IPv4 flows (one egress), two IPv6 */
+	f = mkflow(4, "192.0.2.1", "198.51.100.7", 6, 40002, 443, 5, 2100, 110,
+		   124);
+	vflow(&flows[0], &f, "eth0", 2, 0);
+	f = mkflow(6, "2001:db8::1", "2001:db8::2", 17, 5353, 5353, 2, 400, 100,
+		   101);
+	vflow(&flows[1], &f, "eth1", 3, 0);
+	f = mkflow(4, "10.1.1.5", "157.240.1.1", 17, 50000, 123, 3, 228, 111,
+		   119);
+	vflow(&flows[2], &f, "eth1", 3, 1);
+	f = mkflow(4, "192.0.2.9", "198.51.100.1", 1, 0, 0x0303, 1, 56, 123,
+		   123);
+	vflow(&flows[3], &f, "", 0, 0);
+	f = mkflow(6, "2001:db8:0:1::99", "2001:db8:ffff::1", 6, 443, 51000,
+		   1100, 1500000, 90, 125);
+	vflow(&flows[4], &f, "eth0", 2, 0);
+	s->flows = flows;
+	s->nflows = 5;
+}
+
+/* A JSON validator: enough of RFC 8259 to reject what a bug would make
+ * (missing commas, trailing commas, bad escapes, unbalanced brackets). */
+static const char *jvalue(const char *p, int depth);
+
+static const char *jws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *jstring(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	while (*p && *p != '"') {
+		if ((unsigned char)*p < 0x20)
+			return NULL;
+		if (*p == '\\') {
+			p++;
+			if (*p == 'u') {
+				int i;
+
+				for (i = 1; i <= 4; i++)
+					if (!isxdigit((unsigned char)p[i]))
+						return NULL;
+				p += 4;
+			} else if (!strchr("\"\\/bfnrt", *p) || !*p) {
+				return NULL;
+			}
+		}
+		p++;
+	}
+	return *p == '"' ? p + 1 : NULL;
+}
+
+static const char *jnumber(const char *p)
+{
+	const char *s = p;
+
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (isdigit((unsigned char)*p))
+		while (isdigit((unsigned char)*p))
+			p++;
+	else
+		return NULL;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return NULL;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	return p > s ? p : NULL;
+}
+
+static const char *jcontainer(const char *p, int depth, char close, bool obj)
+{
+	p = jws(p + 1);
+	if (*p == close)
+		return p + 1;
+	for (;;) {
+		if (obj) {
+			p = jstring(p);
+			if (!p)
+				return NULL;
+			p = jws(p);
+			if (*p++ != ':')
+				return NULL;
+		}
+		p = jvalue(jws(p), depth + 1);
+		if (!p)
+			return NULL;
+		p = jws(p);
+		if (*p == close)
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+		p = jws(p);
+	}
+}
+
+static const char *jvalue(const char *p, int depth)
+{
+	if (depth > 32)
+		return NULL;
+	switch (*p) {
+	case '{':
+		return jcontainer(p, depth, '}', true);
+	case '[':
+		return jcontainer(p, depth, ']', false);
+	case '"':
+		return jstring(p);
+	case 't':
+		return strncmp(p, "true", 4) ? NULL : p + 4;
+	case 'f':
+		return strncmp(p, "false", 5) ? NULL : p + 5;
+	case 'n':
+		return strncmp(p, "null", 4) ? NULL : p + 4;
+	default:
+		return jnumber(p);
+	}
+}
+
+static bool json_valid(const char *s)
+{
+	const char *p = jvalue(jws(s), 0);
+
+	return p && *jws(p) == 0;
+}
+
+static const char *golden_dir(void)
+{
+	const char *d = getenv("GOLDEN_DIR");
+
+	return d && *d ? d : "tests/golden";
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
+/* The first line where a and b differ, for the failure message. */
+static void first_diff(const char *a, const char *b, char *out, size_t len)
+{
+	int line = 1;
+	const char *la = a, *lb = b;
+
+	while (*a && *a == *b) {
+		if (*a == '\n') {
+			line++;
+			la = a + 1;
+			lb = b + 1;
+		}
+		a++;
+		b++;
+	}
+	snprintf(out, len, "line %d:\n  got:    %.*s\n  golden: %.*s", line,
+		 (int)strcspn(la, "\n"), la, (int)strcspn(lb, "\n"), lb);
+}
+
+static void golden(const char *name, const char *got)
+{
+	char path[512], msg[1024];
+	char *want;
+
+	snprintf(path, sizeof(path), "%s/%s", golden_dir(), name);
+	if (getenv("GOLDEN_UPDATE")) {
+		FILE *f = fopen(path, "w");
+
+		ck_assert_ptr_nonnull(f);
+		fputs(got, f);
+		fclose(f);
+		return;
+	}
+	want = slurp(path);
+	ck_assert_msg(want != NULL, "%s: missing (GOLDEN_UPDATE=1 makes it)",
+		      path);
+	if (strcmp(got, want) != 0) {
+		first_diff(got, want, msg, sizeof(msg));
+		ck_abort_msg("%s differs at %s", path, msg);
+	}
+	free(want);
+}
+
+static const struct {
+	enum view_id v;
+	const char *name;
+} views[] = {
+	{ VIEW_IP_CACHE, "ip_cache_flow" },
+	{ VIEW_IPV6_CACHE, "ipv6_cache_flow" },
+	{ VIEW_IP_EXPORT, "ip_flow_export" },
+	{ VIEW_FLOW_EXPORTER, "flow_exporter" },
+	{ VIEW_EXPORTER_STATS, "flow_exporter_statistics" },
+	{ VIEW_FLOW_MONITOR, "flow_monitor" },
+	{ VIEW_MONITOR_STATS, "flow_monitor_statistics" },
+	{ VIEW_FLOW_INTERFACE, "flow_interface" },
+	{ VIEW_FLOW_RECORD, "flow_record" },
+	{ VIEW_TEMPLATES, "templates" },
+	{ VIEW_STATISTICS, "statistics" },
+};
+#define NVIEWS (sizeof(views) / sizeof(views[0]))
+
+START_TEST(golden_text)
+{
+	struct view_snapshot s;
+	struct vbuf b = { 0 };
+	char name[64];
+
+	snapshot(&s);
+	view_render(&b, &s, views[_i].v, false);
+	ck_assert(!b.oom);
+	ck_assert_ptr_nonnull(b.p);
+	snprintf(name, sizeof(name), "%s.txt", views[_i].name);
+	golden(name, b.p);
+	vb_free(&b);
+}
+END_TEST
+
+START_TEST(golden_json)
+{
+	struct view_snapshot s;
+	struct vbuf b = { 0 };
+	char name[64];
+
+	snapshot(&s);
+	view_render(&b, &s, views[_i].v, true);
+	ck_assert(!b.oom);
+	ck_assert_msg(json_valid(b.p), "%s: not JSON:\n%s", views[_i].name,
+		      b.p);
+	/* one object on one line */
+	ck_assert_ptr_eq(strchr(b.p, '\n'), b.p + b.len - 1);
+	snprintf(name, sizeof(name), "%s.json", views[_i].name);
+	golden(name, b.p);
+	vb_free(&b);
+}
+END_TEST
+
+/* The server renders flows a slice at a time: the same bytes. */
+START_TEST(slices_equal_whole)
+{
+	struct view_snapshot s;
+	struct vbuf whole = { 0 }, part = { 0 };
+	int json, k;
+	size_t i;
+	enum view_id v;
+
+	snapshot(&s);
+	for (json = 0; json < 2; json++) {
+		for (k = 0; k < 2; k++) {
+			v = k ? VIEW_IPV6_CACHE : VIEW_IP_CACHE;
+			vb_reset(&whole);
+			vb_reset(&part);
+			view_render(&whole, &s, v, json);
+			view_head(&part, &s, v, json);
+			for (i = 0; i < s.nflows; i++)
+				view_flows(&part, &s, v, json, i, i + 1);
+			view_tail(&part, &s, v, json);
+			ck_assert_str_eq(part.p, whole.p);
+		}
+	}
+	vb_free(&whole);
+	vb_free(&part);
+}
+END_TEST
+
+/* The IOS layout: columns where IOS puts them. */
+START_TEST(ios_columns)
+{
+	struct view_snapshot s;
+	struct vbuf b = { 0 };
+	const char *l;
+	char row[80];
+
+	snapshot(&s);
+	view_render(&b, &s, VIEW_IP_CACHE, false);
+	l = strstr(b.p, "\nTCP-WWW ");
+	ck_assert_ptr_nonnull(l);
+	l++;
+	/* Total ends at column 22, Flows/Sec at 31, Packets/Flow at 41,
+	 * Bytes/Pkt at 47, Packets/Sec at 56, Active at 66, Idle at 76 */
+	ck_assert_int_eq(strcspn(l, "\n"), 76);
+	ck_assert_int_eq(l[21] != ' ' && l[22] == ' ', 1);
+	ck_assert_int_eq(l[30] != ' ' && l[31] == ' ', 1);
+	/* two TCP-WWW flows over 125 s: 32 packets, 25000 octets, active
+	 * 7 and 25 s, idle 110 and 90 s */
+	snprintf(row, sizeof(row), "%.76s", l);
+	ck_assert_str_eq(row, "TCP-WWW              2      0.0        16   781"
+			      "      0.3      16.0     100.0");
+	/* the flow lines: ports in hex, protocol in hex, as IOS does */
+	ck_assert_ptr_nonnull(strstr(b.p, "\neth0          192.0.2.1       -   "
+					  " "
+					  "         198.51.100.7    06 9C42 "
+					  "01BB     5\n"));
+	ck_assert_ptr_nonnull(strstr(b.p, "\n-             10.1.1.5        "
+					  "eth1 "
+					  "         157.240.1.1     11 C350 "
+					  "007B     3\n"));
+	/* IPv6 flows are not IPv4 lines */
+	ck_assert_ptr_null(strstr(b.p, "2001:db8"));
+	vb_free(&b);
+}
+END_TEST
+
+START_TEST(size_bins)
+{
+	/* IOS's bins: 1-32, 33-64, ..., 545-576, 577-1024, 1025-1536, ...,
+	 * 4097-4608, and larger in the last */
+	ck_assert_uint_eq(meter_size_bin(0), 0);
+	ck_assert_uint_eq(meter_size_bin(1), 0);
+	ck_assert_uint_eq(meter_size_bin(32), 0);
+	ck_assert_uint_eq(meter_size_bin(33), 1);
+	ck_assert_uint_eq(meter_size_bin(480), 14);
+	ck_assert_uint_eq(meter_size_bin(481), 15);
+	ck_assert_uint_eq(meter_size_bin(576), 17);
+	ck_assert_uint_eq(meter_size_bin(577), 18);
+	ck_assert_uint_eq(meter_size_bin(1024), 18);
+	ck_assert_uint_eq(meter_size_bin(1025), 19);
+	ck_assert_uint_eq(meter_size_bin(1536), 19);
+	ck_assert_uint_eq(meter_size_bin(1537), 20);
+	ck_assert_uint_eq(meter_size_bin(4096), 24);
+	ck_assert_uint_eq(meter_size_bin(4097), 25);
+	ck_assert_uint_eq(meter_size_bin(4608), 25);
+	ck_assert_uint_eq(meter_size_bin(65535), 25);
+	ck_assert_uint_eq(METER_SIZE_BINS, 26);
+}
+END_TEST
+
+START_TEST(protocol_classes)
+{
+	ck_assert_int_eq(view_pclass_of(4, 6, 50000, 23), VP_TCP_TELNET);
+	ck_assert_int_eq(view_pclass_of(4, 6, 23, 50000), VP_TCP_TELNET);
+	ck_assert_int_eq(view_pclass_of(4, 6, 1, 20), VP_TCP_FTPD);
+	ck_assert_int_eq(view_pclass_of(4, 6, 1, 6063), VP_TCP_X);
+	ck_assert_int_eq(view_pclass_of(4, 6, 1, 6064), VP_TCP_OTHER);
+	ck_assert_int_eq(view_pclass_of(4, 6, 443, 50000), VP_TCP_OTHER);
+	ck_assert_int_eq(view_pclass_of(4, 17, 53, 40000), VP_UDP_DNS);
+	ck_assert_int_eq(view_pclass_of(4, 17, 5353, 5353), VP_UDP_OTHER);
+	ck_assert_int_eq(view_pclass_of(4, 1, 0, 0x0800), VP_ICMP);
+	ck_assert_int_eq(view_pclass_of(6, 58, 0, 0x8000), VP_ICMP);
+	ck_assert_int_eq(view_pclass_of(4, 58, 0, 0), VP_IP_OTHER);
+	ck_assert_int_eq(view_pclass_of(4, 47, 0, 0), VP_GRE);
+	ck_assert_int_eq(view_pclass_of(4, 4, 0, 0), VP_IPINIP);
+	ck_assert_int_eq(view_pclass_of(4, 50, 0, 0), VP_IP_OTHER);
+	ck_assert_str_eq(view_pclass_name(VP_TCP_WWW), "TCP-WWW");
+}
+END_TEST
+
+START_TEST(protos_add_sums)
+{
+	struct view_protos p;
+	struct flow f;
+
+	memset(&p, 0, sizeof(p));
+	f = mkflow(4, "192.0.2.1", "192.0.2.2", 6, 1000, 80, 10, 5000, 0, 4);
+	view_protos_add(&p, &f, T0 + 19 * SEC);
+	f = mkflow(4, "192.0.2.1", "192.0.2.2", 6, 1001, 80, 30, 7000, 2, 4);
+	view_protos_add(&p, &f, T0 + 10 * SEC);
+	ck_assert_uint_eq(p.c[0][VP_TCP_WWW].flows, 2);
+	ck_assert_uint_eq(p.c[0][VP_TCP_WWW].packets, 40);
+	ck_assert_uint_eq(p.c[0][VP_TCP_WWW].octets, 12000);
+	ck_assert_uint_eq(p.c[0][VP_TCP_WWW].active_ms, 6000);
+	ck_assert_uint_eq(p.c[0][VP_TCP_WWW].idle_ms, 21000);
+	ck_assert_uint_eq(p.c[1][VP_TCP_WWW].flows, 0);
+}
+END_TEST
+
+START_TEST(parse_requests)
+{
+	static const struct {
+		const char *line;
+		enum view_action a;
+		enum view_id v;
+		bool json;
+	} ok[] = {
+		{ "show ip cache flow", VA_SHOW, VIEW_IP_CACHE, false },
+		{ "sh ip ca fl\n", VA_SHOW, VIEW_IP_CACHE, false },
+		{ "SHOW IP CACHE FLOW | json", VA_SHOW, VIEW_IP_CACHE, true },
+		{ "show ipv6 cache flow|json", VA_SHOW, VIEW_IPV6_CACHE, true },
+		{ "sh ipv cache flow", VA_SHOW, VIEW_IPV6_CACHE, false },
+		{ "show ip flow export", VA_SHOW, VIEW_IP_EXPORT, false },
+		{ "show ip fl exp", VA_SHOW, VIEW_IP_EXPORT, false },
+		{ "show flow exporter", VA_SHOW, VIEW_FLOW_EXPORTER, false },
+		{ "show flow exporter statistics", VA_SHOW, VIEW_EXPORTER_STATS,
+		  false },
+		{ "show flow exporter templates", VA_SHOW, VIEW_TEMPLATES,
+		  false },
+		{ "show flow monitor", VA_SHOW, VIEW_FLOW_MONITOR, false },
+		{ "show flow mon stat", VA_SHOW, VIEW_MONITOR_STATS, false },
+		{ "show flow interface", VA_SHOW, VIEW_FLOW_INTERFACE, false },
+		{ "show flow record", VA_SHOW, VIEW_FLOW_RECORD, false },
+		{ "  show   templates  ", VA_SHOW, VIEW_TEMPLATES, false },
+		{ "show statistics | j", VA_SHOW, VIEW_STATISTICS, true },
+		{ "flush", VA_FLUSH, 0, false },
+		{ "reload\r\n", VA_RELOAD, 0, false },
+	};
+	static const struct {
+		const char *line, *err;
+	} bad[] = {
+		{ "", "% Incomplete command." },
+		{ "show", "% Incomplete command." },
+		{ "show ip", "% Incomplete command." },
+		{ "show flow", "% Incomplete command." },
+		{ "show bogus", "% Invalid input detected at 'bogus'" },
+		{ "show ip cache flow extra", "% Invalid input detected at "
+					      "'extra'" },
+		{ "show ip cache flow | xml", "% Invalid input after '|': "
+					      "only '| json'" },
+		{ "show ip flow", "% Incomplete command." },
+		{ "show flow exporter s t", "% Invalid input detected at 't'" },
+		{ "fl", "% Invalid input detected at 'fl'" },
+	};
+	struct view_req r;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		ck_assert_msg(view_parse(ok[i].line, &r, err, sizeof(err)) == 0,
+			      "'%s': %s", ok[i].line, err);
+		ck_assert_int_eq(r.action, ok[i].a);
+		if (r.action == VA_SHOW)
+			ck_assert_int_eq(r.view, ok[i].v);
+		ck_assert_int_eq(r.json, ok[i].json);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(view_parse(bad[i].line, &r, err, sizeof(err)) < 0,
+			      "'%s' accepted", bad[i].line);
+		ck_assert_str_eq(err, bad[i].err);
+	}
+}
+END_TEST
+
+START_TEST(json_escapes)
+{
+	struct vbuf b = { 0 };
+
+	vb_json_str(&b, "a\"b\\c\n\x01 eth0");
+	ck_assert_str_eq(b.p, "\"a\\\"b\\\\c\\u000a\\u0001 eth0\"");
+	ck_assert(json_valid(b.p));
+	ck_assert(!json_valid("{\"a\":1,}"));
+	ck_assert(!json_valid("[1 2]"));
+	ck_assert(!json_valid("{\"a\":01x}"));
+	vb_free(&b);
+}
+END_TEST
+
+static Suite *views_suite(void)
+{
+	Suite *s = suite_create("views");
+	TCase *tc = tcase_create("views");
+
+	tcase_add_loop_test(tc, golden_text, 0, NVIEWS);
+	tcase_add_loop_test(tc, golden_json, 0, NVIEWS);
+	tcase_add_test(tc, slices_equal_whole);
+	tcase_add_test(tc, ios_columns);
+	tcase_add_test(tc, size_bins);
+	tcase_add_test(tc, protocol_classes);
+	tcase_add_test(tc, protos_add_sums);
+	tcase_add_test(tc, parse_requests);
+	tcase_add_test(tc, json_escapes);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(views_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
