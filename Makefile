@@ -54,8 +54,8 @@ DAEMON_SRC += daemon/config.c daemon/config_blocks.c daemon/config_check.c \
 	daemon/config_dump.c daemon/config_set.c
 DAEMON_SRC += daemon/privdrop.c
 # the control socket and the views xflowctl shows
-DAEMON_SRC += daemon/control.c daemon/views.c daemon/views_ios.c \
-	daemon/views_fnf.c daemon/views_stats.c
+DAEMON_SRC += daemon/control.c daemon/control_snapshot.c daemon/views.c \
+	daemon/views_ios.c daemon/views_fnf.c daemon/views_stats.c
 CORE_SRC := $(METER_SRC) $(TEMPLATE_SRC) $(EXPORT_SRC) $(DAEMON_SRC)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
@@ -125,6 +125,8 @@ DEPS := gcc make pkg-config libpcap-dev check tshark nfdump pmacct \
 	python3 python3-scapy tcpreplay softflowd time clang llvm \
 	libclang-rt-14-dev iproute2 libbpf-dev bpftool libmnl-dev \
 	libxdp-dev ethtool
+# test_install.sh, test_privdrop.sh: man pages, the unit, system calls
+DEPS += man-db systemd strace util-linux
 deps:
 	@./tools/install-deps.sh $(DEPS)
 
@@ -190,6 +192,40 @@ $(B)/bench/bpfbench: bench/bpfbench.c $(B)/bench/bench.skel.h
 	$(msg) CC $@
 	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(BPFLIB_CFLAGS) $(PCAP_CFLAGS) \
 		-I$(B)/bench -o $@ $< $(BPFLIB_LIBS) $(PCAP_LIBS)
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: xflowd, xflowctl (when
+# built), the man pages, the example configurations and the systemd unit
+# (its paths those of PREFIX). tests/integration/test_install.sh checks it.
+PREFIX ?= /usr/local
+INSTALL ?= install
+INST_SBIN = $(DESTDIR)$(PREFIX)/sbin
+INST_BIN = $(DESTDIR)$(PREFIX)/bin
+INST_MAN = $(DESTDIR)$(PREFIX)/share/man
+INST_EXAMPLES = $(DESTDIR)$(PREFIX)/share/doc/xflowd/examples
+INST_UNIT = $(DESTDIR)$(PREFIX)/lib/systemd/system
+install: all
+	$(INSTALL) -d $(INST_SBIN) $(INST_MAN)/man5 $(INST_MAN)/man8 \
+		$(INST_EXAMPLES) $(INST_UNIT)
+	$(INSTALL) -m 0755 $(B)/xflowd $(INST_SBIN)/xflowd
+	if [ -x $(B)/xflowctl ]; then $(INSTALL) -d $(INST_BIN) && \
+		$(INSTALL) -m 0755 $(B)/xflowctl $(INST_BIN)/xflowctl; fi
+	$(INSTALL) -m 0644 $(wildcard doc/*.5) $(INST_MAN)/man5
+	$(INSTALL) -m 0644 $(wildcard doc/*.8) $(INST_MAN)/man8
+	$(INSTALL) -m 0644 $(wildcard examples/*.conf) $(INST_EXAMPLES)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' dist/xflowd.service \
+		>$(INST_UNIT)/xflowd.service.tmp
+	chmod 0644 $(INST_UNIT)/xflowd.service.tmp
+	mv $(INST_UNIT)/xflowd.service.tmp $(INST_UNIT)/xflowd.service
+
+uninstall:
+	rm -f $(INST_SBIN)/xflowd $(INST_BIN)/xflowctl \
+		$(INST_UNIT)/xflowd.service \
+		$(addprefix $(INST_MAN)/man5/,$(notdir $(wildcard doc/*.5))) \
+		$(addprefix $(INST_MAN)/man8/,$(notdir $(wildcard doc/*.8))) \
+		$(addprefix $(INST_EXAMPLES)/,$(notdir $(wildcard examples/*.conf)))
+	-rmdir $(INST_EXAMPLES) $(DESTDIR)$(PREFIX)/share/doc/xflowd
+
+.PHONY: install uninstall
 
 format-check:
 	@clang-format --dry-run --Werror $(CORE_SRC) $(CAPTURE_SRC) \

@@ -78,8 +78,10 @@ void control_serve(struct control *c);
 /* Did a client ask for a reload since the last call? (Clears it.) */
 bool control_reload_requested(struct control *c);
 
-/* Fill s for view v from src: counters now (flows: s->flows stays NULL,
- * the server copies them a slice at a time). */
-void control_snapshot(struct control *c, struct view_snapshot *s);
+/* Fill s from src and the activity summary protos: the counters now
+ * (s->flows stays NULL: the server copies flows a slice at a time). */
+void control_snapshot(const struct control_src *src,
+		      const struct view_protos *protos,
+		      struct view_snapshot *s);
 
 #endif

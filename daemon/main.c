@@ -50,6 +50,13 @@ struct xflowd {
 
 /* The one flag a signal handler may touch. */
 static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t reload_signal;
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	reload_signal = 1;
+}
 
 static void on_signal(int sig)
 {
@@ -513,6 +520,57 @@ static int drop_privileges(const struct xflowd *d, int *exit_code)
 	return 0;
 }
 
+/*
+ * SIGHUP or `xflowctl reload`: read the configuration file again. This
+ * build keeps running an unchanged configuration with its cache intact
+ * (nothing metered is lost) and says what it cannot apply without a
+ * restart; an unreadable or invalid file changes nothing.
+ */
+static void reload(struct xflowd *d)
+{
+	struct config_errors *err;
+	struct config *cfg;
+	int m;
+
+	reload_signal = 0;
+	if (!d->opt.cfg) {
+		pr_info("reload: no configuration file (-f): nothing to "
+			"reload\n");
+		return;
+	}
+	err = malloc(sizeof(*err));
+	if (!err)
+		return;
+	cfg = config_load(d->opt.config_file, err);
+	if (!cfg) {
+		pr_err("reload: %s not loaded, running on:\n",
+		       d->opt.config_file);
+		config_errors_print(err, stderr);
+		free(err);
+		return;
+	}
+	free(err);
+	m = cfg->nmonitor == 1 ? 0 : -1;
+	if (m == 0 && cfg->ninterface == d->opt.cfg->ninterface &&
+	    config_monitor_equal(d->opt.cfg, 0, cfg, 0)) {
+		int i;
+
+		for (i = 0; i < cfg->ninterface; i++)
+			if (!config_interface_equal(d->opt.cfg, i, cfg, i))
+				break;
+		if (i == cfg->ninterface) {
+			pr_info("reload: %s unchanged; flows stay cached\n",
+				d->opt.config_file);
+			config_free(cfg);
+			return;
+		}
+	}
+	pr_warn("reload: %s changed; this build applies a changed "
+		"configuration at a restart only, running on\n",
+		d->opt.config_file);
+	config_free(cfg);
+}
+
 static int run_file(struct xflowd *d)
 {
 	struct capture *cap = d->cap[0];
@@ -524,6 +582,9 @@ static int run_file(struct xflowd *d)
 		if (n == -ENODATA)
 			break;
 		control_serve(d->ctl);
+		if (reload_signal ||
+		    (d->ctl && control_reload_requested(d->ctl)))
+			reload(d);
 		if (n < 0) {
 			pr_err("%s: read error; exporting what was metered\n",
 			       d->opt.read);
@@ -571,6 +632,9 @@ static int run_live(struct xflowd *d)
 		/* live packets wait in the batch no longer than a poll */
 		meter_flush(&d->meter);
 		control_serve(d->ctl);
+		if (reload_signal ||
+		    (d->ctl && control_reload_requested(d->ctl)))
+			reload(d);
 		exporter_poll(d->ex);
 		if (realtime_ns() >= d->next_tick_ns)
 			tick(d, realtime_ns());
@@ -697,6 +761,8 @@ int main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (setup(d, &exit_code) == 0 &&

@@ -253,7 +253,8 @@ static int check_combination(struct options *o, long refresh_s,
 		}
 	}
 	if (export_sampling_check(&o->export, err, sizeof(err))) {
-		fprintf(stderr, "xflowd: %s\n", err);
+		fprintf(stderr, "xflowd: --sample %u: %s\n",
+			o->export.sampling.interval, err);
 		return -1;
 	}
 	o->export.refresh_s = (uint32_t)(refresh_s >= 0		  ? refresh_s
@@ -683,9 +684,10 @@ int options_parse(struct options *o, int argc, char **argv)
 		return 2;
 	}
 	/* 1 in 1 is no sampling: nothing is announced */
-	o->export.sampling.mode = o->export.sampling.interval < 2 ? SAMPLER_NONE
-				  : smp_mode >= 0 ? (enum sampler_mode)smp_mode
-						  : SAMPLER_RANDOM;
+	export_sampling_set(&o->export.sampling,
+			    smp_mode >= 0 ? (enum sampler_mode)smp_mode
+					  : SAMPLER_RANDOM,
+			    o->export.sampling.interval, 1);
 	if (o->check_config || o->config_file) {
 		rc = check_config(o, &refresh_s, &refresh_msgs);
 		if (rc)

@@ -47,14 +47,15 @@ struct options {
 	uint32_t inactive_s;
 	uint32_t cache_size;
 	const char *stats_file;	 /* --stats-file: JSON counters at exit */
-	const char *control_path;  /* --control: xflowctl's socket, "none" */
-	const char *control_group; /* --control-group: who may use it */
 	const char *config_file; /* -f FILE */
 	bool check_config;	 /* --check-config: validate -f FILE, exit */
 	const char *user;	 /* --user NAME (NULL: the default, nobody) */
 	bool no_drop;		 /* --no-drop */
 	struct privdrop priv;	 /* what --user and --no-drop resolve to */
 	int verbose;
+	/* --control PATH ("none": none), --control-group: xflowctl's socket */
+	const char *control_path;
+	const char *control_group;
 };
 
 /*

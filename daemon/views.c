@@ -237,6 +237,7 @@ void view_render(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
 
 /* The request grammar: words, and what the whole line asks for. */
 #define MAX_WORDS 5
+#define INVALID_AT "%% Invalid input detected at '%s'"
 static const struct {
 	const char *w[MAX_WORDS]; /* NULL-terminated */
 	enum view_action action;
@@ -263,21 +264,6 @@ static const struct {
 	{ { "reload" }, VA_RELOAD, 0 },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
-
-const char *const view_commands[] = {
-	"show ip cache flow",
-	"show ipv6 cache flow",
-	"show ip flow export",
-	"show flow exporter [statistics|templates]",
-	"show flow monitor [statistics]",
-	"show flow interface",
-	"show flow record",
-	"show templates",
-	"show statistics",
-	"flush",
-	"reload",
-	NULL,
-};
 
 static size_t nwords(int c)
 {
@@ -323,10 +309,7 @@ int view_parse(const char *line, struct view_req *req, char *err, size_t errlen)
 	for (t = strtok_r(buf, " \t", &save); t;
 	     t = strtok_r(NULL, " \t", &save)) {
 		if (ntok == MAX_WORDS) {
-			snprintf(err, errlen,
-				 "%% Invalid input detected at "
-				 "'%s'",
-				 t);
+			snprintf(err, errlen, INVALID_AT, t);
 			return -1;
 		}
 		tok[ntok++] = t;
@@ -363,8 +346,7 @@ int view_parse(const char *line, struct view_req *req, char *err, size_t errlen)
 		for (n = 0, c = 0; c < (int)NCOMMANDS; c++)
 			n += cand[c];
 		if (n == 0) {
-			snprintf(err, errlen,
-				 "%% Invalid input detected at '%s'", tok[i]);
+			snprintf(err, errlen, INVALID_AT, tok[i]);
 			return -1;
 		}
 	}

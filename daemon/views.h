@@ -91,8 +91,9 @@ struct view_flow {
 
 /* A collector as the exporter views show it ("Flow Exporter"). */
 struct view_collector {
-	char name[96]; /* as the user wrote it */
-	char dst[48];  /* address, no port */
+	char name[96];	   /* as the user wrote it, or the exporter's */
+	const char *descr; /* the exporter's description, or NULL */
+	char dst[48];	   /* address, no port */
 	uint16_t dst_port;
 	char src[48];	   /* local address, "" while unknown */
 	uint16_t src_port; /* 0 while unknown */
@@ -134,8 +135,9 @@ struct view_snapshot {
 	struct view_protos protos;
 
 	/* the exporting process */
-	const char *monitor; /* name of the monitor (command line: one) */
-	int version;	     /* 5, 9 or 10 */
+	const char *monitor;	   /* name of the monitor (command line: one) */
+	const char *monitor_descr; /* its description, or NULL */
+	int version;		   /* 5, 9 or 10 */
 	uint32_t domain_id, mtu, refresh_s, refresh_msgs;
 	struct exporter_stats ex;
 	size_t ncoll;
@@ -206,9 +208,6 @@ struct view_req {
  */
 int view_parse(const char *line, struct view_req *req, char *err,
 	       size_t errlen);
-
-/* The commands, one per line, for help texts. */
-extern const char *const view_commands[];
 
 /* internal: the parts of the views, one file per family */
 void view_ios_head(struct vbuf *b, const struct view_snapshot *s,

@@ -86,6 +86,12 @@ static void sampler_text(char *out, size_t len, const struct view_snapshot *s)
 			 s->sample_n);
 }
 
+/* IOS says "User defined" when a block has no description */
+static const char *descr(const char *s)
+{
+	return s && *s ? s : "User defined";
+}
+
 static const char *dash(const char *s)
 {
 	return s && *s ? s : "-";
@@ -100,16 +106,16 @@ static void exporter_text(struct vbuf *b, const struct view_snapshot *s)
 
 		vb_printf(b,
 			  "%sFlow Exporter %s:\n"
-			  "  Description:              User defined\n"
+			  "  Description:              %s\n"
 			  "  Export protocol:          %s\n"
 			  "  Transport Configuration:\n"
 			  "    Destination IP address: %s\n"
 			  "    Source IP address:      %s\n"
 			  "    Transport Protocol:     %s\n"
 			  "    Destination Port:       %u\n",
-			  i ? "\n" : "", c->name, view_version_name(s->version),
-			  c->dst, dash(c->src), c->tcp ? "TCP" : "UDP",
-			  c->dst_port);
+			  i ? "\n" : "", c->name, descr(c->descr),
+			  view_version_name(s->version), c->dst, dash(c->src),
+			  c->tcp ? "TCP" : "UDP", c->dst_port);
 		if (c->src_port)
 			vb_printf(b, "    Source Port:            %u\n",
 				  c->src_port);
@@ -135,6 +141,8 @@ static void exporter_json(struct vbuf *b, const struct view_snapshot *s)
 
 		vb_puts(b, i ? ",{\"name\":" : "{\"name\":");
 		vb_json_str(b, c->name);
+		vb_puts(b, ",\"description\":");
+		vb_json_str(b, descr(c->descr));
 		vb_printf(b,
 			  ",\"protocol\":\"%s\",\"version\":%d,"
 			  "\"destination\":",
@@ -144,12 +152,14 @@ static void exporter_json(struct vbuf *b, const struct view_snapshot *s)
 		vb_json_str(b, c->src);
 		vb_printf(b,
 			  ",\"transport\":\"%s\",\"destination_port\":%u,"
-			  "\"source_port\":%u,\"dscp\":%d,\"ttl\":%d,"
-			  "\"connected\":%s,\"mtu\":%u,\"template_refresh_s\":%"
-			  "u,"
-			  "\"template_refresh_messages\":%u,\"domain_id\":%u}",
+			  "\"source_port\":%u,\"dscp\":%d,\"ttl\":%d,",
 			  c->tcp ? "tcp" : "udp", c->dst_port, c->src_port,
-			  c->dscp, c->ttl, c->up ? "true" : "false", s->mtu,
+			  c->dscp, c->ttl);
+		vb_printf(b, "\"connected\":%s,\"mtu\":%u,",
+			  c->up ? "true" : "false", s->mtu);
+		vb_printf(b,
+			  "\"template_refresh_s\":%u,"
+			  "\"template_refresh_messages\":%u,\"domain_id\":%u}",
 			  s->refresh_s, s->refresh_msgs, s->domain_id);
 	}
 	vb_puts(b, "]}\n");
@@ -204,8 +214,8 @@ static void monitor_text(struct vbuf *b, const struct view_snapshot *s)
 
 	vb_printf(b,
 		  "Flow Monitor %s:\n"
-		  "  Description:       User defined\n",
-		  monitor_name(s));
+		  "  Description:       %s\n",
+		  monitor_name(s), descr(s->monitor_descr));
 	for (i = 0; i < s->ntmpl; i++)
 		vb_printf(b, "  %-19s%s\n",
 			  i ? "" : "Flow Record:", s->tmpl[i]->name);
@@ -230,6 +240,8 @@ static void monitor_json(struct vbuf *b, const struct view_snapshot *s)
 
 	vb_puts(b, "{\"view\":\"show flow monitor\",\"name\":");
 	vb_json_str(b, monitor_name(s));
+	vb_puts(b, ",\"description\":");
+	vb_json_str(b, descr(s->monitor_descr));
 	vb_puts(b, ",\"records\":[");
 	for (i = 0; i < s->ntmpl; i++) {
 		vb_puts(b, i ? "," : "");
@@ -244,10 +256,10 @@ static void monitor_json(struct vbuf *b, const struct view_snapshot *s)
 	vb_printf(b,
 		  "],\"cache\":{\"type\":\"normal\",\"status\":\"allocated\","
 		  "\"entries\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"inactive_"
-							       "timeout_s\":%u,"
-							       "\"active_"
-							       "timeout_s\":%u}"
-							       ","
+		  "timeout_s\":%u,"
+		  "\"active_"
+		  "timeout_s\":%u}"
+		  ","
 		  "\"sampling\":\"%s\"}\n",
 		  s->entries, s->cache_bytes, s->inactive_s, s->active_s, smp);
 }

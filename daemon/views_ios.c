@@ -70,10 +70,9 @@ static void cache_text(struct vbuf *b, const struct view_snapshot *s,
 {
 	vb_printf(b, "%s Flow Switching Cache, %" PRIu64 " bytes\n", ip_name(v),
 		  s->cache_bytes);
-	vb_printf(b,
-		  "  %" PRIu64 " active, %" PRIu64 " inactive, %" PRIu64 " adde"
-									 "d\n",
-		  s->active, s->entries - s->active, s->added);
+	vb_printf(b, "  %" PRIu64 " active, ", s->active);
+	vb_printf(b, "%" PRIu64 " inactive, ", s->entries - s->active);
+	vb_printf(b, "%" PRIu64 " added\n", s->added);
 	/* the cache evicts (lack of resources) rather than fail to
 	 * allocate: see show flow monitor statistics */
 	vb_printf(b, "  %" PRIu64 " ager polls, 0 flow alloc failures\n",
@@ -201,16 +200,17 @@ static void head_json(struct vbuf *b, const struct view_snapshot *s,
 	for (i = 0; i < METER_SIZE_BINS; i++)
 		vb_printf(b, "%s{\"max\":%u,\"packets\":%" PRIu64 "}",
 			  i ? "," : "", bin_max[i], h[i]);
+	vb_printf(b, "]},\"cache\":{\"bytes\":%" PRIu64, s->cache_bytes);
+	vb_printf(b, ",\"entries\":%" PRIu64, s->entries);
+	vb_printf(b, ",\"active\":%" PRIu64, s->active);
+	vb_printf(b, ",\"inactive\":%" PRIu64, s->entries - s->active);
+	vb_printf(b, ",\"added\":%" PRIu64, s->added);
+	vb_printf(b, ",\"ager_polls\":%" PRIu64, s->ager_polls);
 	vb_printf(b,
-		  "]},\"cache\":{\"bytes\":%" PRIu64 ",\"entries\":%" PRIu64
-		  ",\"active\":%" PRIu64 ",\"inactive\":%" PRIu64 ",\"added\":"
-								  "%" PRIu64
-		  ",\"ager_polls\":%" PRIu64 ",\"alloc_failures\":0,\"active_"
-					     "timeout_s\":%u"
-		  ",\"inactive_timeout_s\":%u},\"seconds\":%.1f,"
+		  ",\"alloc_failures\":0,\"active_timeout_s\":%u,"
+		  "\"inactive_timeout_s\":%u},\"seconds\":%.1f,"
 		  "\"protocols\":[",
-		  s->cache_bytes, s->entries, s->active, s->entries - s->active,
-		  s->added, s->ager_polls, s->active_s, s->inactive_s, up);
+		  s->active_s, s->inactive_s, up);
 	for (i = 0; i < VP_N; i++) {
 		if (!c[i].flows)
 			continue;
@@ -354,7 +354,34 @@ static const char *short_version(int version)
 static void export_text(struct vbuf *b, const struct view_snapshot *s)
 {
 	struct export_sums x = export_sums(s);
-	size_t i;
+	static const char *const ios_lines[] = {
+		"flows failed due to lack of export packet",
+		"export packets were sent up to process level",
+		"export packets were dropped due to no fib",
+		"export packets were dropped due to adjacency issues",
+		"export packets were dropped due to fragmentation failures",
+		"export packets were dropped due to encapsulation fixup "
+		"failures",
+		/* xflowd's own reasons, in the same phrasing */
+		"export packets were refused by the collector (port "
+		"unreachable)",
+		"export packets were dropped due to a full send buffer",
+		"export packets were dropped due to a lost connection",
+		"export packets were dropped due to other errors",
+	};
+	const uint64_t n[] = {
+		x.lost_flows,
+		0,
+		x.err[TX_ERR_UNREACHABLE],
+		0,
+		0,
+		0,
+		x.err[TX_ERR_REFUSED],
+		x.err[TX_ERR_BACKPRESSURE],
+		x.err[TX_ERR_CONNECTION],
+		x.err[TX_ERR_OTHER],
+	};
+	size_t i, k;
 
 	vb_printf(b, "Flow export %s is enabled for main cache\n",
 		  short_version(s->version));
@@ -373,40 +400,16 @@ static void export_text(struct vbuf *b, const struct view_snapshot *s)
 		vb_puts(b, "  IPFIX (Version 10) flow records\n");
 	else
 		vb_printf(b, "  Version %d flow records\n", s->version);
-	if (x.nudp || !x.ntcp)
-		vb_printf(b,
-			  "  %" PRIu64 " flows exported in %" PRIu64 " udp "
-								     "datagrams"
-								     "\n",
-			  x.udp_flows, x.udp_msgs);
-	if (x.ntcp)
-		vb_printf(b,
-			  "  %" PRIu64 " flows exported in %" PRIu64 " tcp "
-								     "messages"
-								     "\n",
-			  x.tcp_flows, x.tcp_msgs);
-	vb_printf(b,
-		  "  %" PRIu64 " flows failed due to lack of export packet\n"
-		  "  0 export packets were sent up to process level\n"
-		  "  %" PRIu64 " export packets were dropped due to no fib\n"
-		  "  0 export packets were dropped due to adjacency issues\n"
-		  "  0 export packets were dropped due to fragmentation "
-		  "failures\n"
-		  "  0 export packets were dropped due to encapsulation "
-		  "fixup failures\n",
-		  x.lost_flows, x.err[TX_ERR_UNREACHABLE]);
-	/* xflowd's own reasons, in the same phrasing */
-	vb_printf(b,
-		  "  %" PRIu64 " export packets were refused by the collector "
-		  "(port unreachable)\n"
-		  "  %" PRIu64 " export packets were dropped due to a full "
-		  "send buffer\n"
-		  "  %" PRIu64 " export packets were dropped due to a lost "
-		  "connection\n"
-		  "  %" PRIu64 " export packets were dropped due to other "
-		  "errors\n",
-		  x.err[TX_ERR_REFUSED], x.err[TX_ERR_BACKPRESSURE],
-		  x.err[TX_ERR_CONNECTION], x.err[TX_ERR_OTHER]);
+	if (x.nudp || !x.ntcp) {
+		vb_printf(b, "  %" PRIu64 " flows exported in ", x.udp_flows);
+		vb_printf(b, "%" PRIu64 " udp datagrams\n", x.udp_msgs);
+	}
+	if (x.ntcp) {
+		vb_printf(b, "  %" PRIu64 " flows exported in ", x.tcp_flows);
+		vb_printf(b, "%" PRIu64 " tcp messages\n", x.tcp_msgs);
+	}
+	for (k = 0; k < sizeof(n) / sizeof(n[0]); k++)
+		vb_printf(b, "  %" PRIu64 " %s\n", n[k], ios_lines[k]);
 }
 
 static void export_json(struct vbuf *b, const struct view_snapshot *s)
@@ -414,19 +417,21 @@ static void export_json(struct vbuf *b, const struct view_snapshot *s)
 	struct export_sums x = export_sums(s);
 	size_t i;
 
-	vb_printf(b,
-		  "{\"view\":\"show ip flow export\",\"version\":%d,"
-		  "\"udp_flows\":%" PRIu64 ",\"udp_datagrams\":%" PRIu64
-		  ",\"tcp_flows\":%" PRIu64 ",\"tcp_messages\":%" PRIu64
-		  ",\"flows_failed\":%" PRIu64 ",\"dropped\":{\"refused\":"
-					       "%" PRIu64 ",\"send_buffer_"
-							  "full\":%" PRIu64
-		  ",\"no_route\":%" PRIu64 ",\"connection_lost\":%" PRIu64
-		  ",\"other\":%" PRIu64 "},\"destinations\":[",
-		  s->version, x.udp_flows, x.udp_msgs, x.tcp_flows, x.tcp_msgs,
-		  x.lost_flows, x.err[TX_ERR_REFUSED],
-		  x.err[TX_ERR_BACKPRESSURE], x.err[TX_ERR_UNREACHABLE],
-		  x.err[TX_ERR_CONNECTION], x.err[TX_ERR_OTHER]);
+	vb_printf(b, "{\"view\":\"show ip flow export\",\"version\":%d",
+		  s->version);
+	vb_printf(b, ",\"udp_flows\":%" PRIu64, x.udp_flows);
+	vb_printf(b, ",\"udp_datagrams\":%" PRIu64, x.udp_msgs);
+	vb_printf(b, ",\"tcp_flows\":%" PRIu64, x.tcp_flows);
+	vb_printf(b, ",\"tcp_messages\":%" PRIu64, x.tcp_msgs);
+	vb_printf(b, ",\"flows_failed\":%" PRIu64, x.lost_flows);
+	vb_printf(b, ",\"dropped\":{\"refused\":%" PRIu64,
+		  x.err[TX_ERR_REFUSED]);
+	vb_printf(b, ",\"send_buffer_full\":%" PRIu64,
+		  x.err[TX_ERR_BACKPRESSURE]);
+	vb_printf(b, ",\"no_route\":%" PRIu64, x.err[TX_ERR_UNREACHABLE]);
+	vb_printf(b, ",\"connection_lost\":%" PRIu64, x.err[TX_ERR_CONNECTION]);
+	vb_printf(b, ",\"other\":%" PRIu64 "},\"destinations\":[",
+		  x.err[TX_ERR_OTHER]);
 	for (i = 0; i < s->ncoll; i++) {
 		const struct view_collector *c = &s->coll[i];
 

@@ -57,6 +57,20 @@ static inline uint8_t export_sampler_id(const struct export_sampling *s)
 	return s->id ? s->id : 1;
 }
 
+/*
+ * Sample 1 packet in n with mode (n <= 1: every packet, nothing announced),
+ * as sampler id (0: 1). What --sample and a monitor's sampler set; the
+ * daemon meters (or has the kernel sample) and announces from it.
+ */
+static inline void export_sampling_set(struct export_sampling *s,
+				       enum sampler_mode mode, uint32_t n,
+				       uint8_t id)
+{
+	s->mode = n > 1 ? mode : SAMPLER_NONE;
+	s->interval = n > 1 ? n : 1;
+	s->id = id;
+}
+
 /* Settings shared by every collector of one exporting process. */
 struct export_cfg {
 	int version;	       /* 5, 9 or 10 */

@@ -46,8 +46,8 @@ int export_sampling_check(const struct export_cfg *cfg, char *err,
 	    s->interval <= V5_SMP_MAX)
 		return 0;
 	snprintf(err, errlen,
-		 "sampling 1 in %u does not fit the NetFlow v5 header (at most "
-		 "1 in %u): use --export v9 or ipfix, or a smaller N",
+		 "1 in %u does not fit the NetFlow v5 header (at most 1 in "
+		 "%u): use --export v9 or ipfix, or a smaller N",
 		 s->interval, V5_SMP_MAX);
 	return -EINVAL;
 }

@@ -38,8 +38,7 @@ int ie_find(const char *name)
 	return -1;
 }
 
-/* Levenshtein distance, case-insensitive; names are short. */
-static size_t distance(const char *a, const char *b)
+size_t ie_edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), row[64], i, j;
 
@@ -75,7 +74,7 @@ int ie_closest(const char *name, const char **out, int n)
 	int k;
 
 	for (i = 0; i < IE_COUNT; i++)
-		d[i] = distance(name, ie_table[i].name);
+		d[i] = ie_edit_distance(name, ie_table[i].name);
 	for (k = 0; k < n; k++) {
 		size_t best = (size_t)-1, bi = 0;
 

@@ -3,6 +3,7 @@
 #ifndef XFLOWD_IE_H
 #define XFLOWD_IE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum ie_type { U8, U16, U32, U64, IPV4, IPV6, MAC, STR, MSEC };
@@ -29,6 +30,10 @@ extern const struct ie ie_table[IE_COUNT];
 
 /* The element called name, or NULL. */
 const struct ie *ie_by_name(const char *name);
+
+/* Levenshtein distance of two names, case-insensitive, for "did you
+ * mean" messages; names of 63 characters or more are 64 apart. */
+size_t ie_edit_distance(const char *a, const char *b);
 
 /* Its index in ie_table, or -1. */
 int ie_find(const char *name);

@@ -83,41 +83,13 @@ const struct template_def *template_find(const char *name)
 	return NULL;
 }
 
-/* Levenshtein distance, names are short: one row of at most 64 cells. */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[64], i, j;
-
-	if (la >= 63 || lb >= 63)
-		return 64;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t up = row[j],
-			       best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
-
 const char *template_closest(const char *name)
 {
 	size_t i, best = (size_t)-1;
 	const char *r = template_defs[0].name;
 
 	for (i = 0; i < template_ndefs; i++) {
-		size_t d = edit_distance(name, template_defs[i].name);
+		size_t d = ie_edit_distance(name, template_defs[i].name);
 
 		if (d < best) {
 			best = d;

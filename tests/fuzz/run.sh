@@ -96,7 +96,7 @@ run() {
 }
 
 echo "  CC     $out/fuzz_parse"
-if $CLANG $FLAGS -I. meter/link.c meter/meter.c meter/flowcache.c \
+if $CLANG $FLAGS -I. meter/link.c meter/meter.c meter/flowcache.c meter/sampler.c \
 	templates/templates.c templates/ie.c \
 	tests/fuzz/fuzz_parse.c -o "$out/fuzz_parse"; then
 	run fuzz_parse tests/fuzz/corpus/parse "$seeds_pcap"
@@ -125,7 +125,7 @@ python3 tests/fuzz/pcapng_seeds.py "$seeds_ng" ||
 	echo "fuzz: could not write the crafted pcapng seeds" >&2
 echo "  CC     $out/fuzz_pcapng"
 if $CLANG $FLAGS -I. meter/pcapng.c meter/link.c meter/meter.c \
-	meter/flowcache.c templates/templates.c templates/ie.c \
+	meter/flowcache.c meter/sampler.c templates/templates.c templates/ie.c \
 	tests/fuzz/fuzz_pcapng.c -o "$out/fuzz_pcapng"; then
 	run fuzz_pcapng "$seeds_ng"
 else

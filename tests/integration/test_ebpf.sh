@@ -131,8 +131,86 @@ run_case() {
         [ "$(stats_get "$T/$label.stats.json" 's["metered"]')" = "$n" ]
 }
 
+# TC sees a router's own TCP traffic as GSO packets (TSO on): they must be
+# metered as the segments they are on the wire. The judge is TCP itself:
+# each end's TCP_INFO segs_out and bytes_sent (payload), plus 52 octets of
+# IP + TCP (timestamps) header a segment and 8 more for the SYN's options;
+# the passive end's segs_out leaves out its SYN-ACK (sent by the listener).
+tcp_gso() {
+    local label=tc-gso rc
+    ip netns exec "$R" ethtool -K "$RB" tso on gso on >/dev/null 2>&1
+    ip netns exec "$S" ethtool -K "$SV" tso on gso on >/dev/null 2>&1
+    ns_nfcapd_start "$S" "$label.nf" 10.99.1.2 9995 || { fail "$label: nfcapd"; return; }
+    ip netns exec "$S" "$PY" - "$T/gso.server" <<'PYEOF' &
+import socket, struct, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.99.1.2", 5001))
+s.listen(1)
+open(sys.argv[1] + ".ready", "w").close()
+c, _ = s.accept()
+while c.recv(1 << 16):
+    pass
+c.shutdown(socket.SHUT_WR)
+import time; time.sleep(0.3)
+i = c.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 232)
+print(struct.unpack_from("I", i, 136)[0], struct.unpack_from("Q", i, 200)[0], file=open(sys.argv[1], "w"))
+PYEOF
+    local sp=$!
+    XF_PIDS+=("$sp")
+    for _ in $(seq 100); do [ -e "$T/gso.server.ready" ] && break; sleep 0.05; done
+    if ! xflowd_start "$R" "$label" --capture ebpf -i "$RB" -c 10.99.1.2:9995 --export ipfix \
+        --stats-file "$T/$label.stats.json"; then
+        fail "$label: xflowd did not start"
+        show_err "$label"
+        return
+    fi
+    ip netns exec "$R" "$PY" - "$T/gso.client" <<'PYEOF' || fail "$label: TCP transfer"
+import socket, struct, sys, time
+c = socket.create_connection(("10.99.1.2", 5001))
+buf = b"x" * (1 << 20)
+for _ in range(8):
+    c.sendall(buf)
+c.shutdown(socket.SHUT_WR)
+while c.recv(1 << 16):
+    pass
+time.sleep(0.3)
+i = c.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 232)
+print(struct.unpack_from("I", i, 136)[0], struct.unpack_from("Q", i, 200)[0], file=open(sys.argv[1], "w"))
+PYEOF
+    wait "$sp"
+    sleep 1
+    xflowd_stop
+    rc=$?
+    ns_collector_stop "$label.nf"
+    check "$label: SIGTERM, exit 0 (rc=$rc)" [ "$rc" = 0 ] || show_err "$label"
+    nfdump_csv "$label.nf" "$T/$label.nfdump.csv"
+    check "$label: GSO packets seen ($(stats_get "$T/$label.stats.json" 's["bpf"]["gso"]'))" \
+        [ "$(stats_get "$T/$label.stats.json" 's["bpf"]["gso"] > 0')" = True ]
+    check "$label: each direction's packets and octets are TCP's segments" \
+        "$PY" - "$T/$label.nfdump.csv" "$T/gso.client" "$T/gso.server" "$IB" <<'PYEOF'
+import sys
+rows = [l.split(",") for l in open(sys.argv[1]) if l[:1].isdigit()]
+ok = True
+for name, src, dst, f, d, synack in (("client->server", "10.99.1.1", "10.99.1.2", sys.argv[2], "1", 0),
+                                     ("server->client", "10.99.1.2", "10.99.1.1", sys.argv[3], "0", 1)):
+    segs, payload = map(int, open(f).read().split())
+    segs += synack
+    want = (segs, payload + 52 * segs + 8)
+    got = [0, 0]
+    for r in rows:
+        if r[3] == src and r[4] == dst and r[7] == "TCP" and r[15] == sys.argv[4] and r[22] == d:
+            got[0] += int(r[11])
+            got[1] += int(r[12])
+    print("%s: exported %d packets %d octets; TCP says %d segments, %d octets" % (name, got[0], got[1], *want))
+    ok &= tuple(got) == want
+sys.exit(0 if ok else 1)
+PYEOF
+}
+
 for in in "${INPUTS[@]}"; do
     run_case tc "$in" "tc-$in"
     run_case xdp "$in" "xdp-$in"
 done
+tcp_gso
 finish

@@ -64,7 +64,7 @@ status_of() { sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" 2>/dev/null | tr 
 # wait_dropped PID: until its uid is nobody's (the drop follows setup)
 wait_dropped() {
 	local i
-	for i in $(seq 300); do
+	for i in $(seq 600); do
 		kill -0 "$1" 2>/dev/null || return 1
 		[ "$(status_of "$1" Uid)" = "$NOBODY_UID $NOBODY_UID $NOBODY_UID $NOBODY_UID" ] && return 0
 		sleep 0.05
@@ -142,6 +142,18 @@ if bad or badf:
 PYEOF
 }
 
+# root_starts MODE: xflowd starts with every capability and --no-drop
+root_starts() {
+	local pid rc=1
+	ip netns exec "$M" "$XFLOWD" -i "$MV" --capture "$1" -c 10.95.7.1:9 --no-drop \
+		>"$T/$1.root.out" 2>"$T/$1.root.err" &
+	pid=$!
+	sleep 2
+	kill -TERM "$pid" 2>/dev/null && rc=0
+	wait "$pid" 2>/dev/null
+	return $rc
+}
+
 # run_mode MODE PORT: xflowd in the unit's sandbox with --user nobody
 run_mode() {
 	local mode=$1 port=$2 label=$1 pid rc i sp=
@@ -159,20 +171,26 @@ run_mode() {
 			[ -n "$pid" ] && break
 			sleep 0.05
 		done
+		[ -n "$pid" ] && XF_PIDS+=("$pid")
 	else
 		ip netns exec "$M" "${SANDBOX[@]}" "$XFLOWD" "${args[@]}" >"$T/$label.out" 2>"$T/$label.err" &
 		pid=$!
 		XF_PIDS+=("$pid")
 	fi
 	if [ -z "$pid" ] || ! wait_dropped "$pid"; then
-		if [ "$mode" != pcap ] && grep -q "cannot load\|refused\|no TCX\|not supported" "$T/$label.err"; then
-			info "$label: this kernel refuses the BPF programs: $(tail -1 "$T/$label.err")"
-			[ -n "$sp" ] && wait "$sp"
+		# the kernel's refusal (not the sandbox's) when full root fails too
+		if [ "$mode" != pcap ] && ! kill -0 "$pid" 2>/dev/null && ! root_starts "$mode"; then
+			info "$label: this kernel refuses it even to root: $(tail -1 "$T/$label.err")"
+			wait "${sp:-$pid}" 2>/dev/null
 			ns_collector_stop "$label.nf"
 			return
 		fi
-		fail "$label: xflowd did not start and drop its privileges"
+		fail "$label: xflowd did not start and drop its privileges (pid ${pid:-none}: $(
+			status_of "${pid:-0}" State) Uid $(status_of "${pid:-0}" Uid))"
 		show_err "$label"
+		[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
+		wait "${sp:-$pid}" 2>/dev/null
+		ns_collector_stop "$label.nf"
 		return
 	fi
 	check_dropped "$label" "$pid"

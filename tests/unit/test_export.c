@@ -673,6 +673,332 @@ START_TEST(v9_many)
 END_TEST
 
 /* ---------------------------------------------------------------------- */
+/* Sampling announced (RFC 5477, Cisco's v9 sampler table, v5 header)     */
+
+static struct exporter *mkex_smp(int version, enum sampler_mode mode,
+				 uint32_t n, struct rx *r)
+{
+	struct exporter *ex = mkex(version, 0x01020304, 1500,
+				   "ipv4-five-tuple", NULL, r);
+
+	ex->cfg.sampling.mode = mode;
+	ex->cfg.sampling.interval = n;
+	return ex;
+}
+
+/* The IPFIX message of the first flow while sampling 1 in n. */
+static void ipfix_smp_message(struct bb *want, const struct flow *f, int det,
+			      uint32_t n)
+{
+	size_t start = want->n;
+
+	b16(want, 10);
+	b16(want, 0); /* length, below */
+	b32(want, (uint32_t)(BASE_S + 3));
+	b32(want, 0);
+	b32(want, 0x01020304);
+	/* the data template ends with selectorId (302), 8 octets */
+	b16(want, 2);
+	b16(want, 60);
+	b16(want, 256);
+	b16(want, 13);
+	five_tuple_fields(want, 0);
+	b16(want, 302), b16(want, 8);
+	/* systemInitTimeMilliseconds, as without sampling */
+	b16(want, 3);
+	b16(want, 18);
+	b16(want, 257);
+	b16(want, 2);
+	b16(want, 1);
+	b16(want, 149), b16(want, 4);
+	b16(want, 160), b16(want, 8);
+	/* RFC 5477: scope selectorId; then samplingAlgorithm (35) and, for
+	 * random, samplerRandomInterval (50) */
+	b16(want, 3);
+	b16(want, det ? 30 : 34);
+	b16(want, 259);
+	b16(want, det ? 5 : 6);
+	b16(want, 1);
+	b16(want, 302), b16(want, 8);
+	b16(want, 304), b16(want, 1);
+	if (det) {
+		b16(want, 305), b16(want, 4); /* samplingPacketInterval */
+		b16(want, 306), b16(want, 4); /* samplingPacketSpace */
+	} else {
+		b16(want, 309), b16(want, 4); /* samplingSize */
+		b16(want, 310), b16(want, 4); /* samplingPopulation */
+	}
+	b16(want, 35), b16(want, 1);
+	if (!det)
+		b16(want, 50), b16(want, 4);
+	/* samplingInterval alone, scope the observation domain */
+	b16(want, 3);
+	b16(want, 18);
+	b16(want, 260);
+	b16(want, 2);
+	b16(want, 1);
+	b16(want, 149), b16(want, 4);
+	b16(want, 34), b16(want, 4);
+	/* the records, in the same order */
+	b16(want, 257);
+	b16(want, 16);
+	b32(want, 0x01020304);
+	b64(want, BASE / MS);
+	b16(want, 259);
+	b16(want, det ? 22 : 26);
+	b64(want, 1);	      /* selectorId */
+	b8(want, det ? 1 : 3); /* systematic count-based / n-out-of-N */
+	if (det) {
+		b32(want, 1);	  /* 1 packet taken ... */
+		b32(want, n - 1); /* ... n - 1 passed over */
+	} else {
+		b32(want, 1); /* 1 out of ... */
+		b32(want, n); /* ... n */
+	}
+	b8(want, det ? 1 : 2); /* deterministic / random */
+	if (!det)
+		b32(want, n);
+	b16(want, 260);
+	b16(want, 12);
+	b32(want, 0x01020304);
+	b32(want, n);
+	/* the flow, with its sampler */
+	b16(want, 256);
+	b16(want, 70);
+	five_tuple_record(want, f);
+	b64(want, 1);
+	want->b[start + 2] = (uint8_t)((want->n - start) >> 8);
+	want->b[start + 3] = (uint8_t)(want->n - start);
+}
+
+START_TEST(ipfix_sampling_byte_exact)
+{
+	int det;
+
+	for (det = 0; det <= 1; det++) {
+		struct rx r;
+		struct exporter *ex = mkex_smp(
+			10, det ? SAMPLER_DETERMINISTIC : SAMPLER_RANDOM,
+			det ? 1000 : 100, &r);
+		struct flow f;
+		struct bb want = { .n = 0 };
+
+		mkflow(&f, 4, 0);
+		exporter_flow(ex, &f, FLOW_END_IDLE);
+		exporter_flush(ex);
+		ck_assert_uint_eq(rx_drain(&r), 1);
+		ipfix_smp_message(&want, &f, det, det ? 1000 : 100);
+		ck_assert_uint_eq(want.n, det ? 262 : 270);
+		assert_bytes(&r.d[0], &want);
+		ck_assert_uint_eq(ex->coll[0]->stats.options_records, 3);
+		/* a template message fits what export_templates_len says */
+		ck_assert_uint_le(want.n - 70,
+				  export_templates_len(&ex->cfg));
+
+		/* the next message: the sequence counts the three options
+		 * records; data still carries the selectorId */
+		mkflow(&f, 4, 1);
+		exporter_flow(ex, &f, FLOW_END_IDLE);
+		exporter_flush(ex);
+		ck_assert_uint_eq(rx_drain(&r), 1);
+		want.n = 0;
+		b16(&want, 10);
+		b16(&want, 16 + 70);
+		b32(&want, (uint32_t)(BASE_S + 3));
+		b32(&want, 4);
+		b32(&want, 0x01020304);
+		b16(&want, 256);
+		b16(&want, 70);
+		five_tuple_record(&want, &f);
+		b64(&want, 1);
+		assert_bytes(&r.d[1], &want);
+		exporter_free(ex);
+		rx_close(&r);
+	}
+}
+END_TEST
+
+START_TEST(v9_sampling_byte_exact)
+{
+	struct rx r;
+	struct exporter *ex = mkex_smp(9, SAMPLER_RANDOM, 32000, &r);
+	struct flow f;
+	struct bb want = { .n = 0 };
+
+	ex->cfg.sampling.id = 7;
+	mkflow(&f, 4, 0);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	ck_assert_uint_eq(rx_drain(&r), 1);
+
+	/* count: template, 2 options templates, 2 options records, flow */
+	b16(&want, 9);
+	b16(&want, 6);
+	b32(&want, 3000);
+	b32(&want, (uint32_t)(BASE_S + 3));
+	b32(&want, 0);
+	b32(&want, 0x01020304);
+	/* the data template ends with FLOW_SAMPLER_ID (48), 1 octet */
+	b16(&want, 0);
+	b16(&want, 60);
+	b16(&want, 256);
+	b16(&want, 13);
+	five_tuple_fields(&want, 0);
+	b16(&want, 48), b16(&want, 1);
+	/* Cisco's sampler table, scope System (RFC 3954 §6.1) */
+	b16(&want, 1);
+	b16(&want, 32);
+	b16(&want, 259);
+	b16(&want, 4);	/* scope length */
+	b16(&want, 16); /* option length */
+	b16(&want, 1), b16(&want, 4);
+	b16(&want, 48), b16(&want, 1);
+	b16(&want, 49), b16(&want, 1);
+	b16(&want, 50), b16(&want, 4);
+	b16(&want, 35), b16(&want, 1);
+	b16(&want, 0); /* padding */
+	/* SAMPLING_INTERVAL alone */
+	b16(&want, 1);
+	b16(&want, 20);
+	b16(&want, 260);
+	b16(&want, 4);
+	b16(&want, 4);
+	b16(&want, 1), b16(&want, 4);
+	b16(&want, 34), b16(&want, 4);
+	b16(&want, 0);
+	/* the records */
+	b16(&want, 259);
+	b16(&want, 16);
+	b32(&want, 0x01020304); /* System: the source id */
+	b8(&want, 7);		/* FLOW_SAMPLER_ID */
+	b8(&want, 2);		/* random */
+	b32(&want, 32000);
+	b8(&want, 2);
+	b8(&want, 0);
+	b16(&want, 260);
+	b16(&want, 12);
+	b32(&want, 0x01020304);
+	b32(&want, 32000);
+	b16(&want, 256);
+	b16(&want, 64);
+	five_tuple_record(&want, &f);
+	b8(&want, 7);
+	b8(&want, 0);
+	ck_assert_uint_eq(want.n, 224);
+	assert_bytes(&r.d[0], &want);
+	exporter_free(ex);
+	rx_close(&r);
+}
+END_TEST
+
+/* With every template refresh, the sampler's records again. */
+START_TEST(sampling_with_every_refresh)
+{
+	static const int versions[] = { 9, 10 };
+	size_t v;
+
+	for (v = 0; v < 2; v++) {
+		struct rx r;
+		struct exporter *ex =
+			mkex_smp(versions[v], SAMPLER_DETERMINISTIC, 64, &r);
+		uint16_t opt_set = versions[v] == 9 ? 1 : 3;
+		size_t m, hdr = versions[v] == 9 ? 20 : 16;
+
+		ex->cfg.refresh_msgs = 3;
+		for (m = 0; m < 7; m++) {
+			struct flow f;
+
+			mkflow(&f, 4, (uint32_t)m);
+			exporter_flow(ex, &f, FLOW_END_IDLE);
+			exporter_flush(ex);
+		}
+		ck_assert_uint_eq(rx_drain(&r), 7);
+		for (m = 0; m < 7; m++) {
+			const struct dgram *d = &r.d[m];
+			size_t off, smp_tmpl = 0, smp_rec = 0, first_data = 0;
+
+			for (off = hdr; off + 4 <= d->n;
+			     off += rd16(d->b + off + 2)) {
+				uint16_t id = rd16(d->b + off);
+
+				ck_assert_uint_ge(rd16(d->b + off + 2), 4);
+				if (id == opt_set &&
+				    rd16(d->b + off + 4) >= 259)
+					smp_tmpl++;
+				else if (id == 259 || id == 260)
+					smp_rec += !first_data;
+				else if (id == 256 && !first_data)
+					first_data = off;
+			}
+			/* templates in messages 0, 3, 6; the sampler's two
+			 * records before the flow in each */
+			ck_assert_uint_eq(smp_tmpl, m % 3 == 0 ? 2 : 0);
+			ck_assert_uint_eq(smp_rec, m % 3 == 0 ? 2 : 0);
+			ck_assert_uint_ne(first_data, 0);
+		}
+		ck_assert_uint_eq(ex->coll[0]->stats.options_records,
+				  versions[v] == 9 ? 6 : 9);
+		exporter_free(ex);
+		rx_close(&r);
+	}
+}
+END_TEST
+
+/* The v5 header: 2 bits of mode (01 deterministic, 10 random), 14 of N. */
+START_TEST(v5_sampling_header)
+{
+	static const struct {
+		enum sampler_mode mode;
+		uint32_t n;
+		uint16_t field;
+	} c[] = {
+		{ SAMPLER_RANDOM, 100, 0x8064 },
+		{ SAMPLER_DETERMINISTIC, 16383, 0x7fff },
+		{ SAMPLER_DETERMINISTIC, 2, 0x4002 },
+		{ SAMPLER_NONE, 1, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct rx r;
+		struct exporter *ex = mkex_smp(5, c[i].mode, c[i].n, &r);
+		struct flow f;
+
+		mkflow(&f, 4, 0);
+		exporter_flow(ex, &f, FLOW_END_IDLE);
+		exporter_flush(ex);
+		ck_assert_uint_eq(rx_drain(&r), 1);
+		ck_assert_uint_eq(r.d[0].n, 72);
+		ck_assert_uint_eq(rd16(r.d[0].b + 22), c[i].field);
+		/* the counters are the sampled ones, as metered */
+		ck_assert_uint_eq(rd32(r.d[0].b + 24 + 16), 5);
+		exporter_free(ex);
+		rx_close(&r);
+	}
+}
+END_TEST
+
+START_TEST(sampling_check)
+{
+	struct export_cfg cfg = { .version = 5,
+				  .sampling = { SAMPLER_RANDOM, 16384, 0 } };
+	char err[256] = "";
+
+	ck_assert_int_eq(export_sampling_check(&cfg, err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_msg(strstr(err, "16383") && strstr(err, "v9"), "%s", err);
+	cfg.sampling.interval = 16383;
+	ck_assert_int_eq(export_sampling_check(&cfg, err, sizeof(err)), 0);
+	cfg.version = 9;
+	cfg.sampling.interval = 1u << 30;
+	ck_assert_int_eq(export_sampling_check(&cfg, err, sizeof(err)), 0);
+	cfg.version = 5;
+	cfg.sampling.mode = SAMPLER_NONE;
+	ck_assert_int_eq(export_sampling_check(&cfg, err, sizeof(err)), 0);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------- */
 /* NetFlow v5                                                             */
 
 START_TEST(v5_byte_exact)
@@ -956,6 +1282,14 @@ static Suite *export_suite(void)
 	tcase_add_test(tc, v5_small_mtu);
 	tcase_add_test(tc, v5_split_sums);
 	tcase_add_test(tc, v5_split_no_empty_records);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sampling");
+	tcase_add_test(tc, ipfix_sampling_byte_exact);
+	tcase_add_test(tc, v9_sampling_byte_exact);
+	tcase_add_test(tc, sampling_with_every_refresh);
+	tcase_add_test(tc, v5_sampling_header);
+	tcase_add_test(tc, sampling_check);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("collector");

@@ -161,6 +161,7 @@ static void snapshot(struct view_snapshot *s)
 	snprintf(s->coll[1].dst, sizeof(s->coll[1].dst), "2001:db8::10");
 	s->coll[1].dst_port = 4739;
 	s->coll[1].tcp = true;
+	s->coll[1].descr = "backup collector, \"TCP\"";
 	s->coll[1].dscp = -1;
 	s->coll[1].ttl = -1;
 	s->coll[1].st.connect_attempts = 3;

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * control_snapshot.c - what the views show, read from the daemon: the
+ * meters' and caches' counters summed over the workers, the exporter and
+ * its collectors (with their sockets' local addresses), the templates, the
+ * observation points.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "config.h"
+#include "control.h"
+
+static uint64_t real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void sum_u64(uint64_t *to, const uint64_t *from, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		to[i] += from[i];
+}
+
+static void collector_view(struct view_collector *v, const struct collector *c)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int val;
+
+	snprintf(v->name, sizeof(v->name), "%s", c->name);
+	if (c->addr.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s = (const void *)&c->addr;
+
+		inet_ntop(AF_INET6, &s->sin6_addr, v->dst, sizeof(v->dst));
+		v->dst_port = ntohs(s->sin6_port);
+	} else {
+		const struct sockaddr_in *s = (const void *)&c->addr;
+
+		inet_ntop(AF_INET, &s->sin_addr, v->dst, sizeof(v->dst));
+		v->dst_port = ntohs(s->sin_port);
+	}
+	v->tcp = c->tx.proto == TX_TCP;
+	v->up = c->tx.state == TX_UP;
+	v->dscp = v->ttl = -1;
+	v->st = c->stats;
+	if (c->fd < 0 || getsockname(c->fd, (struct sockaddr *)&ss, &len) < 0)
+		return;
+	if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s = (const void *)&ss;
+
+		inet_ntop(AF_INET6, &s->sin6_addr, v->src, sizeof(v->src));
+		v->src_port = ntohs(s->sin6_port);
+		len = sizeof(val);
+		if (getsockopt(c->fd, IPPROTO_IPV6, IPV6_TCLASS, &val, &len) ==
+		    0)
+			v->dscp = val >> 2;
+		len = sizeof(val);
+		if (getsockopt(c->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &val,
+			       &len) == 0)
+			v->ttl = val;
+	} else if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *s = (const void *)&ss;
+
+		inet_ntop(AF_INET, &s->sin_addr, v->src, sizeof(v->src));
+		v->src_port = ntohs(s->sin_port);
+		len = sizeof(val);
+		if (getsockopt(c->fd, IPPROTO_IP, IP_TOS, &val, &len) == 0)
+			v->dscp = (val & 0xff) >> 2;
+		len = sizeof(val);
+		if (getsockopt(c->fd, IPPROTO_IP, IP_TTL, &val, &len) == 0)
+			v->ttl = val;
+	}
+}
+
+static void add_interface(struct view_snapshot *s, const struct obs_point *op,
+			  const char *capture, bool in, bool out)
+{
+	size_t i;
+
+	for (i = 0; i < s->nif; i++) {
+		if (strcmp(s->ifs[i].name, op->name) == 0 &&
+		    s->ifs[i].ifindex == op->ifindex)
+			break;
+	}
+	if (i == s->nif) {
+		if (s->nif == VIEW_MAX_IF)
+			return;
+		s->nif++;
+		snprintf(s->ifs[i].name, sizeof(s->ifs[i].name), "%s",
+			 op->name[0] ? op->name : "-");
+		s->ifs[i].ifindex = op->ifindex;
+		s->ifs[i].capture = capture;
+	}
+	s->ifs[i].input |= in;
+	s->ifs[i].output |= out;
+}
+
+static void interfaces_view(const struct control_src *src,
+			    struct view_snapshot *s)
+{
+	const struct options *o = src->opt;
+	int i, n = src->ncap ? *src->ncap : 0;
+	uint32_t k;
+
+	for (i = 0; i < n; i++) {
+		struct capture *cap = src->cap[i];
+		const struct obs_point *op;
+
+		if (o->read) {
+			/* a pcapng file numbers its interfaces from 1 */
+			if (!cap->ops->point || !cap->ops->point(cap, 1)) {
+				add_interface(s, &cap->op, "file", true, false);
+				continue;
+			}
+			for (k = 1; (op = cap->ops->point(cap, k)); k++)
+				add_interface(s, op, "file", !op->dir, op->dir);
+		} else if (o->capture == CAPTURE_EBPF) {
+			bool tc = o->ebpf_hook == EBPF_HOOK_TC;
+
+			add_interface(s, &cap->op, tc ? "ebpf tc" : "ebpf xdp",
+				      true, tc);
+		} else if (o->capture == CAPTURE_AFXDP) {
+			add_interface(s, &cap->op, "afxdp", true, false);
+		} else {
+			add_interface(s, &cap->op, "pcap", !cap->op.dir,
+				      cap->op.dir);
+		}
+	}
+}
+
+/*
+ * -f: the configuration's names. It runs one monitor whose exporters
+ * became the collectors, in order (options.c apply_config()).
+ */
+static void config_names(const struct config *cfg, struct view_snapshot *s)
+{
+	const struct cfg_monitor *m = &cfg->monitor[0];
+	size_t i;
+
+	if (cfg->nmonitor < 1)
+		return;
+	s->monitor = m->name;
+	s->monitor_descr = m->description;
+	if (m->sampler >= 0)
+		s->sampler = cfg->sampler[m->sampler].name;
+	for (i = 0; i < s->ncoll && i < (size_t)m->nexporter; i++) {
+		const struct cfg_exporter *x = &cfg->exporter[m->exporter[i]];
+
+		snprintf(s->coll[i].name, sizeof(s->coll[i].name), "%s",
+			 x->name);
+		s->coll[i].descr = x->description;
+	}
+}
+
+void control_snapshot(const struct control_src *src,
+		      const struct view_protos *protos, struct view_snapshot *s)
+{
+	const struct options *o = src->opt;
+	struct exporter *ex = src->ex;
+	int w, i, n = src->ncap ? *src->ncap : 0;
+	uint64_t clock = 0;
+	size_t k;
+
+	memset(s, 0, sizeof(*s));
+	for (w = 0; w < src->nmeter; w++) {
+		const struct meter *m = src->meter[w];
+		const struct flowcache *fc = m->fc;
+
+		_Static_assert(sizeof(struct meter_stats) % 8 == 0, "meter_"
+								    "stats "
+								    "holds "
+								    "64-bit "
+								    "counters "
+								    "only");
+		sum_u64((uint64_t *)&s->meter, (const uint64_t *)&m->st,
+			sizeof(m->st) / 8);
+		if (!fc)
+			continue;
+		s->cache_bytes += fc->pool_bytes + fc->bucket_bytes;
+		s->entries += fc->capacity;
+		s->active += fc->used;
+		s->added += fc->stats.added;
+		s->ager_polls += fc->stats.ager_polls;
+		sum_u64(s->expired, fc->stats.expired, 6);
+		s->active_s = (uint32_t)(fc->active_ns / 1000000000ull);
+		s->inactive_s = (uint32_t)(fc->inactive_ns / 1000000000ull);
+		if (fc->clock_ns > clock)
+			clock = fc->clock_ns;
+	}
+	s->live = !o->read;
+	s->now_ns = s->live ? real_ns() : clock;
+	s->start_ns = ex->base_set ? ex->base_ns : s->now_ns;
+	s->protos = *protos;
+	for (i = 0; i < n; i++) {
+		struct capture *cap = src->cap[i];
+
+		s->capture_drops += cap->ops->drops(cap);
+		if (cap->ops->kstats) {
+			cap->ops->kstats(cap, &s->kst);
+			s->bpf = true;
+		}
+	}
+	if (s->bpf) {
+		/* what the kernel parsed and found not to be a flow (as
+		 * main.c adds at exit) */
+		s->meter.non_ip += s->kst.non_ip;
+		s->meter.packets += s->kst.non_ip;
+		s->meter.sampled_out += s->kst.sampled_out;
+		s->meter.packets += s->kst.sampled_out;
+		for (i = 1; i <= PARSE_NERR; i++) {
+			s->meter.malformed[i] += s->kst.malformed[i];
+			s->meter.packets += s->kst.malformed[i];
+		}
+	}
+	s->monitor = src->monitor;
+	s->version = ex->cfg.version;
+	s->domain_id = ex->cfg.domain_id;
+	s->mtu = ex->cfg.mtu;
+	s->refresh_s = ex->cfg.refresh_s;
+	s->refresh_msgs = ex->cfg.refresh_msgs;
+	s->ex = ex->stats;
+	for (k = 0; k < ex->ncoll && k < EXPORT_MAX_COLLECTORS; k++)
+		collector_view(&s->coll[s->ncoll++], ex->coll[k]);
+	for (k = 0; k < ex->cfg.ntmpl; k++)
+		s->tmpl[s->ntmpl++] = ex->cfg.tmpl[k];
+	s->sampler = src->sampler;
+	s->sample_mode = ex->cfg.sampling.mode;
+	s->sample_n = ex->cfg.sampling.interval;
+	if (o->cfg)
+		config_names(o->cfg, s);
+	interfaces_view(src, s);
+}
