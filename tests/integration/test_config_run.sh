@@ -59,6 +59,19 @@ for r in csv.DictReader(open(sys.argv[2])):
 print("%d pairs, %d packets exported; truth %d pairs, %d packets" % (len(got), sum(got.values()), len(want), sum(want.values())))
 sys.exit(got != want)
 PYEOF
+# a monitor's sampler samples and is announced (nfdump scales by it)
+sed -e 's/^    record pairs6$/    sampler s10/' -e '$a sampler s10\n    mode deterministic 1 out-of 10' \
+    "$T/x.conf" >"$T/s.conf"
+run_xflowd samp -f "$T/s.conf" --read "$T/m.pcap" --stats-file "$T/s.stats.json"
+rc=$?
+check "a monitor's 'sampler' meters 1 in 10 (rc=$rc)" "$PY" -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+print("packets %d, sampled out %d, metered %d" % (s["packets"], s["sampled_out"], s["metered"]))
+nofit = sum(s["no_template_packets"].values())
+sys.exit(not (s["packets"] == 1200 and s["sampled_out"] == 1080
+              and s["metered"] + nofit + s["non_ip"] + s["sampled_out"] == 1200))' "$T/s.stats.json"
+
 run_xflowd mix -f "$T/x.conf" --read "$T/m.pcap" --collector 127.0.0.1:9
 rc=$?
 check "-f with --collector: refused (exit 2) saying where collectors go" \
