@@ -34,7 +34,7 @@ struct xflowd {
 	struct options opt;
 	struct exporter *ex;
 	struct meter meter;
-	struct meter_cfg mcfg; /* what the templates ask of the meter */
+	struct meter_cfg mcfg;	 /* what the templates ask of the meter */
 	struct pppac_info pppac; /* ifattr_of()'s answer, valid till next */
 	struct ifinfo *ift;	 /* live: the kernel's interfaces (rtnetlink) */
 	uint64_t ift_gen;
@@ -137,7 +137,8 @@ static void ifattr_of(void *ctx, uint32_t ifindex, struct export_if *out)
 			out->descr = op->descr;
 			if (d->ift)
 				out->phys = ifinfo_phys_name(d->ift, ifindex);
-			if (op->pppac && pppac_parse(op->descr, &d->pppac) == 0) {
+			if (op->pppac &&
+			    pppac_parse(op->descr, &d->pppac) == 0) {
 				out->user = d->pppac.user;
 				out->proto = d->pppac.proto;
 			}
@@ -215,10 +216,10 @@ static void apply_ifinfo(struct xflowd *d)
 		} else if (e->tun.ver) {
 			/* ingress: from the remote end to us */
 			op->tun_ver = e->tun.ver;
-			memcpy(op->tun_src, op->dir ? e->tun.local : e->tun.remote,
-			       16);
-			memcpy(op->tun_dst, op->dir ? e->tun.remote : e->tun.local,
-			       16);
+			memcpy(op->tun_src,
+			       op->dir ? e->tun.local : e->tun.remote, 16);
+			memcpy(op->tun_dst,
+			       op->dir ? e->tun.remote : e->tun.local, 16);
 		}
 	}
 	d->ift_gen = ifinfo_generation(d->ift);
@@ -477,8 +478,8 @@ static int setup(struct xflowd *d, int *exit_code)
 	own_traffic_filter(d, filter, sizeof(filter));
 	for (i = 0; i < d->opt.nif; i++) {
 		d->cap[i] = capture_pcap_live(d->opt.ifname[i], d->opt.ifdir[i],
-					      filter,
-					      on_packet, d, err, sizeof(err));
+					      filter, on_packet, d, err,
+					      sizeof(err));
 		if (!d->cap[i]) {
 			pr_err("%s\n", err);
 			*exit_code = 1;

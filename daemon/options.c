@@ -292,8 +292,8 @@ static int apply_config(struct options *o, struct config *cfg, long *refresh_s,
 		const struct cfg_sampler *sp = &cfg->sampler[m->sampler];
 
 		/* the sampler's position in the file is its id (from 1) */
-		export_sampling_set(&o->export.sampling, sp->mode,
-				    sp->interval, (uint8_t)(m->sampler + 1));
+		export_sampling_set(&o->export.sampling, sp->mode, sp->interval,
+				    (uint8_t)(m->sampler + 1));
 	}
 	for (i = 0; i < m->nformat; i++) {
 		const struct cfg_format *fm = &m->format[i];

@@ -38,7 +38,7 @@ struct options {
 	int nrecords;
 	/* -f: the collectors the configuration's exporters name */
 	char coll_buf[EXPORT_MAX_COLLECTORS][300];
-	struct config *cfg; /* kept: interface names point into it */
+	struct config *cfg;	  /* kept: interface names point into it */
 	enum ebpf_hook ebpf_hook; /* --ebpf-hook */
 	const char *collector[EXPORT_MAX_COLLECTORS];
 	int ncoll;

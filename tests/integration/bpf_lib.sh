@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # the COLL_* arrays are read by lib.sh's helpers
 # bpf_lib.sh - helpers for the AF_XDP and eBPF capture tests (test_afxdp.sh,
 # test_ebpf.sh, test_bpf_lifecycle.sh); source it after lib.sh.
 #
@@ -127,14 +128,14 @@ ns_collector_stop() {
 # until every interface says its programs are attached ("ebpf:"/"afxdp:"
 # lines, one per --interface). XP is its pid. Returns 1 if it exits first.
 xflowd_start() {
-    local ns=$1 label=$2 nif i
+    local ns=$1 label=$2 nif
     shift 2
     nif=$(printf '%s\n' "$@" | grep -cx -- '-i\|--interface')
     echo "ip netns exec $ns $XFLOWD $*" >"$T/$label.cmd"
     ip netns exec "$ns" "$XFLOWD" "$@" >"$T/$label.out" 2>"$T/$label.err" &
     XP=$!
     XF_PIDS+=("$XP")
-    for i in $(seq 300); do
+    for _ in $(seq 300); do
         kill -0 "$XP" 2>/dev/null || return 1
         [ "$(grep -c ': \(ebpf\|afxdp\): ' "$T/$label.err")" -ge "$nif" ] && return 0
         sleep 0.05

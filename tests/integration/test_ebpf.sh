@@ -14,7 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$XF_HERE/bpf_lib.sh"
 bpf_need
-need_cmd dumpcap
+need_cmd dumpcap ethtool
 
 C=bpfc$$ R=bpfr$$ S=bpfs$$
 CI=bpfvc$$ RA=bpfra$$ RB=bpfrb$$ SV=bpfvs$$
