@@ -134,12 +134,17 @@ run_case() {
 # TC sees a router's own TCP traffic as GSO packets (TSO on): they must be
 # metered as the segments they are on the wire. The judge is TCP itself:
 # each end's TCP_INFO segs_out and bytes_sent (payload), plus 52 octets of
-# IP + TCP (timestamps) header a segment and 8 more for the SYN's options;
+# IP + TCP (timestamps) header a segment and 8 more for the SYN's options
+# (SACK is off, so no ACK carries a longer header);
 # the passive end's segs_out leaves out its SYN-ACK (sent by the listener).
 tcp_gso() {
     local label=tc-gso rc
     ip netns exec "$R" ethtool -K "$RB" tso on gso on >/dev/null 2>&1
     ip netns exec "$S" ethtool -K "$SV" tso on gso on >/dev/null 2>&1
+    # every segment's header is then 52 octets: without SACK blocks, which
+    # ACKs carry after a loss on a loaded machine (the judge's arithmetic)
+    ip netns exec "$R" sysctl -qw net.ipv4.tcp_sack=0
+    ip netns exec "$S" sysctl -qw net.ipv4.tcp_sack=0
     ns_nfcapd_start "$S" "$label.nf" 10.99.1.2 9995 || { fail "$label: nfcapd"; return; }
     ip netns exec "$S" "$PY" - "$T/gso.server" <<'PYEOF' &
 import socket, struct, sys
