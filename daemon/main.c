@@ -214,12 +214,8 @@ static void apply_ifinfo(struct xflowd *d)
 		if (pppac_is_ppp(e->name, e->kind)) {
 			obs_point_pppac(op, e->alias);
 		} else if (e->tun.ver) {
-			/* ingress: from the remote end to us */
-			op->tun_ver = e->tun.ver;
-			memcpy(op->tun_src,
-			       op->dir ? e->tun.local : e->tun.remote, 16);
-			memcpy(op->tun_dst,
-			       op->dir ? e->tun.remote : e->tun.local, 16);
+			obs_point_tunnel(op, e->tun.ver, e->tun.local,
+					 e->tun.remote);
 		}
 	}
 	d->ift_gen = ifinfo_generation(d->ift);

@@ -355,7 +355,14 @@ void obs_point_pppac(struct obs_point *op, const char *alias)
 	op->pppac = 1;
 	if (pppac_parse(alias, &pa) || !pa.tun_ver)
 		return;
-	op->tun_ver = pa.tun_ver;
-	memcpy(op->tun_src, op->dir ? pa.local : pa.remote, 16);
-	memcpy(op->tun_dst, op->dir ? pa.remote : pa.local, 16);
+	obs_point_tunnel(op, pa.tun_ver, pa.local, pa.remote);
+}
+
+void obs_point_tunnel(struct obs_point *op, uint8_t ver, const uint8_t *local,
+		      const uint8_t *remote)
+{
+	/* ingress packets come from the remote end to us */
+	op->tun_ver = ver;
+	memcpy(op->tun_src, op->dir ? local : remote, 16);
+	memcpy(op->tun_dst, op->dir ? remote : local, 16);
 }

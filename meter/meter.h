@@ -188,6 +188,10 @@ int pppac_is_ppp(const char *name, const char *kind);
  * for op->dir: ingress packets come from the remote endpoint). */
 void obs_point_pppac(struct obs_point *op, const char *alias);
 
+/* Give op a tunnel's endpoints, oriented for op->dir. */
+void obs_point_tunnel(struct obs_point *op, uint8_t ver, const uint8_t *local,
+		      const uint8_t *remote);
+
 /* The MKEY_* key elements of a template. */
 uint32_t meter_template_keys(const struct template_def *t);
 
