@@ -13,13 +13,14 @@
 
 /* NetFlow v5's fixed record (Cisco's v5 format): the elements it has. */
 static const uint8_t v5_elems[] = {
-	IE_sourceIPv4Address,	IE_destinationIPv4Address,
-	IE_ingressInterface,	IE_egressInterface,
-	IE_packetDeltaCount,	IE_octetDeltaCount,
-	IE_flowStartSysUpTime,	IE_flowEndSysUpTime,
-	IE_sourceTransportPort, IE_destinationTransportPort,
-	IE_tcpControlBits,	IE_protocolIdentifier,
-	IE_ipClassOfService,
+	IE_sourceIPv4Address,	   IE_destinationIPv4Address,
+	IE_ingressInterface,	   IE_egressInterface,
+	IE_packetDeltaCount,	   IE_octetDeltaCount,
+	IE_flowStartSysUpTime,	   IE_flowEndSysUpTime,
+	IE_sourceTransportPort,	   IE_destinationTransportPort,
+	IE_tcpControlBits,	   IE_protocolIdentifier,
+	IE_ipClassOfService,	   IE_ipNextHopIPv4Address,
+	IE_sourceIPv4PrefixLength, IE_destinationIPv4PrefixLength,
 };
 
 /*

@@ -90,6 +90,11 @@ struct control *control_new(const struct control_src *src)
 	return c;
 }
 
+void control_set_exporter(struct control *c, struct exporter *ex)
+{
+	c->src.ex = ex;
+}
+
 void control_flow_expired(void *ctx, const struct flow *f,
 			  enum flow_end_reason reason)
 {

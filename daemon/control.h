@@ -63,6 +63,9 @@ void control_free(struct control *c);
  * the activity summary of `show ip cache flow`, then hands it to
  * src.ex's exporter_flow().
  */
+/* A reload replaced the exporter: expired flows go to ex from now on. */
+void control_set_exporter(struct control *c, struct exporter *ex);
+
 void control_flow_expired(void *ctx, const struct flow *f,
 			  enum flow_end_reason reason);
 

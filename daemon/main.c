@@ -19,6 +19,7 @@
 #include "../export/export.h"
 #include "../meter/capture.h"
 #include "../meter/ifinfo.h"
+#include "../meter/route.h"
 #include "../meter/meter.h"
 #include "config.h"
 #include "control.h"
@@ -38,6 +39,7 @@ struct xflowd {
 	struct pppac_info pppac; /* ifattr_of()'s answer, valid till next */
 	struct ifinfo *ift;	 /* live: the kernel's interfaces (rtnetlink) */
 	uint64_t ift_gen;
+	struct route_table *rt; /* the kernel's main table, when needed */
 	struct capture *cap[MAX_CAPS];
 	int ncap;
 	uint64_t next_tick_ns;
@@ -83,6 +85,9 @@ static uint32_t this_cpu(void)
 static void tick(struct xflowd *d, uint64_t now)
 {
 	meter_flush(&d->meter);
+	/* a file is read without poll(): route changes are read here */
+	if (d->rt && d->opt.read)
+		route_process(d->rt);
 	flowcache_expire(d->meter.fc, now);
 	exporter_tick(d->ex, now);
 	d->next_tick_ns = now - now % NS + NS;
@@ -145,6 +150,76 @@ static void ifattr_of(void *ctx, uint32_t ifindex, struct export_if *out)
 			return;
 		}
 	}
+}
+
+/*
+ * The metering process's counters for the statistics options records:
+ * ignored are the packets observed and not accounted in a flow (malformed,
+ * no template fits them, lost by the capture); sampled-out packets were
+ * selected away, not ignored, and non-IP frames are not the meter's.
+ */
+static void meterstats_of(void *ctx, struct export_meter_stats *out)
+{
+	const struct xflowd *d = ctx;
+	const struct meter_stats *st = &d->meter.st;
+	int r, i;
+
+	out->observed_flows = d->meter.fc->stats.added;
+	out->ignored_packets = d->cap_drops;
+	for (i = 0; i < d->ncap; i++)
+		out->ignored_packets += d->cap[i]->ops->drops(d->cap[i]);
+	for (r = 1; r <= PARSE_NERR; r++)
+		out->ignored_packets += st->malformed[r];
+	out->ignored_octets = st->malformed_octets;
+	for (r = 0; r < NOFIT_N; r++) {
+		out->ignored_packets += st->nofit[r];
+		out->ignored_octets += st->nofit_octets[r];
+	}
+	out->ignored_first_ns = st->ignored_first_ns;
+	out->ignored_last_ns = st->ignored_last_ns;
+}
+
+/*
+ * Cisco's v5 routing fields of a flow (and their IPFIX elements), from the
+ * kernel's main table as it is when the flow is exported.
+ */
+static void routes_of(void *ctx, const struct flow_key *k,
+		      struct export_route *out)
+{
+	const struct xflowd *d = ctx;
+	struct route_hop h;
+
+	if (route_lookup(d->rt, k->ipver, k->dst, &h)) {
+		out->dst_mask = h.plen;
+		out->out_if = h.oif;
+		out->nexthop_ver = h.gw_ver;
+		memcpy(out->nexthop, h.gw, sizeof(out->nexthop));
+	}
+	if (route_lookup(d->rt, k->ipver, k->src, &h))
+		out->src_mask = h.plen;
+}
+
+/*
+ * The routing table, when the output has routing fields (v5, or a template
+ * with one): of the namespace xflowd runs in, also for --read. Without it
+ * (no netlink) those fields are 0.
+ */
+static void setup_routes(struct xflowd *d)
+{
+	char err[256];
+
+	if (d->opt.no_routes || !export_needs_routes(&d->opt.export))
+		return;
+	d->rt = route_open(err, sizeof(err));
+	if (!d->rt) {
+		pr_warn("%s; next hop, masks and output interface are "
+			"exported as 0 (--no-routes: do not read it)\n",
+			err);
+		return;
+	}
+	pr_debug("routing table: %zu routes of table main\n",
+		 route_count(d->rt));
+	d->ex->route = routes_of;
 }
 
 /*
@@ -230,33 +305,44 @@ static void own_traffic_filter(const struct xflowd *d, char *buf, size_t len)
 	buf[0] = 0;
 	for (i = 0; i < d->ex->ncoll && n < len; i++) {
 		const struct collector *c = d->ex->coll[i];
+		/* the deepest load: a link header (SLL2's 20 octets at
+		 * most), the IPv4 or IPv6 header, the ports */
+		int port, guard = 20 + 40 + 4;
+		const char *v4 = "";
 		char host[64];
-		int port;
 
 		if (c->addr.ss_family == AF_INET) {
 			const struct sockaddr_in *s = (const void *)&c->addr;
 
 			inet_ntop(AF_INET, &s->sin_addr, host, sizeof(host));
 			port = ntohs(s->sin_port);
+			guard = 20 + 20 + 4;
+			v4 = "ip and ip[0] & 0xf = 5 and";
 		} else {
 			const struct sockaddr_in6 *s = (const void *)&c->addr;
 
 			inet_ntop(AF_INET6, &s->sin6_addr, host, sizeof(host));
 			port = ntohs(s->sin6_port);
 		}
-		/* TCP: the collector's acknowledgements too */
+		/* A filter's load past the end of a frame rejects it: the
+		 * length comes first, so that short (malformed) frames reach
+		 * the meter and are counted; our own packets have no IPv4
+		 * options, the ports of those that do are not looked for.
+		 * TCP: the collector's acknowledgements too */
 		if (c->tx.proto == TX_TCP)
 			n += (size_t)snprintf(buf + n, len - n,
-					      "%s(tcp and ((dst host %s and "
-					      "dst port %d) or "
-					      "(src host %s and src port %d)))",
-					      i ? " or " : "not (", host, port,
-					      host, port);
+					      "%s(len >= %d and %s tcp and "
+					      "((dst host %s and dst port %d) "
+					      "or (src host %s and src port "
+					      "%d)))",
+					      i ? " or " : "not (", guard, v4,
+					      host, port, host, port);
 		else
 			n += (size_t)snprintf(buf + n, len - n,
-					      "%s(udp and dst host %s and dst "
-					      "port %d)",
-					      i ? " or " : "not (", host, port);
+					      "%s(len >= %d and %s udp and "
+					      "dst host %s and dst port %d)",
+					      i ? " or " : "not (", guard, v4,
+					      host, port);
 	}
 	if (n && n < len)
 		snprintf(buf + n, len - n, ")");
@@ -397,6 +483,37 @@ static void setup_sampling(struct xflowd *d)
 	meter_set_sampler(&d->meter, &d->smp);
 }
 
+/* The exporting process o describes, with its collectors; NULL after
+ * saying why (*exit_code: 2 for a bad collector, 1 otherwise). */
+static struct exporter *new_exporter(struct xflowd *d, const struct options *o,
+				     int *exit_code)
+{
+	struct exporter *ex = exporter_new(&o->export);
+	char err[512];
+	int i;
+
+	if (!ex) {
+		pr_err("out of memory\n");
+		*exit_code = 1;
+		return NULL;
+	}
+	ex->ifattr = ifattr_of;
+	ex->ifenum = ifenum_of;
+	ex->ifname_ctx = d;
+	ex->meterstats = meterstats_of;
+	ex->meterstats_ctx = d;
+	for (i = 0; i < o->ncoll; i++) {
+		if (exporter_add_collector(ex, o->collector[i], err,
+					   sizeof(err))) {
+			pr_err("--collector %s\n", err);
+			exporter_free(ex);
+			*exit_code = 2;
+			return NULL;
+		}
+	}
+	return ex;
+}
+
 static int setup(struct xflowd *d, int *exit_code)
 {
 	char err[512], filter[4096];
@@ -412,20 +529,9 @@ static int setup(struct xflowd *d, int *exit_code)
 			return -1;
 		}
 	}
-	d->ex = exporter_new(&d->opt.export);
+	d->ex = new_exporter(d, &d->opt, exit_code);
 	if (!d->ex)
-		goto nomem;
-	d->ex->ifattr = ifattr_of;
-	d->ex->ifenum = ifenum_of;
-	d->ex->ifname_ctx = d;
-	for (i = 0; i < d->opt.ncoll; i++) {
-		if (exporter_add_collector(d->ex, d->opt.collector[i], err,
-					   sizeof(err))) {
-			pr_err("--collector %s\n", err);
-			*exit_code = 2;
-			return -1;
-		}
-	}
+		return -1;
 	/* expired flows pass through the control's activity summary */
 	d->ctl = control_new(&(struct control_src){
 		.meter = { &d->meter },
@@ -448,6 +554,7 @@ static int setup(struct xflowd *d, int *exit_code)
 		return -1;
 	}
 	meter_configure(&d->mcfg, d->opt.export.tmpl, d->opt.export.ntmpl);
+	setup_routes(d);
 	setup_sampling(d);
 	flowcache_set_key_len(d->meter.fc, d->mcfg.key_len);
 	d->meter.cfg = &d->mcfg;
@@ -517,17 +624,120 @@ static int drop_privileges(const struct xflowd *d, int *exit_code)
 	return 0;
 }
 
+/* Do a and b observe the same interfaces, the same way? */
+static bool same_observation(const struct options *a, const struct options *b)
+{
+	int i;
+
+	if (a->nif != b->nif || a->capture != b->capture ||
+	    a->ebpf_hook != b->ebpf_hook)
+		return false;
+	for (i = 0; i < a->nif; i++)
+		if (strcmp(a->ifname[i], b->ifname[i]) != 0 ||
+		    a->ifdir[i] != b->ifdir[i])
+			return false;
+	return true;
+}
+
+static bool same_collectors(const struct options *a, const struct options *b)
+{
+	int i;
+
+	if (a->ncoll != b->ncoll)
+		return false;
+	for (i = 0; i < a->ncoll; i++)
+		if (strcmp(a->collector[i], b->collector[i]) != 0)
+			return false;
+	return true;
+}
+
 /*
- * SIGHUP or `xflowctl reload`: read the configuration file again. This
- * build keeps running an unchanged configuration with its cache intact
- * (nothing metered is lost) and says what it cannot apply without a
- * restart; an unreadable or invalid file changes nothing.
+ * Apply n, a changed configuration observing the same interfaces: the
+ * flows cached so far are exported with the settings they were metered
+ * under, then the exporter, templates, cache and sampler are n's. The
+ * counters go on (the new exporter's collectors that were there before
+ * keep theirs; its messages start a new transport session). 0, or -1 with
+ * the old configuration still running.
+ */
+static int apply_reload(struct xflowd *d, struct options *n)
+{
+	struct exporter *ex, *old = d->ex;
+	struct flowcache *fc = d->meter.fc;
+	char filter[4096];
+	size_t i, j;
+	int rc = 0;
+
+	ex = new_exporter(d, n, &rc);
+	if (!ex)
+		return -1;
+	if (n->cache_size != d->opt.cache_size) {
+		fc = flowcache_new(n->cache_size, (uint64_t)n->active_s * NS,
+				   (uint64_t)n->inactive_s * NS,
+				   control_flow_expired, d->ctl);
+		if (!fc) {
+			pr_err("reload: cache-entries %u: %s\n", n->cache_size,
+			       strerror(errno));
+			exporter_free(ex);
+			return -1;
+		}
+	}
+	/* everything metered so far goes out as it was configured */
+	meter_flush(&d->meter);
+	flowcache_flush(d->meter.fc, FLOW_END_FORCED);
+	exporter_drain(old, (uint64_t)d->opt.export.tcp_linger_s * NS);
+	ex->stats = old->stats;
+	for (i = 0; i < ex->ncoll; i++)
+		for (j = 0; j < old->ncoll; j++)
+			if (strcmp(ex->coll[i]->name, old->coll[j]->name) == 0)
+				ex->coll[i]->stats = old->coll[j]->stats;
+	exporter_set_base(ex, old->base_ns);
+	if (d->rt)
+		ex->route = routes_of;
+	control_set_exporter(d->ctl, ex);
+	exporter_free(old);
+	d->ex = ex;
+	if (fc != d->meter.fc) {
+		fc->stats = d->meter.fc->stats;
+		flowcache_free(d->meter.fc);
+		d->meter.fc = fc;
+	}
+	fc->active_ns = (uint64_t)n->active_s * NS;
+	fc->inactive_ns = (uint64_t)n->inactive_s * NS;
+
+	config_free(d->opt.cfg);
+	options_move(&d->opt, n);
+	meter_configure(&d->mcfg, d->opt.export.tmpl, d->opt.export.ntmpl);
+	flowcache_set_key_len(fc, d->mcfg.key_len);
+	meter_set_sampler(&d->meter, NULL);
+	setup_sampling(d);
+	if (!d->rt)
+		setup_routes(d);
+	/* the new collectors' datagrams stay out of a live capture */
+	own_traffic_filter(d, filter, sizeof(filter));
+	for (i = 0; !d->opt.read && i < (size_t)d->ncap; i++)
+		if (d->cap[i]->ops->set_filter &&
+		    d->cap[i]->ops->set_filter(d->cap[i], filter) < 0)
+			pr_warn("reload: interface %s: cannot filter out the "
+				"new collectors: their datagrams may be "
+				"metered\n",
+				d->cap[i]->op.name);
+	return 0;
+}
+
+/*
+ * SIGHUP or `xflowctl reload`: read the configuration file again. An
+ * unchanged configuration keeps running with its cache intact (nothing
+ * metered is lost). A changed one is applied when it observes the same
+ * interfaces the same way: the flows cached so far are exported first
+ * (apply_reload). Changed interfaces or capture need a restart (the
+ * capture was opened with privileges xflowd no longer has); an
+ * unreadable or invalid file changes nothing.
  */
 static void reload(struct xflowd *d)
 {
-	struct config_errors *err;
+	struct options *n;
 	struct config *cfg;
-	int m;
+	int i;
 
 	reload_signal = 0;
 	if (!d->opt.cfg) {
@@ -535,37 +745,54 @@ static void reload(struct xflowd *d)
 			"reload\n");
 		return;
 	}
-	err = malloc(sizeof(*err));
-	if (!err)
+	n = malloc(sizeof(*n));
+	if (!n)
 		return;
-	cfg = config_load(d->opt.config_file, err);
-	if (!cfg) {
-		pr_err("reload: %s not loaded, running on:\n",
+	if (options_reload(n, &d->opt)) {
+		pr_err("reload: %s not loaded, running on\n",
 		       d->opt.config_file);
-		config_errors_print(err, stderr);
-		free(err);
+		free(n);
 		return;
 	}
-	free(err);
-	m = cfg->nmonitor == 1 ? 0 : -1;
-	if (m == 0 && cfg->ninterface == d->opt.cfg->ninterface &&
+	cfg = n->cfg;
+	if (cfg->nmonitor == 1 && cfg->ninterface == d->opt.cfg->ninterface &&
 	    config_monitor_equal(d->opt.cfg, 0, cfg, 0)) {
-		int i;
-
 		for (i = 0; i < cfg->ninterface; i++)
 			if (!config_interface_equal(d->opt.cfg, i, cfg, i))
 				break;
 		if (i == cfg->ninterface) {
 			pr_info("reload: %s unchanged; flows stay cached\n",
 				d->opt.config_file);
-			config_free(cfg);
-			return;
+			goto out;
 		}
 	}
-	pr_warn("reload: %s changed; this build applies a changed "
-		"configuration at a restart only, running on\n",
-		d->opt.config_file);
-	config_free(cfg);
+	if (!same_observation(&d->opt, n)) {
+		pr_warn("reload: %s changed the interfaces or how they are "
+			"captured: restart xflowd to apply that; running on\n",
+			d->opt.config_file);
+		goto out;
+	}
+	if (d->opt.capture != CAPTURE_PCAP &&
+	    (!same_collectors(&d->opt, n) ||
+	     memcmp(&d->opt.export.sampling, &n->export.sampling,
+		    sizeof(n->export.sampling)) != 0)) {
+		pr_warn("reload: %s changed the collectors or the sampler of "
+			"a BPF capture (its programs hold them): restart "
+			"xflowd to apply that; running on\n",
+			d->opt.config_file);
+		goto out;
+	}
+	if (apply_reload(d, n) == 0) {
+		pr_info("reload: %s applied; the flows cached before were "
+			"exported\n",
+			d->opt.config_file);
+		free(n);
+		return;
+	}
+	pr_err("reload: %s not applied, running on\n", d->opt.config_file);
+out:
+	config_free(n->cfg);
+	free(n);
 }
 
 static int run_file(struct xflowd *d)
@@ -593,12 +820,17 @@ static int run_file(struct xflowd *d)
 
 static int run_live(struct xflowd *d)
 {
-	struct pollfd pfd[MAX_CAPS + 1 + CONTROL_NFDS];
-	int i, n, nfd = d->ncap, nctl;
+	struct pollfd pfd[MAX_CAPS + 2 + CONTROL_NFDS];
+	int i, n, nfd = d->ncap, nctl, rtfd = -1;
 
 	for (i = 0; i < d->ncap; i++) {
 		pfd[i].fd = d->cap[i]->ops->fd(d->cap[i]);
 		pfd[i].events = POLLIN;
+	}
+	if (d->rt) {
+		rtfd = nfd;
+		pfd[nfd].fd = route_fd(d->rt);
+		pfd[nfd++].events = POLLIN;
 	}
 	if (d->ift) {
 		pfd[nfd].fd = ifinfo_fd(d->ift);
@@ -613,6 +845,8 @@ static int run_live(struct xflowd *d)
 			pr_err("poll: %s\n", strerror(errno));
 			return 1;
 		}
+		if (rtfd >= 0 && n > 0 && (pfd[rtfd].revents & POLLIN))
+			route_process(d->rt);
 		if (d->ift && n > 0 && (pfd[nfd - 1].revents & POLLIN)) {
 			ifinfo_process(d->ift);
 			if (ifinfo_generation(d->ift) != d->ift_gen)
@@ -790,6 +1024,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < d->ncap; i++)
 		capture_close(d->cap[i]);
 	ifinfo_close(d->ift);
+	route_close(d->rt);
 	config_free(d->opt.cfg);
 	if (d->stats)
 		fclose(d->stats);

@@ -36,6 +36,7 @@ enum {
 	OPT_USER,
 	OPT_NO_DROP,
 	OPT_SAMPLE_MODE,
+	OPT_NO_ROUTES,
 };
 
 static const struct option longopts[] = {
@@ -64,6 +65,7 @@ static const struct option longopts[] = {
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "no-drop", no_argument, NULL, OPT_NO_DROP },
+	{ "no-routes", no_argument, NULL, OPT_NO_ROUTES },
 	{ "config", required_argument, NULL, 'f' },
 	{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -139,6 +141,11 @@ static void usage(FILE *f)
 	      "collectors to\n"
 	      "                             take what is buffered (default "
 	      "10)\n"
+	      "      --no-routes            do not read the kernel's routing "
+	      "table: v5 next\n"
+	      "                             hop, masks and output interface "
+	      "(and their\n"
+	      "                             IPFIX elements) are 0\n"
 	      "      --stats-file FILE      write every counter as JSON at "
 	      "exit\n"
 	      "      --control PATH         xflowctl's socket (default "
@@ -452,6 +459,71 @@ static int check_config(struct options *o, long *refresh_s, long *refresh_msgs)
 	return 0;
 }
 
+/*
+ * After a copy of an options struct (o = *from): point what pointed into
+ * from's own buffers (collectors, user-defined templates) into o's.
+ */
+static void options_rebase(struct options *o, const struct options *from)
+{
+	size_t i;
+	int k;
+
+	for (k = 0; k < o->ncoll; k++)
+		if (from->collector[k] == from->coll_buf[k])
+			o->collector[k] = o->coll_buf[k];
+	for (k = 0; k < o->nrecords; k++) {
+		o->records[k].def.name = o->records[k].name;
+		o->records[k].def.elem = o->records[k].elem;
+	}
+	for (i = 0; i < o->export.ntmpl; i++) {
+		const struct template_def *t = o->export.tmpl[i];
+
+		for (k = 0; k < from->nrecords; k++)
+			if (t == &from->records[k].def)
+				o->export.tmpl[i] = &o->records[k].def;
+	}
+}
+
+int options_reload(struct options *o, const struct options *cur)
+{
+	long refresh_s = -1, refresh_msgs = -1;
+	struct config_errors *err;
+	struct config *cfg;
+
+	*o = *cur;
+	options_rebase(o, cur);
+	/* what the file describes, from nothing */
+	o->nif = 0;
+	o->ncoll = 0;
+	o->nrecords = 0;
+	o->export.ntmpl = 0;
+	o->cfg = NULL;
+	export_sampling_set(&o->export.sampling, SAMPLER_NONE, 1, 1);
+	err = malloc(sizeof(*err));
+	if (!err)
+		return -1;
+	cfg = config_load(o->config_file, err);
+	if (!cfg) {
+		config_errors_print(err, stderr);
+		free(err);
+		return -1;
+	}
+	free(err);
+	if (apply_config(o, cfg, &refresh_s, &refresh_msgs) ||
+	    check_combination(o, refresh_s, refresh_msgs)) {
+		config_free(cfg);
+		return -1;
+	}
+	o->cfg = cfg;
+	return 0;
+}
+
+void options_move(struct options *dst, const struct options *src)
+{
+	*dst = *src;
+	options_rebase(dst, src);
+}
+
 int options_parse(struct options *o, int argc, char **argv)
 {
 	unsigned long long v;
@@ -646,6 +718,9 @@ int options_parse(struct options *o, int argc, char **argv)
 			break;
 		case OPT_NO_DROP:
 			o->no_drop = true;
+			break;
+		case OPT_NO_ROUTES:
+			o->no_routes = true;
 			break;
 		case 'f':
 			o->config_file = optarg;

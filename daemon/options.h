@@ -51,6 +51,7 @@ struct options {
 	bool check_config;	 /* --check-config: validate -f FILE, exit */
 	const char *user;	 /* --user NAME (NULL: the default, nobody) */
 	bool no_drop;		 /* --no-drop */
+	bool no_routes;		 /* --no-routes */
 	struct privdrop priv;	 /* what --user and --no-drop resolve to */
 	int verbose;
 	/* --control PATH ("none": none), --control-group: xflowctl's socket */
@@ -63,5 +64,15 @@ struct options {
  * or 2 after printing what is wrong with which option (exit 2).
  */
 int options_parse(struct options *o, int argc, char **argv);
+
+/*
+ * SIGHUP: the options of cur's configuration file (-f) read again, on top
+ * of cur's command line, into o (o->cfg is the new configuration, o's to
+ * free). 0, or -1 after saying on stderr what is wrong (file:line).
+ */
+int options_reload(struct options *o, const struct options *cur);
+
+/* Copy src to dst (an options struct points into itself). */
+void options_move(struct options *dst, const struct options *src);
 
 #endif

@@ -32,6 +32,19 @@ struct export_if {
 	const char *proto; /* pppacProtocol */
 };
 
+/*
+ * What the routing table says of a flow's addresses, as Cisco's v5 fields:
+ * the destination's route gives the next hop, its prefix length and the
+ * output interface; the source's route its prefix length. Zero: no route.
+ */
+struct export_route {
+	uint8_t nexthop[16]; /* ipNextHopIPv4/IPv6Address: the gateway */
+	uint8_t nexthop_ver; /* 4 or 6; 0: directly connected or no route */
+	uint8_t src_mask;    /* source/destinationIPv4/IPv6PrefixLength */
+	uint8_t dst_mask;
+	uint32_t out_if; /* egressInterface */
+};
+
 struct export_rec {
 	const struct flow *f;
 	enum flow_end_reason reason;
@@ -109,8 +122,15 @@ struct collector_stats {
 			       * connects refused (nobody listens) */
 	uint64_t err[TX_ERR_N];
 	uint64_t refused_records;  /* data records in refused datagrams */
+	uint64_t refused_packets;  /* ... and the packets and octets */
+	uint64_t refused_octets;   /* their flows account */
 	uint64_t dropped_messages; /* never handed to the kernel: UDP back- */
 	uint64_t dropped_records;  /* pressure, TCP overflow or exit */
+	uint64_t dropped_packets;
+	uint64_t dropped_octets;
+	uint64_t dropped_message_octets; /* of the dropped messages */
+	uint64_t notsent_first_ns; /* export clock: the first and the last */
+	uint64_t notsent_last_ns;  /* record dropped or refused; 0: none */
 	uint64_t connects;	   /* TCP connections established */
 	uint64_t disconnects;	   /* ... and lost */
 	uint64_t connect_attempts;
@@ -127,6 +147,7 @@ enum tx_state { TX_DOWN = 0, TX_CONNECTING, TX_UP };
 struct tx_sent {
 	uint32_t seq;
 	uint32_t nflows;
+	uint64_t npkts, noct; /* the packets and octets of those flows */
 	bool valid;
 };
 #define TX_SENT_RING 64
@@ -170,6 +191,8 @@ struct export_ops {
 	/* Send one message of the templates and options records alone; no
 	 * message may be open (TCP: the start of every connection). */
 	void (*templates)(struct collector *c);
+	/* Send the statistics options records now (at exit); NULL: v5. */
+	void (*stats)(struct collector *c);
 };
 
 struct collector {
@@ -188,6 +211,7 @@ struct collector {
 	uint16_t set_id;
 	uint32_t nrec;	       /* records in it (v5 flows, v9 count) */
 	uint32_t ndata;	       /* data records in it (IPFIX seq.) */
+	uint64_t npkts, noct;  /* packets and octets its flows account */
 	uint64_t msg_first_ns; /* clock when its first record came */
 
 	/* RFC 7011 §8.4 / RFC 3954 §9: per-collector template state */
@@ -197,9 +221,26 @@ struct collector {
 	bool tmpl_sent;
 	bool ifopt_due; /* interface options records follow the templates */
 	bool in_ifopt;
+	bool st_due;  /* statistics options records follow the message */
+	bool st_tmpl; /* ... with their templates */
+	bool in_stats;
 
 	struct collector_stats stats;
 	uint8_t buf[EXPORT_MAX_MSG];
+};
+
+/*
+ * The metering process's counters, for the statistics options records
+ * (RFC 7011 §4.1, §4.2): flows observed, and the packets it observed but
+ * did not account in a flow (malformed, no template fits them, lost by
+ * the capture) with their octets where known and the times of the first
+ * and the last (0: none yet).
+ */
+struct export_meter_stats {
+	uint64_t observed_flows;
+	uint64_t ignored_packets;
+	uint64_t ignored_octets;
+	uint64_t ignored_first_ns, ignored_last_ns;
 };
 
 struct exporter_stats {
@@ -224,6 +265,15 @@ struct exporter {
 	bool (*ifenum)(void *ctx, size_t i, uint32_t *ifindex,
 		       struct export_if *out);
 	void *ifname_ctx;
+	/* the routes of a flow's addresses (with ifname_ctx), asked while
+	 * encoding a v5 record or one whose template has a routing element
+	 * (export_needs_routes); NULL: those fields are zero */
+	void (*route)(void *ctx, const struct flow_key *k,
+		      struct export_route *out);
+	/* the metering process's counters; NULL: statistics options
+	 * records carry zeros for them */
+	void (*meterstats)(void *ctx, struct export_meter_stats *out);
+	void *meterstats_ctx;
 	/* while sampling, the data templates: each configured one with the
 	 * sampler id appended (setmsg.c builds them at first use) */
 	struct template_def smp_tmpl[EXPORT_MAX_TEMPLATES];
@@ -288,6 +338,10 @@ void transport_close(struct collector *c);
 void transport_stats_json(FILE *f, const struct collector *c);
 void record_encode(struct wbuf *w, const struct template_def *t,
 		   const struct export_rec *r, const struct exporter *ex);
+
+/* Does cfg's output ask the route callback: v5, or a template with one of
+ * the routing elements (next hop, prefix lengths, egressInterface)? */
+bool export_needs_routes(const struct export_cfg *cfg);
 
 /* Octets of a message holding every template and options record of cfg. */
 size_t export_templates_len(const struct export_cfg *cfg);

@@ -3,6 +3,8 @@
  * record.c - one data record of a template: walks the same element array
  * as the template-set encoder, so the two cannot drift apart.
  */
+#include <string.h>
+
 #include "export.h"
 
 static void put_counter(struct wbuf *w, uint64_t v, uint16_t len)
@@ -18,11 +20,64 @@ static void put_counter(struct wbuf *w, uint64_t v, uint16_t len)
 	}
 }
 
+static bool is_route_elem(uint8_t e)
+{
+	switch (e) {
+	case IE_ipNextHopIPv4Address:
+	case IE_ipNextHopIPv6Address:
+	case IE_sourceIPv4PrefixLength:
+	case IE_destinationIPv4PrefixLength:
+	case IE_sourceIPv6PrefixLength:
+	case IE_destinationIPv6PrefixLength:
+	case IE_egressInterface:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool export_needs_routes(const struct export_cfg *cfg)
+{
+	size_t i, j;
+
+	if (cfg->version == 5)
+		return true;
+	for (i = 0; i < cfg->ntmpl; i++)
+		for (j = 0; j < cfg->tmpl[i]->nelem; j++)
+			if (is_route_elem(cfg->tmpl[i]->elem[j]))
+				return true;
+	return false;
+}
+
+/* The flow's routes, asked once per record and only by a template that
+ * has a routing element: the five-tuple templates never pay for it. */
+static const struct export_route *route_of(const struct exporter *ex,
+					   const struct flow_key *k,
+					   struct export_route *rt, bool *done)
+{
+	if (!*done) {
+		memset(rt, 0, sizeof(*rt));
+		if (ex->route)
+			ex->route(ex->ifname_ctx, k, rt);
+		*done = true;
+	}
+	return rt;
+}
+
+/* A prefix length of the flow's family; the other family's element is 0. */
+static uint8_t mask_of(const struct flow_key *k, uint8_t ver, uint8_t mask)
+{
+	return k->ipver == ver ? mask : 0;
+}
+
 void record_encode(struct wbuf *w, const struct template_def *t,
 		   const struct export_rec *r, const struct exporter *ex)
 {
 	const struct flow *f = r->f;
 	const struct flow_key *k = &f->key;
+	struct export_route rtv;
+	const struct export_route *rt = &rtv;
+	bool rt_done = false;
 	size_t i;
 
 	for (i = 0; i < t->nelem; i++) {
@@ -133,6 +188,41 @@ void record_encode(struct wbuf *w, const struct template_def *t,
 		case IE_systemCpuId:
 			put_be32(w, f->cpu);
 			break;
+		/* Cisco's v5 routing fields (export_route) */
+		case IE_ipNextHopIPv4Address:
+			rt = route_of(ex, k, &rtv, &rt_done);
+			if (rt->nexthop_ver == 4)
+				put_bytes(w, rt->nexthop, 4);
+			else
+				put_zero(w, 4);
+			break;
+		case IE_ipNextHopIPv6Address:
+			rt = route_of(ex, k, &rtv, &rt_done);
+			if (rt->nexthop_ver == 6)
+				put_bytes(w, rt->nexthop, 16);
+			else
+				put_zero(w, 16);
+			break;
+		case IE_sourceIPv4PrefixLength:
+			rt = route_of(ex, k, &rtv, &rt_done);
+			put_u8(w, mask_of(k, 4, rt->src_mask));
+			break;
+		case IE_destinationIPv4PrefixLength:
+			rt = route_of(ex, k, &rtv, &rt_done);
+			put_u8(w, mask_of(k, 4, rt->dst_mask));
+			break;
+		case IE_sourceIPv6PrefixLength:
+			rt = route_of(ex, k, &rtv, &rt_done);
+			put_u8(w, mask_of(k, 6, rt->src_mask));
+			break;
+		case IE_destinationIPv6PrefixLength:
+			rt = route_of(ex, k, &rtv, &rt_done);
+			put_u8(w, mask_of(k, 6, rt->dst_mask));
+			break;
+		case IE_egressInterface:
+			rt = route_of(ex, k, &rtv, &rt_done);
+			put_be32(w, rt->out_if);
+			break;
 		case IE_samplerId: /* appended while sampling (setmsg.c) */
 			put_u8(w, export_sampler_id(&ex->cfg.sampling));
 			break;
@@ -140,8 +230,8 @@ void record_encode(struct wbuf *w, const struct template_def *t,
 			put_be64(w, export_sampler_id(&ex->cfg.sampling));
 			break;
 		default:
-			/* elements without a metered value (egressInterface,
-			 * exportingProcessId) are refused in templates at
+			/* elements without a metered value
+			 * (exportingProcessId) are refused in templates at
 			 * configuration (template_element_ok); never reached */
 			put_zero(w, ie->len);
 			break;

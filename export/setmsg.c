@@ -107,6 +107,51 @@ static const struct template_def tmpl_smp[] = {
 #define PSAMP_SYSTEMATIC_COUNT 1
 #define PSAMP_RANDOM_N_OF_N 3
 
+/*
+ * Statistics, RFC 7011 §4.1-4.3: three options templates, each in a set of
+ * its own, and their records, in a message of their own (so that they
+ * never crowd the templates out of the MTU): after each template refresh
+ * but the first message to a collector (there is nothing to report yet),
+ * and at exit after the last data (exporter_drain). The templates come in
+ * the same message whenever the data templates were sent since (every
+ * UDP refresh, every TCP connection). The element first in each is the
+ * scope (v9, RFC 3954 §6.1: the System
+ * instead; its TOTAL_BYTES_EXP, TOTAL_PKTS_EXP, TOTAL_FLOWS_EXP are 40-42).
+ * - metering process statistics (§4.1), scope the observation domain:
+ *   messages, flow records and octets sent to this collector before the
+ *   message that carries them, and the flows observed;
+ * - metering process reliability (§4.2): packets observed but not
+ *   accounted in a flow (malformed, no template fits them, lost by the
+ *   capture), their octets where known, and the times of the first and the
+ *   last as flowStart/EndMilliseconds (§4.2 names those elements);
+ * - exporting process reliability (§4.3), scope exportingProcessId (one
+ *   exporting process per observation domain: the domain id): flow
+ *   records dropped before the kernel or refused by the collector's host,
+ *   the packets and octets they accounted, the times of the first and the
+ *   last. The packet clock in files, like every other time.
+ */
+static const uint8_t opt_st_meter[] = { IE_observationDomainId,
+					IE_exportedMessageTotalCount,
+					IE_exportedFlowRecordTotalCount,
+					IE_exportedOctetTotalCount,
+					IE_observedFlowTotalCount };
+static const uint8_t opt_st_ignored[] = { IE_observationDomainId,
+					  IE_ignoredPacketTotalCount,
+					  IE_ignoredOctetTotalCount,
+					  IE_flowStartMilliseconds,
+					  IE_flowEndMilliseconds };
+static const uint8_t opt_st_notsent[] = {
+	IE_exportingProcessId,	    IE_notSentFlowTotalCount,
+	IE_notSentPacketTotalCount, IE_notSentOctetTotalCount,
+	IE_flowStartMilliseconds,   IE_flowEndMilliseconds
+};
+static const struct template_def tmpl_stats[] = {
+	{ .name = "metering-statistics", .nelem = 5, .elem = opt_st_meter },
+	{ .name = "metering-reliability", .nelem = 5, .elem = opt_st_ignored },
+	{ .name = "exporting-reliability", .nelem = 6, .elem = opt_st_notsent },
+};
+#define ST_TABLES 3
+
 static bool sampling(const struct export_cfg *cfg)
 {
 	return cfg->sampling.mode != SAMPLER_NONE && cfg->version != 5;
@@ -160,6 +205,11 @@ static uint16_t ifopt_id(const struct collector *c)
 static uint16_t smpopt_id(const struct collector *c, int k)
 {
 	return (uint16_t)(256 + c->ex->cfg.ntmpl + 2 + k);
+}
+
+static uint16_t stopt_id(const struct collector *c, int k)
+{
+	return (uint16_t)(256 + c->ex->cfg.ntmpl + 2 + SMP_TABLES + k);
 }
 
 static void set_close(struct collector *c)
@@ -238,6 +288,86 @@ static void put_smp_templates(struct collector *c)
 			put_field(&c->w, &ie_table[t->elem[i]], fm->version);
 		c->nrec++;
 		c->stats.templates++;
+		set_close(c);
+	}
+}
+
+/* An options template whose first element is the scope, in a set of its
+ * own (v9: the System scope in its place). */
+static void put_opt_template(struct collector *c, const struct template_def *t,
+			     uint16_t id)
+{
+	const struct setfmt *fm = fmt_of(c);
+	size_t i;
+
+	set_close(c);
+	set_open(c, fm->opt_set_id);
+	put_be16(&c->w, id);
+	if (fm->version == 9) {
+		/* RFC 3954 §6.1: scope and option lengths in octets */
+		put_be16(&c->w, 4);
+		put_be16(&c->w, (uint16_t)(4 * (t->nelem - 1)));
+		put_be16(&c->w, V9_SCOPE_SYSTEM);
+		put_be16(&c->w, 4);
+	} else {
+		put_be16(&c->w, t->nelem);
+		put_be16(&c->w, 1);
+		put_field(&c->w, &ie_table[t->elem[0]], fm->version);
+	}
+	for (i = 1; i < t->nelem; i++)
+		put_field(&c->w, &ie_table[t->elem[i]], fm->version);
+	c->nrec++;
+	c->stats.templates++;
+	set_close(c);
+}
+
+static void put_stats_templates(struct collector *c)
+{
+	int k;
+
+	for (k = 0; k < ST_TABLES; k++)
+		put_opt_template(c, &tmpl_stats[k], stopt_id(c, k));
+}
+
+/* The statistics options records (above), as of now. */
+static void put_stats_records(struct collector *c)
+{
+	const struct exporter *ex = c->ex;
+	const struct collector_stats *st = &c->stats;
+	struct export_meter_stats ms = { 0 };
+	struct wbuf *w = &c->w;
+	int k;
+
+	if (ex->meterstats)
+		ex->meterstats(ex->meterstats_ctx, &ms);
+	for (k = 0; k < ST_TABLES; k++) {
+		set_close(c);
+		set_open(c, stopt_id(c, k));
+		put_be32(w, ex->cfg.domain_id); /* the scope, any of them */
+		switch (k) {
+		case 0:
+			put_be64(w, st->messages - st->dropped_messages);
+			put_be64(w, st->data_records - st->dropped_records);
+			put_be64(w, st->octets - st->dropped_message_octets);
+			put_be64(w, ms.observed_flows);
+			break;
+		case 1:
+			put_be64(w, ms.ignored_packets);
+			put_be64(w, ms.ignored_octets);
+			put_be64(w, ms.ignored_first_ns / 1000000);
+			put_be64(w, ms.ignored_last_ns / 1000000);
+			break;
+		default:
+			put_be64(w, st->dropped_records + st->refused_records);
+			put_be64(w, st->dropped_packets + st->refused_packets);
+			put_be64(w, st->dropped_octets + st->refused_octets);
+			put_be64(w, st->notsent_first_ns / 1000000);
+			put_be64(w, st->notsent_last_ns / 1000000);
+			break;
+		}
+		c->nrec++;
+		c->ndata++;
+		c->stats.options_records++;
 		set_close(c);
 	}
 }
@@ -400,8 +530,10 @@ static void msg_begin(struct collector *c)
 			put_template(c, data_tmpl(c->ex, i),
 				     (uint16_t)(256 + i));
 		set_close(c);
-		if (fm->options || c->ex->ifenum || sampling(cfg))
-			put_options(c);
+		put_options(c);
+		/* nothing to report in the first message */
+		c->st_due = c->stats.messages > 0;
+		c->st_tmpl = true;
 		c->tmpl_sent = true;
 		c->tmpl_sent_ns = c->ex->now_ns;
 		c->msgs_since_tmpl = 0;
@@ -409,6 +541,7 @@ static void msg_begin(struct collector *c)
 }
 
 static void send_iftable(struct collector *c);
+static void send_stats(struct collector *c);
 
 static void setmsg_flush(struct collector *c)
 {
@@ -458,8 +591,27 @@ static void setmsg_flush(struct collector *c)
 	c->ndata = 0;
 	wbuf_init(&c->w, c->buf, 0);
 	c->w.start = NULL;
-	if (c->ifopt_due && !c->in_ifopt)
+	if (c->in_ifopt || c->in_stats)
+		return;
+	if (c->ifopt_due)
 		send_iftable(c);
+	if (c->st_due)
+		send_stats(c);
+}
+
+/* The statistics options records (and their templates, when due) in a
+ * message of their own; no message may be open. */
+static void send_stats(struct collector *c)
+{
+	c->in_stats = true;
+	c->st_due = false;
+	msg_begin(c);
+	if (c->st_tmpl)
+		put_stats_templates(c);
+	c->st_tmpl = false;
+	put_stats_records(c);
+	setmsg_flush(c);
+	c->in_stats = false;
 }
 
 /* The interface table's options records, in messages of their own right
@@ -537,7 +689,22 @@ static void setmsg_add(struct collector *c, const struct export_rec *r)
 	record_encode(&c->w, t, r, c->ex);
 	c->nrec++;
 	c->ndata++;
+	c->npkts += r->f->packets;
+	c->noct += r->f->octets;
 	c->stats.data_records++;
+}
+
+/* At exit: the statistics options records in a message of their own,
+ * after everything else (with the templates, if they are due). */
+static void setmsg_stats(struct collector *c)
+{
+	setmsg_flush(c);
+	if (!c->tmpl_sent) {
+		/* nothing sent yet: the templates first, alone */
+		msg_begin(c);
+		setmsg_flush(c);
+	}
+	send_stats(c);
 }
 
 /* A message of the templates and options alone (a new TCP connection). */
@@ -552,7 +719,7 @@ size_t export_templates_len(const struct export_cfg *cfg)
 {
 	const struct setfmt *fm = cfg->version == 9 ? &fmt_v9 : &fmt_ipfix;
 	const struct template_def *o = &tmpl_sysinit;
-	size_t n, i, j;
+	size_t n, st, i, j;
 	int k;
 
 	if (cfg->version == 5)
@@ -575,13 +742,19 @@ size_t export_templates_len(const struct export_cfg *cfg)
 		n += 4 + 6 + 4 * s->nelem + 4 + 3;
 		n += 4 + template_record_len(s) + 4 + 3;
 	}
-	return n;
+	/* the statistics go in a message of their own: it must fit too */
+	st = fm->hdr_len;
+	for (k = 0; k < ST_TABLES; k++)
+		st += 4 + 6 + 4 * tmpl_stats[k].nelem + 3 + 4 +
+		      template_record_len(&tmpl_stats[k]) + 3;
+	return n > st ? n : st;
 }
 
 const struct export_ops export_v9_ops = {
 	.name = "v9",
 	.add = setmsg_add,
 	.flush = setmsg_flush,
+	.stats = setmsg_stats,
 };
 
 const struct export_ops export_ipfix_ops = {
@@ -589,4 +762,5 @@ const struct export_ops export_ipfix_ops = {
 	.add = setmsg_add,
 	.flush = setmsg_flush,
 	.templates = setmsg_templates,
+	.stats = setmsg_stats,
 };

@@ -71,7 +71,33 @@ static struct msg_count msg_count(struct collector *c)
 	c->tx.opt_seen = c->stats.options_records;
 	k.nrec = c->ex->cfg.version == 5 ? c->nrec : c->ndata;
 	k.nflows = k.nrec > opt ? k.nrec - (uint32_t)opt : 0;
+	k.npkts = c->npkts;
+	k.noct = c->noct;
+	c->npkts = 0;
+	c->noct = 0;
 	return k;
+}
+
+void tx_count_notsent(struct collector *c, struct msg_count k, bool refused)
+{
+	struct collector_stats *st = &c->stats;
+
+	if (refused) {
+		st->refused_records += k.nflows;
+		st->refused_packets += k.npkts;
+		st->refused_octets += k.noct;
+	} else {
+		st->dropped_messages++;
+		st->dropped_message_octets += k.len;
+		st->dropped_records += k.nflows;
+		st->dropped_packets += k.npkts;
+		st->dropped_octets += k.noct;
+	}
+	if (k.nflows == 0)
+		return;
+	if (st->notsent_first_ns == 0)
+		st->notsent_first_ns = c->ex->now_ns;
+	st->notsent_last_ns = c->ex->now_ns;
 }
 
 void tx_count_err(struct collector *c, enum tx_err e)
@@ -111,7 +137,7 @@ enum tx_err tx_err_of(int e)
 
 /* Remember what a datagram held, to count its records if it bounces. */
 static void udp_remember(struct collector *c, const uint8_t *msg, size_t len,
-			 uint32_t nflows)
+			 struct msg_count k)
 {
 	struct transport *tx = &c->tx;
 	size_t off = seq_off(c->ex->cfg.version);
@@ -121,7 +147,9 @@ static void udp_remember(struct collector *c, const uint8_t *msg, size_t len,
 		return;
 	s = &tx->sent[tx->nsent++ % TX_SENT_RING];
 	s->seq = rd32(msg + off);
-	s->nflows = nflows;
+	s->nflows = k.nflows;
+	s->npkts = k.npkts;
+	s->noct = k.noct;
 	s->valid = true;
 }
 
@@ -175,7 +203,11 @@ static unsigned udp_errqueue(struct collector *c)
 			struct tx_sent *s = &tx->sent[i];
 
 			if (s->valid && s->seq == rd32(data + off)) {
-				c->stats.refused_records += s->nflows;
+				struct msg_count k = { .nflows = s->nflows,
+						       .npkts = s->npkts,
+						       .noct = s->noct };
+
+				tx_count_notsent(c, k, true);
 				s->valid = false;
 				break;
 			}
@@ -194,7 +226,7 @@ static void udp_send(struct collector *c, const uint8_t *msg, size_t len,
 	for (;;) {
 		n = send(c->fd, msg, len, MSG_DONTWAIT);
 		if (n >= 0) {
-			udp_remember(c, msg, len, k.nflows);
+			udp_remember(c, msg, len, k);
 			c->tx.gave_up = false;
 			return;
 		}
@@ -223,8 +255,7 @@ static void udp_send(struct collector *c, const uint8_t *msg, size_t len,
 		break;
 	}
 	tx_count_err(c, tx_err_of(errno));
-	c->stats.dropped_messages++;
-	c->stats.dropped_records += k.nflows;
+	tx_count_notsent(c, k, false);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -269,6 +300,7 @@ void collector_send(struct collector *c)
 	size_t len = wbuf_len(&c->w);
 	struct msg_count k = msg_count(c);
 
+	k.len = (uint32_t)len;
 	c->stats.messages++;
 	c->stats.octets += len;
 	if (c->tx.proto == TX_TCP)
@@ -307,7 +339,9 @@ void transport_stats_json(FILE *f, const struct collector *c)
 		"\"connect_failures\": %llu, \"buffered_octets\": %zu, "
 		"\"buffered_messages\": %zu, \"buffered_peak\": %llu, "
 		"\"dropped_messages\": %llu, \"dropped_records\": %llu, "
-		"\"refused_records\": %llu, \"unacked_octets\": %llu, "
+		"\"dropped_packets\": %llu, \"dropped_octets\": %llu, "
+		"\"refused_records\": %llu, \"refused_packets\": %llu, "
+		"\"refused_octets\": %llu, \"unacked_octets\": %llu, "
 		"\"errors\": {",
 		c->tx.proto == TX_TCP ? "tcp" : "udp",
 		(unsigned long long)s->connects,
@@ -317,7 +351,11 @@ void transport_stats_json(FILE *f, const struct collector *c)
 		c->tx.nqueued, (unsigned long long)s->buffered_peak,
 		(unsigned long long)s->dropped_messages,
 		(unsigned long long)s->dropped_records,
+		(unsigned long long)s->dropped_packets,
+		(unsigned long long)s->dropped_octets,
 		(unsigned long long)s->refused_records,
+		(unsigned long long)s->refused_packets,
+		(unsigned long long)s->refused_octets,
 		(unsigned long long)s->unacked_octets);
 	for (e = 0; e < TX_ERR_N; e++)
 		fprintf(f, "%s\"%s\": %llu", e ? ", " : "", err_names[e],

@@ -12,7 +12,13 @@ struct msg_count {
 	uint32_t nrec;	 /* data records, options data included: the
 			  * IPFIX sequence (RFC 7011 §3.1) */
 	uint32_t nflows; /* flow records: what the counters account */
+	uint64_t npkts;	 /* ... and the packets and octets those flows */
+	uint64_t noct;	 /* account (notSent*TotalCount) */
+	uint32_t len;	 /* message octets */
 };
+
+/* A message of k records was dropped or refused: count what it held. */
+void tx_count_notsent(struct collector *c, struct msg_count k, bool refused);
 
 /* Monotonic clock, ns: reconnect timing (the export clock may be a
  * file's). */

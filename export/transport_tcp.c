@@ -39,8 +39,10 @@ struct tx_msg {
 	uint32_t len;
 	uint32_t nrec;	 /* data records: what it adds to the sequence */
 	uint32_t nflows; /* ... of which flow records (not options) */
-	uint32_t gap;	 /* records dropped after it (overflow), see tx_drop */
-	bool tmpl;	 /* the templates of one connection */
+	uint64_t npkts;	 /* the packets and octets those flows account */
+	uint64_t noct;
+	uint32_t gap; /* records dropped after it (overflow), see tx_drop */
+	bool tmpl;    /* the templates of one connection */
 	uint8_t data[];
 };
 
@@ -93,6 +95,8 @@ static struct tx_msg *msg_copy(const uint8_t *p, size_t len, struct msg_count k)
 	m->len = (uint32_t)len;
 	m->nrec = k.nrec;
 	m->nflows = k.nflows;
+	m->npkts = k.npkts;
+	m->noct = k.noct;
 	memcpy(m->data, p, len);
 	return m;
 }
@@ -106,8 +110,7 @@ static void tx_drop(struct collector *c, struct msg_count k)
 {
 	struct transport *tx = &c->tx;
 
-	c->stats.dropped_messages++;
-	c->stats.dropped_records += k.nflows;
+	tx_count_notsent(c, k, false);
 	if (tx->tail)
 		tx->tail->gap += k.nrec;
 	else
@@ -489,6 +492,10 @@ void exporter_drain(struct exporter *ex, uint64_t timeout_ns)
 	size_t i;
 
 	exporter_flush(ex);
+	/* the statistics options records last, with the final counts */
+	for (i = 0; i < ex->ncoll; i++)
+		if (ex->coll[i]->ops->stats)
+			ex->coll[i]->ops->stats(ex->coll[i]);
 	for (;;) {
 		struct pollfd p[EXPORT_MAX_COLLECTORS];
 		uint64_t wake = deadline;
@@ -543,13 +550,19 @@ void exporter_drain(struct exporter *ex, uint64_t timeout_ns)
 			continue;
 		while (tx->head) {
 			if (!tx->head->tmpl) {
+				struct msg_count k = {
+					.len = tx->head->len,
+					.nflows = tx->head->nflows,
+					.npkts = tx->head->npkts,
+					.noct = tx->head->noct,
+				};
+
 				msgs++;
-				recs += tx->head->nflows;
+				recs += k.nflows;
+				tx_count_notsent(c, k, false);
 			}
 			q_pop(tx);
 		}
-		c->stats.dropped_messages += msgs;
-		c->stats.dropped_records += recs;
 		if (msgs)
 			pr_warn("collector %s: %llu messages (%llu records) "
 				"not delivered at exit\n",

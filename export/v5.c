@@ -85,7 +85,8 @@ static void v5_flush(struct collector *c)
 }
 
 static void v5_put(struct collector *c, const struct export_rec *r,
-		   uint32_t packets, uint32_t octets)
+		   const struct export_route *rt, uint32_t packets,
+		   uint32_t octets)
 {
 	const struct exporter *ex = c->ex;
 	const struct flow *f = r->f;
@@ -98,9 +99,12 @@ static void v5_put(struct collector *c, const struct export_rec *r,
 	}
 	put_bytes(w, f->key.src, 4);
 	put_bytes(w, f->key.dst, 4);
-	put_be32(w, 0);			       /* nexthop */
+	if (rt->nexthop_ver == 4)
+		put_bytes(w, rt->nexthop, 4);
+	else
+		put_be32(w, 0); /* connected, no route, an IPv6 gateway */
 	put_be16(w, (uint16_t)f->key.ifindex); /* input */
-	put_be16(w, 0);			       /* output */
+	put_be16(w, (uint16_t)rt->out_if);     /* output */
 	put_be32(w, packets);
 	put_be32(w, octets);
 	put_be32(w, export_uptime_ms(ex, f->first_ns));
@@ -112,7 +116,11 @@ static void v5_put(struct collector *c, const struct export_rec *r,
 	put_u8(w, f->key.proto);
 	put_u8(w, f->tos);
 	put_zero(w, 4); /* src/dst AS */
-	put_zero(w, 4); /* masks, pad */
+	put_u8(w, rt->src_mask);
+	put_u8(w, rt->dst_mask);
+	put_zero(w, 2); /* pad */
+	c->npkts += packets;
+	c->noct += octets;
 	if (++c->nrec == v5_max_recs(c))
 		v5_flush(c);
 }
@@ -120,6 +128,11 @@ static void v5_put(struct collector *c, const struct export_rec *r,
 static void v5_add(struct collector *c, const struct export_rec *r)
 {
 	uint64_t p = r->f->packets, o = r->f->octets, n, i;
+	struct export_route rt = { { 0 } };
+
+	/* Cisco's routing fields: the kernel's main table (daemon/main.c) */
+	if (c->ex->route)
+		c->ex->route(c->ex->ifname_ctx, &r->f->key, &rt);
 
 	/* v5 counters are 32 bits: a larger flow goes out as n records that
 	 * share its counts evenly, so the totals at the collector stay exact
@@ -128,7 +141,7 @@ static void v5_add(struct collector *c, const struct export_rec *r)
 	if (o / UINT32_MAX + (o % UINT32_MAX != 0) > n)
 		n = o / UINT32_MAX + (o % UINT32_MAX != 0);
 	for (i = 0; i < n; i++)
-		v5_put(c, r, (uint32_t)(p / n + (i < p % n)),
+		v5_put(c, r, &rt, (uint32_t)(p / n + (i < p % n)),
 		       (uint32_t)(o / n + (i < o % n)));
 }
 

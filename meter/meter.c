@@ -38,6 +38,14 @@ static inline bool sampled_out(struct meter *m)
 	return true;
 }
 
+/* A packet observed, not accounted: the times of the first and last. */
+static void meter_ignored(struct meter *m, uint64_t ts_ns)
+{
+	if (m->st.ignored_first_ns == 0)
+		m->st.ignored_first_ns = ts_ns;
+	m->st.ignored_last_ns = ts_ns;
+}
+
 void meter_packet(struct meter *m, const struct obs_point *op,
 		  const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 		  uint64_t ts_ns)
@@ -57,10 +65,13 @@ void meter_packet(struct meter *m, const struct obs_point *op,
 	memset(&pi, 0, sizeof(pi));
 	rc = parse_inner(&c, &pi, op->link->parse(&c, &pi));
 	if (rc != PARSE_IP) {
-		if (rc == PARSE_NOT_IP)
+		if (rc == PARSE_NOT_IP) {
 			m->st.non_ip++;
-		else
+		} else {
 			m->st.malformed[-rc]++;
+			m->st.malformed_octets += wirelen;
+			meter_ignored(m, ts_ns);
+		}
 		return;
 	}
 	meter_parsed(m, op, &pi, ts_ns);
@@ -112,6 +123,7 @@ static void meter_parsed(struct meter *m, const struct obs_point *op,
 
 			m->st.nofit[r]++;
 			m->st.nofit_octets[r] += pi->octets;
+			meter_ignored(m, ts_ns);
 			return;
 		}
 		keys = cfg->keys[--t];

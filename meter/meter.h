@@ -93,6 +93,11 @@ struct meter_stats {
 	uint64_t tunnelled;		    /* metered as their inner packet */
 	uint64_t nofit[NOFIT_N];	    /* packets no template describes */
 	uint64_t nofit_octets[NOFIT_N];
+	/* malformed and no-fit packets: frame octets of the malformed ones
+	 * (their IP length is not known); packet times of the first and the
+	 * last of both (0: none) */
+	uint64_t malformed_octets;
+	uint64_t ignored_first_ns, ignored_last_ns;
 	/* metered packets by IP-layer length (meter_size_bin), for the IOS
 	 * "IP packet size distribution"; [ipver == 6] */
 	uint64_t sizes[2][METER_SIZE_BINS];

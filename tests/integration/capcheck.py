@@ -14,7 +14,8 @@ runs, one per life of the collector, separated by refused ones.
 --json writes {"messages": N, "refused_messages", "refused_records" (flow
 records, options excepted), "data_records", "runs": [{"messages",
 "data_records", "before_templates" (messages of the run before the first
-with templates), "after_templates_records" (flow records from that message
+with a template set: options templates alone, as in a message of statistics,
+let no flow record be decoded), "after_templates_records" (flow records from that message
 on)}]}. Written from RFC 7011 and RFC 792/4443; independent of xflowd.
 """
 import argparse
@@ -83,7 +84,7 @@ def main():
     for m, refused in msgs:
         nflows, has_t = 0, False
         for sid, body in sets(m):
-            if sid in (2, 3):
+            if sid == 2:
                 has_t = True
             elif sid >= 256 and sid in tmpl:
                 rl, opt = tmpl[sid]

@@ -8,7 +8,7 @@ output), and writes every flow data record tshark decoded (NetFlow v5 "pdu",
 v9/IPFIX "Flow N" trees) as CSV: src,dst,proto,sport,dport,packets,octets,
 version,frame, then the other elements when the template has them:
 ifindex,dir,ethertype,smac,dmac,ifname,tun_src,tun_dst,cpu,phys,user,
-pppproto,template. tshark shows IIJ's enterprise-770 elements only as
+pppproto,template,nexthop,srcmask,dstmask,outif. tshark shows IIJ's enterprise-770 elements only as
 hex bytes in template order; they are matched to the template's fields. Prints a one-line summary; exits 1 when tshark reports a
 malformed packet or any expert info of severity warning or error (template
 problems, bad lengths, unexpected sequence numbers, ...), listing them.
@@ -27,7 +27,7 @@ SEV_WARN = 0x00600000
 IIJ = {6: "tun_src", 7: "tun_dst", 8: "tun_src", 9: "tun_dst", 11: "user", 13: "pppproto", 14: "cpu",
        17: "phys"}
 EXTRA = ["ifindex", "dir", "ethertype", "smac", "dmac", "ifname", "tun_src", "tun_dst", "cpu", "phys", "user",
-         "pppproto", "template"]
+         "pppproto", "template", "nexthop", "srcmask", "dstmask", "outif"]
 
 
 def pairs_hook(pairs):
@@ -139,7 +139,9 @@ def main():
                            ifindex=first(d, "cflow.inputint"), dir=first(d, "cflow.direction"),
                            ethertype=first(d, "cflow.ethernet_type"), smac=first(d, "cflow.srcmac"),
                            dmac=first(d, "cflow.dstmac"), ifname=first(d, "cflow.if_name"),
-                           template=cur_set[0])
+                           template=cur_set[0], nexthop=first(d, "cflow.nexthop", "cflow.nexthopv6"),
+                           srcmask=first(d, "cflow.srcmask", "cflow.srcmaskv6"),
+                           dstmask=first(d, "cflow.dstmask", "cflow.dstmaskv6"), outif=first(d, "cflow.outputint"))
                 ents = values(d["cflow.enterprise_private_entry"]) if "cflow.enterprise_private_entry" in d else []
                 for (pen, eid), hexv in zip(templates.get(cur_set[0], []), ents):
                     if pen != 770:

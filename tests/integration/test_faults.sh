@@ -28,6 +28,13 @@
 #  7. SIGINT and SIGTERM at any moment while packets flow, from before the
 #     capture is open to the end of the replay: exit 0, and the records at
 #     the collector hold every packet xflowd metered.
+#  8. A flood of new flows into a small cache: evictions counted (lack of
+#     resources), per-flow exact at nfdump, every packet in a record; the
+#     exit statistics options records (RFC 7011 §4) agree, read by tshark.
+#  9. UDP send buffer full (a slow token bucket on lo): back-pressure
+#     counted, no busy loop (CPU time), received + dropped = exported in
+#     records and in packets; tshark reads the same in the notSent* and
+#     exported* statistics of the exit message.
 . "$(dirname "$0")/lib.sh"
 . "$XF_HERE/tcp_lib.sh"
 need_xflowd
@@ -133,6 +140,12 @@ has_records() {
 	"$PY" "$XF_HERE/streamcheck.py" "$@" --json "$T/has.json" >/dev/null 2>&1
 	got=$(json_of "$T/has.json" 'j["data_records"]' 2>/dev/null)
 	[ "${got:-0}" -ge "$n" ]
+}
+# seen SOCK N: xflowd (--control SOCK) has taken N packets from its capture
+XFLOWCTL=${XFLOWCTL:-$(dirname "$XFLOWD")/xflowctl}
+seen() {
+	[ "$("$XFLOWCTL" -s "$1" --json show statistics 2>/dev/null |
+		"$PY" -c 'import json, sys; print(json.load(sys.stdin)["packets"])' 2>/dev/null)" = "$2" ]
 }
 # bigger FILE N: FILE holds more than N octets
 bigger() { [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -gt "$2" ]; }
@@ -376,4 +389,94 @@ ok = r["packets"] == st["metered"] and r["data_records"] == st["flows_exported"]
 sys.exit(0 if ok else 1)
 EOF
 done
+# ---------------------------------------------------------------- 8
+info "8. Cache full during a flood of new flows (UDP)"
+nfcapd_start f8 || { fail "nfcapd"; finish; }
+sink_start f8s 127.0.0.1 || { fail "udpsink"; finish; }
+# 1500 flows in 0.6 s, inactive timeout 5 s: most of them are alive at
+# once, in a cache of 256 entries
+xflowd_start f8 --collector "127.0.0.1:${COLL_PORT[f8]}" --collector "127.0.0.1:${COLL_PORT[f8s]}" \
+	-I 5 --cache-size 256 --control "$T/f8.sock" || { fail "xflowd"; finish; }
+replay "$T/big.pcap" 2500
+wait $RP
+# stopped before it read the last packets, it would not meter them
+check "xflowd read all 2500 packets" wait_for 20 seen "$T/f8.sock" 2500
+xflowd_stop TERM
+check "SIGTERM: exit 0 (rc=$XRC)" [ $XRC = 0 ]
+collector_stop f8
+collector_stop f8s
+nfdump_csv f8 "$T/f8.csv"
+check "nfdump: per-flow exact although flows were evicted" \
+	"$PY" "$XF_HERE/compare.py" "$T/big.csv" "$T/f8.csv" --label f8
+"$PY" "$XF_HERE/streamcheck.py" "$T/f8s.pcap" --json "$T/f8s.stream.json" >"$T/f8s.stream.out"
+tshark -r "$T/f8s.pcap" -d "udp.port==${COLL_PORT[f8s]},cflow" -Y cflow.flowsexp -T fields \
+	-e cflow.flowsexp -e cflow.flows -e cflow.ignore_packets >"$T/f8.tshark" 2>"$T/f8.tshark.err"
+check "evictions counted as lack of resources; every packet in a record; statistics records agree" \
+	"$PY" - "$T/f8.json" "$T/f8s.stream.json" "$T/big.csv" "$T/f8.tshark" <<'EOF'
+import csv, json, sys
+st = json.load(open(sys.argv[1]))
+r = json.load(open(sys.argv[2]))
+truth = sum(int(row["packets"]) for row in csv.DictReader(open(sys.argv[3])))
+rows = [ln.split("\t") for ln in open(sys.argv[4]).read().splitlines() if ln.strip()]
+last = rows[-1] if rows else []
+ex = st["expired"]
+print("truth %d packets; metered %d in %d flows, %d evicted; the collector got %d packets in %d records; "
+      "the exit statistics (flows exported, observed, ignored packets): %s"
+      % (truth, st["metered"], st["flows_exported"], ex["lack_of_resources"], r["packets"], r["data_records"],
+         last))
+ok = ex["lack_of_resources"] > 0 and st["metered"] == truth == r["packets"] and \
+    r["data_records"] == st["flows_exported"] and st["capture_drops"] == 0
+ok = ok and last == [str(st["flows_exported"]), str(st["flows_created"]), "0"]
+sys.exit(0 if ok else 1)
+EOF
+
+# ---------------------------------------------------------------- 9
+info "9. Send buffer full (UDP): back-pressure"
+sink_start f9 127.0.0.1 || { fail "udpsink"; finish; }
+port=${COLL_PORT[f9]}
+xflowd_start f9 --collector "127.0.0.1:$port" -I 1 --cache-size 65536 || { fail "xflowd"; finish; }
+# loopback slower than the export: the queue and then the socket's send
+# buffer fill (ENOBUFS, EAGAIN), and messages are dropped, counted
+tc qdisc add dev lo root tbf rate 100kbit burst 1600 limit 3200 || { fail "tc tbf on lo"; finish; }
+t0=$(cpu_ticks "$XP")
+s0=$(date +%s%N)
+replay "$T/big.pcap" 2500
+wait $RP
+sleep 2
+t1=$(cpu_ticks "$XP")
+s1=$(date +%s%N)
+hz=$(getconf CLK_TCK)
+wall=$(((s1 - s0) * hz / 1000000000))
+check "no busy loop: $((t1 - t0)) ticks of CPU in $wall" [ $((t1 - t0)) -le $((wall / 2)) ]
+# what is queued goes out; then the exit statistics at full speed
+wait_for 30 sh -c "tc -s qdisc show dev lo | grep -q 'backlog 0b'" || fail "qdisc did not drain"
+tc qdisc del dev lo root
+xflowd_stop TERM
+check "SIGTERM: exit 0 (rc=$XRC)" [ $XRC = 0 ]
+collector_stop f9
+"$PY" "$XF_HERE/streamcheck.py" "$T/f9.pcap" --json "$T/f9.stream.json" >"$T/f9.stream.out"
+tshark -r "$T/f9.pcap" -d "udp.port==$port,cflow" -Y cflow.notsent_flows -T fields -e cflow.packetsexp \
+	-e cflow.flowsexp -e cflow.octetsexp -e cflow.notsent_flows -e cflow.notsent_packets \
+	-e cflow.notsent_octets >"$T/f9.tshark" 2>"$T/f9.tshark.err"
+check "back-pressure counted: received + dropped = exported, in records and packets; the statistics say so" \
+	"$PY" - "$T/f9.json" "$T/f9.stream.json" "$T/f9.tshark" <<'EOF'
+import json, sys
+st = json.load(open(sys.argv[1]))
+c = st["collectors"][0]
+r = json.load(open(sys.argv[2]))
+rows = [ln.split("\t") for ln in open(sys.argv[3]).read().splitlines() if ln.strip()]
+last = [int(x) for x in rows[-1]] if rows else []
+print("exported %d records (%d packets) in %d messages; back-pressure %d; dropped %d messages, %d records, "
+      "%d packets; received %d records, %d packets; the last statistics record: %s"
+      % (c["data_records"], st["metered"], c["messages"], c["errors"]["backpressure"], c["dropped_messages"],
+         c["dropped_records"], c["dropped_packets"], r["data_records"], r["packets"], last))
+ok = c["errors"]["backpressure"] > 0 and c["dropped_records"] > 0 and c["refused_records"] == 0 and \
+    r["data_records"] + c["dropped_records"] == c["data_records"] == st["flows_exported"] and \
+    r["packets"] + c["dropped_packets"] == st["metered"]
+# RFC 7011 §4: what went before the statistics message, and what did not
+want = [c["messages"] - 1 - c["dropped_messages"], c["data_records"] - c["dropped_records"],
+        None, c["dropped_records"], c["dropped_packets"], c["dropped_octets"]]
+ok = ok and len(last) == 6 and all(w is None or w == g for w, g in zip(want, last))
+sys.exit(0 if ok else 1)
+EOF
 finish

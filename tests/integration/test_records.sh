@@ -47,7 +47,7 @@ bad() {
 bad 1 'r:sourceIPv4Adress' "closest: sourceIPv4Address"
 bad 2 'r:octetDeltaCount' "cannot be a match"
 bad 3 'r:sourceIPv4Address,sourceIPv6Address' "one address family"
-bad 4 'r:egressInterface' "options records only"
+bad 4 'r:exportingProcessId' "options records only"
 bad 5 'ipv4-five-tuple:sourceIPv4Address' "predefined template"
 bad 6 'r:protocolIdentifier/sourceIPv4Address' "can only be a match"
 finish

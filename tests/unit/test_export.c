@@ -337,7 +337,7 @@ END_TEST
 
 /* Walk the sets of an IPFIX or v9 message: data records by set id. */
 struct walk {
-	size_t tmpl_sets, opt_sets, data_recs, opt_recs, sets;
+	size_t tmpl_sets, opt_sets, data_recs, opt_recs, st_recs, sets;
 };
 
 static void walk_sets(const struct dgram *d, size_t hdr, int v9,
@@ -367,6 +367,10 @@ static void walk_sets(const struct dgram *d, size_t hdr, int v9,
 		} else if (id == opt_data && !v9) {
 			ck_assert_uint_eq(len, 16);
 			w->opt_recs++;
+		} else if (id >= opt_data + 4 && id <= opt_data + 6) {
+			/* RFC 7011 §4.1-4.3 statistics: scope + 4 or 5 u64 */
+			ck_assert_uint_eq(len, id == opt_data + 6 ? 48 : 40);
+			w->st_recs++;
 		} else if (id == 257 && ntmpl == 2) {
 			ck_assert(v9 || (len - 4) % 82 == 0);
 			w->data_recs += (len - 4) / 82;
@@ -445,18 +449,22 @@ START_TEST(ipfix_refresh_msgs)
 		exporter_flow(ex, &f, FLOW_END_IDLE);
 		exporter_flush(ex);
 	}
-	ck_assert_uint_eq(rx_drain(&r), 13);
-	/* refresh every 3 messages (as IOS's "refresh-rate N packets"):
-	 * templates in messages 0, 3, 6, ..., counting the one that carries
-	 * them */
-	for (m = 0; m < 13; m++) {
+	/* refresh every 3 messages (as IOS's "refresh-rate N packets"),
+	 * counting the one that carries them and every message since; after
+	 * each refresh but the first, a message of the statistics with their
+	 * three options templates: T D D T S D T S D T S ... */
+	ck_assert_uint_eq(rx_drain(&r), 13 + 5);
+	for (m = 0; m < 18; m++) {
 		struct walk w;
+		bool st = m >= 4 && m % 3 == 1;
 
 		walk_sets(&r.d[m], 16, 0, 1, &w);
 		ck_assert_msg(w.tmpl_sets == (m % 3 == 0),
 			      "message %zu: %zu template sets", m,
 			      w.tmpl_sets);
-		ck_assert_uint_eq(w.opt_sets, w.tmpl_sets);
+		ck_assert_uint_eq(w.st_recs, st ? 3 : 0);
+		ck_assert_uint_eq(w.data_recs, !st);
+		ck_assert_uint_eq(w.opt_sets, w.tmpl_sets ? 1 : st ? 3 : 0);
 	}
 	exporter_free(ex);
 	rx_close(&r);
@@ -480,13 +488,16 @@ START_TEST(ipfix_refresh_time)
 	exporter_tick(ex, BASE + 604 * NS);
 	exporter_flow(ex, &f, FLOW_END_IDLE);
 	exporter_flush(ex);
-	ck_assert_uint_eq(rx_drain(&r), 3);
+	/* the refresh is followed by the statistics */
+	ck_assert_uint_eq(rx_drain(&r), 4);
 	walk_sets(&r.d[0], 16, 0, 1, &w);
 	ck_assert_uint_eq(w.tmpl_sets, 1);
 	walk_sets(&r.d[1], 16, 0, 1, &w);
 	ck_assert_uint_eq(w.tmpl_sets, 0);
 	walk_sets(&r.d[2], 16, 0, 1, &w);
 	ck_assert_uint_eq(w.tmpl_sets, 1);
+	walk_sets(&r.d[3], 16, 0, 1, &w);
+	ck_assert_uint_eq(w.st_recs, 3);
 	exporter_free(ex);
 	rx_close(&r);
 }
@@ -912,10 +923,12 @@ START_TEST(sampling_with_every_refresh)
 			exporter_flow(ex, &f, FLOW_END_IDLE);
 			exporter_flush(ex);
 		}
-		ck_assert_uint_eq(rx_drain(&r), 7);
-		for (m = 0; m < 7; m++) {
+		/* T D D T S D T S: statistics after the refreshes */
+		ck_assert_uint_eq(rx_drain(&r), 9);
+		for (m = 0; m < 9; m++) {
 			const struct dgram *d = &r.d[m];
 			size_t off, smp_tmpl = 0, smp_rec = 0, first_data = 0;
+			bool st = m == 4 || m == 7;
 
 			for (off = hdr; off + 4 <= d->n;
 			     off += rd16(d->b + off + 2)) {
@@ -923,7 +936,8 @@ START_TEST(sampling_with_every_refresh)
 
 				ck_assert_uint_ge(rd16(d->b + off + 2), 4);
 				if (id == opt_set &&
-				    rd16(d->b + off + 4) >= 259)
+				    rd16(d->b + off + 4) >= 259 &&
+				    rd16(d->b + off + 4) <= 260)
 					smp_tmpl++;
 				else if (id == 259 || id == 260)
 					smp_rec += !first_data;
@@ -934,10 +948,12 @@ START_TEST(sampling_with_every_refresh)
 			 * records before the flow in each */
 			ck_assert_uint_eq(smp_tmpl, m % 3 == 0 ? 2 : 0);
 			ck_assert_uint_eq(smp_rec, m % 3 == 0 ? 2 : 0);
-			ck_assert_uint_ne(first_data, 0);
+			ck_assert_uint_eq(first_data != 0, !st);
 		}
+		/* sampler 2 (+ sysinit 1, IPFIX) per refresh, 3 statistics
+		 * per statistics message */
 		ck_assert_uint_eq(ex->coll[0]->stats.options_records,
-				  versions[v] == 9 ? 6 : 9);
+				  (versions[v] == 9 ? 6 : 9) + 6);
 		exporter_free(ex);
 		rx_close(&r);
 	}
@@ -1255,6 +1271,106 @@ START_TEST(collector_specs)
 }
 END_TEST
 
+/* RFC 7011 §4.1-4.3 statistics, as a metering process would report them. */
+static void meterstats_cb(void *ctx, struct export_meter_stats *out)
+{
+	(void)ctx;
+	out->observed_flows = 9;
+	out->ignored_packets = 4;
+	out->ignored_octets = 333;
+	out->ignored_first_ns = BASE + 1200 * MS + 5;
+	out->ignored_last_ns = BASE + 2700 * MS;
+}
+
+/* One options template whose first field is the scope (IPFIX). */
+static void st_template(struct bb *x, uint16_t id, const uint16_t *ies,
+			const uint16_t *lens, uint16_t n)
+{
+	uint16_t i;
+
+	b16(x, 3);
+	b16(x, (uint16_t)(4 + 6 + 4 * n));
+	b16(x, id);
+	b16(x, n);
+	b16(x, 1);
+	for (i = 0; i < n; i++)
+		b16(x, ies[i]), b16(x, lens[i]);
+}
+
+/*
+ * At exit, after the last data: a message of the three statistics options
+ * templates and their records, counting what went before it. A refused
+ * datagram's flow is not sent (notSent*), but it was exported.
+ */
+START_TEST(ipfix_statistics_byte_exact)
+{
+	static const uint16_t ie1[] = { 149, 41, 42, 40, 163 };
+	static const uint16_t ie2[] = { 149, 164, 165, 152, 153 };
+	static const uint16_t ie3[] = { 144, 166, 167, 168, 152, 153 };
+	static const uint16_t len5[] = { 4, 8, 8, 8, 8 };
+	static const uint16_t len6[] = { 4, 8, 8, 8, 8, 8 };
+	struct rx r;
+	struct exporter *ex = mkex(10, 7, 1500, "ipv4-five-tuple", NULL, &r);
+	struct collector *c = ex->coll[0];
+	struct flow f;
+	struct bb want = { .n = 0 };
+	size_t first;
+
+	ex->meterstats = meterstats_cb;
+	mkflow(&f, 4, 0);
+	exporter_tick(ex, BASE + 4 * NS);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	ck_assert_uint_eq(rx_drain(&r), 1); /* nothing to report yet */
+	first = r.d[0].n;
+	/* as if the datagram of the second flow had bounced at 5.5 s */
+	c->stats.refused_records = 1;
+	c->stats.refused_packets = f.packets;
+	c->stats.refused_octets = f.octets;
+	c->stats.notsent_first_ns = c->stats.notsent_last_ns =
+		BASE + 5500 * MS;
+	exporter_tick(ex, BASE + 6 * NS);
+	exporter_drain(ex, 0);
+	ck_assert_uint_eq(rx_drain(&r), 1);
+
+	b16(&want, 10);
+	b16(&want, 16 + 3 * 4 + 30 + 30 + 34 + 40 + 40 + 48 - 3 * 4);
+	b32(&want, (uint32_t)(BASE_S + 6));
+	b32(&want, 3); /* sysinit and the two flows */
+	b32(&want, 7);
+	st_template(&want, 261, ie1, len5, 5);
+	st_template(&want, 262, ie2, len5, 5);
+	st_template(&want, 263, ie3, len6, 6);
+	b16(&want, 261);
+	b16(&want, 40);
+	b32(&want, 7);
+	b64(&want, 1);	   /* exportedMessageTotalCount */
+	b64(&want, 2);	   /* exportedFlowRecordTotalCount */
+	b64(&want, first); /* exportedOctetTotalCount */
+	b64(&want, 9);	   /* observedFlowTotalCount */
+	b16(&want, 262);
+	b16(&want, 40);
+	b32(&want, 7);
+	b64(&want, 4);
+	b64(&want, 333);
+	b64(&want, BASE / MS + 1200);
+	b64(&want, BASE / MS + 2700);
+	b16(&want, 263);
+	b16(&want, 48);
+	b32(&want, 7); /* exportingProcessId: the domain's */
+	b64(&want, 1);
+	b64(&want, f.packets);
+	b64(&want, f.octets);
+	b64(&want, BASE / MS + 5500);
+	b64(&want, BASE / MS + 5500);
+	assert_bytes(&r.d[1], &want);
+	ck_assert_uint_eq(c->stats.options_records, 1 + 3);
+	exporter_free(ex);
+	rx_close(&r);
+}
+END_TEST
+
 static Suite *export_suite(void)
 {
 	Suite *s = suite_create("export");
@@ -1269,6 +1385,7 @@ static Suite *export_suite(void)
 	tcase_add_test(tc, ipfix_tick_and_no_template);
 	tcase_add_test(tc, skips_counted_once_per_flow);
 	tcase_add_test(tc, ipfix_templates_exceed_mtu);
+	tcase_add_test(tc, ipfix_statistics_byte_exact);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("v9");

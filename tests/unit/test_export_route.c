@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * test_export_route.c - the routing fields on the wire: NetFlow v5's next
+ * hop, output interface and masks, and the IPFIX/v9 elements of a record
+ * (ipNextHopIPv4/IPv6Address, source/destinationIPv4/IPv6PrefixLength,
+ * egressInterface), from the exporter's route callback; the callback asked
+ * once per record and only when the output has a routing field.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "export/export.h"
+#include "templates/templates.h"
+
+#define BASE (1700000000ull * 1000000000ull)
+
+/* The callback: counts its calls, answers what the test set. */
+struct fake {
+	int calls;
+	struct export_route r;
+};
+
+static void route_cb(void *ctx, const struct flow_key *k,
+		     struct export_route *out)
+{
+	struct fake *fk = ctx;
+
+	ck_assert_uint_ne(k->ipver, 0);
+	fk->calls++;
+	*out = fk->r;
+}
+
+static void set_route(struct fake *fk, const char *gw, uint8_t sm, uint8_t dm,
+		      uint32_t oif)
+{
+	memset(&fk->r, 0, sizeof(fk->r));
+	if (gw) {
+		int v6 = strchr(gw, ':') != NULL;
+
+		ck_assert_int_eq(inet_pton(v6 ? AF_INET6 : AF_INET, gw,
+					   fk->r.nexthop),
+				 1);
+		fk->r.nexthop_ver = v6 ? 6 : 4;
+	}
+	fk->r.src_mask = sm;
+	fk->r.dst_mask = dm;
+	fk->r.out_if = oif;
+}
+
+static void mkflow(struct flow *f, int ipver)
+{
+	memset(f, 0, sizeof(*f));
+	f->key.ipver = (uint8_t)ipver;
+	ck_assert_int_eq(inet_pton(ipver == 4 ? AF_INET : AF_INET6,
+				   ipver == 4 ? "192.0.2.1" : "2001:db8::1",
+				   f->key.src),
+			 1);
+	ck_assert_int_eq(inet_pton(ipver == 4 ? AF_INET : AF_INET6,
+				   ipver == 4 ? "198.51.100.2" : "2001:db8::2",
+				   f->key.dst),
+			 1);
+	f->key.proto = 17;
+	f->key.ifindex = 3;
+	f->packets = 2;
+	f->octets = 200;
+	f->first_ns = BASE + 1000000;
+	f->last_ns = BASE + 2000000;
+}
+
+static const struct template_def *mkrecord(struct template_user *u,
+					   const char *spec)
+{
+	char err[256];
+
+	ck_assert_msg(template_parse(u, spec, err, sizeof(err)) == 0, "%s",
+		      err);
+	return &u->def;
+}
+
+#define ALL4                                                                \
+	"r4:sourceIPv4Address,destinationIPv4Address/ipNextHopIPv4Address," \
+	"ipNextHopIPv6Address,sourceIPv4PrefixLength,"                      \
+	"destinationIPv4PrefixLength,sourceIPv6PrefixLength,"               \
+	"destinationIPv6PrefixLength,egressInterface"
+#define ALL6                                                                \
+	"r6:sourceIPv6Address,destinationIPv6Address/ipNextHopIPv4Address," \
+	"ipNextHopIPv6Address,sourceIPv4PrefixLength,"                      \
+	"destinationIPv4PrefixLength,sourceIPv6PrefixLength,"               \
+	"destinationIPv6PrefixLength,egressInterface"
+
+/* Encode f with t into buf; the record's length. */
+static size_t encode(struct exporter *ex, const struct template_def *t,
+		     const struct flow *f, uint8_t *buf, size_t size)
+{
+	struct export_rec r = { .f = f, .reason = FLOW_END_IDLE, .tmpl = t };
+	struct wbuf w;
+
+	wbuf_init(&w, buf, size);
+	record_encode(&w, t, &r, ex);
+	ck_assert(!w.overflow);
+	ck_assert_uint_eq((size_t)(w.p - buf), template_record_len(t));
+	return (size_t)(w.p - buf);
+}
+
+START_TEST(record_elements)
+{
+	struct export_cfg cfg = { .version = 10 };
+	struct exporter *ex = exporter_new(&cfg);
+	struct template_user u4, u6;
+	struct fake fk = { 0 };
+	struct flow f;
+	uint8_t b[256], gw6[16];
+	size_t n;
+
+	ex->route = route_cb;
+	ex->ifname_ctx = &fk;
+	/* IPv4 flow, IPv4 gateway: the IPv6 elements are zero */
+	mkflow(&f, 4);
+	set_route(&fk, "10.0.1.254", 24, 16, 0x01020304);
+	n = encode(ex, mkrecord(&u4, ALL4), &f, b, sizeof(b));
+	ck_assert_uint_eq(n, 4 + 4 + 4 + 16 + 1 + 1 + 1 + 1 + 4);
+	ck_assert_int_eq(fk.calls, 1); /* once for the whole record */
+	ck_assert(!memcmp(b + 8, "\x0a\x00\x01\xfe", 4));
+	for (n = 12; n < 28; n++)
+		ck_assert_uint_eq(b[n], 0);
+	ck_assert_uint_eq(b[28], 24);
+	ck_assert_uint_eq(b[29], 16);
+	ck_assert_uint_eq(b[30], 0);
+	ck_assert_uint_eq(b[31], 0);
+	ck_assert(!memcmp(b + 32, "\x01\x02\x03\x04", 4));
+
+	/* IPv4 flow via an IPv6 gateway (RFC 5549): only the IPv6 hop */
+	set_route(&fk, "fe80::1", 24, 16, 7);
+	encode(ex, &u4.def, &f, b, sizeof(b));
+	ck_assert(!memcmp(b + 8, "\0\0\0\0", 4));
+	ck_assert_int_eq(inet_pton(AF_INET6, "fe80::1", gw6), 1);
+	ck_assert(!memcmp(b + 12, gw6, 16));
+
+	/* IPv6 flow: IPv6 masks, the IPv4 ones zero */
+	mkflow(&f, 6);
+	set_route(&fk, "2001:db8:2::fe", 64, 40, 5);
+	n = encode(ex, mkrecord(&u6, ALL6), &f, b, sizeof(b));
+	ck_assert_int_eq(fk.calls, 3);
+	ck_assert(!memcmp(b + 32, "\0\0\0\0", 4));
+	ck_assert_int_eq(inet_pton(AF_INET6, "2001:db8:2::fe", gw6), 1);
+	ck_assert(!memcmp(b + 36, gw6, 16));
+	ck_assert_uint_eq(b[52], 0);
+	ck_assert_uint_eq(b[53], 0);
+	ck_assert_uint_eq(b[54], 64);
+	ck_assert_uint_eq(b[55], 40);
+	ck_assert(!memcmp(b + 56, "\0\0\0\x05", 4));
+
+	/* no callback: every routing field is zero */
+	ex->route = NULL;
+	n = encode(ex, &u6.def, &f, b, sizeof(b));
+	for (n = 32; n < 60; n++)
+		ck_assert_uint_eq(b[n], 0);
+	ck_assert_int_eq(fk.calls, 3);
+	exporter_free(ex);
+}
+END_TEST
+
+/* A template without a routing element never asks. */
+START_TEST(five_tuple_never_asks)
+{
+	struct export_cfg cfg = { .version = 10 };
+	struct exporter *ex = exporter_new(&cfg);
+	struct fake fk = { 0 };
+	struct flow f;
+	uint8_t b[256];
+
+	ex->route = route_cb;
+	ex->ifname_ctx = &fk;
+	mkflow(&f, 4);
+	encode(ex, template_find("ipv4-five-tuple"), &f, b, sizeof(b));
+	encode(ex, template_find("ipv4-seven-tuple-iij"), &f, b, sizeof(b));
+	mkflow(&f, 6);
+	encode(ex, template_find("ipv6-five-tuple"), &f, b, sizeof(b));
+	ck_assert_int_eq(fk.calls, 0);
+	exporter_free(ex);
+}
+END_TEST
+
+START_TEST(needs_routes)
+{
+	struct export_cfg cfg = { .version = 5 };
+	struct template_user u;
+	size_t i;
+
+	ck_assert(export_needs_routes(&cfg));
+	cfg.version = 10;
+	ck_assert(!export_needs_routes(&cfg));
+	for (i = 0; i < template_ndefs; i++)
+		cfg.tmpl[cfg.ntmpl++] = &template_defs[i];
+	ck_assert(!export_needs_routes(&cfg));
+	cfg.tmpl[cfg.ntmpl++] = mkrecord(&u, "r:sourceIPv4Address/"
+					     "packetDeltaCount,"
+					     "egressInterface");
+	ck_assert(export_needs_routes(&cfg));
+	cfg.version = 9;
+	mkrecord(&u, "r:sourceIPv6Address/destinationIPv6PrefixLength");
+	ck_assert(export_needs_routes(&cfg));
+}
+END_TEST
+
+/* NetFlow v5: next hop at 8, output at 14, masks at 44 and 45. */
+START_TEST(v5_fields)
+{
+	struct export_cfg cfg = { .version = 5, .domain_id = 1, .mtu = 1500 };
+	struct exporter *ex = exporter_new(&cfg);
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sa);
+	struct fake fk = { 0 };
+	struct pollfd p;
+	char spec[64], err[256];
+	uint8_t b[2048];
+	const uint8_t *rec;
+	struct flow f;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_ge(fd, 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+	snprintf(spec, sizeof(spec), "127.0.0.1:%u", ntohs(sa.sin_port));
+	ck_assert_int_eq(exporter_add_collector(ex, spec, err, sizeof(err)), 0);
+	exporter_set_base(ex, BASE);
+	ex->route = route_cb;
+	ex->ifname_ctx = &fk;
+
+	mkflow(&f, 4);
+	set_route(&fk, "10.0.2.254", 24, 16, 5);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	/* an IPv6 gateway has no place in v5: 0.0.0.0 */
+	set_route(&fk, "fe80::1", 8, 32, 0x12345);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	ck_assert_int_eq(fk.calls, 2);
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	ck_assert_int_eq(poll(&p, 1, 1000), 1);
+	ck_assert_int_eq(recv(fd, b, sizeof(b), 0), 24 + 2 * 48);
+	rec = b + 24;
+	ck_assert(!memcmp(rec + 8, "\x0a\x00\x02\xfe", 4));
+	ck_assert(!memcmp(rec + 12, "\x00\x03\x00\x05", 4)); /* in, out */
+	ck_assert_uint_eq(rec[44], 24);
+	ck_assert_uint_eq(rec[45], 16);
+	ck_assert(!memcmp(rec + 46, "\0\0", 2));
+	rec += 48;
+	ck_assert(!memcmp(rec + 8, "\0\0\0\0", 4));
+	/* a 16-bit field: the low 16 bits, as the input interface */
+	ck_assert(!memcmp(rec + 14, "\x23\x45", 2));
+	ck_assert_uint_eq(rec[44], 8);
+	ck_assert_uint_eq(rec[45], 32);
+	exporter_free(ex);
+	close(fd);
+}
+END_TEST
+
+static Suite *export_route_suite(void)
+{
+	Suite *s = suite_create("export_route");
+	TCase *tc = tcase_create("fields");
+
+	tcase_add_test(tc, record_elements);
+	tcase_add_test(tc, five_tuple_never_asks);
+	tcase_add_test(tc, needs_routes);
+	tcase_add_test(tc, v5_fields);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(export_route_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
