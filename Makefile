@@ -171,7 +171,7 @@ tools-test: all
 check: deps
 	@$(MAKE) --no-print-directory all unit tools-test config-test bpf-check \
 		integration corpus
-	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
 	@$(MAKE) --no-print-directory SANITIZE=1 all unit integration corpus
 
 demo: deps all

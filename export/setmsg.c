@@ -40,7 +40,6 @@ static const struct template_def tmpl_sysinit = {
 	.nelem = 2,
 	.elem = opt_sysinit,
 };
-#define SYSINIT_SCOPE 1
 
 /*
  * The interface table, as Cisco's "options interface-table" sends it: the
@@ -439,42 +438,14 @@ static void put_smp_records(struct collector *c)
 static void put_options(struct collector *c)
 {
 	const struct setfmt *fm = fmt_of(c);
-	const struct template_def *t = &tmpl_sysinit, *it = &tmpl_iftable;
-	size_t i;
 
-	if (fm->options) {
-		/* RFC 7011 §3.4.2.2: id, field count, scope field count */
-		set_open(c, fm->opt_set_id);
-		put_be16(&c->w, opt_id(c));
-		put_be16(&c->w, t->nelem);
-		put_be16(&c->w, SYSINIT_SCOPE);
-		for (i = 0; i < t->nelem; i++)
-			put_field(&c->w, &ie_table[t->elem[i]], fm->version);
-		c->nrec++;
-		c->stats.templates++;
-		set_close(c);
-	}
+	/* RFC 7011 §3.4.2.2: id, field count, scope field count; each in a
+	 * set of its own: with both options templates in one set, nfacctd
+	 * 1.7.7 lost the data records of the message */
+	if (fm->options)
+		put_opt_template(c, &tmpl_sysinit, opt_id(c));
 	if (c->ex->ifenum) {
-		/* a set of its own: with both options templates in one set,
-		 * nfacctd 1.7.7 lost the data records of the message */
-		set_open(c, fm->opt_set_id);
-		put_be16(&c->w, ifopt_id(c));
-		if (fm->version == 9) {
-			/* RFC 3954 §6.1: scope and option lengths in
-			 * octets; the scope is the exporter (System) */
-			put_be16(&c->w, 4);
-			put_be16(&c->w, 4 * (it->nelem - 1));
-			put_be16(&c->w, V9_SCOPE_SYSTEM);
-			put_be16(&c->w, 4);
-		} else {
-			put_be16(&c->w, it->nelem);
-			put_be16(&c->w, 1);
-			put_field(&c->w, &ie_table[it->elem[0]], fm->version);
-		}
-		for (i = 1; i < it->nelem; i++)
-			put_field(&c->w, &ie_table[it->elem[i]], fm->version);
-		c->nrec++;
-		c->stats.templates++;
+		put_opt_template(c, &tmpl_iftable, ifopt_id(c));
 		c->ifopt_due = true;
 	}
 	set_close(c);

@@ -209,14 +209,22 @@ collector_stop() {
     else
         kill -TERM "$pid" 2>/dev/null
     fi
-    for _ in $(seq 100); do
+    for _ in $(seq 200); do
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.05
     done
     kill -KILL "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
-    # nfacctd's plugin is a child that may finish writing after the core exits
-    [ "${COLL_KIND[$name]}" = nfacctd ] && sleep 0.3
+    # nfacctd's print plugin is a child that writes its file after the core
+    # exits, later on a loaded machine: wait for the file (a test that
+    # exported nothing waits the 10 s), then for the plugin to finish it
+    if [ "${COLL_KIND[$name]}" = nfacctd ]; then
+        for _ in $(seq 200); do
+            [ -s "$T/$name.pmacct.csv" ] && break
+            sleep 0.05
+        done
+        sleep 0.3
+    fi
     COLL_PID[$name]=
 }
 
