@@ -37,6 +37,8 @@ endif
 
 METER_SRC := meter/link.c meter/flowcache.c meter/meter.c meter/sampler.c \
 	meter/ifinfo.c
+# the rtnetlink socket, message walk and dump state of ifinfo.c and route.c
+METER_SRC += meter/nlsock.c
 # the kernel's main routing table (v5 next hop, masks, output interface)
 METER_SRC += meter/route.c
 METER_SRC += meter/pcapng.c
@@ -138,7 +140,8 @@ unit: $(UNIT_TESTS)
 
 # test drivers the integration tests run (found next to xflowd)
 TEST_TOOLS := $(B)/tools/ifinfo_watch
-$(B)/tools/ifinfo_watch: tests/tools/ifinfo_watch.c $(B)/meter/ifinfo.o
+$(B)/tools/ifinfo_watch: tests/tools/ifinfo_watch.c $(B)/meter/ifinfo.o \
+		$(B)/meter/nlsock.o
 	$(msg) LD $@
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) -I. -o $@ $^ $(MNL_LIBS)

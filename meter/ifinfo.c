@@ -7,28 +7,17 @@
  * probing, backward-shift deletion, so no tombstones), at most half full.
  * Both grow by doubling up to IFINFO_MAX entries and never shrink.
  *
- * Resynchronisation: every entry remembers the epoch in which an
- * RTM_NEWLINK last described it; a dump starts a new epoch, and at its
- * NLMSG_DONE the entries of older epochs are gone from the kernel (their
- * RTM_DELLINK was lost) and are removed. A dump that failed or was
- * interrupted (NLM_F_DUMP_INTR) removes nothing and is redone.
- *
- * The socket is one queue in the kernel's order (rtnetlink notifies and
- * dumps under the RTNL lock). Notifications read before the dump's first
- * message were queued before the dump began: they may describe interfaces
- * deleted since, so they do not count as seen in the new epoch. Those read
- * after it describe changes made during the dump and do.
+ * Resynchronisation (nlsock.h): every entry remembers the epoch in which
+ * an RTM_NEWLINK last described it; at the NLMSG_DONE of a dump the
+ * entries learnt from rtnetlink in older epochs are gone from the kernel
+ * (their RTM_DELLINK was lost) and are removed.
  */
 #include <errno.h>
-#include <limits.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
@@ -37,12 +26,9 @@
 #include <linux/rtnetlink.h>
 
 #include "ifinfo.h"
+#include "nlsock.h"
 
-#define OPEN_TIMEOUT_MS 5000
 #define RCVBUF (1 << 20) /* fewer lost notifications when many change */
-#define RXBUF 32768	 /* the kernel's largest dump datagram */
-/* a persistently failing dump is retried on the next ifinfo_process */
-#define DUMPS_PER_PROCESS 2
 
 struct slot {
 	struct ifinfo_entry e;
@@ -56,14 +42,7 @@ struct ifinfo {
 	uint32_t mask;	   /* index size - 1; index size >= 2 * cap */
 	unsigned int bits; /* log2 of the index size */
 	uint64_t gen;
-	uint32_t epoch;
-	bool dump_active, dump_intr, resync;
-	bool dump_seen; /* a message of the running dump has been read */
-	uint32_t dump_seq, seq, portid;
-	struct mnl_socket *nl;
-	char *rx;
-	ifinfo_tap_fn tap;
-	void *tap_ctx;
+	struct nlsock nl; /* the socket, its dump and epoch */
 	struct ifinfo_stats st;
 };
 
@@ -230,43 +209,30 @@ static int put(struct ifinfo *t, const struct ifinfo_entry *e, bool seen)
 		s = &t->ent[t->n++];
 		t->idx[h] = t->n;
 		memset(s, 0, sizeof(*s));
-		s->epoch = t->epoch - 1;
+		s->epoch = t->nl.epoch - 1;
 	}
 	if (!entry_equal(&s->e, e)) {
 		s->e = *e;
 		t->gen++;
 	}
 	if (seen)
-		s->epoch = t->epoch;
+		s->epoch = t->nl.epoch;
 	return 0;
 }
 
-static void sweep(struct ifinfo *t)
+/* At the end of a dump (nlsock_ops.sweep). */
+static void sweep(void *ctx)
 {
+	struct ifinfo *t = ctx;
 	uint32_t i = t->n;
 
 	/* downwards: swap-remove only moves already visited entries */
 	while (i-- > 0)
-		if (!t->ent[i].e.manual && t->ent[i].epoch != t->epoch)
+		if (!t->ent[i].e.manual && t->ent[i].epoch != t->nl.epoch)
 			remove_slot(t, find_slot(t, t->ent[i].e.ifindex));
 }
 
 /* ---- attributes ---- */
-
-struct attr_tb {
-	const struct nlattr **tb;
-	unsigned int n;
-};
-
-static int collect_cb(const struct nlattr *attr, void *data)
-{
-	struct attr_tb *a = data;
-	uint16_t type = mnl_attr_get_type(attr);
-
-	if (type < a->n)
-		a->tb[type] = attr; /* the last one wins, as in the kernel */
-	return MNL_CB_OK;
-}
 
 /* Copy at most size - 1 octets of s[0 .. len), not splitting a UTF-8
  * sequence, and NUL-terminate. */
@@ -338,12 +304,12 @@ static int parse_info_data(const struct nlattr *data,
 			   struct ifinfo_entry *e)
 {
 	const struct nlattr *dt[DATA_TB] = { NULL };
-	struct attr_tb a = { dt, DATA_TB };
+	struct nlsock_attrs a = { dt, DATA_TB };
 	uint8_t l4[4] = { 0 }, r4[4] = { 0 }, l6[16] = { 0 }, r6[16] = { 0 };
 	bool set4 = false, set6 = false;
 
 	if (mnl_attr_validate(data, MNL_TYPE_NESTED) < 0 ||
-	    mnl_attr_parse_nested(data, collect_cb, &a) < 0)
+	    mnl_attr_parse_nested(data, nlsock_attr_cb, &a) < 0)
 		return -EINVAL;
 	if (kd->link && dt[kd->link]) {
 		if (mnl_attr_validate(dt[kd->link], MNL_TYPE_U32) < 0)
@@ -373,13 +339,13 @@ static int parse_linkinfo(const struct nlattr *linkinfo, uint32_t link,
 			  bool link_elsewhere, struct ifinfo_entry *e)
 {
 	const struct nlattr *li[INFO_TB] = { NULL };
-	struct attr_tb a = { li, INFO_TB };
+	struct nlsock_attrs a = { li, INFO_TB };
 	const struct kind_desc *kd;
 	const char *s;
 	size_t len;
 
 	if (mnl_attr_validate(linkinfo, MNL_TYPE_NESTED) < 0 ||
-	    mnl_attr_parse_nested(linkinfo, collect_cb, &a) < 0)
+	    mnl_attr_parse_nested(linkinfo, nlsock_attr_cb, &a) < 0)
 		return -EINVAL;
 	if (!li[IFLA_INFO_KIND])
 		return 0;
@@ -407,7 +373,7 @@ static int parse_linkinfo(const struct nlattr *linkinfo, uint32_t link,
 static int link_parse(const struct nlmsghdr *nlh, struct ifinfo_entry *e)
 {
 	const struct nlattr *tb[LINK_TB] = { NULL };
-	struct attr_tb a = { tb, LINK_TB };
+	struct nlsock_attrs a = { tb, LINK_TB };
 	const struct ifinfomsg *ifm;
 	uint32_t link = 0;
 	const char *s;
@@ -424,7 +390,7 @@ static int link_parse(const struct nlmsghdr *nlh, struct ifinfo_entry *e)
 	e->ifindex = (uint32_t)ifm->ifi_index;
 	e->flags = ifm->ifi_flags;
 	e->type = ifm->ifi_type;
-	if (mnl_attr_parse(nlh, sizeof(*ifm), collect_cb, &a) < 0)
+	if (mnl_attr_parse(nlh, sizeof(*ifm), nlsock_attr_cb, &a) < 0)
 		return -EINVAL;
 
 	if (!tb[IFLA_IFNAME] ||
@@ -471,12 +437,6 @@ static int link_parse(const struct nlmsghdr *nlh, struct ifinfo_entry *e)
 
 /* ---- messages ---- */
 
-static bool from_dump(const struct ifinfo *t, const struct nlmsghdr *nlh)
-{
-	return t->dump_active && nlh->nlmsg_seq == t->dump_seq &&
-	       (!t->portid || nlh->nlmsg_pid == t->portid);
-}
-
 static void link_new(struct ifinfo *t, const struct nlmsghdr *nlh)
 {
 	struct ifinfo_entry e;
@@ -488,9 +448,7 @@ static void link_new(struct ifinfo *t, const struct nlmsghdr *nlh)
 		t->st.malformed++;
 	} else {
 		t->st.newlink++;
-		if (from_dump(t, nlh))
-			t->dump_seen = true;
-		put(t, &e, !t->dump_active || t->dump_seen);
+		put(t, &e, nlsock_seen(&t->nl, nlh));
 	}
 }
 
@@ -518,205 +476,68 @@ static void link_del(struct ifinfo *t, const struct nlmsghdr *nlh)
 		remove_slot(t, h);
 }
 
-static void dump_end(struct ifinfo *t, int error)
+static void link_msg(void *ctx, const struct nlmsghdr *nlh)
 {
-	t->dump_active = false;
-	if (error || t->dump_intr) {
-		t->st.dump_errors++;
-		t->resync = true;
-	} else {
-		sweep(t);
-	}
-}
+	struct ifinfo *t = ctx;
 
-/* NLMSG_DONE and NLMSG_ERROR: both start with an int (0 or -errno). */
-static void msg_status(struct ifinfo *t, const struct nlmsghdr *nlh)
-{
-	int error = 0;
-
-	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(error))
-		memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
-	else if (nlh->nlmsg_type == NLMSG_ERROR)
-		error = -EINVAL; /* an error without its number */
-	if (!from_dump(t, nlh)) {
+	if (nlh->nlmsg_type == RTM_NEWLINK)
+		link_new(t, nlh);
+	else if (nlh->nlmsg_type == RTM_DELLINK)
+		link_del(t, nlh);
+	else
 		t->st.ignored++;
-		return;
-	}
-	if (nlh->nlmsg_type == NLMSG_DONE)
-		dump_end(t, error < 0 ? error : 0);
-	else if (error)
-		dump_end(t, error); /* else an ACK: the dump goes on */
 }
 
-/*
- * A whole message in the rem octets at nlh. Not mnl_nlmsg_ok(): it compares
- * (int)nlmsg_len, so a length of 2^32 - 1 passes, and mnl_nlmsg_next()
- * then aligns it to 0 and never moves on. libmnl walks attributes up to
- * the aligned end of a message, so that must be in the datagram too.
- */
-static bool msg_ok(const struct nlmsghdr *nlh, size_t rem)
+static void link_request(struct nlmsghdr *nlh)
 {
-	return rem >= sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
-	       nlh->nlmsg_len <= rem &&
-	       MNL_ALIGN((size_t)nlh->nlmsg_len) <= rem;
-}
-
-int ifinfo_handle(struct ifinfo *t, const void *buf, size_t len)
-{
-	const struct nlmsghdr *nlh = buf;
-	size_t rem = len;
-	int n = 0;
-
-	if ((uintptr_t)buf & (MNL_ALIGNTO - 1))
-		return -EINVAL;
-	while (msg_ok(nlh, rem) && n < INT_MAX) {
-		size_t step = MNL_ALIGN((size_t)nlh->nlmsg_len);
-
-		n++;
-		t->st.messages++;
-		if ((nlh->nlmsg_flags & NLM_F_DUMP_INTR) && from_dump(t, nlh))
-			t->dump_intr = true;
-		switch (nlh->nlmsg_type) {
-		case RTM_NEWLINK:
-			link_new(t, nlh);
-			break;
-		case RTM_DELLINK:
-			link_del(t, nlh);
-			break;
-		case NLMSG_DONE:
-		case NLMSG_ERROR:
-			msg_status(t, nlh);
-			break;
-		default:
-			t->st.ignored++;
-			break;
-		}
-		rem -= step;
-		nlh = (const void *)((const char *)nlh + step);
-	}
-	if (rem > 0)
-		t->st.malformed++; /* octets that are not a whole message */
-	return n;
-}
-
-void ifinfo_dump_begin(struct ifinfo *t, uint32_t seq)
-{
-	t->epoch++;
-	t->dump_seq = seq;
-	t->dump_active = true;
-	t->dump_intr = false;
-	t->dump_seen = false;
-	t->resync = false;
-}
-
-/* ---- the socket ---- */
-
-static int send_dump(struct ifinfo *t)
-{
-	char buf[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct ifinfomsg)) +
-		 MNL_ATTR_HDRLEN + MNL_ALIGN(sizeof(uint32_t))];
-	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
 
-	if (!t->nl)
-		return -ENOTCONN;
-	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = ++t->seq;
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
 	/* statistics are most of a link message and of no use here */
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	t->st.dumps++;
-	if (mnl_socket_sendto(t->nl, nlh, nlh->nlmsg_len) < 0) {
-		t->st.dump_errors++;
-		t->resync = true;
-		return -errno;
-	}
-	ifinfo_dump_begin(t, nlh->nlmsg_seq);
-	return 0;
 }
 
-/* One datagram into t->rx: its length, 0 if none is pending, -errno. */
-static ssize_t receive(struct ifinfo *t)
+static const struct nlsock_ops link_ops = {
+	.table = "interface table",
+	.groups = "RTNLGRP_LINK",
+	.dump = "RTM_GETLINK",
+	.request = link_request,
+	.msg = link_msg,
+	.sweep = sweep,
+};
+
+int ifinfo_handle(struct ifinfo *t, const void *buf, size_t len)
 {
-	struct sockaddr_nl addr;
-	struct iovec iov = { t->rx, RXBUF };
-	struct msghdr msg = { .msg_name = &addr,
-			      .msg_namelen = sizeof(addr),
-			      .msg_iov = &iov,
-			      .msg_iovlen = 1 };
-	ssize_t n;
-
-	for (;;) {
-		n = recvmsg(mnl_socket_get_fd(t->nl), &msg, MSG_DONTWAIT);
-		if (n >= 0 || errno != EINTR)
-			break;
-	}
-	if (n < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
-	if (msg.msg_flags & MSG_TRUNC)
-		return -ENOBUFS; /* part of a datagram lost: as good as all */
-	if (msg.msg_namelen != sizeof(addr) || addr.nl_pid != 0)
-		return -EAGAIN; /* not from the kernel: skip it */
-	return n;
+	return nlsock_handle(&t->nl, buf, len);
 }
+
+void ifinfo_dump_begin(struct ifinfo *t, uint32_t seq)
+{
+	nlsock_dump_begin(&t->nl, seq);
+}
+
+/* ---- the socket ---- */
 
 int ifinfo_process(struct ifinfo *t)
 {
-	int count = 0, dumps = 0;
-	ssize_t n;
-
-	if (!t->nl)
-		return -ENOTCONN;
-	for (;;) {
-		n = receive(t);
-		if (n == 0)
-			break;
-		if (n == -ENOBUFS) {
-			t->st.overruns++;
-			/* a running dump may have missed changes too */
-			if (t->dump_active)
-				t->dump_intr = true;
-			else
-				t->resync = true;
-		} else if (n == -EAGAIN) {
-			continue;
-		} else if (n < 0) {
-			return (int)n;
-		} else {
-			count++;
-			if (t->tap)
-				t->tap(t->tap_ctx, t->rx, (size_t)n);
-			ifinfo_handle(t, t->rx, (size_t)n);
-		}
-		if (t->resync && !t->dump_active && dumps < DUMPS_PER_PROCESS) {
-			dumps++;
-			send_dump(t);
-		}
-	}
-	if (t->resync && !t->dump_active)
-		send_dump(t); /* its replies are read by the next call */
-	return count;
+	return nlsock_process(&t->nl);
 }
 
 int ifinfo_resync(struct ifinfo *t)
 {
-	if (!t->nl)
-		return -ENOTCONN;
-	if (t->dump_active) {
-		t->dump_intr = true; /* redone when this one ends */
-		return 0;
-	}
-	return send_dump(t);
+	return nlsock_resync(&t->nl);
 }
 
 struct ifinfo *ifinfo_new(void)
 {
 	struct ifinfo *t = calloc(1, sizeof(*t));
 
-	if (t && grow(t) < 0) {
+	if (!t)
+		return NULL;
+	nlsock_init(&t->nl, &link_ops, t, NLSOCK_COUNTERS(&t->st));
+	if (grow(t) < 0) {
 		free(t);
 		t = NULL;
 	}
@@ -726,68 +547,25 @@ struct ifinfo *ifinfo_new(void)
 struct ifinfo *ifinfo_open(char *err, size_t errlen)
 {
 	struct ifinfo *t = ifinfo_new();
-	int rcvbuf = RCVBUF, rc, left = OPEN_TIMEOUT_MS;
-	const char *what = "out of memory";
-	struct timespec t0, now;
+	unsigned int groups = 1u << (RTNLGRP_LINK - 1);
 
-	if (!t || !(t->rx = malloc(RXBUF))) {
-		rc = -ENOMEM;
-		goto out;
+	if (!t) {
+		snprintf(err, errlen, "%s: out of memory: %s", link_ops.table,
+			 strerror(ENOMEM));
+		return NULL;
 	}
-	what = "netlink socket";
-	t->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (!t->nl)
-		goto out_errno;
-	/* best effort: capped at net.core.rmem_max */
-	setsockopt(mnl_socket_get_fd(t->nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
-		   sizeof(rcvbuf));
-	what = "bind to RTNLGRP_LINK";
-	if (mnl_socket_bind(t->nl, 1u << (RTNLGRP_LINK - 1),
-			    MNL_SOCKET_AUTOPID) < 0)
-		goto out_errno;
-	t->portid = mnl_socket_get_portid(t->nl);
-	t->seq = (uint32_t)time(NULL);
-	what = "RTM_GETLINK dump";
-	rc = send_dump(t);
-	if (rc < 0)
-		goto out;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (t->dump_active || t->resync) {
-		struct pollfd p = { mnl_socket_get_fd(t->nl), POLLIN, 0 };
-
-		if (!t->dump_active) {
-			rc = send_dump(t); /* the last one failed: again */
-			if (rc < 0)
-				goto out;
-		}
-		if (left <= 0 || poll(&p, 1, left) == 0) {
-			rc = -ETIMEDOUT;
-			goto out;
-		}
-		rc = ifinfo_process(t);
-		if (rc < 0)
-			goto out;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = OPEN_TIMEOUT_MS -
-		       (int)((now.tv_sec - t0.tv_sec) * 1000 +
-			     (now.tv_nsec - t0.tv_nsec) / 1000000);
+	if (nlsock_open(&t->nl, groups, RCVBUF, err, errlen) < 0) {
+		ifinfo_close(t);
+		return NULL;
 	}
 	return t;
-out_errno:
-	rc = -errno;
-out:
-	snprintf(err, errlen, "interface table: %s: %s", what, strerror(-rc));
-	ifinfo_close(t);
-	return NULL;
 }
 
 void ifinfo_close(struct ifinfo *t)
 {
 	if (!t)
 		return;
-	if (t->nl)
-		mnl_socket_close(t->nl);
-	free(t->rx);
+	nlsock_close(&t->nl);
 	free(t->idx);
 	free(t->ent);
 	free(t);
@@ -795,13 +573,13 @@ void ifinfo_close(struct ifinfo *t)
 
 int ifinfo_fd(const struct ifinfo *t)
 {
-	return t->nl ? mnl_socket_get_fd(t->nl) : -1;
+	return nlsock_fd(&t->nl);
 }
 
 void ifinfo_set_tap(struct ifinfo *t, ifinfo_tap_fn fn, void *ctx)
 {
-	t->tap = fn;
-	t->tap_ctx = ctx;
+	t->nl.tap = fn;
+	t->nl.tap_ctx = ctx;
 }
 
 /* ---- lookups and manual entries ---- */

@@ -12,35 +12,26 @@
  * 129 (IPv6) probes, in practice the few lengths a table uses. It runs once
  * per exported flow, never per packet.
  *
- * Resynchronisation as in ifinfo.c: every route remembers the epoch in
- * which a message last described it; a dump starts a new epoch and at its
- * NLMSG_DONE the routes of older epochs are removed. A dump that failed or
- * was interrupted removes nothing and is redone. Notifications read before
- * the dump's first message do not count as seen in the new epoch.
+ * Resynchronisation (nlsock.h): every route remembers the epoch in which
+ * a message last described it; at the NLMSG_DONE of a dump the routes of
+ * older epochs are removed.
  */
 #include <errno.h>
-#include <limits.h>
 #include <net/if.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include "nlsock.h"
 #include "route.h"
 
-#define OPEN_TIMEOUT_MS 5000
 #define RCVBUF (4 << 20) /* a routing daemon installs routes in bursts */
-#define RXBUF 32768	 /* the kernel's largest dump datagram */
-/* a persistently failing dump is retried on the next route_process */
-#define DUMPS_PER_PROCESS 2
 #define MIN_CAP 64
 
 struct rt {
@@ -65,12 +56,7 @@ struct route_table {
 	unsigned int bits;     /* log2 of the index size */
 	uint32_t nlen[2][129]; /* routes per family (4, 6) and length */
 	uint64_t gen;
-	uint32_t epoch;
-	bool dump_active, dump_intr, resync;
-	bool dump_seen; /* a message of the running dump has been read */
-	uint32_t dump_seq, seq, portid;
-	struct mnl_socket *nl;
-	char *rx;
+	struct nlsock nl; /* the socket, its dump and epoch */
 	struct route_stats st;
 };
 
@@ -249,9 +235,9 @@ static int put(struct route_table *t, const struct rt *r, bool seen,
 	if (t->idx[h]) {
 		s = &t->ent[t->idx[h] - 1];
 		/* a dump lists appended routes after the first one */
-		if (append || (dumped && s->dumped == t->epoch)) {
+		if (append || (dumped && s->dumped == t->nl.epoch)) {
 			if (seen)
-				s->epoch = t->epoch;
+				s->epoch = t->nl.epoch;
 			return 0;
 		}
 	} else {
@@ -266,8 +252,8 @@ static int put(struct route_table *t, const struct rt *r, bool seen,
 		s = &t->ent[t->n++];
 		t->idx[h] = t->n;
 		*s = *r;
-		s->epoch = t->epoch - 1;
-		s->dumped = t->epoch - 1;
+		s->epoch = t->nl.epoch - 1;
+		s->dumped = t->nl.epoch - 1;
 		(*nlen_of(t, s))++;
 		t->gen++;
 	}
@@ -280,29 +266,22 @@ static int put(struct route_table *t, const struct rt *r, bool seen,
 		t->gen++;
 	}
 	if (seen)
-		s->epoch = t->epoch;
+		s->epoch = t->nl.epoch;
 	if (dumped)
-		s->dumped = t->epoch;
+		s->dumped = t->nl.epoch;
 	return 0;
 }
 
-static void sweep(struct route_table *t)
+/* At the end of a dump (nlsock_ops.sweep). */
+static void sweep(void *ctx)
 {
+	struct route_table *t = ctx;
 	uint32_t i = t->n;
 
 	/* downwards: swap-remove only moves already visited entries */
 	while (i-- > 0)
-		if (t->ent[i].epoch != t->epoch)
+		if (t->ent[i].epoch != t->nl.epoch)
 			remove_slot(t, find_exact(t, &t->ent[i]));
-}
-
-/* A change the notifications do not describe: dump again. */
-static void want_resync(struct route_table *t)
-{
-	if (t->dump_active)
-		t->dump_intr = true; /* redone when this one ends */
-	else
-		t->resync = true;
 }
 
 /*
@@ -328,21 +307,6 @@ static bool flush_oif(struct route_table *t, uint8_t ver, uint32_t oif)
 }
 
 /* ---- attributes ---- */
-
-struct attr_tb {
-	const struct nlattr **tb;
-	unsigned int n;
-};
-
-static int collect_cb(const struct nlattr *attr, void *data)
-{
-	struct attr_tb *a = data;
-	uint16_t type = mnl_attr_get_type(attr);
-
-	if (type < a->n)
-		a->tb[type] = attr; /* the last one wins, as in the kernel */
-	return MNL_CB_OK;
-}
 
 /* Copy an attribute of exactly len octets; -EINVAL for another length. */
 static int attr_copy(const struct nlattr *a, void *out, size_t len)
@@ -405,7 +369,7 @@ static int parse_multipath(const struct nlattr *mp, struct rt *r)
 	size_t rem = mnl_attr_get_payload_len(mp), step;
 	struct rtnexthop nh, pnh = { 0 };
 	const struct nlattr *tb[RT_TB] = { NULL };
-	struct attr_tb a = { tb, RT_TB };
+	struct nlsock_attrs a = { tb, RT_TB };
 
 	while (rem > 0) {
 		if (rem < sizeof(nh))
@@ -433,7 +397,7 @@ static int parse_multipath(const struct nlattr *mp, struct rt *r)
 								   "struct "
 								   "rtnexthop");
 	if (mnl_attr_parse_payload(pick + sizeof(nh), pnh.rtnh_len - sizeof(nh),
-				   collect_cb, &a) < 0)
+				   nlsock_attr_cb, &a) < 0)
 		return -EINVAL;
 	r->oif = (uint32_t)pnh.rtnh_ifindex;
 	r->multipath = 1;
@@ -448,7 +412,7 @@ static int parse_multipath(const struct nlattr *mp, struct rt *r)
 static int route_parse(const struct nlmsghdr *nlh, struct rt *r)
 {
 	const struct nlattr *tb[RT_TB] = { NULL };
-	struct attr_tb a = { tb, RT_TB };
+	struct nlsock_attrs a = { tb, RT_TB };
 	const struct rtmsg *rtm;
 	uint32_t table;
 	uint8_t ver;
@@ -465,7 +429,7 @@ static int route_parse(const struct nlmsghdr *nlh, struct rt *r)
 	if (rtm->rtm_dst_len > alen_of(ver) * 8 ||
 	    rtm->rtm_src_len > alen_of(ver) * 8)
 		return -EINVAL;
-	if (mnl_attr_parse(nlh, sizeof(*rtm), collect_cb, &a) < 0)
+	if (mnl_attr_parse(nlh, sizeof(*rtm), nlsock_attr_cb, &a) < 0)
 		return -EINVAL;
 	table = rtm->rtm_table;
 	if (tb[RTA_TABLE] && attr_u32(tb[RTA_TABLE], &table) < 0)
@@ -504,12 +468,6 @@ static int route_parse(const struct nlmsghdr *nlh, struct rt *r)
 
 /* ---- messages ---- */
 
-static bool from_dump(const struct route_table *t, const struct nlmsghdr *nlh)
-{
-	return t->dump_active && nlh->nlmsg_seq == t->dump_seq &&
-	       (!t->portid || nlh->nlmsg_pid == t->portid);
-}
-
 static void route_del(struct route_table *t, const struct rt *r)
 {
 	uint32_t h = find_exact(t, r);
@@ -527,7 +485,7 @@ static void route_del(struct route_table *t, const struct rt *r)
 	resync = s->multipath && !r->multipath;
 	remove_slot(t, h);
 	if (resync)
-		want_resync(t);
+		nlsock_want_resync(&t->nl);
 }
 
 static void route_msg(struct route_table *t, const struct nlmsghdr *nlh)
@@ -545,10 +503,8 @@ static void route_msg(struct route_table *t, const struct nlmsghdr *nlh)
 		route_del(t, &r);
 	} else {
 		t->st.newroute++;
-		dumped = from_dump(t, nlh);
-		if (dumped)
-			t->dump_seen = true;
-		put(t, &r, !t->dump_active || t->dump_seen, dumped,
+		dumped = nlsock_from_dump(&t->nl, nlh);
+		put(t, &r, nlsock_seen(&t->nl, nlh), dumped,
 		    !dumped && (nlh->nlmsg_flags & NLM_F_APPEND));
 	}
 }
@@ -579,7 +535,7 @@ static void link_msg(struct route_table *t, const struct nlmsghdr *nlh)
 		return;
 	}
 	if (flush_oif(t, gone ? 0 : 4, (uint32_t)ifm->ifi_index))
-		want_resync(t);
+		nlsock_want_resync(&t->nl);
 }
 
 /*
@@ -590,7 +546,7 @@ static void link_msg(struct route_table *t, const struct nlmsghdr *nlh)
 static void addr_del(struct route_table *t, const struct nlmsghdr *nlh)
 {
 	const struct nlattr *tb[ADDR_TB] = { NULL };
-	struct attr_tb a = { tb, ADDR_TB };
+	struct nlsock_attrs a = { tb, ADDR_TB };
 	const struct ifaddrmsg *ifa;
 	uint8_t local[4] = { 0 };
 	uint32_t i;
@@ -605,7 +561,7 @@ static void addr_del(struct route_table *t, const struct nlmsghdr *nlh)
 		return;
 	}
 	if (!ifa->ifa_index ||
-	    mnl_attr_parse(nlh, sizeof(*ifa), collect_cb, &a) < 0 ||
+	    mnl_attr_parse(nlh, sizeof(*ifa), nlsock_attr_cb, &a) < 0 ||
 	    (tb[IFA_LOCAL] && attr_copy(tb[IFA_LOCAL], local, 4) < 0)) {
 		t->st.malformed++;
 		return;
@@ -621,203 +577,82 @@ static void addr_del(struct route_table *t, const struct nlmsghdr *nlh)
 	}
 	for (i = 0; i < t->n; i++)
 		if (t->ent[i].ver == 4 && t->ent[i].oif == ifa->ifa_index) {
-			want_resync(t);
+			nlsock_want_resync(&t->nl);
 			break;
 		}
 }
 
-static void dump_end(struct route_table *t, int error)
+static void route_nlmsg(void *ctx, const struct nlmsghdr *nlh)
 {
-	t->dump_active = false;
-	if (error || t->dump_intr) {
-		t->st.dump_errors++;
-		t->resync = true;
-	} else {
-		sweep(t);
-	}
-}
+	struct route_table *t = ctx;
 
-/* NLMSG_DONE and NLMSG_ERROR: both start with an int (0 or -errno). */
-static void msg_status(struct route_table *t, const struct nlmsghdr *nlh)
-{
-	int error = 0;
-
-	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(error))
-		memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
-	else if (nlh->nlmsg_type == NLMSG_ERROR)
-		error = -EINVAL; /* an error without its number */
-	if (!from_dump(t, nlh)) {
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE:
+		route_msg(t, nlh);
+		break;
+	case RTM_NEWLINK:
+	case RTM_DELLINK:
+		link_msg(t, nlh);
+		break;
+	case RTM_DELADDR:
+		addr_del(t, nlh);
+		break;
+	default:
 		t->st.ignored++;
-		return;
+		break;
 	}
-	if (nlh->nlmsg_type == NLMSG_DONE)
-		dump_end(t, error < 0 ? error : 0);
-	else if (error)
-		dump_end(t, error); /* else an ACK: the dump goes on */
 }
 
-/*
- * A whole message in the rem octets at nlh. Not mnl_nlmsg_ok(): it compares
- * (int)nlmsg_len, so a length of 2^32 - 1 passes, and mnl_nlmsg_next()
- * then aligns it to 0 and never moves on (ifinfo.c, found by fuzzing).
- * libmnl walks attributes up to the aligned end of a message, so that must
- * be in the datagram too.
- */
-static bool msg_ok(const struct nlmsghdr *nlh, size_t rem)
+static void route_request(struct nlmsghdr *nlh)
 {
-	return rem >= sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
-	       nlh->nlmsg_len <= rem &&
-	       MNL_ALIGN((size_t)nlh->nlmsg_len) <= rem;
+	struct rtmsg *rtm;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	/* AF_UNSPEC: every family's routes in one dump, one NLMSG_DONE */
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_UNSPEC;
 }
+
+static const struct nlsock_ops route_ops = {
+	.table = "routing table",
+	.groups = "the route groups",
+	.dump = "RTM_GETROUTE",
+	.request = route_request,
+	.msg = route_nlmsg,
+	.sweep = sweep,
+};
 
 int route_handle(struct route_table *t, const void *buf, size_t len)
 {
-	const struct nlmsghdr *nlh = buf;
-	size_t rem = len;
-	int n = 0;
-
-	if ((uintptr_t)buf & (MNL_ALIGNTO - 1))
-		return -EINVAL;
-	while (msg_ok(nlh, rem) && n < INT_MAX) {
-		size_t step = MNL_ALIGN((size_t)nlh->nlmsg_len);
-
-		n++;
-		t->st.messages++;
-		if ((nlh->nlmsg_flags & NLM_F_DUMP_INTR) && from_dump(t, nlh))
-			t->dump_intr = true;
-		switch (nlh->nlmsg_type) {
-		case RTM_NEWROUTE:
-		case RTM_DELROUTE:
-			route_msg(t, nlh);
-			break;
-		case RTM_NEWLINK:
-		case RTM_DELLINK:
-			link_msg(t, nlh);
-			break;
-		case RTM_DELADDR:
-			addr_del(t, nlh);
-			break;
-		case NLMSG_DONE:
-		case NLMSG_ERROR:
-			msg_status(t, nlh);
-			break;
-		default:
-			t->st.ignored++;
-			break;
-		}
-		rem -= step;
-		nlh = (const void *)((const char *)nlh + step);
-	}
-	if (rem > 0)
-		t->st.malformed++; /* octets that are not a whole message */
-	return n;
+	return nlsock_handle(&t->nl, buf, len);
 }
 
 void route_dump_begin(struct route_table *t, uint32_t seq)
 {
-	t->epoch++;
-	t->dump_seq = seq;
-	t->dump_active = true;
-	t->dump_intr = false;
-	t->dump_seen = false;
-	t->resync = false;
+	nlsock_dump_begin(&t->nl, seq);
 }
 
 bool route_resync_pending(const struct route_table *t)
 {
-	return t->resync || (t->dump_active && t->dump_intr);
+	return nlsock_resync_pending(&t->nl);
 }
 
 /* ---- the socket ---- */
 
-static int send_dump(struct route_table *t)
-{
-	char buf[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct rtmsg))];
-	struct nlmsghdr *nlh;
-	struct rtmsg *rtm;
-
-	if (!t->nl)
-		return -ENOTCONN;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = ++t->seq;
-	/* AF_UNSPEC: every family's routes in one dump, one NLMSG_DONE */
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_UNSPEC;
-	t->st.dumps++;
-	if (mnl_socket_sendto(t->nl, nlh, nlh->nlmsg_len) < 0) {
-		t->st.dump_errors++;
-		t->resync = true;
-		return -errno;
-	}
-	route_dump_begin(t, nlh->nlmsg_seq);
-	return 0;
-}
-
-/* One datagram into t->rx: its length, 0 if none is pending, -errno. */
-static ssize_t receive(struct route_table *t)
-{
-	struct sockaddr_nl addr;
-	struct iovec iov = { t->rx, RXBUF };
-	struct msghdr msg = { .msg_name = &addr,
-			      .msg_namelen = sizeof(addr),
-			      .msg_iov = &iov,
-			      .msg_iovlen = 1 };
-	ssize_t n;
-
-	for (;;) {
-		n = recvmsg(mnl_socket_get_fd(t->nl), &msg, MSG_DONTWAIT);
-		if (n >= 0 || errno != EINTR)
-			break;
-	}
-	if (n < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
-	if (msg.msg_flags & MSG_TRUNC)
-		return -ENOBUFS; /* part of a datagram lost: as good as all */
-	if (msg.msg_namelen != sizeof(addr) || addr.nl_pid != 0)
-		return -EAGAIN; /* not from the kernel: skip it */
-	return n;
-}
-
 int route_process(struct route_table *t)
 {
-	int count = 0, dumps = 0;
-	ssize_t n;
-
-	if (!t->nl)
-		return -ENOTCONN;
-	for (;;) {
-		n = receive(t);
-		if (n == 0)
-			break;
-		if (n == -ENOBUFS) {
-			t->st.overruns++;
-			want_resync(
-				t); /* a running dump may have missed some */
-		} else if (n == -EAGAIN) {
-			continue;
-		} else if (n < 0) {
-			return (int)n;
-		} else {
-			count++;
-			route_handle(t, t->rx, (size_t)n);
-		}
-		if (t->resync && !t->dump_active && dumps < DUMPS_PER_PROCESS) {
-			dumps++;
-			send_dump(t);
-		}
-	}
-	if (t->resync && !t->dump_active)
-		send_dump(t); /* its replies are read by the next call */
-	return count;
+	return nlsock_process(&t->nl);
 }
 
 struct route_table *route_new(void)
 {
 	struct route_table *t = calloc(1, sizeof(*t));
 
-	if (t && grow(t) < 0) {
+	if (!t)
+		return NULL;
+	nlsock_init(&t->nl, &route_ops, t, NLSOCK_COUNTERS(&t->st));
+	if (grow(t) < 0) {
 		free(t);
 		t = NULL;
 	}
@@ -827,71 +662,28 @@ struct route_table *route_new(void)
 struct route_table *route_open(char *err, size_t errlen)
 {
 	struct route_table *t = route_new();
-	int rcvbuf = RCVBUF, rc, left = OPEN_TIMEOUT_MS;
-	const char *what = "out of memory";
-	struct timespec t0, now;
 	unsigned int groups = 1u << (RTNLGRP_IPV4_ROUTE - 1) |
 			      1u << (RTNLGRP_IPV6_ROUTE - 1) |
 			      1u << (RTNLGRP_LINK - 1) |
 			      1u << (RTNLGRP_IPV4_IFADDR - 1);
 
-	if (!t || !(t->rx = malloc(RXBUF))) {
-		rc = -ENOMEM;
-		goto out;
+	if (!t) {
+		snprintf(err, errlen, "%s: out of memory: %s", route_ops.table,
+			 strerror(ENOMEM));
+		return NULL;
 	}
-	what = "netlink socket";
-	t->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (!t->nl)
-		goto out_errno;
-	/* best effort: capped at net.core.rmem_max */
-	setsockopt(mnl_socket_get_fd(t->nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
-		   sizeof(rcvbuf));
-	what = "bind to the route groups";
-	if (mnl_socket_bind(t->nl, groups, MNL_SOCKET_AUTOPID) < 0)
-		goto out_errno;
-	t->portid = mnl_socket_get_portid(t->nl);
-	t->seq = (uint32_t)time(NULL);
-	what = "RTM_GETROUTE dump";
-	rc = send_dump(t);
-	if (rc < 0)
-		goto out;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (t->dump_active || t->resync) {
-		struct pollfd p = { mnl_socket_get_fd(t->nl), POLLIN, 0 };
-
-		if (!t->dump_active) {
-			rc = send_dump(t); /* the last one failed: again */
-			if (rc < 0)
-				goto out;
-		}
-		if (left <= 0 || poll(&p, 1, left) == 0) {
-			rc = -ETIMEDOUT;
-			goto out;
-		}
-		rc = route_process(t);
-		if (rc < 0)
-			goto out;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = OPEN_TIMEOUT_MS -
-		       (int)((now.tv_sec - t0.tv_sec) * 1000 +
-			     (now.tv_nsec - t0.tv_nsec) / 1000000);
+	if (nlsock_open(&t->nl, groups, RCVBUF, err, errlen) < 0) {
+		route_close(t);
+		return NULL;
 	}
 	return t;
-out_errno:
-	rc = -errno;
-out:
-	snprintf(err, errlen, "routing table: %s: %s", what, strerror(-rc));
-	route_close(t);
-	return NULL;
 }
 
 void route_close(struct route_table *t)
 {
 	if (!t)
 		return;
-	if (t->nl)
-		mnl_socket_close(t->nl);
-	free(t->rx);
+	nlsock_close(&t->nl);
 	free(t->idx);
 	free(t->ent);
 	free(t);
@@ -899,7 +691,7 @@ void route_close(struct route_table *t)
 
 int route_fd(const struct route_table *t)
 {
-	return t->nl ? mnl_socket_get_fd(t->nl) : -1;
+	return nlsock_fd(&t->nl);
 }
 
 /* ---- lookups ---- */
