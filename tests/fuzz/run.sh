@@ -9,6 +9,7 @@
 #   fuzz_parse     link header + parse.h + meter_packet + flow cache
 #   fuzz_xfdecode  tools/xfdecode's xfd_decode()
 #   fuzz_netlink   meter/ifinfo.c's ifinfo_handle() (rtnetlink datagrams)
+#   fuzz_route     meter/route.c's route_handle() (routes, links, addresses)
 #   fuzz_pcapng    meter/pcapng.c, read from memory and from a stream
 #   fuzz_config    daemon/config*.c: a configuration file's text, and its
 #                  dump parsed back (seeds: tests/config and examples;
@@ -17,16 +18,42 @@
 # Seeds: tests/fuzz/corpus/{parse,xfdecode} (tests/fuzz/mkseeds.py writes
 # them), tests/fuzz/corpus/netlink (tests/fuzz/mknlseeds.py), plus packets
 # of a handful of captures from ../shared/corpus/tcpdump when it exists.
-# New inputs libFuzzer finds go to build/fuzz/work-*.
+# New inputs libFuzzer finds go to build/fuzz/work-* and seed the next run.
 # fuzz_pcapng's seeds: tests/data/*.pcapng, the pcapng files of that
 # corpus, and the crafted files tests/fuzz/pcapng_seeds.py writes.
+# tests/fuzz/README lists the seeds and the long runs recorded.
 #
-# FUZZ_OUT overrides build/fuzz; FUZZ_ONLY=NAME runs one harness.
+# Environment:
+#   FUZZ_OUT=DIR    instead of build/fuzz
+#   FUZZ_ONLY=NAME  build them all, run only that harness
+#   FUZZ_RUNS=N     run each harness for N executions with no time limit
+#                   (SECONDS is then ignored), for the long recorded runs
+#   FUZZ_SAN=LIST   sanitizers besides fuzzer: address,undefined (the
+#                   default), undefined or address
+#
+# The edit distances behind "did you mean" (cfg_distance, ie_edit_distance)
+# are built without coverage instrumentation: a table filled cell by cell,
+# whose branches say how alike two words are and nothing about the input's
+# structure, they made fuzz_config spend most of its time in coverage
+# callbacks. The sanitizers still check them.
 set -u
 
 secs=${1:-60}
 case $secs in
 '' | *[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;;
+esac
+runs=${FUZZ_RUNS:-}
+case $runs in
+*[!0-9]*) echo "$0: FUZZ_RUNS='$runs': expected a number" >&2; exit 2 ;;
+esac
+san=${FUZZ_SAN:-address,undefined}
+case $san in
+address,undefined | undefined,address | undefined | address) ;;
+*)
+	echo "$0: FUZZ_SAN='$san': expected address,undefined, undefined" \
+		"or address" >&2
+	exit 2
+	;;
 esac
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,7 +62,9 @@ out=${FUZZ_OUT:-build/fuzz}
 only=${FUZZ_ONLY:-}
 mkdir -p "$out"
 CLANG=${CLANG:-clang}
-FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined"
+nocov=$out/nocov.txt
+printf 'fun:cfg_distance\nfun:ie_edit_distance\n' >"$nocov"
+FLAGS="-g -O1 -fsanitize=fuzzer,$san -fsanitize-coverage-ignorelist=$nocov"
 # UBSan reports are crashes too, not warnings
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 rc=0
@@ -67,7 +96,8 @@ else
 	echo "fuzz: $tcpdump not found: crafted seeds only"
 fi
 
-# run NAME SEEDDIR...: fuzz for $secs seconds, record the outcome.
+# run NAME SEEDDIR...: fuzz for $secs seconds (or $runs executions),
+# record the outcome.
 run() {
 	name=$1
 	shift
@@ -75,11 +105,19 @@ run() {
 	work=$out/work-$name
 	log=$out/$name.log
 	mkdir -p "$work"
-	echo "  FUZZ   $name for ${secs}s (log: $log)"
-	"$out/$name" -max_total_time="$secs" -timeout=10 -max_len=4096 \
+	if [ -n "$runs" ]; then
+		echo "  FUZZ   $name for $runs executions, $san (log: $log)"
+		limit="-runs=$runs"
+	else
+		echo "  FUZZ   $name for ${secs}s (log: $log)"
+		limit="-max_total_time=$secs"
+	fi
+	t0=$(date +%s)
+	"$out/$name" "$limit" -timeout=10 -max_len=4096 \
 		-rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$out/" "$work" "$@" >"$log" 2>&1
 	st=$?
+	[ -n "$runs" ] && secs=$(($(date +%s) - t0))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" |
 		tail -n 1)
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1)
@@ -136,11 +174,21 @@ fi
 echo "  CC     $out/fuzz_netlink"
 MNL_LIBS=$(pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
 # shellcheck disable=SC2086 # MNL_LIBS may be several words
-if $CLANG $FLAGS -I. meter/ifinfo.c tests/fuzz/fuzz_netlink.c \
-	-o "$out/fuzz_netlink" $MNL_LIBS; then
+if $CLANG $FLAGS -I. meter/ifinfo.c meter/nlsock.c \
+	tests/fuzz/fuzz_netlink.c -o "$out/fuzz_netlink" $MNL_LIBS; then
 	run fuzz_netlink tests/fuzz/corpus/netlink
 else
 	echo "fuzz: fuzz_netlink does not build" >&2
+	rc=1
+fi
+
+echo "  CC     $out/fuzz_route"
+# shellcheck disable=SC2086 # MNL_LIBS may be several words
+if $CLANG $FLAGS -I. meter/route.c meter/nlsock.c tests/fuzz/fuzz_route.c \
+	-o "$out/fuzz_route" $MNL_LIBS; then
+	run fuzz_route tests/fuzz/corpus/route
+else
+	echo "fuzz: fuzz_route does not build" >&2
 	rc=1
 fi
 

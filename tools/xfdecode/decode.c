@@ -11,20 +11,22 @@
 
 #include "xfdecode.h"
 
+/*
+ * The template table starts empty and grows as templates arrive, so that a
+ * state costs nothing until used and every scan of it covers only the slots
+ * ever filled, not XFD_MAX_TEMPLATES of them.
+ */
 int xfd_state_init(struct xfd_state *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->tmpl = calloc(XFD_MAX_TEMPLATES, sizeof(*st->tmpl));
-	return st->tmpl ? 0 : -1;
+	return 0;
 }
 
 void xfd_state_free(struct xfd_state *st)
 {
 	size_t i;
 
-	if (!st->tmpl)
-		return;
-	for (i = 0; i < XFD_MAX_TEMPLATES; i++)
+	for (i = 0; i < st->nslots; i++)
 		free(st->tmpl[i].fields);
 	free(st->tmpl);
 	memset(st, 0, sizeof(*st));
@@ -120,7 +122,7 @@ static struct xfd_tmpl *tmpl_find(struct xfd_msg *m, uint16_t id)
 	struct xfd_state *st = m->st;
 	size_t i;
 
-	for (i = 0; i < XFD_MAX_TEMPLATES; i++) {
+	for (i = 0; i < st->nslots; i++) {
 		struct xfd_tmpl *t = &st->tmpl[i];
 
 		if (t->fields && t->id == id && t->domain == m->domain &&
@@ -143,7 +145,7 @@ static struct xfd_tmpl *tmpl_oldest(struct xfd_state *st)
 	struct xfd_tmpl *old = NULL;
 	size_t i;
 
-	for (i = 0; i < XFD_MAX_TEMPLATES; i++) {
+	for (i = 0; i < st->nslots; i++) {
 		struct xfd_tmpl *t = &st->tmpl[i];
 
 		if (t->fields && (!old || t->stamp < old->stamp))
@@ -152,8 +154,8 @@ static struct xfd_tmpl *tmpl_oldest(struct xfd_state *st)
 	return old;
 }
 
-/* Takes ownership of fields. */
-static void tmpl_insert(struct xfd_msg *m, const struct xfd_tmpl *nt)
+/* Takes ownership of fields, unless it fails (out of memory). */
+static int tmpl_insert(struct xfd_msg *m, const struct xfd_tmpl *nt)
 {
 	struct xfd_state *st = m->st;
 	struct xfd_tmpl *t;
@@ -166,14 +168,28 @@ static void tmpl_insert(struct xfd_msg *m, const struct xfd_tmpl *nt)
 	while (st->ntmpl > 0 && (st->ntmpl >= XFD_MAX_TEMPLATES ||
 				 st->nfields + nt->nfields > XFD_MAX_FIELDS))
 		tmpl_remove(st, tmpl_oldest(st));
-	for (i = 0; i < XFD_MAX_TEMPLATES; i++)
+	for (i = 0; i < st->nslots; i++)
 		if (!st->tmpl[i].fields)
 			break;
-	t = &st->tmpl[i];	/* a free slot exists: ntmpl < max */
+	if (i == st->nslots) {
+		/* every slot is used, so nslots == ntmpl < max: grow */
+		size_t n = st->nslots ? st->nslots * 2 : 16;
+
+		if (n > XFD_MAX_TEMPLATES)
+			n = XFD_MAX_TEMPLATES;
+		t = realloc(st->tmpl, n * sizeof(*t));
+		if (!t)
+			return -1;
+		memset(t + st->nslots, 0, (n - st->nslots) * sizeof(*t));
+		st->tmpl = t;
+		st->nslots = n;
+	}
+	t = &st->tmpl[i];
 	*t = *nt;
 	t->stamp = st->clock++;
 	st->ntmpl++;
 	st->nfields += nt->nfields;
+	return 0;
 }
 
 /* RFC 7011 section 8.1: template ID == set ID withdraws all of that kind. */
@@ -182,7 +198,7 @@ static void tmpl_withdraw_all(struct xfd_msg *m, bool options)
 	struct xfd_state *st = m->st;
 	size_t i;
 
-	for (i = 0; i < XFD_MAX_TEMPLATES; i++) {
+	for (i = 0; i < st->nslots; i++) {
 		struct xfd_tmpl *t = &st->tmpl[i];
 
 		if (t->fields && t->options == options &&
@@ -347,7 +363,10 @@ static int decode_template_set(struct xfd_msg *m, struct xfd_cur *c,
 		}
 		if (read_fields(m, c, &t) < 0)
 			return -1;
-		tmpl_insert(m, &t);
+		if (tmpl_insert(m, &t) < 0) {
+			free(t.fields);
+			return xfd_err(m, "out of memory");
+		}
 		print_template(m, &t);
 	}
 	return 0;

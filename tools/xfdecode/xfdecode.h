@@ -106,7 +106,8 @@ struct xfd_tmpl {
 };
 
 struct xfd_state {
-	struct xfd_tmpl *tmpl;		/* XFD_MAX_TEMPLATES slots */
+	struct xfd_tmpl *tmpl;		/* nslots slots, grown on demand */
+	size_t nslots;			/* at most XFD_MAX_TEMPLATES */
 	size_t ntmpl;			/* slots in use */
 	size_t nfields;			/* cached field specifiers */
 	uint64_t clock;
