@@ -32,10 +32,10 @@
 #                   default), undefined or address
 #
 # The edit distances behind "did you mean" (cfg_distance, ie_edit_distance)
-# are built without coverage instrumentation: a table filled cell by cell,
-# whose branches say how alike two words are and nothing about the input's
-# structure, they made fuzz_config spend most of its time in coverage
-# callbacks. The sanitizers still check them.
+# are built without coverage instrumentation. Their branches, taken cell by
+# cell of a table, say how alike two words are, not what the input is, and
+# their coverage callbacks took most of fuzz_config's time. The sanitizers
+# still check them.
 set -u
 
 secs=${1:-60}
