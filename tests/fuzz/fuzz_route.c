@@ -21,7 +21,7 @@
  *
  * Build (from the top of the tree):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. meter/route.c \
- *     tests/fuzz/fuzz_route.c -o build/fuzz/fuzz_route -lmnl
+ *     meter/nlsock.c tests/fuzz/fuzz_route.c -o build/fuzz/fuzz_route -lmnl
  */
 #include <arpa/inet.h>
 #include <stdint.h>
