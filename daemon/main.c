@@ -663,7 +663,7 @@ static int apply_reload(struct xflowd *d, struct options *n)
 {
 	struct exporter *ex, *old = d->ex;
 	struct flowcache *fc = d->meter.fc;
-	char filter[4096];
+	bool same_old_collectors = same_collectors(&d->opt, n);
 	size_t i, j;
 	int rc = 0;
 
@@ -712,15 +712,14 @@ static int apply_reload(struct xflowd *d, struct options *n)
 	setup_sampling(d);
 	if (!d->rt)
 		setup_routes(d);
-	/* the new collectors' datagrams stay out of a live capture */
-	own_traffic_filter(d, filter, sizeof(filter));
-	for (i = 0; !d->opt.read && i < (size_t)d->ncap; i++)
-		if (d->cap[i]->ops->set_filter &&
-		    d->cap[i]->ops->set_filter(d->cap[i], filter) < 0)
-			pr_warn("reload: interface %s: cannot filter out the "
-				"new collectors: their datagrams may be "
-				"metered\n",
-				d->cap[i]->op.name);
+	/* The capture keeps its filter: libpcap installs a new one only
+	 * after discarding what the socket holds, packets already metered
+	 * by nobody. The new collectors' datagrams are filtered out after a
+	 * restart. */
+	if (!d->opt.read && !same_old_collectors)
+		pr_warn("reload: the capture still filters out the collectors "
+			"it started with: restart xflowd if the new ones are "
+			"reached through an observed interface\n");
 	return 0;
 }
 
