@@ -60,6 +60,8 @@ DAEMON_SRC += daemon/privdrop.c
 # the control socket and the views xflowctl shows
 DAEMON_SRC += daemon/control.c daemon/control_snapshot.c daemon/views.c \
 	daemon/views_ios.c daemon/views_fnf.c daemon/views_stats.c
+# metering workers: a meter, cache and captures each, threads when several
+DAEMON_SRC += daemon/worker.c
 CORE_SRC := $(METER_SRC) $(TEMPLATE_SRC) $(EXPORT_SRC) $(DAEMON_SRC)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
@@ -77,7 +79,7 @@ $(B)/%.o: %.c
 $(B)/xflowd: $(XFLOWD_OBJ)
 	$(msg) LD $@
 	$(Q)$(CC) $(CFLAGS) $(XLDFLAGS) -o $@ $^ $(PCAP_LIBS) $(MNL_LIBS) -lm \
-		$(BPFLIB_LIBS)
+		$(BPFLIB_LIBS) -pthread
 
 # xflowctl: the control socket's client
 all: $(B)/xflowctl
@@ -96,7 +98,7 @@ $(B)/tests/%: tests/unit/%.c $(CORE_OBJ)
 	$(msg) CC $@
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) $(CHECK_CFLAGS) -I. -o $@ \
-		$< $(CORE_OBJ) $(CHECK_LIBS) $(MNL_LIBS)
+		$< $(CORE_OBJ) $(CHECK_LIBS) $(MNL_LIBS) -pthread
 
 # BPF: the capture programs include meter/parse.h; parse_check proves the
 # parser passes the verifier (loaded and unloaded by tests/bpf/verify.sh).

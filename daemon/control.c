@@ -95,18 +95,10 @@ void control_set_exporter(struct control *c, struct exporter *ex)
 	c->src.ex = ex;
 }
 
-void control_flow_expired(void *ctx, const struct flow *f,
-			  enum flow_end_reason reason)
+void control_flow_done(struct control *c, const struct flow *f,
+		       enum flow_end_reason reason, uint64_t now)
 {
-	struct control *c = ctx;
-	uint64_t now = f->last_ns;
-	int w;
-
-	/* the expiring cache's clock: that of any worker (one for now) */
-	for (w = 0; w < c->src.nmeter; w++)
-		if (c->src.meter[w]->fc && c->src.meter[w]->fc->clock_ns > now)
-			now = c->src.meter[w]->fc->clock_ns;
-	view_protos_add(&c->protos, f, now);
+	view_protos_add(&c->protos, f, now > f->last_ns ? now : f->last_ns);
 	exporter_flow(c->src.ex, f, reason);
 }
 
@@ -347,6 +339,8 @@ static void do_flush(struct control *c, struct conn *k)
 		flowcache_flush(m->fc, FLOW_END_FORCED);
 		after += m->fc->stats.expired[FLOW_END_FORCED];
 	}
+	if (c->src.flushed)
+		c->src.flushed(c->src.flushed_ctx);
 	exporter_flush(c->src.ex);
 	snprintf(msg, sizeof(msg), "%llu flows expired and exported",
 		 (unsigned long long)(after - before));

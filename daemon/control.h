@@ -38,6 +38,10 @@ struct control_src {
 	const struct options *opt;
 	const char *monitor; /* monitor name; NULL: "default" */
 	const char *sampler; /* sampler name; NULL: described by its mode */
+	/* `flush`: the caches' expired flows wait in queues; this hands them
+	 * to the exporter (NULL: they need not) */
+	void (*flushed)(void *ctx);
+	void *flushed_ctx;
 };
 
 struct control;
@@ -58,16 +62,16 @@ int control_listen(struct control *c, int *exit_code);
  * NULL. */
 void control_free(struct control *c);
 
-/*
- * The flow cache's expiry callback (ctx: the control): adds the flow to
- * the activity summary of `show ip cache flow`, then hands it to
- * src.ex's exporter_flow().
- */
 /* A reload replaced the exporter: expired flows go to ex from now on. */
 void control_set_exporter(struct control *c, struct exporter *ex);
 
-void control_flow_expired(void *ctx, const struct flow *f,
-			  enum flow_end_reason reason);
+/*
+ * A flow left a cache whose clock read now: add it to the activity
+ * summary of `show ip cache flow`, then hand it to src.ex's
+ * exporter_flow(). The caller serialises (worker.h: ex_lock).
+ */
+void control_flow_done(struct control *c, const struct flow *f,
+		       enum flow_end_reason reason, uint64_t now);
 
 /* Descriptors to poll (at most CONTROL_NFDS at pfd); their number. */
 int control_fds(const struct control *c, struct pollfd *pfd);

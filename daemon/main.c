@@ -25,6 +25,7 @@
 #include "control.h"
 #include "log.h"
 #include "options.h"
+#include "worker.h"
 
 #define NS 1000000000ull
 #define BATCH 256 /* packets per dispatch between checks */
@@ -34,7 +35,7 @@
 struct xflowd {
 	struct options opt;
 	struct exporter *ex;
-	struct meter meter;
+	struct worker_pool pool; /* the meters, their caches and captures */
 	struct meter_cfg mcfg;	 /* what the templates ask of the meter */
 	struct pppac_info pppac; /* ifattr_of()'s answer, valid till next */
 	struct ifinfo *ift;	 /* live: the kernel's interfaces (rtnetlink) */
@@ -45,7 +46,6 @@ struct xflowd {
 	uint64_t next_tick_ns;
 	uint64_t cap_drops;
 	struct capture_kstats kst; /* BPF programs' counters */
-	struct sampler smp;	   /* user-space packet selection */
 	FILE *stats; /* --stats-file: opened before the privilege drop */
 	struct control *ctl; /* xflowctl's socket and views */
 };
@@ -81,45 +81,21 @@ static uint32_t this_cpu(void)
 	return c < 0 ? 0 : (uint32_t)c;
 }
 
-/* Run the cache timers and the export flush about once a second. */
-static void tick(struct xflowd *d, uint64_t now)
+/*
+ * The exporter's timers (template refresh, the flush of a message left
+ * open) about once a second; with one worker, called at its tick (the
+ * packet clock of a file); with threads, by the main loop under the
+ * pool's lock.
+ */
+static void export_tick(void *ctx, uint64_t now)
 {
-	meter_flush(&d->meter);
+	struct xflowd *d = ctx;
+
 	/* a file is read without poll(): route changes are read here */
 	if (d->rt && d->opt.read)
 		route_process(d->rt);
-	flowcache_expire(d->meter.fc, now);
 	exporter_tick(d->ex, now);
 	d->next_tick_ns = now - now % NS + NS;
-}
-
-static void on_packet(void *ctx, const struct obs_point *op,
-		      const uint8_t *data, uint32_t caplen, uint32_t wirelen,
-		      uint64_t ts_ns)
-{
-	struct xflowd *d = ctx;
-
-	/* file mode: the sysUpTime origin is 1 ms before the first packet
-	 * (collectors such as nfdump read an uptime of 0 as "no time"), or
-	 * the epoch for a capture that starts in its first millisecond */
-	if (!d->ex->base_set)
-		exporter_set_base(d->ex, ts_ns > 1000000 ? ts_ns - 1000000 : 0);
-	meter_packet(&d->meter, op, data, caplen, wirelen, ts_ns);
-	if (ts_ns >= d->next_tick_ns)
-		tick(d, ts_ns);
-}
-
-/* --capture ebpf: a packet the kernel parsed (one ring record) */
-static void on_info(void *ctx, const struct obs_point *op,
-		    const struct pkt_info *pi, uint64_t ts_ns, uint32_t cpu)
-{
-	struct xflowd *d = ctx;
-
-	d->meter.cpu = cpu; /* systemCpuId: the CPU that saw the packet */
-	d->meter.st.packets++;
-	meter_info(&d->meter, op, pi, ts_ns);
-	if (ts_ns >= d->next_tick_ns)
-		tick(d, ts_ns);
 }
 
 /* The interface attributes of the records of ifindex. */
@@ -161,22 +137,22 @@ static void ifattr_of(void *ctx, uint32_t ifindex, struct export_if *out)
 static void meterstats_of(void *ctx, struct export_meter_stats *out)
 {
 	const struct xflowd *d = ctx;
-	const struct meter_stats *st = &d->meter.st;
-	int r, i;
+	struct meter_stats st;
+	uint64_t drops;
+	int r;
 
-	out->observed_flows = d->meter.fc->stats.added;
-	out->ignored_packets = d->cap_drops;
-	for (i = 0; i < d->ncap; i++)
-		out->ignored_packets += d->cap[i]->ops->drops(d->cap[i]);
+	/* what the workers published at their last round (ex_lock) */
+	worker_pool_published(&d->pool, &st, &out->observed_flows, &drops);
+	out->ignored_packets = drops;
 	for (r = 1; r <= PARSE_NERR; r++)
-		out->ignored_packets += st->malformed[r];
-	out->ignored_octets = st->malformed_octets;
+		out->ignored_packets += st.malformed[r];
+	out->ignored_octets = st.malformed_octets;
 	for (r = 0; r < NOFIT_N; r++) {
-		out->ignored_packets += st->nofit[r];
-		out->ignored_octets += st->nofit_octets[r];
+		out->ignored_packets += st.nofit[r];
+		out->ignored_octets += st.nofit_octets[r];
 	}
-	out->ignored_first_ns = st->ignored_first_ns;
-	out->ignored_last_ns = st->ignored_last_ns;
+	out->ignored_first_ns = st.ignored_first_ns;
+	out->ignored_last_ns = st.ignored_last_ns;
 }
 
 /*
@@ -390,11 +366,11 @@ static int setup_bpf(struct xflowd *d, char *err, size_t errlen)
 	for (i = 0; i < (size_t)d->opt.nif; i++) {
 		cfg.ifname = d->opt.ifname[i];
 		if (d->opt.capture == CAPTURE_AFXDP)
-			n = capture_afxdp_open(&cfg, on_packet, d,
+			n = capture_afxdp_open(&cfg, worker_on_packet, NULL,
 					       d->cap + d->ncap,
 					       MAX_CAPS - d->ncap, err, errlen);
 		else
-			n = capture_ebpf_open(&cfg, on_info, d,
+			n = capture_ebpf_open(&cfg, worker_on_info, NULL,
 					      d->cap + d->ncap,
 					      MAX_CAPS - d->ncap, err, errlen);
 		if (n < 0)
@@ -411,6 +387,8 @@ static int setup_bpf(struct xflowd *d, char *err, size_t errlen)
 static void stop_captures(struct xflowd *d)
 {
 	struct capture_kstats *k = &d->kst;
+	/* the kernel's counters go to the first worker's */
+	struct meter *m = &d->pool.w[0]->meter;
 	int i, r;
 
 	for (i = 0; i < d->ncap; i++)
@@ -425,14 +403,14 @@ static void stop_captures(struct xflowd *d)
 			d->cap[i]->ops->kstats(d->cap[i], k);
 	}
 	/* what the kernel parsed and found not to be a flow */
-	d->meter.st.non_ip += k->non_ip;
-	d->meter.st.packets += k->non_ip;
+	m->st.non_ip += k->non_ip;
+	m->st.packets += k->non_ip;
 	/* what the kernel's sampler passed over */
-	d->meter.st.sampled_out += k->sampled_out;
-	d->meter.st.packets += k->sampled_out;
+	m->st.sampled_out += k->sampled_out;
+	m->st.packets += k->sampled_out;
 	for (r = 1; r <= PARSE_NERR; r++) {
-		d->meter.st.malformed[r] += k->malformed[r];
-		d->meter.st.packets += k->malformed[r];
+		m->st.malformed[r] += k->malformed[r];
+		m->st.packets += k->malformed[r];
 	}
 	if (k->ring_full)
 		pr_warn("%llu packets were not metered: the BPF ring buffer "
@@ -468,19 +446,31 @@ static void write_kstats(FILE *f, const struct capture_kstats *k)
  * except random sampling with --capture afxdp|ebpf, which the kernel
  * does (setup_bpf). A file gets a fixed seed: its export repeats.
  */
+/*
+ * User-space packet selection, a sampler per worker (each selects 1 in N
+ * of its own packets); BPF captures draw random samples in the kernel.
+ */
 static void setup_sampling(struct xflowd *d)
 {
 	const struct export_sampling *s = &d->opt.export.sampling;
 	uint64_t seed = 0x7866; /* "xf" */
+	int i;
 
+	for (i = 0; i < d->pool.nw; i++)
+		meter_set_sampler(&d->pool.w[i]->meter, NULL);
 	if (s->mode == SAMPLER_NONE ||
 	    (s->mode == SAMPLER_RANDOM && d->opt.capture != CAPTURE_PCAP))
 		return;
 	if (!d->opt.read &&
 	    getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
 		seed = realtime_ns() ^ (uint64_t)getpid() << 32;
-	sampler_init(&d->smp, s->mode, s->interval, seed);
-	meter_set_sampler(&d->meter, &d->smp);
+	for (i = 0; i < d->pool.nw; i++) {
+		struct worker *w = d->pool.w[i];
+
+		sampler_init(&w->smp, s->mode, s->interval,
+			     seed + 0x9e3779b97f4a7c15ull * (uint64_t)i);
+		meter_set_sampler(&w->meter, &w->smp);
+	}
 }
 
 /* The exporting process o describes, with its collectors; NULL after
@@ -514,6 +504,92 @@ static struct exporter *new_exporter(struct xflowd *d, const struct options *o,
 	return ex;
 }
 
+/* `xflowctl flush`: the flows the caches expired wait in the workers'
+ * queues (the caller holds the pool's locks). */
+static void export_queues(void *ctx)
+{
+	struct xflowd *d = ctx;
+	int i;
+
+	for (i = 0; i < d->pool.nw; i++)
+		worker_export(d->pool.w[i]);
+}
+
+/*
+ * The workers: one per capture (receive queue, ring, interface), at most
+ * --workers or one per CPU online. Each gets its share of the cache
+ * entries and its captures; one worker runs in the main thread.
+ */
+static int setup_workers(struct xflowd *d, int *exit_code)
+{
+	struct control_src src;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int nw = d->ncap, i;
+	uint32_t entries;
+
+	if (d->opt.workers && nw > (int)d->opt.workers)
+		nw = (int)d->opt.workers;
+	if (!d->opt.workers && cpus > 0 && nw > cpus)
+		nw = (int)cpus;
+	if (nw > WORKER_MAX)
+		nw = WORKER_MAX;
+	if (nw < 1)
+		nw = 1;
+	if (worker_pool_init(&d->pool, nw))
+		goto nomem;
+	d->pool.ex = d->ex;
+	d->pool.tick = export_tick;
+	d->pool.tick_ctx = d;
+	entries = (d->opt.cache_size + (uint32_t)nw - 1) / (uint32_t)nw;
+	for (i = 0; i < nw; i++) {
+		struct worker *w = d->pool.w[i];
+
+		w->meter.fc = flowcache_new(entries,
+					    (uint64_t)d->opt.active_s * NS,
+					    (uint64_t)d->opt.inactive_s * NS,
+					    worker_flow_expired, w);
+		if (!w->meter.fc) {
+			pr_err("--cache-size %u: cannot allocate the flow "
+			       "cache: %s\n",
+			       d->opt.cache_size, strerror(errno));
+			*exit_code = 1;
+			return -1;
+		}
+		flowcache_set_key_len(w->meter.fc, d->mcfg.key_len);
+		w->meter.cfg = &d->mcfg;
+	}
+	for (i = 0; i < d->ncap; i++) {
+		struct worker *w = d->pool.w[i % nw];
+
+		w->cap[w->ncap++] = d->cap[i];
+		d->cap[i]->cb_ctx = w;
+	}
+	if (nw > 1)
+		pr_info("%d metering threads for %d capture%s\n", nw, d->ncap,
+			d->ncap == 1 ? "" : "s");
+	/* expired flows pass through the control's activity summary */
+	src = (struct control_src){
+		.ex = d->ex,
+		.cap = d->cap,
+		.ncap = &d->ncap,
+		.opt = &d->opt,
+		.flushed = export_queues,
+		.flushed_ctx = d,
+	};
+	for (i = 0; i < nw && i < CONTROL_MAX_WORKERS; i++)
+		src.meter[src.nmeter++] = &d->pool.w[i]->meter;
+	d->ctl = control_new(&src);
+	if (!d->ctl)
+		goto nomem;
+	d->pool.ctl = d->ctl;
+	setup_sampling(d);
+	return 0;
+nomem:
+	pr_err("out of memory\n");
+	*exit_code = 1;
+	return -1;
+}
+
 static int setup(struct xflowd *d, int *exit_code)
 {
 	char err[512], filter[4096];
@@ -532,42 +608,18 @@ static int setup(struct xflowd *d, int *exit_code)
 	d->ex = new_exporter(d, &d->opt, exit_code);
 	if (!d->ex)
 		return -1;
-	/* expired flows pass through the control's activity summary */
-	d->ctl = control_new(&(struct control_src){
-		.meter = { &d->meter },
-		.nmeter = 1,
-		.ex = d->ex,
-		.cap = d->cap,
-		.ncap = &d->ncap,
-		.opt = &d->opt,
-	});
-	if (!d->ctl)
-		goto nomem;
-	d->meter.fc = flowcache_new(d->opt.cache_size,
-				    (uint64_t)d->opt.active_s * NS,
-				    (uint64_t)d->opt.inactive_s * NS,
-				    control_flow_expired, d->ctl);
-	if (!d->meter.fc) {
-		pr_err("--cache-size %u: cannot allocate the flow cache: %s\n",
-		       d->opt.cache_size, strerror(errno));
-		*exit_code = 1;
-		return -1;
-	}
 	meter_configure(&d->mcfg, d->opt.export.tmpl, d->opt.export.ntmpl);
 	setup_routes(d);
-	setup_sampling(d);
-	flowcache_set_key_len(d->meter.fc, d->mcfg.key_len);
-	d->meter.cfg = &d->mcfg;
 	if (d->opt.read) {
-		d->cap[0] = capture_pcap_file(d->opt.read, on_packet, d, err,
-					      sizeof(err));
+		d->cap[0] = capture_pcap_file(d->opt.read, worker_on_packet,
+					      NULL, err, sizeof(err));
 		if (!d->cap[0]) {
 			pr_err("%s\n", err);
 			*exit_code = 1;
 			return -1;
 		}
 		d->ncap = 1;
-		return 0;
+		return setup_workers(d, exit_code);
 	}
 	if (d->opt.capture != CAPTURE_PCAP) {
 		if (setup_bpf(d, err, sizeof(err)) < 0) {
@@ -576,13 +628,13 @@ static int setup(struct xflowd *d, int *exit_code)
 			return -1;
 		}
 		exporter_set_base(d->ex, realtime_ns());
-		return 0;
+		return setup_workers(d, exit_code);
 	}
 	own_traffic_filter(d, filter, sizeof(filter));
 	for (i = 0; i < d->opt.nif; i++) {
 		d->cap[i] = capture_pcap_live(d->opt.ifname[i], d->opt.ifdir[i],
-					      filter, on_packet, d, err,
-					      sizeof(err));
+					      filter, worker_on_packet, NULL,
+					      err, sizeof(err));
 		if (!d->cap[i]) {
 			pr_err("%s\n", err);
 			*exit_code = 1;
@@ -590,6 +642,8 @@ static int setup(struct xflowd *d, int *exit_code)
 		}
 		d->ncap++;
 	}
+	if (setup_workers(d, exit_code))
+		return -1;
 	/* names, aliases and tunnel endpoints from the kernel, kept current */
 	d->ift = ifinfo_open(err, sizeof(err));
 	if (d->ift)
@@ -601,10 +655,6 @@ static int setup(struct xflowd *d, int *exit_code)
 	/* live: the sysUpTime origin is the start of xflowd */
 	exporter_set_base(d->ex, realtime_ns());
 	return 0;
-nomem:
-	pr_err("out of memory\n");
-	*exit_code = 1;
-	return -1;
 }
 
 /* Everything is open: go on as --user with no capabilities (privdrop.h). */
@@ -662,28 +712,37 @@ static bool same_collectors(const struct options *a, const struct options *b)
 static int apply_reload(struct xflowd *d, struct options *n)
 {
 	struct exporter *ex, *old = d->ex;
-	struct flowcache *fc = d->meter.fc;
+	struct flowcache *fc[WORKER_MAX] = { NULL };
 	bool same_old_collectors = same_collectors(&d->opt, n);
+	uint32_t entries = (n->cache_size + (uint32_t)d->pool.nw - 1) /
+			   (uint32_t)d->pool.nw;
 	size_t i, j;
-	int rc = 0;
+	int rc = 0, k;
 
 	ex = new_exporter(d, n, &rc);
 	if (!ex)
 		return -1;
-	if (n->cache_size != d->opt.cache_size) {
-		fc = flowcache_new(n->cache_size, (uint64_t)n->active_s * NS,
-				   (uint64_t)n->inactive_s * NS,
-				   control_flow_expired, d->ctl);
-		if (!fc) {
+	for (k = 0; k < d->pool.nw && n->cache_size != d->opt.cache_size; k++) {
+		fc[k] = flowcache_new(entries, (uint64_t)n->active_s * NS,
+				      (uint64_t)n->inactive_s * NS,
+				      worker_flow_expired, d->pool.w[k]);
+		if (!fc[k]) {
 			pr_err("reload: cache-entries %u: %s\n", n->cache_size,
 			       strerror(errno));
+			while (k-- > 0)
+				flowcache_free(fc[k]);
 			exporter_free(ex);
 			return -1;
 		}
 	}
 	/* everything metered so far goes out as it was configured */
-	meter_flush(&d->meter);
-	flowcache_flush(d->meter.fc, FLOW_END_FORCED);
+	for (k = 0; k < d->pool.nw; k++) {
+		struct worker *w = d->pool.w[k];
+
+		meter_flush(&w->meter);
+		flowcache_flush(w->meter.fc, FLOW_END_FORCED);
+		worker_export(w);
+	}
 	exporter_drain(old, (uint64_t)d->opt.export.tcp_linger_s * NS);
 	ex->stats = old->stats;
 	for (i = 0; i < ex->ncoll; i++)
@@ -696,19 +755,23 @@ static int apply_reload(struct xflowd *d, struct options *n)
 	control_set_exporter(d->ctl, ex);
 	exporter_free(old);
 	d->ex = ex;
-	if (fc != d->meter.fc) {
-		fc->stats = d->meter.fc->stats;
-		flowcache_free(d->meter.fc);
-		d->meter.fc = fc;
-	}
-	fc->active_ns = (uint64_t)n->active_s * NS;
-	fc->inactive_ns = (uint64_t)n->inactive_s * NS;
+	d->pool.ex = ex;
 
 	config_free(d->opt.cfg);
 	options_move(&d->opt, n);
 	meter_configure(&d->mcfg, d->opt.export.tmpl, d->opt.export.ntmpl);
-	flowcache_set_key_len(fc, d->mcfg.key_len);
-	meter_set_sampler(&d->meter, NULL);
+	for (k = 0; k < d->pool.nw; k++) {
+		struct worker *w = d->pool.w[k];
+
+		if (fc[k]) {
+			fc[k]->stats = w->meter.fc->stats;
+			flowcache_free(w->meter.fc);
+			w->meter.fc = fc[k];
+		}
+		w->meter.fc->active_ns = (uint64_t)d->opt.active_s * NS;
+		w->meter.fc->inactive_ns = (uint64_t)d->opt.inactive_s * NS;
+		flowcache_set_key_len(w->meter.fc, d->mcfg.key_len);
+	}
 	setup_sampling(d);
 	if (!d->rt)
 		setup_routes(d);
@@ -794,20 +857,29 @@ out:
 	free(n);
 }
 
+/* The main thread's turn at the control socket and a reload: the
+ * workers wait between their rounds meanwhile. */
+static void serve(struct xflowd *d)
+{
+	worker_pool_lock(&d->pool);
+	control_serve(d->ctl);
+	if (reload_signal || (d->ctl && control_reload_requested(d->ctl)))
+		reload(d);
+	worker_pool_unlock(&d->pool);
+}
+
 static int run_file(struct xflowd *d)
 {
 	struct capture *cap = d->cap[0];
+	struct worker *w = d->pool.w[0];
 	int n;
 
 	while (!stop_signal) {
-		d->meter.cpu = this_cpu();
+		w->meter.cpu = this_cpu();
 		n = cap->ops->dispatch(cap, BATCH);
 		if (n == -ENODATA)
 			break;
-		control_serve(d->ctl);
-		if (reload_signal ||
-		    (d->ctl && control_reload_requested(d->ctl)))
-			reload(d);
+		serve(d);
 		if (n < 0) {
 			pr_err("%s: read error; exporting what was metered\n",
 			       d->opt.read);
@@ -817,14 +889,21 @@ static int run_file(struct xflowd *d)
 	return 0;
 }
 
+/*
+ * Live: the main thread polls the routing and interface tables and the
+ * control socket; with one worker it meters too, else the workers' threads
+ * do, and it runs the exporter's timers.
+ */
 static int run_live(struct xflowd *d)
 {
 	struct pollfd pfd[MAX_CAPS + 2 + CONTROL_NFDS];
-	int i, n, nfd = d->ncap, nctl, rtfd = -1;
+	struct worker *w0 = d->pool.w[0];
+	int i, n, nfd = 0, nctl, rtfd = -1, iffd = -1, rc = 0;
+	bool warned = false;
 
-	for (i = 0; i < d->ncap; i++) {
-		pfd[i].fd = d->cap[i]->ops->fd(d->cap[i]);
-		pfd[i].events = POLLIN;
+	for (i = 0; !d->pool.threaded && i < d->ncap; i++) {
+		pfd[nfd].fd = d->cap[i]->ops->fd(d->cap[i]);
+		pfd[nfd++].events = POLLIN;
 	}
 	if (d->rt) {
 		rtfd = nfd;
@@ -832,9 +911,12 @@ static int run_live(struct xflowd *d)
 		pfd[nfd++].events = POLLIN;
 	}
 	if (d->ift) {
+		iffd = nfd;
 		pfd[nfd].fd = ifinfo_fd(d->ift);
 		pfd[nfd++].events = POLLIN;
 	}
+	if (worker_pool_start(&d->pool))
+		return 1;
 	while (!stop_signal) {
 		/* the control's descriptors go last, after the fixed ones */
 		nctl = control_fds(d->ctl, pfd + nfd);
@@ -842,34 +924,40 @@ static int run_live(struct xflowd *d)
 			 control_busy(d->ctl) ? 0 : 100);
 		if (n < 0 && errno != EINTR) {
 			pr_err("poll: %s\n", strerror(errno));
-			return 1;
+			rc = 1;
+			break;
 		}
-		if (rtfd >= 0 && n > 0 && (pfd[rtfd].revents & POLLIN))
-			route_process(d->rt);
-		if (d->ift && n > 0 && (pfd[nfd - 1].revents & POLLIN)) {
-			ifinfo_process(d->ift);
-			if (ifinfo_generation(d->ift) != d->ift_gen)
-				apply_ifinfo(d);
+		if (n > 0 && ((rtfd >= 0 && (pfd[rtfd].revents & POLLIN)) ||
+			      (iffd >= 0 && (pfd[iffd].revents & POLLIN)))) {
+			/* the exporter's callbacks read both tables */
+			worker_pool_lock(&d->pool);
+			if (rtfd >= 0 && (pfd[rtfd].revents & POLLIN))
+				route_process(d->rt);
+			if (iffd >= 0 && (pfd[iffd].revents & POLLIN)) {
+				ifinfo_process(d->ift);
+				if (ifinfo_generation(d->ift) != d->ift_gen)
+					apply_ifinfo(d);
+			}
+			worker_pool_unlock(&d->pool);
 		}
-		d->meter.cpu = this_cpu();
-		for (i = 0; i < d->ncap; i++) {
-			/* drain in batches, ticking between them */
-			while (d->cap[i]->ops->dispatch(d->cap[i], BATCH) ==
-				       BATCH &&
-			       !stop_signal)
-				control_serve(d->ctl);
+		if (!d->pool.threaded &&
+		    !worker_round(w0, BATCH, realtime_ns(), &i) && !warned) {
+			pr_warn("capture: %s; running on\n", strerror(-i));
+			warned = true;
 		}
-		/* live packets wait in the batch no longer than a poll */
-		meter_flush(&d->meter);
-		control_serve(d->ctl);
-		if (reload_signal ||
-		    (d->ctl && control_reload_requested(d->ctl)))
-			reload(d);
+		serve(d);
+		pthread_mutex_lock(&d->pool.ex_lock);
 		exporter_poll(d->ex);
-		if (realtime_ns() >= d->next_tick_ns)
-			tick(d, realtime_ns());
+		pthread_mutex_unlock(&d->pool.ex_lock);
+		/* one worker ticks the exporter in its round */
+		if (d->pool.threaded && realtime_ns() >= d->next_tick_ns) {
+			pthread_mutex_lock(&d->pool.ex_lock);
+			export_tick(d, realtime_ns());
+			pthread_mutex_unlock(&d->pool.ex_lock);
+		}
 	}
-	return 0;
+	worker_pool_stop(&d->pool);
+	return rc;
 }
 
 /* Packets no configured template describes are counted, and said. */
@@ -892,13 +980,39 @@ static void report_nofit(const struct meter_stats *m)
 				(unsigned long long)m->nofit_octets[r]);
 }
 
+/* The workers' meter and cache counters, summed (threads stopped). */
+static void sum_stats(const struct xflowd *d, struct meter_stats *m,
+		      struct flowcache_stats *fs)
+{
+	int i;
+	size_t k;
+
+	memset(m, 0, sizeof(*m));
+	memset(fs, 0, sizeof(*fs));
+	for (i = 0; i < d->pool.nw; i++) {
+		const struct meter *wm = &d->pool.w[i]->meter;
+		const uint64_t *a = (const uint64_t *)&wm->st;
+		const uint64_t *b = (const uint64_t *)&wm->fc->stats;
+
+		for (k = 0; k < sizeof(*m) / 8; k++)
+			((uint64_t *)m)[k] += a[k];
+		for (k = 0; k < sizeof(*fs) / 8; k++)
+			((uint64_t *)fs)[k] += b[k];
+	}
+}
+
 static void write_stats(const struct xflowd *d, const char *path)
 {
-	const struct meter_stats *m = &d->meter.st;
-	const struct flowcache_stats *fs = &d->meter.fc->stats;
+	struct meter_stats mst;
+	struct flowcache_stats fst;
+	const struct meter_stats *m = &mst;
+	const struct flowcache_stats *fs = &fst;
 	FILE *f = d->stats;
 	size_t i;
 	int r;
+
+	_Static_assert(sizeof(fst) % 8 == 0, "flowcache_stats: uint64_t");
+	sum_stats(d, &mst, &fst);
 
 	if (!f) {
 		pr_err("--stats-file %s: %s\n", path, strerror(errno));
@@ -975,6 +1089,8 @@ int main(int argc, char **argv)
 {
 	struct xflowd *d = calloc(1, sizeof(*d));
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct meter_stats mst;
+	struct flowcache_stats fst;
 	int rc, exit_code = 0, i;
 
 	if (!d)
@@ -999,16 +1115,23 @@ int main(int argc, char **argv)
 	    control_listen(d->ctl, &exit_code) == 0 &&
 	    drop_privileges(d, &exit_code) == 0) {
 		exit_code = d->opt.read ? run_file(d) : run_live(d);
+		/* the worker threads have stopped: all is the main thread's */
 		stop_captures(d);
 		/* end of input or a signal: nothing metered is lost */
-		meter_flush(&d->meter);
-		flowcache_flush(d->meter.fc, FLOW_END_FORCED);
+		for (i = 0; i < d->pool.nw; i++) {
+			struct worker *w = d->pool.w[i];
+
+			meter_flush(&w->meter);
+			flowcache_flush(w->meter.fc, FLOW_END_FORCED);
+			worker_read_drops(w);
+			worker_export(w);
+			d->cap_drops += w->drops;
+		}
 		/* TCP collectors get a while to take what is queued */
 		exporter_drain(d->ex,
 			       (uint64_t)d->opt.export.tcp_linger_s * NS);
-		for (i = 0; i < d->ncap; i++)
-			d->cap_drops += d->cap[i]->ops->drops(d->cap[i]);
-		report_nofit(&d->meter.st);
+		sum_stats(d, &mst, &fst);
+		report_nofit(&mst);
 		if (d->opt.stats_file)
 			write_stats(d, d->opt.stats_file);
 		if (stop_signal)
@@ -1017,7 +1140,7 @@ int main(int argc, char **argv)
 	}
 
 	/* the exporter's last flush may name interfaces: captures last */
-	flowcache_free(d->meter.fc);
+	worker_pool_free(&d->pool);
 	exporter_free(d->ex);
 	control_free(d->ctl);
 	for (i = 0; i < d->ncap; i++)

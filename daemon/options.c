@@ -37,6 +37,7 @@ enum {
 	OPT_NO_DROP,
 	OPT_SAMPLE_MODE,
 	OPT_NO_ROUTES,
+	OPT_WORKERS,
 };
 
 static const struct option longopts[] = {
@@ -66,6 +67,7 @@ static const struct option longopts[] = {
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "no-drop", no_argument, NULL, OPT_NO_DROP },
 	{ "no-routes", no_argument, NULL, OPT_NO_ROUTES },
+	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "config", required_argument, NULL, 'f' },
 	{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -123,7 +125,15 @@ static void usage(FILE *f)
 	      "  -A, --active-timeout SEC   (default 1800)\n"
 	      "  -I, --inactive-timeout SEC (default 15)\n"
 	      "  -C, --cache-size N         flow cache entries (default "
-	      "262144)\n"
+	      "262144), shared\n"
+	      "                             out among the workers\n"
+	      "      --workers N            metering threads, each with its "
+	      "own cache and\n"
+	      "                             some of the receive queues or "
+	      "rings (default:\n"
+	      "                             one per queue, ring or "
+	      "interface, at most one\n"
+	      "                             per CPU)\n"
 	      "  -D, --domain-id N          observation domain / source id "
 	      "(default 1)\n"
 	      "      --mtu N                path MTU export messages fit "
@@ -721,6 +731,11 @@ int options_parse(struct options *o, int argc, char **argv)
 			break;
 		case OPT_NO_ROUTES:
 			o->no_routes = true;
+			break;
+		case OPT_WORKERS:
+			if (parse_num("--workers", optarg, 1, 64, &v))
+				return 2;
+			o->workers = (uint32_t)v;
 			break;
 		case 'f':
 			o->config_file = optarg;

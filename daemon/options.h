@@ -52,6 +52,7 @@ struct options {
 	const char *user;	 /* --user NAME (NULL: the default, nobody) */
 	bool no_drop;		 /* --no-drop */
 	bool no_routes;		 /* --no-routes */
+	uint32_t workers;	 /* --workers (0: one per capture, CPU) */
 	struct privdrop priv;	 /* what --user and --no-drop resolve to */
 	int verbose;
 	/* --control PATH ("none": none), --control-group: xflowctl's socket */

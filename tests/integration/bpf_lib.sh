@@ -48,8 +48,9 @@ ns_add() {
 # unless BPF_V6=1, TSO off on both (DESIGN: else AF_PACKET traffic is
 # processed on the sender's CPU)
 veth_pair() {
-    local na=$1 a=$2 nb=$3 b=$4 e
-    ip link add "$a" netns "$na" type veth peer name "$b" netns "$nb" || return 1
+    local na=$1 a=$2 nb=$3 b=$4 e q=${VETH_QUEUES:-1}
+    ip link add "$a" numtxqueues "$q" numrxqueues "$q" netns "$na" type veth \
+        peer name "$b" numtxqueues "$q" numrxqueues "$q" netns "$nb" || return 1
     for e in "$na:$a" "$nb:$b"; do
         if [ "${BPF_V6:-0}" = 1 ]; then
             ip netns exec "${e%%:*}" sysctl -qw "net.ipv6.conf.${e#*:}.accept_ra=0" \

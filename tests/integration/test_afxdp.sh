@@ -18,22 +18,32 @@ bpf_need
 P=bpfp$$ M=bpfm$$
 PV=bpfvp$$ MV=bpfvm$$
 ns_add "$P" && ns_add "$M" || skip "cannot create namespaces"
-veth_pair "$P" "$PV" "$M" "$MV" || skip "cannot create a veth pair"
-# QinQ frames of 1500-octet packets are 1522 octets: more than a veth
-# forwards at MTU 1500
-ip -n "$P" link set "$PV" mtu 1600 && ip -n "$M" link set "$MV" mtu 1600
-ip -n "$P" addr add 10.97.1.1/24 dev "$PV"
-ip -n "$M" addr add 10.97.1.2/24 dev "$MV"
-ip -n "$P" neigh add 10.97.1.2 lladdr "$(mac_of "$M" "$MV")" dev "$PV" nud permanent
-ip -n "$M" neigh add 10.97.1.1 lladdr "$(mac_of "$P" "$PV")" dev "$MV" nud permanent
-IM=$(ifindex_of "$M" "$MV")
-# the SPAN: what reaches the collectors is copied back to the monitor port
-ip netns exec "$P" tc qdisc add dev "$PV" clsact
-for port in 9995 9996; do
-    ip netns exec "$P" tc filter add dev "$PV" ingress protocol ip u32 match ip protocol 17 0xff \
-        match ip dport "$port" 0xffff action mirred egress mirror dev "$PV" ||
-        { fail "tc mirred"; finish; }
-done
+
+# the monitor port: a veth pair of $1 queues (several: one AF_XDP socket
+# each, shared out among worker threads)
+mkpair() {
+    local port
+    VETH_QUEUES=$1 veth_pair "$P" "$PV" "$M" "$MV" || return 1
+    # QinQ frames of 1500-octet packets are 1522 octets: more than a veth
+    # forwards at MTU 1500
+    ip -n "$P" link set "$PV" mtu 1600 && ip -n "$M" link set "$MV" mtu 1600
+    ip -n "$P" addr add 10.97.1.1/24 dev "$PV"
+    ip -n "$M" addr add 10.97.1.2/24 dev "$MV"
+    ip -n "$P" neigh add 10.97.1.2 lladdr "$(mac_of "$M" "$MV")" dev "$PV" nud permanent
+    ip -n "$M" neigh add 10.97.1.1 lladdr "$(mac_of "$P" "$PV")" dev "$MV" nud permanent
+    IM=$(ifindex_of "$M" "$MV")
+    # the SPAN: what reaches the collectors is copied back to the monitor port
+    ip netns exec "$P" tc qdisc add dev "$PV" clsact
+    for port in 9995 9996; do
+        ip netns exec "$P" tc filter add dev "$PV" ingress protocol ip u32 match ip protocol 17 0xff \
+            match ip dport "$port" 0xffff action mirred egress mirror dev "$PV" || return 2
+    done
+}
+mkpair 1
+case $? in
+1) skip "cannot create a veth pair" ;;
+2) fail "tc mirred"; finish ;;
+esac
 
 "${XFGEN[@]}" -o "$T/xfgen.pcap" -t "$T/xfgen.csv" --scenario mixed --flows 150 --packets 1500 --seed 32 \
     2>/dev/null || { fail "xfgen mixed"; finish; }
@@ -81,6 +91,8 @@ run_case() {
     g=$(split_records "$T/$label.tshark.csv" "$T/$label.tshark" records)
     check "$label tshark: every record has ingressInterface $IM, flowDirection 0 [$g]" \
         [ "$(echo "$g" | sed 's/:[0-9]*//g')" = "$IM.0" ]
+    check "$label: IPFIX sequence numbers exact, no record missing" \
+        "$PY" "$XF_HERE/streamcheck.py" "$T/$label.sink.pcap" --no-gaps
     check "$label: $npk packets metered, none dropped, our export skipped ($(stats_get "$T/$label.stats.json" \
         '(s["packets"], s["capture_drops"], s["bpf"])'))" \
         [ "$(stats_get "$T/$label.stats.json" \
@@ -90,6 +102,25 @@ run_case() {
 for in in "${INPUTS[@]}"; do
     run_case "$in" "afxdp-$in"
 done
+
+# a monitor port of 4 receive queues: a socket each, worker threads (one
+# per queue, at most one per CPU) each with its own cache, one exporter
+ip -n "$M" link del "$MV"
+if mkpair 4; then
+    run_case xfgen afxdp-queues
+    nq=$(ip netns exec "$M" ethtool -S "$MV" |
+        awk '/rx_queue_[0-9]+_xdp_redirect:/ && $2 > 0 { n++ } END { print n + 0 }')
+    check "afxdp-queues: 4 queues, a socket each (xflowd says so)" grep -q "4 queues" "$T/afxdp-queues.err"
+    check "afxdp-queues: the frames came in on $nq of the 4 queues (more than one)" [ "$nq" -gt 1 ]
+    if [ "$(nproc)" -gt 1 ]; then
+        check "afxdp-queues: metered by worker threads ($(grep -o '[0-9]* metering threads' \
+            "$T/afxdp-queues.err"))" grep -q "metering threads for 4 captures" "$T/afxdp-queues.err"
+    fi
+    ip -n "$M" link del "$MV"
+    mkpair 1 || fail "veth pair again"
+else
+    fail "a veth pair of 4 queues"
+fi
 
 # veth refuses native XDP above a page of MTU: xflowd warns, goes generic
 ip -n "$P" link set "$PV" mtu 9000 && ip -n "$M" link set "$MV" mtu 9000

@@ -167,7 +167,8 @@ run_mode() {
 		sp=$!
 		XF_PIDS+=("$sp")
 		for i in $(seq 100); do
-			pid=$(pgrep -P "$sp" | head -1)
+			# strace may have a transient child of its own: ours is named
+			pid=$(pgrep -P "$sp" -x "ip|setpriv|xflowd" | head -1)
 			[ -n "$pid" ] && break
 			sleep 0.05
 		done
