@@ -13,6 +13,7 @@
 # at the server byte for byte; no ring-buffer loss.
 . "$(dirname "$0")/lib.sh"
 . "$XF_HERE/bpf_lib.sh"
+XFLOWCTL=${XFLOWCTL:-$(dirname "$XFLOWD")/xflowctl}
 bpf_need
 need_cmd dumpcap ethtool
 
@@ -84,14 +85,29 @@ run_case() {
     # -I 1: flows expire (and are exported) while the programs are
     # attached, so the own-export check sees our datagrams
     if ! xflowd_start "$R" "$label" --capture ebpf --ebpf-hook "$hook" -i "$RA" -i "$RB" \
-        -c 10.99.1.2:9995 -c 10.99.1.2:9996 --export ipfix -I 1 --stats-file "$T/$label.stats.json"; then
+        -c 10.99.1.2:9995 -c 10.99.1.2:9996 --export ipfix -I 1 --stats-file "$T/$label.stats.json" \
+        --control "$T/$label.sock"; then
         fail "$label: xflowd did not start"
         show_err "$label"
         kill -INT "$dp"
         return
     fi
     replay "$C" "$CI" "$pcap" 2000 || fail "$label: tcpreplay"
-    sleep 3
+    n=$([ "$hook" = tc ] && echo $((2 * npk)) || echo "$npk")
+    sleep 0.5
+    if [ -x "$XFLOWCTL" ]; then
+        # a worker thread per ring: the views read every worker's cache
+        # and counters (the workers wait between rounds meanwhile)
+        "$XFLOWCTL" -s "$T/$label.sock" --json show statistics >"$T/$label.ctl.json" 2>&1
+        check "$label: xflowctl show statistics, summed over the workers: $n metered ($(grep -o \
+            '"metered": *[0-9]*' "$T/$label.ctl.json"))" \
+            [ "$(stats_get "$T/$label.ctl.json" 's["metered"]')" = "$n" ]
+        check "$label: xflowctl show ip cache flow --json parses" eval \
+            '"$XFLOWCTL" -s "$T/$label.sock" --json show ip cache flow | "$PY" -c "import json,sys; json.load(sys.stdin)"'
+        check "$label: xflowctl flush (every worker's cache)" \
+            "$XFLOWCTL" -s "$T/$label.sock" flush
+    fi
+    sleep 2.5
     xflowd_stop
     rc=$?
     sleep 0.5
@@ -126,7 +142,6 @@ run_case() {
         "$PY" "$XF_HERE/bpf_pcap.py" arrived "$pcap" "$T/$label.server.pcap"
     check "$label: no ring-buffer loss, our export seen and skipped ($(stats_get "$T/$label.stats.json" 's["bpf"]'))" \
         [ "$(stats_get "$T/$label.stats.json" 's["bpf"]["ring_full"] == 0 and s["bpf"]["own_export"] > 0')" = True ]
-    n=$([ "$hook" = tc ] && echo $((2 * npk)) || echo "$npk")
     check "$label: $n packets metered (stats)" \
         [ "$(stats_get "$T/$label.stats.json" 's["metered"]')" = "$n" ]
 }
