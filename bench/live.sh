@@ -6,7 +6,7 @@
 # the generator and the raw consumers are BUILD_DIR/bench/bpfbench
 # (bench/bpfbench.c, bench/bench.bpf.c).
 #
-# Needs root; skips with a message otherwise. Takes ~6 minutes. The report
+# Needs root; skips with a message otherwise. Takes ~10 minutes. The report
 # goes to stdout and BUILD_DIR/bench/live.md.
 set -u
 [ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
