@@ -177,7 +177,17 @@ check: deps
 	@$(MAKE) --no-print-directory all unit tools-test config-test bpf-check \
 		integration corpus
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
+	@$(MAKE) --no-print-directory tsan
 	@$(MAKE) --no-print-directory SANITIZE=1 all unit integration corpus
+
+# The worker threads under ThreadSanitizer (its own build directory; the
+# tests that run several workers)
+TSAN_B := $(B)-tsan
+tsan: deps
+	@$(MAKE) --no-print-directory B=$(TSAN_B) CFLAGS="-O2 -g -fsanitize=thread" \
+		XLDFLAGS=-fsanitize=thread $(TSAN_B)/xflowd $(TSAN_B)/xflowctl \
+		$(TSAN_B)/xfdecode
+	@XFDECODE=$(abspath $(TSAN_B)/xfdecode) tests/tsan.sh $(TSAN_B)
 
 demo: deps all
 	@tools/demo.sh $(B)
@@ -251,9 +261,9 @@ format-check:
 		tests/fuzz/fuzz_route.c
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-tsan
 
-.PHONY: all deps unit integration corpus tools-test bpf-check fuzz check demo \
+.PHONY: all deps unit integration corpus tools-test bpf-check fuzz tsan check demo \
 	bench soak config-test \
 	format-check clean
 

@@ -174,7 +174,8 @@ bool worker_round(struct worker *w, int batch, uint64_t now_ns, int *rc)
 				ok = false;
 				break;
 			}
-			if (n < batch || w->pool->stop)
+			if (n < batch ||
+			    __atomic_load_n(&w->pool->stop, __ATOMIC_RELAXED))
 				break;
 		}
 	}
@@ -200,7 +201,7 @@ static void *worker_main(void *arg)
 	}
 	pfd[w->ncap].fd = w->wake_fd;
 	pfd[w->ncap].events = POLLIN;
-	while (!w->pool->stop) {
+	while (!__atomic_load_n(&w->pool->stop, __ATOMIC_RELAXED)) {
 		n = poll(pfd, (nfds_t)w->ncap + 1, 100);
 		if (n < 0 && errno != EINTR) {
 			pr_err("worker %d: poll: %s\n", w->id, strerror(errno));
@@ -253,7 +254,7 @@ void worker_pool_stop(struct worker_pool *p)
 	uint64_t one = 1;
 	int i;
 
-	p->stop = 1;
+	__atomic_store_n(&p->stop, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < p->nw; i++) {
 		struct worker *w = p->w[i];
 

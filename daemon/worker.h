@@ -77,7 +77,7 @@ struct worker_pool {
 	 * packet-clock tick (--read) */
 	void (*tick)(void *ctx, uint64_t now_ns);
 	void *tick_ctx;
-	volatile int stop;
+	int stop; /* set by worker_pool_stop(); read atomically */
 };
 
 /* The pool's lock (recursive) and nw workers with no cache yet; -1 on
