@@ -47,8 +47,11 @@ lifecycle() {
     wait "$XP" 2>/dev/null
     rc=$?
     [ "$sig" = TERM ] && check "$label: SIGTERM, exit 0 (rc=$rc)" [ "$rc" = 0 ]
-    # the kernel frees a program once its last link and fd are gone
-    for _ in $(seq 60); do
+    # the kernel frees a program once its last link and fd are gone; an
+    # XDP link is released under the RTNL lock, which other namespaces'
+    # teardown can hold for seconds (a CI run on a loaded machine saw 3 s
+    # pass; the programs were gone later): up to 15 s
+    for _ in $(seq 300); do
         left=$(still_loaded "$ours")
         [ -z "$left" ] && break
         sleep 0.05
