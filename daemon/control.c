@@ -90,16 +90,14 @@ struct control *control_new(const struct control_src *src)
 	return c;
 }
 
-void control_set_exporter(struct control *c, struct exporter *ex)
-{
-	c->src.ex = ex;
-}
-
 void control_flow_done(struct control *c, const struct flow *f,
 		       enum flow_end_reason reason, uint64_t now)
 {
+	int i;
+
 	view_protos_add(&c->protos, f, now > f->last_ns ? now : f->last_ns);
-	exporter_flow(c->src.ex, f, reason);
+	for (i = 0; i < *c->src.nex; i++)
+		exporter_flow(c->src.ex[i], f, reason);
 }
 
 /* Is a live xflowd answering at path? */
@@ -341,7 +339,8 @@ static void do_flush(struct control *c, struct conn *k)
 	}
 	if (c->src.flushed)
 		c->src.flushed(c->src.flushed_ctx);
-	exporter_flush(c->src.ex);
+	for (w = 0; w < *c->src.nex; w++)
+		exporter_flush(c->src.ex[w]);
 	snprintf(msg, sizeof(msg), "%llu flows expired and exported",
 		 (unsigned long long)(after - before));
 	reply(k, k->rq.json, msg, false);
@@ -436,7 +435,7 @@ static void read_request(struct control *c, struct conn *k)
 /* The name of ifindex, looked up once per run of equal ifindexes. */
 static const char *if_name(struct control *c, struct conn *k, uint32_t ifx)
 {
-	struct exporter *ex = c->src.ex;
+	struct exporter *ex = c->src.ex[0];
 	struct export_if e = { 0 };
 
 	if (ifx != k->if_last) {

@@ -32,7 +32,9 @@
 struct control_src {
 	struct meter *meter[CONTROL_MAX_WORKERS]; /* one per worker */
 	int nmeter;
-	struct exporter *ex;
+	/* the exporting processes (the caller's array and count) */
+	struct exporter *const *ex;
+	const int *nex;
 	struct capture *const *cap; /* the observation points */
 	const int *ncap;
 	const struct options *opt;
@@ -62,13 +64,10 @@ int control_listen(struct control *c, int *exit_code);
  * NULL. */
 void control_free(struct control *c);
 
-/* A reload replaced the exporter: expired flows go to ex from now on. */
-void control_set_exporter(struct control *c, struct exporter *ex);
-
 /*
  * A flow left a cache whose clock read now: add it to the activity
- * summary of `show ip cache flow`, then hand it to src.ex's
- * exporter_flow(). The caller serialises (worker.h: ex_lock).
+ * summary of `show ip cache flow`, then hand it to every exporting
+ * process's exporter_flow(). The caller serialises (worker.h: ex_lock).
  */
 void control_flow_done(struct control *c, const struct flow *f,
 		       enum flow_end_reason reason, uint64_t now);

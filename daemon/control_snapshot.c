@@ -166,7 +166,8 @@ void control_snapshot(const struct control_src *src,
 		      const struct view_protos *protos, struct view_snapshot *s)
 {
 	const struct options *o = src->opt;
-	struct exporter *ex = src->ex;
+	struct exporter *ex = src->ex[0];
+	size_t next[EXPORT_MAX_COLLECTORS] = { 0 };
 	int w, i, n = src->ncap ? *src->ncap : 0;
 	uint64_t clock = 0;
 	size_t k;
@@ -229,8 +230,24 @@ void control_snapshot(const struct control_src *src,
 	s->refresh_s = ex->cfg.refresh_s;
 	s->refresh_msgs = ex->cfg.refresh_msgs;
 	s->ex = ex->stats;
-	for (k = 0; k < ex->ncoll && k < EXPORT_MAX_COLLECTORS; k++)
-		collector_view(&s->coll[s->ncoll++], ex->coll[k]);
+	/* in the order the collectors were given (the configuration's
+	 * exporters), each from its exporting process */
+	for (i = 0; i < o->ncoll && s->ncoll < EXPORT_MAX_COLLECTORS; i++) {
+		int g = o->ngroup ? o->coll_group[i] : 0;
+		const struct exporter *x;
+		struct view_collector *v;
+
+		if (g >= *src->nex || next[g] >= src->ex[g]->ncoll)
+			continue;
+		x = src->ex[g];
+		v = &s->coll[s->ncoll++];
+		collector_view(v, x->coll[next[g]++]);
+		v->version = x->cfg.version;
+		v->domain_id = x->cfg.domain_id;
+		v->mtu = x->cfg.mtu;
+		v->refresh_s = x->cfg.refresh_s;
+		v->refresh_msgs = x->cfg.refresh_msgs;
+	}
 	for (k = 0; k < ex->cfg.ntmpl; k++)
 		s->tmpl[s->ntmpl++] = ex->cfg.tmpl[k];
 	s->sampler = src->sampler;

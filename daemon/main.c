@@ -34,7 +34,9 @@
 
 struct xflowd {
 	struct options opt;
-	struct exporter *ex;
+	/* the exporting processes: one per group of alike exporters */
+	struct exporter *ex[EXPORT_MAX_COLLECTORS];
+	int nex;
 	struct worker_pool pool; /* the meters, their caches and captures */
 	struct meter_cfg mcfg;	 /* what the templates ask of the meter */
 	struct pppac_info pppac; /* ifattr_of()'s answer, valid till next */
@@ -90,11 +92,13 @@ static uint32_t this_cpu(void)
 static void export_tick(void *ctx, uint64_t now)
 {
 	struct xflowd *d = ctx;
+	int i;
 
 	/* a file is read without poll(): route changes are read here */
 	if (d->rt && d->opt.read)
 		route_process(d->rt);
-	exporter_tick(d->ex, now);
+	for (i = 0; i < d->nex; i++)
+		exporter_tick(d->ex[i], now);
 	d->next_tick_ns = now - now % NS + NS;
 }
 
@@ -182,9 +186,16 @@ static void routes_of(void *ctx, const struct flow_key *k,
  */
 static void setup_routes(struct xflowd *d)
 {
+	struct export_cfg gc;
+	bool need = false;
 	char err[256];
+	int i;
 
-	if (d->opt.no_routes || !export_needs_routes(&d->opt.export))
+	for (i = 0; i < options_ngroups(&d->opt); i++) {
+		options_group_export(&d->opt, i, &gc);
+		need |= export_needs_routes(&gc);
+	}
+	if (d->opt.no_routes || !need)
 		return;
 	d->rt = route_open(err, sizeof(err));
 	if (!d->rt) {
@@ -195,7 +206,8 @@ static void setup_routes(struct xflowd *d)
 	}
 	pr_debug("routing table: %zu routes of table main\n",
 		 route_count(d->rt));
-	d->ex->route = routes_of;
+	for (i = 0; i < d->nex; i++)
+		d->ex[i]->route = routes_of;
 }
 
 /*
@@ -270,7 +282,31 @@ static void apply_ifinfo(struct xflowd *d)
 		}
 	}
 	d->ift_gen = ifinfo_generation(d->ift);
-	exporter_interfaces_changed(d->ex);
+	for (i = 0; i < d->nex; i++)
+		exporter_interfaces_changed(d->ex[i]);
+}
+
+/* Every exporter's collectors, in turn. */
+static size_t ncoll_all(const struct xflowd *d)
+{
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < d->nex; i++)
+		n += d->ex[i]->ncoll;
+	return n;
+}
+
+static const struct collector *coll_at(const struct xflowd *d, size_t k)
+{
+	int i;
+
+	for (i = 0; i < d->nex; i++) {
+		if (k < d->ex[i]->ncoll)
+			return d->ex[i]->coll[k];
+		k -= d->ex[i]->ncoll;
+	}
+	return NULL;
 }
 
 /* A pcap filter that keeps our own export datagrams out of the meter. */
@@ -279,8 +315,8 @@ static void own_traffic_filter(const struct xflowd *d, char *buf, size_t len)
 	size_t i, n = 0;
 
 	buf[0] = 0;
-	for (i = 0; i < d->ex->ncoll && n < len; i++) {
-		const struct collector *c = d->ex->coll[i];
+	for (i = 0; i < ncoll_all(d) && n < len; i++) {
+		const struct collector *c = coll_at(d, i);
 		/* the deepest load: a link header (SLL2's 20 octets at
 		 * most), the IPv4 or IPv6 header, the ports */
 		int port, guard = 20 + 40 + 4;
@@ -345,8 +381,8 @@ static int setup_bpf(struct xflowd *d, char *err, size_t errlen)
 	int n;
 
 	memset(own, 0, sizeof(own));
-	for (i = 0; i < d->ex->ncoll && i < EXPORT_MAX_COLLECTORS; i++) {
-		const struct collector *c = d->ex->coll[i];
+	for (i = 0; i < ncoll_all(d) && i < EXPORT_MAX_COLLECTORS; i++) {
+		const struct collector *c = coll_at(d, i);
 		struct capture_own *o = &own[cfg.nown++];
 
 		if (c->addr.ss_family == AF_INET) {
@@ -473,35 +509,46 @@ static void setup_sampling(struct xflowd *d)
 	}
 }
 
-/* The exporting process o describes, with its collectors; NULL after
- * saying why (*exit_code: 2 for a bad collector, 1 otherwise). */
-static struct exporter *new_exporter(struct xflowd *d, const struct options *o,
-				     int *exit_code)
+/* The exporting processes o describes (one per group of alike exporters),
+ * with their collectors, into ex[]; their number, or -1 after saying why
+ * (*exit_code: 2 for a bad collector, 1 otherwise). */
+static int new_exporters(struct xflowd *d, const struct options *o,
+			 struct exporter **ex, int *exit_code)
 {
-	struct exporter *ex = exporter_new(&o->export);
+	struct export_cfg gc;
 	char err[512];
-	int i;
+	int g, i, n = options_ngroups(o);
 
-	if (!ex) {
-		pr_err("out of memory\n");
-		*exit_code = 1;
-		return NULL;
-	}
-	ex->ifattr = ifattr_of;
-	ex->ifenum = ifenum_of;
-	ex->ifname_ctx = d;
-	ex->meterstats = meterstats_of;
-	ex->meterstats_ctx = d;
-	for (i = 0; i < o->ncoll; i++) {
-		if (exporter_add_collector(ex, o->collector[i], err,
-					   sizeof(err))) {
-			pr_err("--collector %s\n", err);
-			exporter_free(ex);
-			*exit_code = 2;
-			return NULL;
+	for (g = 0; g < n; g++) {
+		options_group_export(o, g, &gc);
+		ex[g] = exporter_new(&gc);
+		if (!ex[g]) {
+			pr_err("out of memory\n");
+			*exit_code = 1;
+			goto fail;
+		}
+		ex[g]->ifattr = ifattr_of;
+		ex[g]->ifenum = ifenum_of;
+		ex[g]->ifname_ctx = d;
+		ex[g]->meterstats = meterstats_of;
+		ex[g]->meterstats_ctx = d;
+		for (i = 0; i < o->ncoll; i++) {
+			if (o->ngroup && o->coll_group[i] != g)
+				continue;
+			if (exporter_add_collector(ex[g], o->collector[i], err,
+						   sizeof(err))) {
+				pr_err("--collector %s\n", err);
+				*exit_code = 2;
+				g++;
+				goto fail;
+			}
 		}
 	}
-	return ex;
+	return n;
+fail:
+	while (g-- > 0)
+		exporter_free(ex[g]);
+	return -1;
 }
 
 /* `xflowctl flush`: the flows the caches expired wait in the workers'
@@ -538,6 +585,7 @@ static int setup_workers(struct xflowd *d, int *exit_code)
 	if (worker_pool_init(&d->pool, nw))
 		goto nomem;
 	d->pool.ex = d->ex;
+	d->pool.nex = &d->nex;
 	d->pool.tick = export_tick;
 	d->pool.tick_ctx = d;
 	entries = (d->opt.cache_size + (uint32_t)nw - 1) / (uint32_t)nw;
@@ -570,6 +618,7 @@ static int setup_workers(struct xflowd *d, int *exit_code)
 	/* expired flows pass through the control's activity summary */
 	src = (struct control_src){
 		.ex = d->ex,
+		.nex = &d->nex,
 		.cap = d->cap,
 		.ncap = &d->ncap,
 		.opt = &d->opt,
@@ -605,9 +654,11 @@ static int setup(struct xflowd *d, int *exit_code)
 			return -1;
 		}
 	}
-	d->ex = new_exporter(d, &d->opt, exit_code);
-	if (!d->ex)
+	d->nex = new_exporters(d, &d->opt, d->ex, exit_code);
+	if (d->nex < 0) {
+		d->nex = 0;
 		return -1;
+	}
 	meter_configure(&d->mcfg, d->opt.export.tmpl, d->opt.export.ntmpl);
 	setup_routes(d);
 	if (d->opt.read) {
@@ -627,7 +678,8 @@ static int setup(struct xflowd *d, int *exit_code)
 			*exit_code = 1;
 			return -1;
 		}
-		exporter_set_base(d->ex, realtime_ns());
+		for (i = 0; i < d->nex; i++)
+			exporter_set_base(d->ex[i], realtime_ns());
 		return setup_workers(d, exit_code);
 	}
 	own_traffic_filter(d, filter, sizeof(filter));
@@ -653,7 +705,8 @@ static int setup(struct xflowd *d, int *exit_code)
 			"and tunnel interfaces have no endpoints\n",
 			err);
 	/* live: the sysUpTime origin is the start of xflowd */
-	exporter_set_base(d->ex, realtime_ns());
+	for (i = 0; i < d->nex; i++)
+		exporter_set_base(d->ex[i], realtime_ns());
 	return 0;
 }
 
@@ -711,16 +764,17 @@ static bool same_collectors(const struct options *a, const struct options *b)
  */
 static int apply_reload(struct xflowd *d, struct options *n)
 {
-	struct exporter *ex, *old = d->ex;
+	struct exporter *ex[EXPORT_MAX_COLLECTORS];
+	struct exporter *old[EXPORT_MAX_COLLECTORS] = { NULL };
 	struct flowcache *fc[WORKER_MAX] = { NULL };
 	bool same_old_collectors = same_collectors(&d->opt, n);
 	uint32_t entries = (n->cache_size + (uint32_t)d->pool.nw - 1) /
 			   (uint32_t)d->pool.nw;
+	int rc = 0, k, nex, nold = d->nex, a, b;
 	size_t i, j;
-	int rc = 0, k;
 
-	ex = new_exporter(d, n, &rc);
-	if (!ex)
+	nex = new_exporters(d, n, ex, &rc);
+	if (nex < 0)
 		return -1;
 	for (k = 0; k < d->pool.nw && n->cache_size != d->opt.cache_size; k++) {
 		fc[k] = flowcache_new(entries, (uint64_t)n->active_s * NS,
@@ -731,7 +785,8 @@ static int apply_reload(struct xflowd *d, struct options *n)
 			       strerror(errno));
 			while (k-- > 0)
 				flowcache_free(fc[k]);
-			exporter_free(ex);
+			for (k = 0; k < nex; k++)
+				exporter_free(ex[k]);
 			return -1;
 		}
 	}
@@ -743,19 +798,33 @@ static int apply_reload(struct xflowd *d, struct options *n)
 		flowcache_flush(w->meter.fc, FLOW_END_FORCED);
 		worker_export(w);
 	}
-	exporter_drain(old, (uint64_t)d->opt.export.tcp_linger_s * NS);
-	ex->stats = old->stats;
-	for (i = 0; i < ex->ncoll; i++)
-		for (j = 0; j < old->ncoll; j++)
-			if (strcmp(ex->coll[i]->name, old->coll[j]->name) == 0)
-				ex->coll[i]->stats = old->coll[j]->stats;
-	exporter_set_base(ex, old->base_ns);
-	if (d->rt)
-		ex->route = routes_of;
-	control_set_exporter(d->ctl, ex);
-	exporter_free(old);
-	d->ex = ex;
-	d->pool.ex = ex;
+	for (a = 0; a < nold; a++) {
+		old[a] = d->ex[a];
+		exporter_drain(old[a],
+			       (uint64_t)d->opt.export.tcp_linger_s * NS);
+	}
+	/* the counters go on: the first process's, and each collector's
+	 * that was there before (by name) */
+	if (nold)
+		ex[0]->stats = old[0]->stats;
+	for (a = 0; a < nex; a++) {
+		for (i = 0; i < ex[a]->ncoll; i++)
+			for (b = 0; b < nold; b++)
+				for (j = 0; j < old[b]->ncoll; j++)
+					if (strcmp(ex[a]->coll[i]->name,
+						   old[b]->coll[j]->name) == 0)
+						ex[a]->coll[i]->stats =
+							old[b]->coll[j]->stats;
+		if (nold)
+			exporter_set_base(ex[a], old[0]->base_ns);
+		if (d->rt)
+			ex[a]->route = routes_of;
+	}
+	for (a = 0; a < nold; a++)
+		exporter_free(old[a]);
+	for (a = 0; a < nex; a++)
+		d->ex[a] = ex[a];
+	d->nex = nex;
 
 	config_free(d->opt.cfg);
 	options_move(&d->opt, n);
@@ -947,7 +1016,8 @@ static int run_live(struct xflowd *d)
 		}
 		serve(d);
 		pthread_mutex_lock(&d->pool.ex_lock);
-		exporter_poll(d->ex);
+		for (i = 0; i < d->nex; i++)
+			exporter_poll(d->ex[i]);
 		pthread_mutex_unlock(&d->pool.ex_lock);
 		/* one worker ticks the exporter in its round */
 		if (d->pool.threaded && realtime_ns() >= d->next_tick_ns) {
@@ -1053,16 +1123,16 @@ static void write_stats(const struct xflowd *d, const char *path)
 		"  \"v5_skipped_ipv6\": %llu,\n  \"no_template\": %llu,\n"
 		"  \"collectors\": [",
 		(unsigned long long)fs->added,
-		(unsigned long long)d->ex->stats.flows,
+		(unsigned long long)d->ex[0]->stats.flows,
 		(unsigned long long)fs->expired[FLOW_END_IDLE],
 		(unsigned long long)fs->expired[FLOW_END_ACTIVE],
 		(unsigned long long)fs->expired[FLOW_END_OF_FLOW],
 		(unsigned long long)fs->expired[FLOW_END_FORCED],
 		(unsigned long long)fs->expired[FLOW_END_RESOURCES],
-		(unsigned long long)d->ex->stats.v5_skipped_ipv6,
-		(unsigned long long)d->ex->stats.no_template);
-	for (i = 0; i < d->ex->ncoll; i++) {
-		const struct collector *c = d->ex->coll[i];
+		(unsigned long long)d->ex[0]->stats.v5_skipped_ipv6,
+		(unsigned long long)d->ex[0]->stats.no_template);
+	for (i = 0; i < ncoll_all(d); i++) {
+		const struct collector *c = coll_at(d, i);
 
 		fprintf(f,
 			"%s\n    {\"collector\": \"%s\", \"messages\": %llu, "
@@ -1128,8 +1198,10 @@ int main(int argc, char **argv)
 			d->cap_drops += w->drops;
 		}
 		/* TCP collectors get a while to take what is queued */
-		exporter_drain(d->ex,
-			       (uint64_t)d->opt.export.tcp_linger_s * NS);
+		for (i = 0; i < d->nex; i++)
+			exporter_drain(d->ex[i],
+				       (uint64_t)d->opt.export.tcp_linger_s *
+					       NS);
 		sum_stats(d, &mst, &fst);
 		report_nofit(&mst);
 		if (d->opt.stats_file)
@@ -1141,7 +1213,8 @@ int main(int argc, char **argv)
 
 	/* the exporter's last flush may name interfaces: captures last */
 	worker_pool_free(&d->pool);
-	exporter_free(d->ex);
+	for (i = 0; i < d->nex; i++)
+		exporter_free(d->ex[i]);
 	control_free(d->ctl);
 	for (i = 0; i < d->ncap; i++)
 		capture_close(d->cap[i]);

@@ -259,20 +259,29 @@ static int check_combination(struct options *o, long refresh_s,
 		add_template(o, "ipv4-five-tuple");
 		add_template(o, "ipv6-five-tuple");
 	}
-	for (i = 0; i < o->export.ntmpl; i++) {
-		if (o->export.tmpl[i]->enterprise && o->export.version != 10) {
+	for (i = 0; i < o->export.ntmpl * (size_t)options_ngroups(o); i++) {
+		struct export_cfg gc;
+
+		options_group_export(o, (int)(i / o->export.ntmpl), &gc);
+		if (o->export.tmpl[i % o->export.ntmpl]->enterprise &&
+		    gc.version != 10) {
 			fprintf(stderr,
 				"xflowd: --template %s has enterprise (PEN "
 				"770) elements, which only IPFIX can carry: "
 				"use --export ipfix\n",
-				o->export.tmpl[i]->name);
+				o->export.tmpl[i % o->export.ntmpl]->name);
 			return -1;
 		}
 	}
-	if (export_sampling_check(&o->export, err, sizeof(err))) {
-		fprintf(stderr, "xflowd: --sample %u: %s\n",
-			o->export.sampling.interval, err);
-		return -1;
+	for (i = 0; i < (size_t)options_ngroups(o); i++) {
+		struct export_cfg gc;
+
+		options_group_export(o, (int)i, &gc);
+		if (export_sampling_check(&gc, err, sizeof(err))) {
+			fprintf(stderr, "xflowd: --sample %u: %s\n",
+				o->export.sampling.interval, err);
+			return -1;
+		}
 	}
 	o->export.refresh_s = (uint32_t)(refresh_s >= 0		  ? refresh_s
 					 : o->export.version == 9 ? 1800
@@ -351,20 +360,26 @@ static int apply_config(struct options *o, struct config *cfg, long *refresh_s,
 	x0 = &cfg->exporter[m->exporter[0]];
 	for (i = 0; i < m->nexporter; i++) {
 		const struct cfg_exporter *x = &cfg->exporter[m->exporter[i]];
+		struct opt_group *g;
 
-		if (x->version != x0->version ||
-		    x->domain_id != x0->domain_id || x->mtu != x0->mtu ||
-		    x->refresh_s != x0->refresh_s ||
-		    x->refresh_packets != x0->refresh_packets) {
-			fprintf(stderr,
-				"xflowd: %s:%u: exporter %s: the exporters of "
-				"one monitor share export-protocol, domain-id, "
-				"mtu and template refresh in this build (as %s "
-				"at line %u)\n",
-				cfg->file, x->line, x->name, x0->name,
-				x0->line);
-			return -1;
+		/* exporters alike share an exporting process */
+		for (k = 0; k < o->ngroup; k++) {
+			g = &o->group[k];
+			if (g->version == x->version &&
+			    g->domain_id == x->domain_id && g->mtu == x->mtu &&
+			    g->refresh_s == x->refresh_s &&
+			    g->refresh_msgs == x->refresh_packets)
+				break;
 		}
+		if (k == o->ngroup) {
+			g = &o->group[o->ngroup++];
+			g->version = x->version;
+			g->domain_id = x->domain_id;
+			g->mtu = x->mtu;
+			g->refresh_s = x->refresh_s;
+			g->refresh_msgs = x->refresh_packets;
+		}
+		o->coll_group[o->ncoll] = (uint8_t)k;
 		if (x->source_port) {
 			fprintf(stderr,
 				"xflowd: %s:%u: exporter %s: source-port is "
@@ -505,6 +520,7 @@ int options_reload(struct options *o, const struct options *cur)
 	/* what the file describes, from nothing */
 	o->nif = 0;
 	o->ncoll = 0;
+	o->ngroup = 0;
 	o->nrecords = 0;
 	o->export.ntmpl = 0;
 	o->cfg = NULL;
@@ -532,6 +548,26 @@ void options_move(struct options *dst, const struct options *src)
 {
 	*dst = *src;
 	options_rebase(dst, src);
+}
+
+int options_ngroups(const struct options *o)
+{
+	return o->ngroup > 0 ? o->ngroup : 1;
+}
+
+void options_group_export(const struct options *o, int g,
+			  struct export_cfg *out)
+{
+	const struct opt_group *x = &o->group[g];
+
+	*out = o->export;
+	if (o->ngroup == 0)
+		return;
+	out->version = x->version;
+	out->domain_id = x->domain_id;
+	out->mtu = x->mtu;
+	out->refresh_s = x->refresh_s;
+	out->refresh_msgs = x->refresh_msgs;
 }
 
 int options_parse(struct options *o, int argc, char **argv)

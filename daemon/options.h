@@ -43,6 +43,17 @@ struct options {
 	const char *collector[EXPORT_MAX_COLLECTORS];
 	int ncoll;
 	struct export_cfg export; /* version, templates, domain, mtu */
+	/* -f: the exporters of the monitor that differ in protocol version,
+	 * domain id, MTU or template refresh are exporting processes of their
+	 * own, fed the same flows: collector[i] is in group coll_group[i];
+	 * group 0 has export's settings. ngroup 0: one group (the command
+	 * line) */
+	struct opt_group {
+		int version;
+		uint32_t domain_id, mtu, refresh_s, refresh_msgs;
+	} group[EXPORT_MAX_COLLECTORS];
+	uint8_t coll_group[EXPORT_MAX_COLLECTORS];
+	int ngroup;
 	uint32_t active_s;
 	uint32_t inactive_s;
 	uint32_t cache_size;
@@ -72,6 +83,12 @@ int options_parse(struct options *o, int argc, char **argv);
  * free). 0, or -1 after saying on stderr what is wrong (file:line).
  */
 int options_reload(struct options *o, const struct options *cur);
+
+/* Exporting processes: their number (at least 1), and the settings of
+ * group g (export with that group's version, domain, MTU and refresh). */
+int options_ngroups(const struct options *o);
+void options_group_export(const struct options *o, int g,
+			  struct export_cfg *out);
 
 /* Copy src to dst (an options struct points into itself). */
 void options_move(struct options *dst, const struct options *src);

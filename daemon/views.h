@@ -101,6 +101,9 @@ struct view_collector {
 	bool up;       /* UDP: socket open; TCP: connected */
 	int dscp, ttl; /* -1: unknown */
 	struct collector_stats st;
+	/* its exporting process's */
+	int version;
+	uint32_t domain_id, mtu, refresh_s, refresh_msgs;
 };
 
 /* An observed interface ("show flow interface"). */

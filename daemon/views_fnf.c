@@ -120,7 +120,7 @@ static void exporter_text(struct vbuf *b, const struct view_snapshot *s)
 			  "    Transport Protocol:     %s\n"
 			  "    Destination Port:       %u\n",
 			  i ? "\n" : "", c->name, descr(c->descr),
-			  view_version_name(s->version), c->dst, dash(c->src),
+			  view_version_name(c->version), c->dst, dash(c->src),
 			  c->tcp ? "TCP" : "UDP", c->dst_port);
 		if (c->src_port)
 			vb_printf(b, "    Source Port:            %u\n",
@@ -152,7 +152,7 @@ static void exporter_json(struct vbuf *b, const struct view_snapshot *s)
 		vb_printf(b,
 			  ",\"protocol\":\"%s\",\"version\":%d,"
 			  "\"destination\":",
-			  view_version_name(s->version), s->version);
+			  view_version_name(c->version), c->version);
 		vb_json_str(b, c->dst);
 		vb_puts(b, ",\"source\":");
 		vb_json_str(b, c->src);
@@ -162,11 +162,11 @@ static void exporter_json(struct vbuf *b, const struct view_snapshot *s)
 			  c->tcp ? "tcp" : "udp", c->dst_port, c->src_port,
 			  c->dscp, c->ttl);
 		vb_printf(b, "\"connected\":%s,\"mtu\":%u,",
-			  c->up ? "true" : "false", s->mtu);
+			  c->up ? "true" : "false", c->mtu);
 		vb_printf(b,
 			  "\"template_refresh_s\":%u,"
 			  "\"template_refresh_messages\":%u,\"domain_id\":%u}",
-			  s->refresh_s, s->refresh_msgs, s->domain_id);
+			  c->refresh_s, c->refresh_msgs, c->domain_id);
 	}
 	vb_puts(b, "]}\n");
 }

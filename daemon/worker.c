@@ -132,14 +132,18 @@ void worker_on_packet(void *ctx, const struct obs_point *op,
 		      uint64_t ts_ns)
 {
 	struct worker *w = ctx;
-	struct exporter *ex = w->pool->ex;
+	struct exporter *ex = w->pool->ex[0];
+	int i;
 
 	/* a file: the sysUpTime origin is 1 ms before the first packet
 	 * (collectors such as nfdump read an uptime of 0 as "no time"), or
 	 * the epoch for a capture that starts in its first millisecond;
 	 * live, it was set at start */
 	if (!ex->base_set)
-		exporter_set_base(ex, ts_ns > 1000000 ? ts_ns - 1000000 : 0);
+		for (i = 0; i < *w->pool->nex; i++)
+			exporter_set_base(w->pool->ex[i],
+					  ts_ns > 1000000 ? ts_ns - 1000000
+							  : 0);
 	meter_packet(&w->meter, op, data, caplen, wirelen, ts_ns);
 	if (ts_ns >= w->next_tick_ns)
 		worker_tick(w, ts_ns);

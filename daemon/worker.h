@@ -72,7 +72,10 @@ struct worker_pool {
 	bool threaded; /* nw > 1: workers run in threads */
 	pthread_mutex_t ex_lock;
 	struct control *ctl; /* expired flows go through it to the exporter */
-	struct exporter *ex; /* the current one (a reload replaces it) */
+	/* the exporting processes (the caller's array; a reload replaces
+	 * them under every lock) */
+	struct exporter *const *ex;
+	const int *nex;
 	/* main thread only, single worker: the exporter's timers at a
 	 * packet-clock tick (--read) */
 	void (*tick)(void *ctx, uint64_t now_ns);

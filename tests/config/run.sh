@@ -112,8 +112,8 @@ expect "$tmp" dir.conf 2 - "$tmp/dir.err" -f dir.conf --check-config
 # the options
 printf 'xflowd: --check-config needs -f FILE\n' >"$tmp/nof.err"
 expect "$tmp" --check-config 2 - "$tmp/nof.err" --check-config
-cp "$root/examples/mirror-port.conf" "$tmp/run.conf"
-printf '%s\n' "xflowd: run.conf:16: exporter collector-b: the exporters of one monitor share export-protocol, domain-id, mtu and template refresh in this build (as collector-a at line 9)" \
+cp "$root/examples/cisco-lab.conf" "$tmp/run.conf"
+printf '%s\n' "xflowd: run.conf: 2 monitors; this build runs one monitor per xflowd: give each its own file and process" \
 	>"$tmp/run.err"
 expect "$tmp" "-f without --check-config" 2 - "$tmp/run.err" -f run.conf
 

@@ -79,6 +79,7 @@ static void vflow(struct view_flow *v, const struct flow *f, const char *ifn,
 static void snapshot(struct view_snapshot *s)
 {
 	struct flow f;
+	int i;
 
 	memset(s, 0, sizeof(*s));
 	s->start_ns = T0;
@@ -168,6 +169,14 @@ static void snapshot(struct view_snapshot *s)
 	s->coll[1].st.connect_failures = 3;
 	s->coll[1].st.err[TX_ERR_CONNECTION] = 3;
 	s->coll[1].st.send_errors = 3;
+	for (i = 0; i < 2; i++) {
+		/* both of the one exporting process */
+		s->coll[i].version = s->version;
+		s->coll[i].domain_id = s->domain_id;
+		s->coll[i].mtu = s->mtu;
+		s->coll[i].refresh_s = s->refresh_s;
+		s->coll[i].refresh_msgs = s->refresh_msgs;
+	}
 	s->ntmpl = 2;
 	s->tmpl[0] = template_find("ipv4-five-tuple");
 	s->tmpl[1] = template_find("ipv6-five-tuple");
