@@ -80,6 +80,20 @@ ns_wait_bound() {
     return 1
 }
 
+# addr_pair NS_A A NS_B B NET: veth_pair (VETH_QUEUES queues) with MTU
+# 1600 (QinQ frames of 1500-octet packets are 1522 octets: more than a
+# veth forwards at 1500), NET.1 on A and NET.2 on B, each the other's
+# neighbour statically; 1 when the pair cannot be made
+addr_pair() {
+    local na=$1 a=$2 nb=$3 b=$4 net=$5
+    veth_pair "$na" "$a" "$nb" "$b" || return 1
+    ip -n "$na" link set "$a" mtu 1600 && ip -n "$nb" link set "$b" mtu 1600
+    ip -n "$na" addr add "$net.1/24" dev "$a"
+    ip -n "$nb" addr add "$net.2/24" dev "$b"
+    ip -n "$na" neigh add "$net.2" lladdr "$(mac_of "$nb" "$b")" dev "$a" nud permanent
+    ip -n "$nb" neigh add "$net.1" lladdr "$(mac_of "$na" "$a")" dev "$b" nud permanent
+}
+
 # ns_nfcapd_start NS NAME BIND PORT: nfcapd in NS writing to $T/NAME.nfc
 ns_nfcapd_start() {
     local ns=$1 name=$2 bind=$3 port=$4

@@ -23,14 +23,7 @@ ns_add "$P" && ns_add "$M" || skip "cannot create namespaces"
 # each, shared out among worker threads)
 mkpair() {
     local port
-    VETH_QUEUES=$1 veth_pair "$P" "$PV" "$M" "$MV" || return 1
-    # QinQ frames of 1500-octet packets are 1522 octets: more than a veth
-    # forwards at MTU 1500
-    ip -n "$P" link set "$PV" mtu 1600 && ip -n "$M" link set "$MV" mtu 1600
-    ip -n "$P" addr add 10.97.1.1/24 dev "$PV"
-    ip -n "$M" addr add 10.97.1.2/24 dev "$MV"
-    ip -n "$P" neigh add 10.97.1.2 lladdr "$(mac_of "$M" "$MV")" dev "$PV" nud permanent
-    ip -n "$M" neigh add 10.97.1.1 lladdr "$(mac_of "$P" "$PV")" dev "$MV" nud permanent
+    VETH_QUEUES=$1 addr_pair "$P" "$PV" "$M" "$MV" 10.97.1 || return 1
     IM=$(ifindex_of "$M" "$MV")
     # the SPAN: what reaches the collectors is copied back to the monitor port
     ip netns exec "$P" tc qdisc add dev "$PV" clsact

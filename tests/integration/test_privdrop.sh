@@ -45,13 +45,7 @@ fi
 
 P=pkgp$$ M=pkgm$$ PV=pkgvp$$ MV=pkgvm$$
 ns_add "$P" && ns_add "$M" || skip "cannot create namespaces"
-veth_pair "$P" "$PV" "$M" "$MV" || skip "cannot create a veth pair"
-# QinQ frames of 1500-octet packets are 1522 octets
-ip -n "$P" link set "$PV" mtu 1600 && ip -n "$M" link set "$MV" mtu 1600
-ip -n "$P" addr add 10.95.7.1/24 dev "$PV"
-ip -n "$M" addr add 10.95.7.2/24 dev "$MV"
-ip -n "$P" neigh add 10.95.7.2 lladdr "$(mac_of "$M" "$MV")" dev "$PV" nud permanent
-ip -n "$M" neigh add 10.95.7.1 lladdr "$(mac_of "$P" "$PV")" dev "$MV" nud permanent
+addr_pair "$P" "$PV" "$M" "$MV" 10.95.7 || skip "cannot create a veth pair"
 
 "${XFGEN[@]}" -o "$T/in.pcap" -t "$T/in.csv" --scenario mixed --flows 100 --packets 1000 --seed 47 \
 	2>/dev/null || { fail "xfgen mixed"; finish; }

@@ -15,12 +15,7 @@ bpf_need
 P=wkp$$ M=wkm$$
 PV=wkvp$$ MV=wkvm$$
 ns_add "$P" && ns_add "$M" || skip "cannot create namespaces"
-VETH_QUEUES=4 veth_pair "$P" "$PV" "$M" "$MV" || skip "cannot create a veth pair of 4 queues"
-ip -n "$P" link set "$PV" mtu 1600 && ip -n "$M" link set "$MV" mtu 1600
-ip -n "$P" addr add 10.96.1.1/24 dev "$PV"
-ip -n "$M" addr add 10.96.1.2/24 dev "$MV"
-ip -n "$P" neigh add 10.96.1.2 lladdr "$(mac_of "$M" "$MV")" dev "$PV" nud permanent
-ip -n "$M" neigh add 10.96.1.1 lladdr "$(mac_of "$P" "$PV")" dev "$MV" nud permanent
+VETH_QUEUES=4 addr_pair "$P" "$PV" "$M" "$MV" 10.96.1 || skip "cannot create a veth pair of 4 queues"
 
 "${XFGEN[@]}" -o "$T/w.pcap" -t "$T/w.csv" --scenario mixed --flows 200 --packets 3000 --seed 71 \
     2>/dev/null || { fail "xfgen mixed"; finish; }
