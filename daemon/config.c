@@ -444,3 +444,23 @@ void config_free(struct config *cfg)
 {
 	free(cfg);
 }
+
+struct config *config_copy(const struct config *cfg)
+{
+	struct config *c = malloc(sizeof(*c));
+
+	if (c)
+		memcpy(c, cfg, sizeof(*c));
+	return c;
+}
+
+bool config_monitor_used(const struct config *cfg, int m)
+{
+	int i;
+
+	for (i = 0; i < cfg->ninterface; i++)
+		if (cfg->interface[i].monitor[CFG_INPUT] == m ||
+		    cfg->interface[i].monitor[CFG_OUTPUT] == m)
+			return true;
+	return false;
+}

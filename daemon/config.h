@@ -168,6 +168,12 @@ struct config *config_parse(const char *name, const char *text, size_t len,
 /* Accepts NULL. */
 void config_free(struct config *cfg);
 
+/* A copy of cfg for config_free(), or NULL on ENOMEM. */
+struct config *config_copy(const struct config *cfg);
+
+/* Is monitor m attached to an interface, in either direction? */
+bool config_monitor_used(const struct config *cfg, int m);
+
 /* Print err's messages, one a line, and a last one if it stopped early. */
 void config_errors_print(const struct config_errors *err, FILE *f);
 

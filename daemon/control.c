@@ -49,19 +49,26 @@ struct conn {
 	struct view_snapshot snap;
 	struct view_flow *flows;
 	size_t nflows, cap;
+	int mon;	  /* the monitor (source) being shown */
+	int shown;	  /* monitors shown so far */
 	int walk_w;	  /* worker whose cache is being copied */
 	uint32_t walk_i;  /* next pool entry */
 	uint32_t if_last; /* ifindex of the last name looked up */
 	char if_name[16];
 	size_t rendered; /* flows rendered */
+	bool tail_done;	 /* of this monitor's view */
 	struct vbuf out;
 	size_t off; /* octets of out written */
 	uint64_t deadline_ns;
 };
 
 struct control {
-	struct control_src src;
-	struct view_protos protos; /* flows that left the caches */
+	const struct options *opt; /* the process's: socket, group */
+	/* one per monitor; on[i] false once removed */
+	struct control_src src[CONTROL_MAX_SRC];
+	bool on[CONTROL_MAX_SRC];
+	struct view_protos protos[CONTROL_MAX_SRC]; /* flows that left */
+	int nsrc;
 	int lfd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	dev_t dev; /* of the socket file we created */
@@ -69,6 +76,8 @@ struct control {
 	bool reload;
 	struct conn conn;
 };
+
+static void conn_close(struct conn *k);
 
 static uint64_t mono_ns(void)
 {
@@ -78,26 +87,52 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-struct control *control_new(const struct control_src *src)
+struct control *control_new(const struct options *opt)
 {
 	struct control *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return NULL;
-	c->src = *src;
+	c->opt = opt;
 	c->lfd = -1;
 	c->conn.fd = -1;
 	return c;
 }
 
-void control_flow_done(struct control *c, const struct flow *f,
+int control_add(struct control *c, const struct control_src *src)
+{
+	if (c->nsrc == CONTROL_MAX_SRC)
+		return -1;
+	c->src[c->nsrc] = *src;
+	c->on[c->nsrc] = true;
+	return c->nsrc++;
+}
+
+void control_set(struct control *c, int i, const struct control_src *src)
+{
+	/* a listing of the monitor's cache half done ends: its caches and
+	 * templates are about to change */
+	if ((c->conn.st == CS_WALK || c->conn.st == CS_RENDER) &&
+	    c->conn.mon == i)
+		conn_close(&c->conn);
+	if (src) {
+		c->src[i] = *src;
+	} else {
+		c->on[i] = false;
+		memset(&c->protos[i], 0, sizeof(c->protos[i]));
+	}
+}
+
+void control_flow_done(struct control *c, int src, const struct flow *f,
 		       enum flow_end_reason reason, uint64_t now)
 {
+	const struct control_src *s = &c->src[src];
 	int i;
 
-	view_protos_add(&c->protos, f, now > f->last_ns ? now : f->last_ns);
-	for (i = 0; i < *c->src.nex; i++)
-		exporter_flow(c->src.ex[i], f, reason);
+	view_protos_add(&c->protos[src], f,
+			now > f->last_ns ? now : f->last_ns);
+	for (i = 0; i < *s->nex; i++)
+		exporter_flow(s->ex[i], f, reason);
 }
 
 /* Is a live xflowd answering at path? */
@@ -184,7 +219,7 @@ static int bind_socket(struct control *c, const struct sockaddr_un *sa,
 
 int control_listen(struct control *c, int *exit_code)
 {
-	const struct options *o = c->src.opt;
+	const struct options *o = c->opt;
 	const char *path = o->control_path;
 	bool required = path != NULL, in_use;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -324,23 +359,29 @@ static void do_flush(struct control *c, struct conn *k)
 {
 	uint64_t before = 0, after = 0;
 	char msg[96];
-	int w;
+	int w, i;
 
-	for (w = 0; w < c->src.nmeter; w++) {
-		struct meter *m = c->src.meter[w];
+	for (i = 0; i < c->nsrc; i++) {
+		const struct control_src *s = &c->src[i];
 
-		if (!m->fc)
+		if (!c->on[i])
 			continue;
-		/* batched packets first: they belong to flows */
-		meter_flush(m);
-		before += m->fc->stats.expired[FLOW_END_FORCED];
-		flowcache_flush(m->fc, FLOW_END_FORCED);
-		after += m->fc->stats.expired[FLOW_END_FORCED];
+		for (w = 0; w < s->nmeter; w++) {
+			struct meter *m = s->meter[w];
+
+			if (!m->fc)
+				continue;
+			/* batched packets first: they belong to flows */
+			meter_flush(m);
+			before += m->fc->stats.expired[FLOW_END_FORCED];
+			flowcache_flush(m->fc, FLOW_END_FORCED);
+			after += m->fc->stats.expired[FLOW_END_FORCED];
+		}
+		if (s->flushed)
+			s->flushed(s->flushed_ctx);
+		for (w = 0; w < *s->nex; w++)
+			exporter_flush(s->ex[w]);
 	}
-	if (c->src.flushed)
-		c->src.flushed(c->src.flushed_ctx);
-	for (w = 0; w < *c->src.nex; w++)
-		exporter_flush(c->src.ex[w]);
 	snprintf(msg, sizeof(msg), "%llu flows expired and exported",
 		 (unsigned long long)(after - before));
 	reply(k, k->rq.json, msg, false);
@@ -360,6 +401,61 @@ static int reserve(struct conn *k, size_t n)
 	k->flows = p;
 	k->cap = n;
 	return 0;
+}
+
+static int active_sources(const struct control *c)
+{
+	int i, n = 0;
+
+	for (i = 0; i < c->nsrc; i++)
+		n += c->on[i];
+	return n;
+}
+
+/*
+ * The view of the next monitor (a process of several shows each in turn:
+ * text one after the other, JSON as an array), or the end of the reply.
+ */
+static void next_monitor(struct control *c, struct conn *k)
+{
+	bool many = active_sources(c) > 1;
+
+	do
+		k->mon++;
+	while (k->mon < c->nsrc && !c->on[k->mon]);
+	if (k->mon >= c->nsrc) {
+		if (many && k->rq.json)
+			vb_puts(&k->out, "]\n");
+		k->st = CS_LAST;
+		return;
+	}
+	if (many && k->rq.json)
+		vb_puts(&k->out, k->shown ? "," : "[");
+	else if (many && k->shown)
+		vb_puts(&k->out, "\n");
+	k->shown++;
+	control_snapshot(&c->src[k->mon], &c->protos[k->mon], &k->snap);
+	if (view_flow_ipver(k->rq.view)) {
+		/* room for what is cached now: no copying realloc midway */
+		if (reserve(k, (size_t)k->snap.active + 1024) < 0) {
+			vb_reset(&k->out);
+			reply(k, k->rq.json, "% Out of memory", true);
+			k->st = CS_LAST;
+			return;
+		}
+		k->walk_w = 0;
+		k->walk_i = 1; /* pool[0] is the sentinel */
+		k->nflows = 0;
+		k->rendered = 0;
+		k->if_last = UINT32_MAX;
+		k->st = CS_WALK;
+		return;
+	}
+	view_render(&k->out, &k->snap, k->rq.view, k->rq.json);
+	k->st = CS_RENDER;
+	k->nflows = 0;
+	k->rendered = 0;
+	k->tail_done = true;
 }
 
 static void execute(struct control *c, struct conn *k)
@@ -384,24 +480,9 @@ static void execute(struct control *c, struct conn *k)
 	case VA_SHOW:
 		break;
 	}
-	control_snapshot(&c->src, &c->protos, &k->snap);
-	if (view_flow_ipver(k->rq.view)) {
-		/* room for what is cached now: no copying realloc midway */
-		if (reserve(k, (size_t)k->snap.active + 1024) < 0) {
-			reply(k, k->rq.json, "% Out of memory", true);
-			k->st = CS_LAST;
-			return;
-		}
-		k->walk_w = 0;
-		k->walk_i = 1; /* pool[0] is the sentinel */
-		k->nflows = 0;
-		k->rendered = 0;
-		k->if_last = UINT32_MAX;
-		k->st = CS_WALK;
-		return;
-	}
-	view_render(&k->out, &k->snap, k->rq.view, k->rq.json);
-	k->st = CS_LAST;
+	k->mon = -1;
+	k->shown = 0;
+	next_monitor(c, k);
 }
 
 static void read_request(struct control *c, struct conn *k)
@@ -435,7 +516,7 @@ static void read_request(struct control *c, struct conn *k)
 /* The name of ifindex, looked up once per run of equal ifindexes. */
 static const char *if_name(struct control *c, struct conn *k, uint32_t ifx)
 {
-	struct exporter *ex = c->src.ex[0];
+	struct exporter *ex = c->src[k->mon].ex[0];
 	struct export_if e = { 0 };
 
 	if (ifx != k->if_last) {
@@ -481,8 +562,10 @@ static bool walk(struct control *c, struct conn *k)
 	int ipver = view_flow_ipver(k->rq.view);
 	uint32_t budget = WALK_SLICE;
 
-	while (k->walk_w < c->src.nmeter) {
-		const struct flowcache *fc = c->src.meter[k->walk_w]->fc;
+	const struct control_src *s = &c->src[k->mon];
+
+	while (k->walk_w < s->nmeter) {
+		const struct flowcache *fc = s->meter[k->walk_w]->fc;
 		uint32_t end = fc ? fc->next_unused : 0;
 
 		for (; k->walk_i < end && budget; k->walk_i++, budget--) {
@@ -563,6 +646,7 @@ void control_serve(struct control *c)
 				view_head(&k->out, &k->snap, k->rq.view,
 					  k->rq.json);
 				k->st = CS_RENDER;
+				k->tail_done = false;
 			}
 			return;
 		case CS_RENDER:
@@ -583,10 +667,12 @@ void control_serve(struct control *c)
 				if (!flush_out(k))
 					conn_close(k);
 				return;
-			} else {
+			} else if (!k->tail_done) {
 				view_tail(&k->out, &k->snap, k->rq.view,
 					  k->rq.json);
-				k->st = CS_LAST;
+				k->tail_done = true;
+			} else {
+				next_monitor(c, k);
 			}
 			break;
 		case CS_LAST:

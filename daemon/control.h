@@ -23,7 +23,8 @@
 
 #define CONTROL_DEFAULT_PATH "/run/xflowd/xflowd.sock"
 #define CONTROL_MAX_WORKERS 64
-#define CONTROL_NFDS 2 /* control_fds() adds at most this many */
+#define CONTROL_MAX_SRC 16 /* monitors */
+#define CONTROL_NFDS 2	   /* control_fds() adds at most this many */
 
 /*
  * What the views are built from: the caller's, read when a request is
@@ -48,8 +49,20 @@ struct control_src {
 
 struct control;
 
-/* A control with no socket yet; src is copied. NULL on ENOMEM. */
-struct control *control_new(const struct control_src *src);
+/* A control with no socket and no monitor yet (opt: the process's
+ * options, kept). NULL on ENOMEM. */
+struct control *control_new(const struct options *opt);
+
+/*
+ * A monitor to show, in the order added: src is copied. Its index (for
+ * control_flow_done() and control_set()), or -1 when there are
+ * CONTROL_MAX_SRC already.
+ */
+int control_add(struct control *c, const struct control_src *src);
+
+/* Monitor i reloaded (src: its new sources) or removed (src NULL; the
+ * views leave it out). A listing of it half done is cut short. */
+void control_set(struct control *c, int i, const struct control_src *src);
 
 /*
  * Open the socket of opt->control_path (default CONTROL_DEFAULT_PATH when
@@ -65,11 +78,11 @@ int control_listen(struct control *c, int *exit_code);
 void control_free(struct control *c);
 
 /*
- * A flow left a cache whose clock read now: add it to the activity
- * summary of `show ip cache flow`, then hand it to every exporting
- * process's exporter_flow(). The caller serialises (worker.h: ex_lock).
+ * A flow of monitor src left a cache whose clock read now: add it to the
+ * monitor's activity summary of `show ip cache flow`, then hand it to
+ * every exporting process of the monitor (exporter_flow()). The caller serialises (worker.h: ex_lock).
  */
-void control_flow_done(struct control *c, const struct flow *f,
+void control_flow_done(struct control *c, int src, const struct flow *f,
 		       enum flow_end_reason reason, uint64_t now);
 
 /* Descriptors to poll (at most CONTROL_NFDS at pfd); their number. */

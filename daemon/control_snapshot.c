@@ -139,15 +139,16 @@ static void interfaces_view(const struct control_src *src,
 }
 
 /*
- * -f: the configuration's names. It runs one monitor whose exporters
- * became the collectors, in order (options.c apply_config()).
+ * -f: the configuration's names: of monitor mi, whose exporters became the
+ * collectors, in order (options.c apply_config()).
  */
-static void config_names(const struct config *cfg, struct view_snapshot *s)
+static void config_names(const struct config *cfg, int mi,
+			 struct view_snapshot *s)
 {
-	const struct cfg_monitor *m = &cfg->monitor[0];
+	const struct cfg_monitor *m = &cfg->monitor[mi];
 	size_t i;
 
-	if (cfg->nmonitor < 1)
+	if (mi < 0 || mi >= cfg->nmonitor)
 		return;
 	s->monitor = m->name;
 	s->monitor_descr = m->description;
@@ -254,6 +255,6 @@ void control_snapshot(const struct control_src *src,
 	s->sample_mode = ex->cfg.sampling.mode;
 	s->sample_n = ex->cfg.sampling.interval;
 	if (o->cfg)
-		config_names(o->cfg, s);
+		config_names(o->cfg, o->monitor, s);
 	interfaces_view(src, s);
 }

@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,25 +33,52 @@
 /* captures: the BPF back ends open one per receive queue or ring */
 #define MAX_CAPS 256
 
-struct xflowd {
-	struct options opt;
+#define MAX_MON CFG_MAX_MONITORS
+
+struct xflowd;
+
+/*
+ * A monitor: a metering process and its exporting processes, observing
+ * its own interfaces (the command line describes one; -f one per
+ * configured monitor attached to an interface, or every monitor for
+ * --read, each metering the whole file).
+ */
+struct monitor {
+	struct xflowd *d;
+	int idx;	    /* the control's source index */
+	struct options opt; /* options_monitor(): this monitor's */
+	struct config *cfg; /* -f: its own copy; opt points into it */
 	/* the exporting processes: one per group of alike exporters */
 	struct exporter *ex[EXPORT_MAX_COLLECTORS];
 	int nex;
 	struct worker_pool pool; /* the meters, their caches and captures */
 	struct meter_cfg mcfg;	 /* what the templates ask of the meter */
 	struct pppac_info pppac; /* ifattr_of()'s answer, valid till next */
-	struct ifinfo *ift;	 /* live: the kernel's interfaces (rtnetlink) */
-	uint64_t ift_gen;
-	struct route_table *rt; /* the kernel's main table, when needed */
 	struct capture *cap[MAX_CAPS];
 	int ncap;
 	uint64_t next_tick_ns;
 	uint64_t cap_drops;
 	struct capture_kstats kst; /* BPF programs' counters */
+	bool eof;		   /* --read: its file is read */
+};
+
+struct xflowd {
+	struct options opt; /* the command line; -f: the first monitor's */
+	struct monitor *mon[MAX_MON];
+	int nmon;
+	bool threaded;	    /* workers in threads (several monitors) */
+	struct ifinfo *ift; /* live: the kernel's interfaces (rtnetlink) */
+	uint64_t ift_gen;
+	struct route_table *rt; /* the kernel's main table, when needed */
 	FILE *stats; /* --stats-file: opened before the privilege drop */
 	struct control *ctl; /* xflowctl's socket and views */
 };
+
+/* Its name in the configuration, or the command line's "default". */
+static const char *monitor_name(const struct monitor *m)
+{
+	return m->cfg ? m->cfg->monitor[m->opt.monitor].name : "default";
+}
 
 /* The one flag a signal handler may touch. */
 static volatile sig_atomic_t stop_signal;
@@ -91,21 +119,21 @@ static uint32_t this_cpu(void)
  */
 static void export_tick(void *ctx, uint64_t now)
 {
-	struct xflowd *d = ctx;
+	struct monitor *m = ctx;
 	int i;
 
 	/* a file is read without poll(): route changes are read here */
-	if (d->rt && d->opt.read)
-		route_process(d->rt);
-	for (i = 0; i < d->nex; i++)
-		exporter_tick(d->ex[i], now);
-	d->next_tick_ns = now - now % NS + NS;
+	if (m->d->rt && m->opt.read)
+		route_process(m->d->rt);
+	for (i = 0; i < m->nex; i++)
+		exporter_tick(m->ex[i], now);
+	m->next_tick_ns = now - now % NS + NS;
 }
 
 /* The interface attributes of the records of ifindex. */
 static void ifattr_of(void *ctx, uint32_t ifindex, struct export_if *out)
 {
-	struct xflowd *d = ctx;
+	struct monitor *d = ctx;
 	const struct obs_point *op;
 	int i;
 
@@ -120,8 +148,9 @@ static void ifattr_of(void *ctx, uint32_t ifindex, struct export_if *out)
 		if (op) {
 			out->name = op->name;
 			out->descr = op->descr;
-			if (d->ift)
-				out->phys = ifinfo_phys_name(d->ift, ifindex);
+			if (d->d->ift)
+				out->phys =
+					ifinfo_phys_name(d->d->ift, ifindex);
 			if (op->pppac &&
 			    pppac_parse(op->descr, &d->pppac) == 0) {
 				out->user = d->pppac.user;
@@ -140,7 +169,7 @@ static void ifattr_of(void *ctx, uint32_t ifindex, struct export_if *out)
  */
 static void meterstats_of(void *ctx, struct export_meter_stats *out)
 {
-	const struct xflowd *d = ctx;
+	const struct monitor *d = ctx;
 	struct meter_stats st;
 	uint64_t drops;
 	int r;
@@ -166,16 +195,17 @@ static void meterstats_of(void *ctx, struct export_meter_stats *out)
 static void routes_of(void *ctx, const struct flow_key *k,
 		      struct export_route *out)
 {
-	const struct xflowd *d = ctx;
+	const struct monitor *m = ctx;
+	struct route_table *rt = m->d->rt;
 	struct route_hop h;
 
-	if (route_lookup(d->rt, k->ipver, k->dst, &h)) {
+	if (route_lookup(rt, k->ipver, k->dst, &h)) {
 		out->dst_mask = h.plen;
 		out->out_if = h.oif;
 		out->nexthop_ver = h.gw_ver;
 		memcpy(out->nexthop, h.gw, sizeof(out->nexthop));
 	}
-	if (route_lookup(d->rt, k->ipver, k->src, &h))
+	if (route_lookup(rt, k->ipver, k->src, &h))
 		out->src_mask = h.plen;
 }
 
@@ -189,11 +219,13 @@ static void setup_routes(struct xflowd *d)
 	struct export_cfg gc;
 	bool need = false;
 	char err[256];
-	int i;
+	int i, k;
 
-	for (i = 0; i < options_ngroups(&d->opt); i++) {
-		options_group_export(&d->opt, i, &gc);
-		need |= export_needs_routes(&gc);
+	for (k = 0; k < d->nmon; k++) {
+		for (i = 0; i < options_ngroups(&d->mon[k]->opt); i++) {
+			options_group_export(&d->mon[k]->opt, i, &gc);
+			need |= export_needs_routes(&gc);
+		}
 	}
 	if (d->opt.no_routes || !need)
 		return;
@@ -206,8 +238,9 @@ static void setup_routes(struct xflowd *d)
 	}
 	pr_debug("routing table: %zu routes of table main\n",
 		 route_count(d->rt));
-	for (i = 0; i < d->nex; i++)
-		d->ex[i]->route = routes_of;
+	for (k = 0; k < d->nmon; k++)
+		for (i = 0; i < d->mon[k]->nex; i++)
+			d->mon[k]->ex[i]->route = routes_of;
 }
 
 /*
@@ -218,7 +251,7 @@ static void setup_routes(struct xflowd *d)
 static bool ifenum_of(void *ctx, size_t i, uint32_t *ifindex,
 		      struct export_if *out)
 {
-	struct xflowd *d = ctx;
+	struct monitor *d = ctx;
 	const struct obs_point *op;
 	size_t n = 0;
 	uint32_t k;
@@ -257,14 +290,14 @@ found:
  * whenever the interface table changes; the interface options records
  * are sent again.
  */
-static void apply_ifinfo(struct xflowd *d)
+static void apply_ifinfo_mon(struct xflowd *x, struct monitor *d)
 {
 	size_t n;
 	int i;
 
 	for (i = 0; i < d->ncap; i++) {
 		struct obs_point *op = &d->cap[i]->op;
-		const struct ifinfo_entry *e = ifinfo_get(d->ift, op->ifindex);
+		const struct ifinfo_entry *e = ifinfo_get(x->ift, op->ifindex);
 
 		if (!e)
 			continue;
@@ -281,30 +314,43 @@ static void apply_ifinfo(struct xflowd *d)
 					 e->tun.remote);
 		}
 	}
-	d->ift_gen = ifinfo_generation(d->ift);
 	for (i = 0; i < d->nex; i++)
 		exporter_interfaces_changed(d->ex[i]);
 }
 
-/* Every exporter's collectors, in turn. */
+static void apply_ifinfo(struct xflowd *d)
+{
+	int k;
+
+	for (k = 0; k < d->nmon; k++)
+		apply_ifinfo_mon(d, d->mon[k]);
+	d->ift_gen = ifinfo_generation(d->ift);
+}
+
+/* Every exporter's collectors (of every monitor), in turn. */
 static size_t ncoll_all(const struct xflowd *d)
 {
 	size_t n = 0;
-	int i;
+	int i, k;
 
-	for (i = 0; i < d->nex; i++)
-		n += d->ex[i]->ncoll;
+	for (k = 0; k < d->nmon; k++)
+		for (i = 0; i < d->mon[k]->nex; i++)
+			n += d->mon[k]->ex[i]->ncoll;
 	return n;
 }
 
-static const struct collector *coll_at(const struct xflowd *d, size_t k)
+static const struct collector *coll_at(const struct xflowd *d, size_t n)
 {
-	int i;
+	int i, k;
 
-	for (i = 0; i < d->nex; i++) {
-		if (k < d->ex[i]->ncoll)
-			return d->ex[i]->coll[k];
-		k -= d->ex[i]->ncoll;
+	for (k = 0; k < d->nmon; k++) {
+		for (i = 0; i < d->mon[k]->nex; i++) {
+			const struct exporter *ex = d->mon[k]->ex[i];
+
+			if (n < ex->ncoll)
+				return ex->coll[n];
+			n -= ex->ncoll;
+		}
 	}
 	return NULL;
 }
@@ -361,28 +407,28 @@ static void own_traffic_filter(const struct xflowd *d, char *buf, size_t len)
 }
 
 /*
- * --capture afxdp|ebpf: captures per queue/ring of each interface; the
- * programs skip packets to or from our collectors.
+ * --capture afxdp|ebpf: captures per queue/ring of each interface of m;
+ * the programs skip packets to or from the collectors of every monitor.
  */
-static int setup_bpf(struct xflowd *d, char *err, size_t errlen)
+static int setup_bpf(struct monitor *m, char *err, size_t errlen)
 {
 	struct capture_own own[EXPORT_MAX_COLLECTORS];
 	struct capture_bpf_cfg cfg = {
-		.hook_xdp = d->opt.ebpf_hook == EBPF_HOOK_XDP,
+		.hook_xdp = m->opt.ebpf_hook == EBPF_HOOK_XDP,
 		/* random: the programs draw per packet (deterministic needs
 		 * one count across CPUs: the meter's sampler does it) */
-		.sample_n = d->opt.export.sampling.mode == SAMPLER_RANDOM
-				    ? d->opt.export.sampling.interval
+		.sample_n = m->opt.export.sampling.mode == SAMPLER_RANDOM
+				    ? m->opt.export.sampling.interval
 				    : 1,
-		.decap = d->mcfg.decap,
+		.decap = m->mcfg.decap,
 		.own = own,
 	};
 	size_t i;
 	int n;
 
 	memset(own, 0, sizeof(own));
-	for (i = 0; i < ncoll_all(d) && i < EXPORT_MAX_COLLECTORS; i++) {
-		const struct collector *c = coll_at(d, i);
+	for (i = 0; i < ncoll_all(m->d) && i < EXPORT_MAX_COLLECTORS; i++) {
+		const struct collector *c = coll_at(m->d, i);
 		struct capture_own *o = &own[cfg.nown++];
 
 		if (c->addr.ss_family == AF_INET) {
@@ -399,19 +445,19 @@ static int setup_bpf(struct xflowd *d, char *err, size_t errlen)
 			o->port = ntohs(s->sin6_port);
 		}
 	}
-	for (i = 0; i < (size_t)d->opt.nif; i++) {
-		cfg.ifname = d->opt.ifname[i];
-		if (d->opt.capture == CAPTURE_AFXDP)
+	for (i = 0; i < (size_t)m->opt.nif; i++) {
+		cfg.ifname = m->opt.ifname[i];
+		if (m->opt.capture == CAPTURE_AFXDP)
 			n = capture_afxdp_open(&cfg, worker_on_packet, NULL,
-					       d->cap + d->ncap,
-					       MAX_CAPS - d->ncap, err, errlen);
+					       m->cap + m->ncap,
+					       MAX_CAPS - m->ncap, err, errlen);
 		else
 			n = capture_ebpf_open(&cfg, worker_on_info, NULL,
-					      d->cap + d->ncap,
-					      MAX_CAPS - d->ncap, err, errlen);
+					      m->cap + m->ncap,
+					      MAX_CAPS - m->ncap, err, errlen);
 		if (n < 0)
 			return n;
-		d->ncap += n;
+		m->ncap += n;
 	}
 	return 0;
 }
@@ -420,7 +466,7 @@ static int setup_bpf(struct xflowd *d, char *err, size_t errlen)
  * BPF back ends: detach the programs, meter what the rings and sockets
  * still hold (before the cache is flushed), collect the kernel's counters.
  */
-static void stop_captures(struct xflowd *d)
+static void stop_captures(struct monitor *d)
 {
 	struct capture_kstats *k = &d->kst;
 	/* the kernel's counters go to the first worker's */
@@ -486,7 +532,14 @@ static void write_kstats(FILE *f, const struct capture_kstats *k)
  * User-space packet selection, a sampler per worker (each selects 1 in N
  * of its own packets); BPF captures draw random samples in the kernel.
  */
-static void setup_sampling(struct xflowd *d)
+
+/*
+ * User-space packet selection (--sample N, or a monitor's sampler), a
+ * sampler per worker (each selects 1 in N of its own packets); BPF
+ * captures draw random samples in the kernel (setup_bpf). A file gets a
+ * fixed seed: its export repeats.
+ */
+static void setup_sampling(struct monitor *d)
 {
 	const struct export_sampling *s = &d->opt.export.sampling;
 	uint64_t seed = 0x7866; /* "xf" */
@@ -512,7 +565,7 @@ static void setup_sampling(struct xflowd *d)
 /* The exporting processes o describes (one per group of alike exporters),
  * with their collectors, into ex[]; their number, or -1 after saying why
  * (*exit_code: 2 for a bad collector, 1 otherwise). */
-static int new_exporters(struct xflowd *d, const struct options *o,
+static int new_exporters(struct monitor *d, const struct options *o,
 			 struct exporter **ex, int *exit_code)
 {
 	struct export_cfg gc;
@@ -535,8 +588,9 @@ static int new_exporters(struct xflowd *d, const struct options *o,
 		for (i = 0; i < o->ncoll; i++) {
 			if (o->ngroup && o->coll_group[i] != g)
 				continue;
-			if (exporter_add_collector(ex[g], o->collector[i], err,
-						   sizeof(err))) {
+			if (exporter_add_collector_from(ex[g], o->collector[i],
+							o->sport[i], err,
+							sizeof(err))) {
 				pr_err("--collector %s\n", err);
 				*exit_code = 2;
 				g++;
@@ -555,19 +609,38 @@ fail:
  * queues (the caller holds the pool's locks). */
 static void export_queues(void *ctx)
 {
-	struct xflowd *d = ctx;
+	struct monitor *d = ctx;
 	int i;
 
 	for (i = 0; i < d->pool.nw; i++)
 		worker_export(d->pool.w[i]);
 }
 
+/* What the control's views of monitor d are made of. */
+static void monitor_src(struct monitor *d, struct control_src *src)
+{
+	int i;
+
+	*src = (struct control_src){
+		.ex = d->ex,
+		.nex = &d->nex,
+		.cap = d->cap,
+		.ncap = &d->ncap,
+		.opt = &d->opt,
+		.flushed = export_queues,
+		.flushed_ctx = d,
+	};
+	for (i = 0; i < d->pool.nw && i < CONTROL_MAX_WORKERS; i++)
+		src->meter[src->nmeter++] = &d->pool.w[i]->meter;
+}
+
 /*
- * The workers: one per capture (receive queue, ring, interface), at most
- * --workers or one per CPU online. Each gets its share of the cache
- * entries and its captures; one worker runs in the main thread.
+ * The workers of monitor d: one per capture (receive queue, ring,
+ * interface), at most --workers or one per CPU online. Each gets its share
+ * of the cache entries and its captures; a single monitor's single worker
+ * runs in the main thread.
  */
-static int setup_workers(struct xflowd *d, int *exit_code)
+static int setup_workers(struct monitor *d, int *exit_code)
 {
 	struct control_src src;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -584,6 +657,7 @@ static int setup_workers(struct xflowd *d, int *exit_code)
 		nw = 1;
 	if (worker_pool_init(&d->pool, nw))
 		goto nomem;
+	d->pool.threaded |= d->d->threaded;
 	d->pool.ex = d->ex;
 	d->pool.nex = &d->nex;
 	d->pool.tick = export_tick;
@@ -612,26 +686,103 @@ static int setup_workers(struct xflowd *d, int *exit_code)
 		w->cap[w->ncap++] = d->cap[i];
 		d->cap[i]->cb_ctx = w;
 	}
-	if (nw > 1)
-		pr_info("%d metering threads for %d capture%s\n", nw, d->ncap,
+	if (d->pool.threaded)
+		pr_info("%s: %d metering thread%s for %d capture%s\n",
+			monitor_name(d), nw, nw == 1 ? "" : "s", d->ncap,
 			d->ncap == 1 ? "" : "s");
 	/* expired flows pass through the control's activity summary */
-	src = (struct control_src){
-		.ex = d->ex,
-		.nex = &d->nex,
-		.cap = d->cap,
-		.ncap = &d->ncap,
-		.opt = &d->opt,
-		.flushed = export_queues,
-		.flushed_ctx = d,
-	};
-	for (i = 0; i < nw && i < CONTROL_MAX_WORKERS; i++)
-		src.meter[src.nmeter++] = &d->pool.w[i]->meter;
-	d->ctl = control_new(&src);
-	if (!d->ctl)
+	monitor_src(d, &src);
+	d->idx = control_add(d->d->ctl, &src);
+	if (d->idx < 0)
 		goto nomem;
-	d->pool.ctl = d->ctl;
+	d->pool.ctl = d->d->ctl;
+	d->pool.ctl_src = d->idx;
 	setup_sampling(d);
+	return 0;
+nomem:
+	pr_err("out of memory\n");
+	*exit_code = 1;
+	return -1;
+}
+
+/* Monitor m's captures: the file, the BPF back ends, or libpcap. */
+static int setup_captures(struct monitor *m, int *exit_code)
+{
+	char err[512], filter[4096];
+	int i;
+
+	if (m->opt.read) {
+		m->cap[0] = capture_pcap_file(m->opt.read, worker_on_packet,
+					      NULL, err, sizeof(err));
+		if (!m->cap[0])
+			goto fail;
+		m->ncap = 1;
+		return 0;
+	}
+	if (m->opt.capture != CAPTURE_PCAP) {
+		if (setup_bpf(m, err, sizeof(err)) < 0)
+			goto fail;
+		return 0;
+	}
+	own_traffic_filter(m->d, filter, sizeof(filter));
+	for (i = 0; i < m->opt.nif; i++) {
+		m->cap[i] = capture_pcap_live(m->opt.ifname[i], m->opt.ifdir[i],
+					      filter, worker_on_packet, NULL,
+					      err, sizeof(err));
+		if (!m->cap[i])
+			goto fail;
+		m->ncap++;
+	}
+	return 0;
+fail:
+	if (m->cfg)
+		pr_err("monitor %s: %s\n", monitor_name(m), err);
+	else
+		pr_err("%s\n", err);
+	*exit_code = 1;
+	return -1;
+}
+
+/*
+ * The monitors: the command line's one, or -f's that run (attached to an
+ * interface, or all of them for --read), each with a private copy of the
+ * configuration (a reload replaces them one by one).
+ */
+static int setup_monitors(struct xflowd *d, int *exit_code)
+{
+	const struct config *cfg = d->opt.cfg;
+	struct monitor *m;
+	int k;
+
+	for (k = 0; k < (cfg ? cfg->nmonitor : 1); k++) {
+		m = calloc(1, sizeof(*m));
+		if (!m)
+			goto nomem;
+		m->d = d;
+		m->idx = -1;
+		if (!cfg) {
+			options_move(&m->opt, &d->opt);
+			d->mon[d->nmon++] = m;
+			break;
+		}
+		m->cfg = config_copy(cfg);
+		if (!m->cfg) {
+			free(m);
+			goto nomem;
+		}
+		/* options_parse() checked them all */
+		if (options_monitor(&m->opt, &d->opt, m->cfg, k) != 0) {
+			pr_info("monitor %s is on no interface: not run\n",
+				cfg->monitor[k].name);
+			config_free(m->cfg);
+			free(m);
+			continue;
+		}
+		d->mon[d->nmon++] = m;
+	}
+	/* live, several monitors meter in threads; a file is read by each
+	 * in turn in the main thread */
+	d->threaded = d->nmon > 1 && !d->opt.read;
 	return 0;
 nomem:
 	pr_err("out of memory\n");
@@ -641,8 +792,9 @@ nomem:
 
 static int setup(struct xflowd *d, int *exit_code)
 {
-	char err[512], filter[4096];
-	int i;
+	char err[512];
+	struct monitor *m;
+	int i, k;
 
 	/* now: once privileges are dropped its directory may be out of reach */
 	if (d->opt.stats_file) {
@@ -654,63 +806,55 @@ static int setup(struct xflowd *d, int *exit_code)
 			return -1;
 		}
 	}
-	d->nex = new_exporters(d, &d->opt, d->ex, exit_code);
-	if (d->nex < 0) {
-		d->nex = 0;
+	if (setup_monitors(d, exit_code))
+		return -1;
+	d->ctl = control_new(&d->opt);
+	if (!d->ctl) {
+		pr_err("out of memory\n");
+		*exit_code = 1;
 		return -1;
 	}
-	meter_configure(&d->mcfg, d->opt.export.tmpl, d->opt.export.ntmpl);
+	/* every exporter first: each capture filters out all collectors */
+	for (k = 0; k < d->nmon; k++) {
+		m = d->mon[k];
+		m->nex = new_exporters(m, &m->opt, m->ex, exit_code);
+		if (m->nex < 0) {
+			m->nex = 0;
+			return -1;
+		}
+		meter_configure(&m->mcfg, m->opt.export.tmpl,
+				m->opt.export.ntmpl);
+	}
 	setup_routes(d);
-	if (d->opt.read) {
-		d->cap[0] = capture_pcap_file(d->opt.read, worker_on_packet,
-					      NULL, err, sizeof(err));
-		if (!d->cap[0]) {
-			pr_err("%s\n", err);
-			*exit_code = 1;
+	for (k = 0; k < d->nmon; k++) {
+		m = d->mon[k];
+		if (setup_captures(m, exit_code) || setup_workers(m, exit_code))
 			return -1;
-		}
-		d->ncap = 1;
-		return setup_workers(d, exit_code);
 	}
-	if (d->opt.capture != CAPTURE_PCAP) {
-		if (setup_bpf(d, err, sizeof(err)) < 0) {
-			pr_err("%s\n", err);
-			*exit_code = 1;
-			return -1;
-		}
-		for (i = 0; i < d->nex; i++)
-			exporter_set_base(d->ex[i], realtime_ns());
-		return setup_workers(d, exit_code);
+	if (d->opt.read)
+		return 0;
+	/* names, aliases and tunnel endpoints from the kernel, kept current
+	 * (libpcap: the BPF back ends name their own) */
+	for (k = 0; k < d->nmon && !d->ift; k++) {
+		if (d->mon[k]->opt.capture != CAPTURE_PCAP)
+			continue;
+		d->ift = ifinfo_open(err, sizeof(err));
+		if (d->ift)
+			apply_ifinfo(d);
+		else
+			pr_warn("interface table: %s; interface names are "
+				"those given and tunnel interfaces have no "
+				"endpoints\n",
+				err);
+		break;
 	}
-	own_traffic_filter(d, filter, sizeof(filter));
-	for (i = 0; i < d->opt.nif; i++) {
-		d->cap[i] = capture_pcap_live(d->opt.ifname[i], d->opt.ifdir[i],
-					      filter, worker_on_packet, NULL,
-					      err, sizeof(err));
-		if (!d->cap[i]) {
-			pr_err("%s\n", err);
-			*exit_code = 1;
-			return -1;
-		}
-		d->ncap++;
-	}
-	if (setup_workers(d, exit_code))
-		return -1;
-	/* names, aliases and tunnel endpoints from the kernel, kept current */
-	d->ift = ifinfo_open(err, sizeof(err));
-	if (d->ift)
-		apply_ifinfo(d);
-	else
-		pr_warn("interface table: %s; interface names are those given "
-			"and tunnel interfaces have no endpoints\n",
-			err);
 	/* live: the sysUpTime origin is the start of xflowd */
-	for (i = 0; i < d->nex; i++)
-		exporter_set_base(d->ex[i], realtime_ns());
+	for (k = 0; k < d->nmon; k++)
+		for (i = 0; i < d->mon[k]->nex; i++)
+			exporter_set_base(d->mon[k]->ex[i], realtime_ns());
 	return 0;
 }
 
-/* Everything is open: go on as --user with no capabilities (privdrop.h). */
 static int drop_privileges(const struct xflowd *d, int *exit_code)
 {
 	const struct privdrop *p = &d->opt.priv;
@@ -755,19 +899,19 @@ static bool same_collectors(const struct options *a, const struct options *b)
 }
 
 /*
- * Apply n, a changed configuration observing the same interfaces: the
- * flows cached so far are exported with the settings they were metered
- * under, then the exporter, templates, cache and sampler are n's. The
- * counters go on (the new exporter's collectors that were there before
- * keep theirs; its messages start a new transport session). 0, or -1 with
- * the old configuration still running.
+ * Apply n, a changed configuration of monitor d observing the same
+ * interfaces: the flows cached so far are exported with the settings they
+ * were metered under, then the exporter, templates, cache and sampler are
+ * n's. The counters go on (the new exporter's collectors that were there
+ * before keep theirs; its messages start a new transport session). 0, or
+ * -1 with the old configuration still running.
  */
-static int apply_reload(struct xflowd *d, struct options *n)
+static int apply_reload(struct monitor *d, struct options *n)
 {
 	struct exporter *ex[EXPORT_MAX_COLLECTORS];
 	struct exporter *old[EXPORT_MAX_COLLECTORS] = { NULL };
 	struct flowcache *fc[WORKER_MAX] = { NULL };
-	bool same_old_collectors = same_collectors(&d->opt, n);
+	struct control_src src;
 	uint32_t entries = (n->cache_size + (uint32_t)d->pool.nw - 1) /
 			   (uint32_t)d->pool.nw;
 	int rc = 0, k, nex, nold = d->nex, a, b;
@@ -817,7 +961,7 @@ static int apply_reload(struct xflowd *d, struct options *n)
 							old[b]->coll[j]->stats;
 		if (nold)
 			exporter_set_base(ex[a], old[0]->base_ns);
-		if (d->rt)
+		if (d->d->rt)
 			ex[a]->route = routes_of;
 	}
 	for (a = 0; a < nold; a++)
@@ -826,7 +970,6 @@ static int apply_reload(struct xflowd *d, struct options *n)
 		d->ex[a] = ex[a];
 	d->nex = nex;
 
-	config_free(d->opt.cfg);
 	options_move(&d->opt, n);
 	meter_configure(&d->mcfg, d->opt.export.tmpl, d->opt.export.ntmpl);
 	for (k = 0; k < d->pool.nw; k++) {
@@ -842,33 +985,122 @@ static int apply_reload(struct xflowd *d, struct options *n)
 		flowcache_set_key_len(w->meter.fc, d->mcfg.key_len);
 	}
 	setup_sampling(d);
-	if (!d->rt)
-		setup_routes(d);
-	/* The capture keeps its filter: libpcap installs a new one only
-	 * after discarding what the socket holds, packets already metered
-	 * by nobody. The new collectors' datagrams are filtered out after a
-	 * restart. */
-	if (!d->opt.read && !same_old_collectors)
-		pr_warn("reload: the capture still filters out the collectors "
-			"it started with: restart xflowd if the new ones are "
-			"reached through an observed interface\n");
+	monitor_src(d, &src);
+	control_set(d->d->ctl, d->idx, &src);
+	if (!d->d->rt)
+		setup_routes(d->d);
 	return 0;
 }
 
 /*
- * SIGHUP or `xflowctl reload`: read the configuration file again. An
- * unchanged configuration keeps running with its cache intact (nothing
- * metered is lost). A changed one is applied when it observes the same
- * interfaces the same way: the flows cached so far are exported first
- * (apply_reload). Changed interfaces or capture need a restart (the
- * capture was opened with privileges xflowd no longer has); an
+ * A monitor the configuration no longer has (or attaches to no
+ * interface): its flows are exported, then it stops metering (its
+ * workers stopped, its captures closed).
+ */
+static void remove_monitor(struct xflowd *d, int k)
+{
+	struct monitor *m = d->mon[k];
+	int i;
+
+	control_set(d->ctl, m->idx, NULL);
+	worker_pool_stop(&m->pool);
+	for (i = 0; i < m->ncap; i++)
+		if (m->cap[i]->ops->stop)
+			m->cap[i]->ops->stop(m->cap[i]);
+	for (i = 0; i < m->pool.nw; i++) {
+		struct worker *w = m->pool.w[i];
+
+		meter_flush(&w->meter);
+		flowcache_flush(w->meter.fc, FLOW_END_FORCED);
+		worker_export(w);
+	}
+	for (i = 0; i < m->nex; i++) {
+		exporter_drain(m->ex[i],
+			       (uint64_t)m->opt.export.tcp_linger_s * NS);
+		exporter_free(m->ex[i]);
+	}
+	worker_pool_free(&m->pool);
+	for (i = 0; i < m->ncap; i++)
+		capture_close(m->cap[i]);
+	config_free(m->cfg);
+	free(m);
+	memmove(&d->mon[k], &d->mon[k + 1],
+		(size_t)(d->nmon - k - 1) * sizeof(d->mon[0]));
+	d->nmon--;
+}
+
+/* Monitor m's interfaces unchanged in the new configuration's monitor mi,
+ * and the monitor itself? */
+static bool monitor_unchanged(const struct monitor *m, const struct options *n)
+{
+	return config_monitor_equal(m->cfg, m->opt.monitor, n->cfg,
+				    n->monitor) &&
+	       same_observation(&m->opt, n);
+}
+
+/*
+ * One monitor of the file read again (n: its new options, on cfg, a copy
+ * the monitor takes when it takes n). Returns what became of it.
+ */
+static const char *reload_monitor(struct monitor *m, struct options *n)
+{
+	struct config *old = m->cfg;
+
+	if (monitor_unchanged(m, n)) {
+		/* the names and descriptions may have changed */
+		options_move(&m->opt, n);
+		m->cfg = n->cfg;
+		config_free(old);
+		return "unchanged; flows stay cached";
+	}
+	if (!same_observation(&m->opt, n)) {
+		pr_warn("reload: monitor %s changed its interfaces or how "
+			"they are captured: restart xflowd to apply that; it "
+			"runs on as it was\n",
+			monitor_name(m));
+		return NULL;
+	}
+	if (m->opt.capture != CAPTURE_PCAP &&
+	    (!same_collectors(&m->opt, n) ||
+	     memcmp(&m->opt.export.sampling, &n->export.sampling,
+		    sizeof(n->export.sampling)) != 0)) {
+		pr_warn("reload: monitor %s changed the collectors or the "
+			"sampler of a BPF capture (its programs hold them): "
+			"restart xflowd to apply that; it runs on as it was\n",
+			monitor_name(m));
+		return NULL;
+	}
+	if (apply_reload(m, n) != 0)
+		return NULL;
+	m->cfg = n->cfg;
+	config_free(old);
+	/* The capture keeps its filter: libpcap installs a new one only
+	 * after discarding what the socket holds, packets already metered
+	 * by nobody. The new collectors' datagrams are filtered out after a
+	 * restart. */
+	if (!m->opt.read && !same_collectors(&m->opt, n))
+		pr_warn("reload: the capture still filters out the collectors "
+			"it started with: restart xflowd if the new ones are "
+			"reached through an observed interface\n");
+	return "applied; the flows cached before were exported";
+}
+
+/*
+ * SIGHUP or `xflowctl reload`: read the configuration file again, each
+ * monitor on its own (by name). An unchanged monitor keeps running with
+ * its cache intact (nothing metered is lost). A changed one is applied
+ * when it observes the same interfaces the same way: the flows cached so
+ * far are exported first (apply_reload). A removed one exports its flows
+ * and stops. Changed interfaces or capture, and new monitors, need a
+ * restart (a capture is opened with privileges xflowd no longer has); an
  * unreadable or invalid file changes nothing.
  */
 static void reload(struct xflowd *d)
 {
+	const char *file = d->opt.config_file;
 	struct options *n;
 	struct config *cfg;
-	int i;
+	int k, mi, nch = 0;
 
 	reload_signal = 0;
 	if (!d->opt.cfg) {
@@ -879,81 +1111,136 @@ static void reload(struct xflowd *d)
 	n = malloc(sizeof(*n));
 	if (!n)
 		return;
-	if (options_reload(n, &d->opt)) {
-		pr_err("reload: %s not loaded, running on\n",
-		       d->opt.config_file);
+	cfg = options_reload(&d->opt);
+	if (!cfg) {
+		pr_err("reload: %s not loaded, running on\n", file);
 		free(n);
 		return;
 	}
-	cfg = n->cfg;
-	if (cfg->nmonitor == 1 && cfg->ninterface == d->opt.cfg->ninterface &&
-	    config_monitor_equal(d->opt.cfg, 0, cfg, 0)) {
-		for (i = 0; i < cfg->ninterface; i++)
-			if (!config_interface_equal(d->opt.cfg, i, cfg, i))
-				break;
-		if (i == cfg->ninterface) {
-			pr_info("reload: %s unchanged; flows stay cached\n",
-				d->opt.config_file);
-			goto out;
+	for (k = 0; k < d->nmon; k++) {
+		struct monitor *m = d->mon[k];
+		const char *what;
+		struct config *copy;
+
+		mi = config_find_monitor(cfg, monitor_name(m));
+		copy = mi >= 0 ? config_copy(cfg) : NULL;
+		if (mi >= 0 && !copy) {
+			pr_err("reload: out of memory\n");
+			break;
 		}
+		if (mi < 0 || options_monitor(n, &m->opt, copy, mi) != 0) {
+			pr_info("reload: %s: monitor %s %s; its flows were "
+				"exported\n",
+				file, monitor_name(m),
+				mi < 0 ? "removed" : "is on no interface now");
+			config_free(copy);
+			remove_monitor(d, k--);
+			nch++;
+			continue;
+		}
+		what = reload_monitor(m, n);
+		if (!what) {
+			config_free(copy);
+			continue;
+		}
+		nch += what[0] != 'u';
+		if (d->nmon == 1 && cfg->nmonitor == 1)
+			pr_info("reload: %s %s\n", file, what);
+		else
+			pr_info("reload: %s: monitor %s %s\n", file,
+				monitor_name(m), what);
 	}
-	if (!same_observation(&d->opt, n)) {
-		pr_warn("reload: %s changed the interfaces or how they are "
-			"captured: restart xflowd to apply that; running on\n",
-			d->opt.config_file);
-		goto out;
+	for (mi = 0; mi < cfg->nmonitor; mi++) {
+		for (k = 0; k < d->nmon; k++)
+			if (strcmp(monitor_name(d->mon[k]),
+				   cfg->monitor[mi].name) == 0)
+				break;
+		if (k == d->nmon &&
+		    (d->opt.read || config_monitor_used(cfg, mi)))
+			pr_warn("reload: %s: monitor %s is new: restart xflowd "
+				"to start it\n",
+				file, cfg->monitor[mi].name);
 	}
-	if (d->opt.capture != CAPTURE_PCAP &&
-	    (!same_collectors(&d->opt, n) ||
-	     memcmp(&d->opt.export.sampling, &n->export.sampling,
-		    sizeof(n->export.sampling)) != 0)) {
-		pr_warn("reload: %s changed the collectors or the sampler of "
-			"a BPF capture (its programs hold them): restart "
-			"xflowd to apply that; running on\n",
-			d->opt.config_file);
-		goto out;
-	}
-	if (apply_reload(d, n) == 0) {
-		pr_info("reload: %s applied; the flows cached before were "
-			"exported\n",
-			d->opt.config_file);
-		free(n);
-		return;
-	}
-	pr_err("reload: %s not applied, running on\n", d->opt.config_file);
-out:
-	config_free(n->cfg);
+	if (d->nmon == 0)
+		pr_warn("reload: %s: no monitor runs any more; xflowd only "
+			"answers xflowctl now\n",
+			file);
+	(void)nch;
+	config_free(cfg);
 	free(n);
+}
+
+/* Every monitor's workers wait between their rounds (pools in order,
+ * each: worker locks, then its ex_lock). */
+static void lock_all(struct xflowd *d)
+{
+	int k;
+
+	for (k = 0; k < d->nmon; k++)
+		worker_pool_lock(&d->mon[k]->pool);
+}
+
+static void unlock_all(struct xflowd *d)
+{
+	int k;
+
+	for (k = d->nmon - 1; k >= 0; k--)
+		worker_pool_unlock(&d->mon[k]->pool);
 }
 
 /* The main thread's turn at the control socket and a reload: the
  * workers wait between their rounds meanwhile. */
 static void serve(struct xflowd *d)
 {
-	worker_pool_lock(&d->pool);
+	struct monitor *held[MAX_MON];
+	int k, n = d->nmon;
+
+	/* a reload may remove monitors: unlock those still there, the
+	 * removed ones' pools are gone (their workers stopped) */
+	for (k = 0; k < n; k++)
+		held[k] = d->mon[k];
+	lock_all(d);
 	control_serve(d->ctl);
 	if (reload_signal || (d->ctl && control_reload_requested(d->ctl)))
 		reload(d);
-	worker_pool_unlock(&d->pool);
+	for (k = n - 1; k >= 0; k--) {
+		int j;
+
+		for (j = 0; j < d->nmon && d->mon[j] != held[k]; j++)
+			;
+		if (j < d->nmon)
+			worker_pool_unlock(&held[k]->pool);
+	}
 }
 
+/* --read: each monitor meters the file (its own reader) a batch in turn. */
 static int run_file(struct xflowd *d)
 {
-	struct capture *cap = d->cap[0];
-	struct worker *w = d->pool.w[0];
-	int n;
+	int k, n, left = d->nmon;
 
-	while (!stop_signal) {
-		w->meter.cpu = this_cpu();
-		n = cap->ops->dispatch(cap, BATCH);
-		if (n == -ENODATA)
-			break;
-		serve(d);
-		if (n < 0) {
-			pr_err("%s: read error; exporting what was metered\n",
-			       d->opt.read);
-			return 1;
+	while (!stop_signal && left) {
+		for (k = 0; k < d->nmon; k++) {
+			struct monitor *m = d->mon[k];
+			struct capture *cap = m->cap[0];
+
+			if (m->eof)
+				continue;
+			m->pool.w[0]->meter.cpu = this_cpu();
+			n = cap->ops->dispatch(cap, BATCH);
+			if (n == -ENODATA) {
+				m->eof = true;
+				left--;
+			} else if (n < 0) {
+				pr_err("%s: read error; exporting what was "
+				       "metered\n",
+				       d->opt.read);
+				return 1;
+			}
 		}
+		serve(d);
+		left = 0;
+		for (k = 0; k < d->nmon; k++)
+			left += !d->mon[k]->eof;
 	}
 	return 0;
 }
@@ -961,17 +1248,18 @@ static int run_file(struct xflowd *d)
 /*
  * Live: the main thread polls the routing and interface tables and the
  * control socket; with one worker it meters too, else the workers' threads
- * do, and it runs the exporter's timers.
+ * do, and it runs the exporters' timers.
  */
 static int run_live(struct xflowd *d)
 {
 	struct pollfd pfd[MAX_CAPS + 2 + CONTROL_NFDS];
-	struct worker *w0 = d->pool.w[0];
-	int i, n, nfd = 0, nctl, rtfd = -1, iffd = -1, rc = 0;
+	struct monitor *m0 = d->mon[0];
+	bool inline_w = d->nmon == 1 && !m0->pool.threaded;
+	int i, k, n, nfd = 0, nctl, rtfd = -1, iffd = -1, rc = 0;
 	bool warned = false;
 
-	for (i = 0; !d->pool.threaded && i < d->ncap; i++) {
-		pfd[nfd].fd = d->cap[i]->ops->fd(d->cap[i]);
+	for (i = 0; inline_w && i < m0->ncap; i++) {
+		pfd[nfd].fd = m0->cap[i]->ops->fd(m0->cap[i]);
 		pfd[nfd++].events = POLLIN;
 	}
 	if (d->rt) {
@@ -984,9 +1272,12 @@ static int run_live(struct xflowd *d)
 		pfd[nfd].fd = ifinfo_fd(d->ift);
 		pfd[nfd++].events = POLLIN;
 	}
-	if (worker_pool_start(&d->pool))
-		return 1;
+	for (k = 0; k < d->nmon; k++)
+		if (worker_pool_start(&d->mon[k]->pool))
+			return 1;
 	while (!stop_signal) {
+		uint64_t now;
+
 		/* the control's descriptors go last, after the fixed ones */
 		nctl = control_fds(d->ctl, pfd + nfd);
 		n = poll(pfd, (nfds_t)(nfd + nctl),
@@ -998,8 +1289,8 @@ static int run_live(struct xflowd *d)
 		}
 		if (n > 0 && ((rtfd >= 0 && (pfd[rtfd].revents & POLLIN)) ||
 			      (iffd >= 0 && (pfd[iffd].revents & POLLIN)))) {
-			/* the exporter's callbacks read both tables */
-			worker_pool_lock(&d->pool);
+			/* the exporters' callbacks read both tables */
+			lock_all(d);
 			if (rtfd >= 0 && (pfd[rtfd].revents & POLLIN))
 				route_process(d->rt);
 			if (iffd >= 0 && (pfd[iffd].revents & POLLIN)) {
@@ -1007,30 +1298,36 @@ static int run_live(struct xflowd *d)
 				if (ifinfo_generation(d->ift) != d->ift_gen)
 					apply_ifinfo(d);
 			}
-			worker_pool_unlock(&d->pool);
+			unlock_all(d);
 		}
-		if (!d->pool.threaded &&
-		    !worker_round(w0, BATCH, realtime_ns(), &i) && !warned) {
+		if (inline_w &&
+		    !worker_round(m0->pool.w[0], BATCH, realtime_ns(), &i) &&
+		    !warned) {
 			pr_warn("capture: %s; running on\n", strerror(-i));
 			warned = true;
 		}
 		serve(d);
-		pthread_mutex_lock(&d->pool.ex_lock);
-		for (i = 0; i < d->nex; i++)
-			exporter_poll(d->ex[i]);
-		pthread_mutex_unlock(&d->pool.ex_lock);
-		/* one worker ticks the exporter in its round */
-		if (d->pool.threaded && realtime_ns() >= d->next_tick_ns) {
-			pthread_mutex_lock(&d->pool.ex_lock);
-			export_tick(d, realtime_ns());
-			pthread_mutex_unlock(&d->pool.ex_lock);
+		/* a reload may have removed the inline worker's monitor */
+		if (inline_w && (d->nmon == 0 || d->mon[0] != m0))
+			inline_w = false, nfd = 0, rtfd = iffd = -1;
+		now = realtime_ns();
+		for (k = 0; k < d->nmon; k++) {
+			struct monitor *m = d->mon[k];
+
+			pthread_mutex_lock(&m->pool.ex_lock);
+			for (i = 0; i < m->nex; i++)
+				exporter_poll(m->ex[i]);
+			/* one worker ticks the exporter in its round */
+			if (m->pool.threaded && now >= m->next_tick_ns)
+				export_tick(m, now);
+			pthread_mutex_unlock(&m->pool.ex_lock);
 		}
 	}
-	worker_pool_stop(&d->pool);
+	for (k = 0; k < d->nmon; k++)
+		worker_pool_stop(&d->mon[k]->pool);
 	return rc;
 }
 
-/* Packets no configured template describes are counted, and said. */
 static void report_nofit(const struct meter_stats *m)
 {
 	static const char *const what[NOFIT_N] = {
@@ -1051,14 +1348,14 @@ static void report_nofit(const struct meter_stats *m)
 }
 
 /* The workers' meter and cache counters, summed (threads stopped). */
-static void sum_stats(const struct xflowd *d, struct meter_stats *m,
+
+/* The workers' meter and cache counters, summed (threads stopped). */
+static void sum_stats(const struct monitor *d, struct meter_stats *m,
 		      struct flowcache_stats *fs)
 {
 	int i;
 	size_t k;
 
-	memset(m, 0, sizeof(*m));
-	memset(fs, 0, sizeof(*fs));
 	for (i = 0; i < d->pool.nw; i++) {
 		const struct meter *wm = &d->pool.w[i]->meter;
 		const uint64_t *a = (const uint64_t *)&wm->st;
@@ -1071,19 +1368,43 @@ static void sum_stats(const struct xflowd *d, struct meter_stats *m,
 	}
 }
 
+/* Of every monitor: the sums, and each's share ("monitors"). */
 static void write_stats(const struct xflowd *d, const char *path)
 {
 	struct meter_stats mst;
 	struct flowcache_stats fst;
 	const struct meter_stats *m = &mst;
 	const struct flowcache_stats *fs = &fst;
+	struct capture_kstats kst;
+	struct exporter_stats xs = { 0 };
+	uint64_t cap_drops = 0;
 	FILE *f = d->stats;
+	bool bpf = false;
 	size_t i;
-	int r;
+	int r, k;
 
 	_Static_assert(sizeof(fst) % 8 == 0, "flowcache_stats: uint64_t");
-	sum_stats(d, &mst, &fst);
+	memset(&mst, 0, sizeof(mst));
+	memset(&fst, 0, sizeof(fst));
+	memset(&kst, 0, sizeof(kst));
+	for (k = 0; k < d->nmon; k++) {
+		const struct monitor *mo = d->mon[k];
 
+		sum_stats(mo, &mst, &fst);
+		cap_drops += mo->cap_drops;
+		bpf |= mo->opt.capture != CAPTURE_PCAP;
+		/* the counters, up to ncpu */
+		for (i = 0; i < offsetof(struct capture_kstats, ncpu) / 8; i++)
+			((uint64_t *)&kst)[i] +=
+				((const uint64_t *)&mo->kst)[i];
+		if (mo->kst.ncpu > kst.ncpu)
+			kst.ncpu = mo->kst.ncpu;
+		if (mo->nex) {
+			xs.flows += mo->ex[0]->stats.flows;
+			xs.v5_skipped_ipv6 += mo->ex[0]->stats.v5_skipped_ipv6;
+			xs.no_template += mo->ex[0]->stats.no_template;
+		}
+	}
 	if (!f) {
 		pr_err("--stats-file %s: %s\n", path, strerror(errno));
 		return;
@@ -1094,12 +1415,12 @@ static void write_stats(const struct xflowd *d, const char *path)
 		"  \"capture_drops\": %llu,\n",
 		(unsigned long long)m->packets, (unsigned long long)m->metered,
 		(unsigned long long)m->octets, (unsigned long long)m->non_ip,
-		(unsigned long long)d->cap_drops);
+		(unsigned long long)cap_drops);
 	/* packets = sampled_out + metered + non_ip + malformed + no template */
 	fprintf(f, "  \"sampled_out\": %llu,\n",
 		(unsigned long long)m->sampled_out);
-	if (d->opt.capture != CAPTURE_PCAP)
-		write_kstats(f, &d->kst);
+	if (bpf)
+		write_kstats(f, &kst);
 	fprintf(f,
 		"  \"tunnelled\": %llu,\n  \"no_template_packets\": "
 		"{\"ipv4\": %llu, \"ipv6\": %llu, \"tunnel\": %llu, "
@@ -1120,17 +1441,38 @@ static void write_stats(const struct xflowd *d, const char *path)
 		"  \"expired\": {\"idle\": %llu, \"active\": %llu, "
 		"\"end_of_flow\": %llu, \"forced\": %llu, "
 		"\"lack_of_resources\": %llu},\n"
-		"  \"v5_skipped_ipv6\": %llu,\n  \"no_template\": %llu,\n"
-		"  \"collectors\": [",
-		(unsigned long long)fs->added,
-		(unsigned long long)d->ex[0]->stats.flows,
+		"  \"v5_skipped_ipv6\": %llu,\n  \"no_template\": %llu,\n",
+		(unsigned long long)fs->added, (unsigned long long)xs.flows,
 		(unsigned long long)fs->expired[FLOW_END_IDLE],
 		(unsigned long long)fs->expired[FLOW_END_ACTIVE],
 		(unsigned long long)fs->expired[FLOW_END_OF_FLOW],
 		(unsigned long long)fs->expired[FLOW_END_FORCED],
 		(unsigned long long)fs->expired[FLOW_END_RESOURCES],
-		(unsigned long long)d->ex[0]->stats.v5_skipped_ipv6,
-		(unsigned long long)d->ex[0]->stats.no_template);
+		(unsigned long long)xs.v5_skipped_ipv6,
+		(unsigned long long)xs.no_template);
+	/* each monitor's own counts (one, for the command line) */
+	fprintf(f, "  \"monitors\": [");
+	for (k = 0; k < d->nmon; k++) {
+		const struct monitor *mo = d->mon[k];
+		struct meter_stats a = { 0 };
+		struct flowcache_stats b = { 0 };
+
+		sum_stats(mo, &a, &b);
+		fprintf(f,
+			"%s\n    {\"monitor\": \"%s\", \"packets\": %llu, "
+			"\"metered\": %llu, \"octets\": %llu, "
+			"\"sampled_out\": %llu, \"flows_created\": %llu, "
+			"\"flows_exported\": %llu}",
+			k ? "," : "", monitor_name(mo),
+			(unsigned long long)a.packets,
+			(unsigned long long)a.metered,
+			(unsigned long long)a.octets,
+			(unsigned long long)a.sampled_out,
+			(unsigned long long)b.added,
+			(unsigned long long)(mo->nex ? mo->ex[0]->stats.flows
+						     : 0));
+	}
+	fprintf(f, "\n  ],\n  \"collectors\": [");
 	for (i = 0; i < ncoll_all(d); i++) {
 		const struct collector *c = coll_at(d, i);
 
@@ -1155,13 +1497,47 @@ static void write_stats(const struct xflowd *d, const char *path)
 		pr_err("--stats-file %s: %s\n", path, strerror(errno));
 }
 
+/* End of input or a signal: nothing monitor m metered is lost. */
+static void finish_monitor(struct monitor *m)
+{
+	int i;
+
+	/* the worker threads have stopped: all is the main thread's */
+	stop_captures(m);
+	for (i = 0; i < m->pool.nw; i++) {
+		struct worker *w = m->pool.w[i];
+
+		meter_flush(&w->meter);
+		flowcache_flush(w->meter.fc, FLOW_END_FORCED);
+		worker_read_drops(w);
+		worker_export(w);
+		m->cap_drops += w->drops;
+	}
+	/* TCP collectors get a while to take what is queued */
+	for (i = 0; i < m->nex; i++)
+		exporter_drain(m->ex[i],
+			       (uint64_t)m->opt.export.tcp_linger_s * NS);
+}
+
+static void free_monitor(struct monitor *m)
+{
+	int i;
+
+	/* the exporter's last flush may name interfaces: captures last */
+	worker_pool_free(&m->pool);
+	for (i = 0; i < m->nex; i++)
+		exporter_free(m->ex[i]);
+	for (i = 0; i < m->ncap; i++)
+		capture_close(m->cap[i]);
+	config_free(m->cfg);
+	free(m);
+}
+
 int main(int argc, char **argv)
 {
 	struct xflowd *d = calloc(1, sizeof(*d));
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct meter_stats mst;
-	struct flowcache_stats fst;
-	int rc, exit_code = 0, i;
+	int rc, exit_code = 0, k;
 
 	if (!d)
 		return 1;
@@ -1184,25 +1560,14 @@ int main(int argc, char **argv)
 	if (setup(d, &exit_code) == 0 &&
 	    control_listen(d->ctl, &exit_code) == 0 &&
 	    drop_privileges(d, &exit_code) == 0) {
-		exit_code = d->opt.read ? run_file(d) : run_live(d);
-		/* the worker threads have stopped: all is the main thread's */
-		stop_captures(d);
-		/* end of input or a signal: nothing metered is lost */
-		for (i = 0; i < d->pool.nw; i++) {
-			struct worker *w = d->pool.w[i];
+		struct meter_stats mst = { 0 };
+		struct flowcache_stats fst = { 0 };
 
-			meter_flush(&w->meter);
-			flowcache_flush(w->meter.fc, FLOW_END_FORCED);
-			worker_read_drops(w);
-			worker_export(w);
-			d->cap_drops += w->drops;
+		exit_code = d->opt.read ? run_file(d) : run_live(d);
+		for (k = 0; k < d->nmon; k++) {
+			finish_monitor(d->mon[k]);
+			sum_stats(d->mon[k], &mst, &fst);
 		}
-		/* TCP collectors get a while to take what is queued */
-		for (i = 0; i < d->nex; i++)
-			exporter_drain(d->ex[i],
-				       (uint64_t)d->opt.export.tcp_linger_s *
-					       NS);
-		sum_stats(d, &mst, &fst);
 		report_nofit(&mst);
 		if (d->opt.stats_file)
 			write_stats(d, d->opt.stats_file);
@@ -1211,13 +1576,9 @@ int main(int argc, char **argv)
 				(int)stop_signal);
 	}
 
-	/* the exporter's last flush may name interfaces: captures last */
-	worker_pool_free(&d->pool);
-	for (i = 0; i < d->nex; i++)
-		exporter_free(d->ex[i]);
+	for (k = 0; k < d->nmon; k++)
+		free_monitor(d->mon[k]);
 	control_free(d->ctl);
-	for (i = 0; i < d->ncap; i++)
-		capture_close(d->cap[i]);
 	ifinfo_close(d->ift);
 	route_close(d->rt);
 	config_free(d->opt.cfg);

@@ -38,6 +38,7 @@ enum {
 	OPT_SAMPLE_MODE,
 	OPT_NO_ROUTES,
 	OPT_WORKERS,
+	OPT_SOURCE_PORT,
 };
 
 static const struct option longopts[] = {
@@ -68,6 +69,7 @@ static const struct option longopts[] = {
 	{ "no-drop", no_argument, NULL, OPT_NO_DROP },
 	{ "no-routes", no_argument, NULL, OPT_NO_ROUTES },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
+	{ "source-port", required_argument, NULL, OPT_SOURCE_PORT },
 	{ "config", required_argument, NULL, 'f' },
 	{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -103,6 +105,8 @@ static void usage(FILE *f)
 	      "[addr]:port;\n"
 	      "                             /tcp: IPFIX over TCP, RFC 7011 "
 	      "§10.4)\n"
+	      "      --source-port PORT     send from local port PORT (IIJ's "
+	      "routers: 4739)\n"
 	      "  -e, --export v5|v9|ipfix   message format (default ipfix)\n"
 	      "  -t, --template NAME        (repeatable; default "
 	      "ipv4-five-tuple +\n"
@@ -294,26 +298,20 @@ static int check_combination(struct options *o, long refresh_s,
 	return 0;
 }
 
-/* -f FILE [--check-config]: parse and validate without opening anything. */
 /*
- * -f FILE: the configuration's monitor becomes the pipeline the command
- * line describes. This build runs one monitor per process.
+ * -f FILE: monitor mi of the configuration becomes the pipeline the
+ * command line describes: its templates and records, cache, sampler,
+ * exporters (alike ones grouped into an exporting process) and the
+ * interfaces attached to it in either direction.
  */
-static int apply_config(struct options *o, struct config *cfg, long *refresh_s,
-			long *refresh_msgs)
+static int apply_config(struct options *o, struct config *cfg, int mi,
+			long *refresh_s, long *refresh_msgs)
 {
-	const struct cfg_monitor *m;
+	const struct cfg_monitor *m = &cfg->monitor[mi];
 	const struct cfg_exporter *x0;
 	int i, k;
 
-	if (cfg->nmonitor != 1) {
-		fprintf(stderr,
-			"xflowd: %s: %d monitors; this build runs one monitor "
-			"per xflowd: give each its own file and process\n",
-			cfg->file, cfg->nmonitor);
-		return -1;
-	}
-	m = &cfg->monitor[0];
+	o->monitor = mi;
 	if (m->sampler >= 0) {
 		const struct cfg_sampler *sp = &cfg->sampler[m->sampler];
 
@@ -380,13 +378,7 @@ static int apply_config(struct options *o, struct config *cfg, long *refresh_s,
 			g->refresh_msgs = x->refresh_packets;
 		}
 		o->coll_group[o->ncoll] = (uint8_t)k;
-		if (x->source_port) {
-			fprintf(stderr,
-				"xflowd: %s:%u: exporter %s: source-port is "
-				"not in this build yet; remove it\n",
-				cfg->file, x->line, x->name);
-			return -1;
-		}
+		o->sport[o->ncoll] = x->source_port;
 		snprintf(o->coll_buf[o->ncoll], sizeof(o->coll_buf[0]),
 			 x->host == CFG_HOST_IPV6 ? "[%s]:%u/%s" : "%s:%u/%s",
 			 x->destination, x->port,
@@ -407,14 +399,18 @@ static int apply_config(struct options *o, struct config *cfg, long *refresh_s,
 		int dir;
 
 		for (dir = 0; dir < CFG_NDIR; dir++) {
-			if (ifc->monitor[dir] < 0)
+			if (ifc->monitor[dir] != mi)
 				continue;
-			if (o->nif && ifc->capture != o->capture) {
+			if (o->nif && (ifc->capture != o->capture ||
+				       ifc->ebpf_hook != o->ebpf_hook)) {
 				fprintf(stderr,
-					"xflowd: %s:%u: interface %s: every "
-					"interface of a process captures the "
-					"same way in this build\n",
-					cfg->file, ifc->line, ifc->name);
+					"xflowd: %s:%u: interface %s: the "
+					"interfaces of monitor %s are captured "
+					"one way (pcap, afxdp, ebpf tc or ebpf "
+					"xdp) in this build: give this one a "
+					"monitor of its own\n",
+					cfg->file, ifc->line, ifc->name,
+					m->name);
 				return -1;
 			}
 			if (o->nif == OPT_MAX_IF) {
@@ -433,18 +429,60 @@ static int apply_config(struct options *o, struct config *cfg, long *refresh_s,
 	return 0;
 }
 
-static int check_config(struct options *o, long *refresh_s, long *refresh_msgs)
+static void options_rebase(struct options *o, const struct options *from);
+
+/*
+ * What this build runs of a configuration that xflowd.conf(5) accepts,
+ * checked across its monitors: the BPF back ends attach one program set
+ * per interface, so an interface they capture belongs to one monitor.
+ */
+static int check_monitors(const struct config *cfg)
+{
+	int i;
+
+	for (i = 0; i < cfg->ninterface; i++) {
+		const struct cfg_interface *ifc = &cfg->interface[i];
+		int in = ifc->monitor[CFG_INPUT],
+		    out = ifc->monitor[CFG_OUTPUT];
+
+		if (ifc->capture == CAPTURE_PCAP || in < 0 || out < 0 ||
+		    in == out)
+			continue;
+		fprintf(stderr,
+			"xflowd: %s:%u: interface %s: monitors %s and %s both "
+			"capture it with %s, which attaches one program per "
+			"interface: give both directions to one monitor, or "
+			"capture pcap\n",
+			cfg->file, ifc->monitor_line[CFG_OUTPUT], ifc->name,
+			cfg->monitor[in].name, cfg->monitor[out].name,
+			ifc->capture == CAPTURE_AFXDP ? "afxdp" : "ebpf");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * -f FILE [--check-config]: load the file; o becomes its first monitor's
+ * pipeline (options_monitor() gives the others). --check-config checks
+ * every monitor as a run would, then exits.
+ */
+static int check_config(struct options *o)
 {
 	struct config_errors *err;
+	struct options *t;
 	struct config *cfg;
+	int m, rc, nrun = 0;
 
 	if (!o->config_file) {
 		fprintf(stderr, "xflowd: --check-config needs -f FILE\n");
 		return 2;
 	}
 	err = malloc(sizeof(*err));
-	if (!err) {
+	t = malloc(sizeof(*t));
+	if (!err || !t) {
 		fprintf(stderr, "xflowd: out of memory\n");
+		free(err);
+		free(t);
 		return 2;
 	}
 	cfg = config_load(o->config_file, err);
@@ -454,6 +492,7 @@ static int check_config(struct options *o, long *refresh_s, long *refresh_msgs)
 		else
 			fprintf(stderr, "xflowd: out of memory\n");
 		free(err);
+		free(t);
 		return 2;
 	}
 	free(err);
@@ -464,24 +503,42 @@ static int check_config(struct options *o, long *refresh_s, long *refresh_msgs)
 			"there, "
 			"not with --collector, --template or --interface\n",
 			o->config_file);
-		config_free(cfg);
-		return 2;
+		goto fail;
 	}
+	/* every monitor as it would run; o becomes the first that runs */
+	if (check_monitors(cfg))
+		goto fail;
+	for (m = cfg->nmonitor - 1; m >= 0; m--) {
+		rc = options_monitor(t, o, cfg, m);
+		if (rc < 0)
+			goto fail;
+		if (rc == 0) {
+			options_move(o, t);
+			nrun++;
+		}
+	}
+	/* --check-config: a file of monitors for --read is fine */
+	if (!nrun && !o->check_config) {
+		fprintf(stderr,
+			"xflowd: %s: no interface names a monitor: nothing to "
+			"observe (attach one: 'monitor NAME input' in an "
+			"interface block), or give --read FILE\n",
+			o->config_file);
+		goto fail;
+	}
+	free(t);
 	if (o->check_config) {
-		/* the file as xflowd.conf(5) defines it; what this build
-		 * can run of it is checked when it runs */
 		printf("%s: configuration OK\n", o->config_file);
 		if (o->verbose)
 			config_dump(cfg, stdout);
 		config_free(cfg);
 		return 1;
 	}
-	if (apply_config(o, cfg, refresh_s, refresh_msgs)) {
-		config_free(cfg);
-		return 2;
-	}
-	o->cfg = cfg;
 	return 0;
+fail:
+	config_free(cfg);
+	free(t);
+	return 2;
 }
 
 /*
@@ -509,11 +566,10 @@ static void options_rebase(struct options *o, const struct options *from)
 	}
 }
 
-int options_reload(struct options *o, const struct options *cur)
+int options_monitor(struct options *o, const struct options *cur,
+		    struct config *cfg, int m)
 {
 	long refresh_s = -1, refresh_msgs = -1;
-	struct config_errors *err;
-	struct config *cfg;
 
 	*o = *cur;
 	options_rebase(o, cur);
@@ -523,25 +579,52 @@ int options_reload(struct options *o, const struct options *cur)
 	o->ngroup = 0;
 	o->nrecords = 0;
 	o->export.ntmpl = 0;
-	o->cfg = NULL;
 	export_sampling_set(&o->export.sampling, SAMPLER_NONE, 1, 1);
-	err = malloc(sizeof(*err));
-	if (!err)
-		return -1;
-	cfg = config_load(o->config_file, err);
-	if (!cfg) {
-		config_errors_print(err, stderr);
-		free(err);
-		return -1;
-	}
-	free(err);
-	if (apply_config(o, cfg, &refresh_s, &refresh_msgs) ||
-	    check_combination(o, refresh_s, refresh_msgs)) {
-		config_free(cfg);
-		return -1;
-	}
+	memset(o->sport, 0, sizeof(o->sport));
+	o->capture = CAPTURE_PCAP;
+	o->ebpf_hook = EBPF_HOOK_TC;
 	o->cfg = cfg;
+	o->monitor = m;
+	if (apply_config(o, cfg, m, &refresh_s, &refresh_msgs))
+		return -1;
+	/* live, a monitor no interface names does not run */
+	if (!o->read && o->nif == 0)
+		return 1;
+	if (check_combination(o, refresh_s, refresh_msgs))
+		return -1;
 	return 0;
+}
+
+struct config *options_reload(const struct options *cur)
+{
+	struct config_errors *err;
+	struct options *t;
+	struct config *cfg;
+	int m;
+
+	err = malloc(sizeof(*err));
+	t = malloc(sizeof(*t));
+	if (!err || !t) {
+		free(err);
+		free(t);
+		return NULL;
+	}
+	cfg = config_load(cur->config_file, err);
+	if (!cfg)
+		config_errors_print(err, stderr);
+	free(err);
+	if (cfg && check_monitors(cfg)) {
+		config_free(cfg);
+		cfg = NULL;
+	}
+	for (m = 0; cfg && m < cfg->nmonitor; m++) {
+		if (options_monitor(t, cur, cfg, m) < 0) {
+			config_free(cfg);
+			cfg = NULL;
+		}
+	}
+	free(t);
+	return cfg;
 }
 
 void options_move(struct options *dst, const struct options *src)
@@ -576,6 +659,7 @@ int options_parse(struct options *o, int argc, char **argv)
 	long refresh_s = -1, refresh_msgs = -1;
 	char errbuf[512];
 	int c, rc, smp_mode = -1;
+	uint16_t sport = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->export.version = 10;
@@ -768,6 +852,11 @@ int options_parse(struct options *o, int argc, char **argv)
 		case OPT_NO_ROUTES:
 			o->no_routes = true;
 			break;
+		case OPT_SOURCE_PORT:
+			if (parse_num("--source-port", optarg, 1, 65535, &v))
+				return 2;
+			sport = (uint16_t)v;
+			break;
 		case OPT_WORKERS:
 			if (parse_num("--workers", optarg, 1, 64, &v))
 				return 2;
@@ -801,6 +890,13 @@ int options_parse(struct options *o, int argc, char **argv)
 			argv[optind]);
 		return 2;
 	}
+	for (c = 0; c < o->ncoll; c++)
+		o->sport[c] = sport;
+	if (sport && o->config_file) {
+		fprintf(stderr, "xflowd: --source-port: with -f, give it in "
+				"the exporter block (source-port PORT)\n");
+		return 2;
+	}
 	if (smp_mode >= 0 && o->export.sampling.interval < 2) {
 		fprintf(stderr,
 			"xflowd: --sample-mode %s: give the interval too, "
@@ -815,12 +911,12 @@ int options_parse(struct options *o, int argc, char **argv)
 					  : SAMPLER_RANDOM,
 			    o->export.sampling.interval, 1);
 	if (o->check_config || o->config_file) {
-		rc = check_config(o, &refresh_s, &refresh_msgs);
+		rc = check_config(o);
 		if (rc)
 			return rc;
-	}
-	if (check_combination(o, refresh_s, refresh_msgs))
+	} else if (check_combination(o, refresh_s, refresh_msgs)) {
 		return 2;
+	}
 	/* before anything is opened: an unknown user stops nothing midway */
 	if (privdrop_init(&o->priv, o->user, o->user != NULL, o->no_drop,
 			  errbuf, sizeof(errbuf))) {

@@ -39,8 +39,11 @@ struct options {
 	/* -f: the collectors the configuration's exporters name */
 	char coll_buf[EXPORT_MAX_COLLECTORS][300];
 	struct config *cfg;	  /* kept: interface names point into it */
+	int monitor;		  /* -f: the index in cfg of this monitor */
 	enum ebpf_hook ebpf_hook; /* --ebpf-hook */
 	const char *collector[EXPORT_MAX_COLLECTORS];
+	/* --source-port, -f source-port: the local port (0: any) */
+	uint16_t sport[EXPORT_MAX_COLLECTORS];
 	int ncoll;
 	struct export_cfg export; /* version, templates, domain, mtu */
 	/* -f: the exporters of the monitor that differ in protocol version,
@@ -78,11 +81,20 @@ struct options {
 int options_parse(struct options *o, int argc, char **argv);
 
 /*
- * SIGHUP: the options of cur's configuration file (-f) read again, on top
- * of cur's command line, into o (o->cfg is the new configuration, o's to
- * free). 0, or -1 after saying on stderr what is wrong (file:line).
+ * -f: the options of monitor m of cfg, on top of cur's command line (cur
+ * may be any monitor's options): o->cfg = cfg, o->monitor = m. 0; 1 for
+ * a monitor that does not run (live, and no interface names it); or -1
+ * after saying on stderr what is wrong (file:line).
  */
-int options_reload(struct options *o, const struct options *cur);
+int options_monitor(struct options *o, const struct options *cur,
+		    struct config *cfg, int m);
+
+/*
+ * SIGHUP: cur's configuration file (-f) read again and every monitor of
+ * it checked as options_monitor() makes it. The configuration (the
+ * caller's to free), or NULL after saying on stderr what is wrong.
+ */
+struct config *options_reload(const struct options *cur);
 
 /* Exporting processes: their number (at least 1), and the settings of
  * group g (export with that group's version, domain, MTU and refresh). */

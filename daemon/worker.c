@@ -95,7 +95,7 @@ void worker_export(struct worker *w)
 
 	pthread_mutex_lock(&p->ex_lock);
 	for (i = 0; i < w->nq; i++)
-		control_flow_done(p->ctl, &w->q[i].f,
+		control_flow_done(p->ctl, p->ctl_src, &w->q[i].f,
 				  (enum flow_end_reason)w->q[i].reason,
 				  w->q[i].now);
 	w->nq = 0;

@@ -69,9 +69,10 @@ struct worker {
 struct worker_pool {
 	struct worker *w[WORKER_MAX];
 	int nw;
-	bool threaded; /* nw > 1: workers run in threads */
+	bool threaded; /* workers run in threads (nw > 1, or monitors > 1) */
 	pthread_mutex_t ex_lock;
 	struct control *ctl; /* expired flows go through it to the exporter */
+	int ctl_src;	     /* ... as this monitor's (control_add()) */
 	/* the exporting processes (the caller's array; a reload replaces
 	 * them under every lock) */
 	struct exporter *const *ex;

@@ -196,8 +196,9 @@ struct export_ops {
 };
 
 struct collector {
-	char name[96]; /* as the user wrote it */
-	int fd;	       /* -1 while a TCP collector is not connected */
+	char name[96];	/* as the user wrote it */
+	int fd;		/* -1 while a TCP collector is not connected */
+	uint16_t sport; /* local port to send from, 0: any */
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	struct transport tx;
@@ -290,6 +291,10 @@ struct exporter *exporter_new(const struct export_cfg *cfg);
  */
 int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
 			   size_t errlen);
+/* The same, its datagrams (connections) from local port sport (0: any;
+ * several collectors may share one). */
+int exporter_add_collector_from(struct exporter *ex, const char *spec,
+				uint16_t sport, char *err, size_t errlen);
 
 /* Set the sysUpTime origin; call before the first record. */
 void exporter_set_base(struct exporter *ex, uint64_t base_ns);

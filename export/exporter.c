@@ -96,6 +96,12 @@ bad:
 int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
 			   size_t errlen)
 {
+	return exporter_add_collector_from(ex, spec, 0, err, errlen);
+}
+
+int exporter_add_collector_from(struct exporter *ex, const char *spec,
+				uint16_t sport, char *err, size_t errlen)
+{
 	struct addrinfo hints = { 0 };
 	struct addrinfo *res = NULL;
 	struct collector *c;
@@ -139,6 +145,7 @@ int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
 	memcpy(&c->addr, res->ai_addr, res->ai_addrlen);
 	c->addrlen = res->ai_addrlen;
 	c->fd = -1;
+	c->sport = sport;
 	freeaddrinfo(res);
 	/* the message must fit the path MTU with the IP and UDP (TCP)
 	 * headers */

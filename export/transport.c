@@ -260,6 +260,29 @@ static void udp_send(struct collector *c, const uint8_t *msg, size_t len,
 
 /* ---------------------------------------------------------------------- */
 
+int tx_bind_source(const struct collector *c, int fd)
+{
+	struct sockaddr_storage sa;
+	socklen_t len;
+	int one = 1;
+
+	if (!c->sport)
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.ss_family = c->addr.ss_family;
+	if (sa.ss_family == AF_INET6) {
+		((struct sockaddr_in6 *)&sa)->sin6_port = htons(c->sport);
+		len = sizeof(struct sockaddr_in6);
+	} else {
+		((struct sockaddr_in *)&sa)->sin_port = htons(c->sport);
+		len = sizeof(struct sockaddr_in);
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, len) < 0)
+		return -errno;
+	return 0;
+}
+
 int transport_open(struct collector *c, enum tx_proto proto, size_t limit,
 		   char *err, size_t errlen)
 {
@@ -275,6 +298,15 @@ int transport_open(struct collector *c, enum tx_proto proto, size_t limit,
 	}
 	c->fd = socket(c->addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC,
 		       IPPROTO_UDP);
+	if (c->fd >= 0 && c->sport && tx_bind_source(c, c->fd) < 0) {
+		int e = errno;
+
+		snprintf(err, errlen, "collector '%s': source port %u: %s",
+			 c->name, c->sport, strerror(e));
+		close(c->fd);
+		c->fd = -1;
+		return -e;
+	}
 	if (c->fd < 0 ||
 	    connect(c->fd, (struct sockaddr *)&c->addr, c->addrlen) < 0) {
 		int e = errno;

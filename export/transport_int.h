@@ -27,6 +27,10 @@ uint64_t tx_mono_ns(void);
 void tx_count_err(struct collector *c, enum tx_err e);
 enum tx_err tx_err_of(int e);
 
+/* Bind fd to c->sport (SO_REUSEADDR: collectors may share it, and a
+ * reload opens the new socket before closing the old); 0 or -errno. */
+int tx_bind_source(const struct collector *c, int fd);
+
 /* transport_tcp.c: start connecting; take a message (sent, queued or
  * dropped and counted); connect, reconnect and write; close and free. */
 void tcp_open(struct collector *c);

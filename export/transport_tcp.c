@@ -298,6 +298,11 @@ static void tcp_start(struct collector *c, uint64_t now)
 	/* whole messages go out as they are made */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->fd = fd;
+	if (tx_bind_source(c, fd) < 0) {
+		tx->state = TX_CONNECTING;
+		tcp_lost(c, errno, now);
+		return;
+	}
 	tx->state = TX_CONNECTING;
 	/* even a connect that completes at once is taken up by tcp_poll:
 	 * the templates need the time base, which may not be set yet */

@@ -113,9 +113,21 @@ expect "$tmp" dir.conf 2 - "$tmp/dir.err" -f dir.conf --check-config
 printf 'xflowd: --check-config needs -f FILE\n' >"$tmp/nof.err"
 expect "$tmp" --check-config 2 - "$tmp/nof.err" --check-config
 cp "$root/examples/cisco-lab.conf" "$tmp/run.conf"
-printf '%s\n' "xflowd: run.conf: 2 monitors; this build runs one monitor per xflowd: give each its own file and process" \
+printf '%s\n' "xflowd: --source-port: with -f, give it in the exporter block (source-port PORT)" \
 	>"$tmp/run.err"
-expect "$tmp" "-f without --check-config" 2 - "$tmp/run.err" -f run.conf
+expect "$tmp" "-f with --source-port" 2 - "$tmp/run.err" -f run.conf \
+	--source-port 4739 --check-config
+
+# monitors no interface names run with --read only
+printf 'exporter c\n    destination 127.0.0.1\nmonitor m\n    exporter c\n' \
+	>"$tmp/unattached.conf"
+echo "unattached.conf: configuration OK" >"$tmp/unattached.ok"
+expect "$tmp" "unattached.conf --check-config" 0 "$tmp/unattached.ok" - \
+	-f unattached.conf --check-config
+printf '%s\n' "xflowd: unattached.conf: no interface names a monitor: nothing to observe (attach one: 'monitor NAME input' in an interface block), or give --read FILE" \
+	>"$tmp/unattached.err"
+expect "$tmp" "unattached.conf, run" 2 - "$tmp/unattached.err" \
+	-f unattached.conf
 
 if [ $fail = 0 ]; then
 	echo "  CONFIG $n golden tests passed"
