@@ -995,14 +995,18 @@ static int apply_reload(struct monitor *d, struct options *n)
 /*
  * A monitor the configuration no longer has (or attaches to no
  * interface): its flows are exported, then it stops metering (its
- * workers stopped, its captures closed).
+ * workers stopped, its captures closed). Its pool's locks are released
+ * here (serve() holds them).
  */
 static void remove_monitor(struct xflowd *d, int k)
 {
 	struct monitor *m = d->mon[k];
 	int i;
 
+	/* the caller holds every pool's locks: this one's workers finish
+	 * their round and stop, then all is the main thread's */
 	control_set(d->ctl, m->idx, NULL);
+	worker_pool_unlock(&m->pool);
 	worker_pool_stop(&m->pool);
 	for (i = 0; i < m->ncap; i++)
 		if (m->cap[i]->ops->stop)
