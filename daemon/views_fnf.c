@@ -65,13 +65,18 @@ static bool is_match(const struct template_def *t, unsigned int i)
 	return ie_table[t->elem[i]].use == KEY;
 }
 
-/* The element xflowd appends to every data template while sampling
- * (setmsg.c data_tmpl()), or -1. */
+/* The element xflowd appends to every data template of an exporting
+ * process of version while sampling (setmsg.c data_tmpl()), or -1. */
+static int sampler_elem_of(const struct view_snapshot *s, int version)
+{
+	if (s->sample_mode == SAMPLER_NONE || version == 5)
+		return -1;
+	return version == 9 ? IE_samplerId : IE_selectorId;
+}
+
 static int sampler_elem(const struct view_snapshot *s)
 {
-	if (s->sample_mode == SAMPLER_NONE || s->version == 5)
-		return -1;
-	return s->version == 9 ? IE_samplerId : IE_selectorId;
+	return sampler_elem_of(s, s->version);
 }
 
 static const char *monitor_name(const struct view_snapshot *s)
@@ -457,20 +462,26 @@ static void tmpl_row(struct vbuf *b, unsigned int e, unsigned int *off)
 	*off += ie->len;
 }
 
+/* Each collector's templates are those of its exporting process: its
+ * version and domain (observation domain, v9 source id). */
 static void templates_text(struct vbuf *b, const struct view_snapshot *s)
 {
-	int se = sampler_elem(s);
 	size_t c, i;
 	unsigned int e, off;
 
 	for (c = 0; c < s->ncoll; c++) {
+		int ver = s->coll[c].version ? s->coll[c].version : s->version;
+		uint32_t dom = s->coll[c].version ? s->coll[c].domain_id
+						  : s->domain_id;
+		int se = sampler_elem_of(s, ver);
+
 		vb_printf(b,
 			  "%sFlow Exporter %s:\n"
 			  "  Client: Flow Monitor %s\n"
 			  "  Exporter Format: %s\n",
 			  c ? "\n" : "", s->coll[c].name, monitor_name(s),
-			  view_version_name(s->version));
-		if (s->version == 5) {
+			  view_version_name(ver));
+		if (ver == 5) {
 			vb_puts(b, "  (a fixed record format: no templates)\n");
 			continue;
 		}
@@ -490,8 +501,7 @@ static void templates_text(struct vbuf *b, const struct view_snapshot *s)
 				  "  |                 Field                 "
 				  "  |  Type | Offset |  Size  |\n"
 				  "  " RULE "\n",
-				  i ? "\n" : "", 256 + i, s->domain_id, len,
-				  t->name);
+				  i ? "\n" : "", 256 + i, dom, len, t->name);
 			for (off = 0, e = 0; e < t->nelem; e++)
 				tmpl_row(b, t->elem[e], &off);
 			if (se >= 0)
@@ -533,6 +543,18 @@ static void templates_json(struct vbuf *b, const struct view_snapshot *s)
 			off += ie->len;
 		}
 		vb_printf(b, "],\"record_size\":%u}", off);
+	}
+	/* the templates above are the first exporting process's; each
+	 * collector's process, by version and domain */
+	vb_puts(b, "],\"exporters\":[");
+	for (i = 0; i < s->ncoll; i++) {
+		const struct view_collector *c = &s->coll[i];
+
+		vb_puts(b, i ? ",{\"name\":" : "{\"name\":");
+		vb_json_str(b, c->name);
+		vb_printf(b, ",\"version\":%d,\"domain_id\":%u}",
+			  c->version ? c->version : s->version,
+			  c->version ? c->domain_id : s->domain_id);
 	}
 	vb_puts(b, "]}\n");
 }

@@ -346,6 +346,24 @@ static struct export_sums export_sums(const struct view_snapshot *s)
 	return x;
 }
 
+/* The export versions of the collectors (their exporting processes may
+ * differ), each once, in the collectors' order: their number. */
+static size_t versions_of(const struct view_snapshot *s, int ver[3])
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < s->ncoll || (i == 0 && n == 0); i++) {
+		int v = i < s->ncoll && s->coll[i].version ? s->coll[i].version
+							   : s->version;
+
+		for (k = 0; k < n && ver[k] != v; k++)
+			;
+		if (k == n && n < 3)
+			ver[n++] = v;
+	}
+	return n;
+}
+
 static const char *short_version(int version)
 {
 	return version == 5 ? "v5" : version == 9 ? "v9" : "IPFIX";
@@ -381,10 +399,15 @@ static void export_text(struct vbuf *b, const struct view_snapshot *s)
 		x.err[TX_ERR_CONNECTION],
 		x.err[TX_ERR_OTHER],
 	};
+	int ver[3];
 	size_t i, k;
 
-	vb_printf(b, "Flow export %s is enabled for main cache\n",
-		  short_version(s->version));
+	size_t nv = versions_of(s, ver);
+
+	vb_puts(b, "Flow export ");
+	for (i = 0; i < nv; i++)
+		vb_printf(b, "%s%s", i ? " and " : "", short_version(ver[i]));
+	vb_printf(b, " %s enabled for main cache\n", nv > 1 ? "are" : "is");
 	vb_puts(b, "  Export source and destination details :\n"
 		   "  VRF ID : Default\n");
 	for (i = 0; i < s->ncoll; i++) {
@@ -396,10 +419,12 @@ static void export_text(struct vbuf *b, const struct view_snapshot *s)
 		vb_printf(b, "    Destination(%zu)  %s (%u)%s\n", i + 1, c->dst,
 			  c->dst_port, c->tcp ? " tcp" : "");
 	}
-	if (s->version == 10)
-		vb_puts(b, "  IPFIX (Version 10) flow records\n");
-	else
-		vb_printf(b, "  Version %d flow records\n", s->version);
+	for (i = 0; i < nv; i++) {
+		if (ver[i] == 10)
+			vb_puts(b, "  IPFIX (Version 10) flow records\n");
+		else
+			vb_printf(b, "  Version %d flow records\n", ver[i]);
+	}
 	if (x.nudp || !x.ntcp) {
 		vb_printf(b, "  %" PRIu64 " flows exported in ", x.udp_flows);
 		vb_printf(b, "%" PRIu64 " udp datagrams\n", x.udp_msgs);

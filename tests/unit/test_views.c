@@ -449,6 +449,43 @@ START_TEST(golden_json)
 }
 END_TEST
 
+/*
+ * Exporters of one monitor that differ (-f): the TCP collector an IPFIX
+ * process of domain 7 beside the v9 one. Each collector's templates are
+ * its process's; show ip flow export names both versions.
+ */
+START_TEST(two_processes)
+{
+	static const struct {
+		enum view_id v;
+		bool json;
+		const char *name;
+	} g[] = {
+		{ VIEW_IP_EXPORT, false, "ip_flow_export_two.txt" },
+		{ VIEW_TEMPLATES, false, "templates_two.txt" },
+		{ VIEW_TEMPLATES, true, "templates_two.json" },
+		{ VIEW_FLOW_EXPORTER, false, "flow_exporter_two.txt" },
+	};
+	struct view_snapshot s;
+	struct vbuf b = { 0 };
+	size_t i;
+
+	snapshot(&s);
+	s.coll[1].version = 10;
+	s.coll[1].domain_id = 7;
+	s.coll[1].refresh_s = 600;
+	s.coll[1].refresh_msgs = 0;
+	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
+		vb_reset(&b);
+		view_render(&b, &s, g[i].v, g[i].json);
+		ck_assert(!b.oom);
+		ck_assert(!g[i].json || json_valid(b.p));
+		golden(g[i].name, b.p);
+	}
+	vb_free(&b);
+}
+END_TEST
+
 /* The server renders flows a slice at a time: the same bytes. */
 START_TEST(slices_equal_whole)
 {
@@ -665,6 +702,7 @@ static Suite *views_suite(void)
 	tcase_add_loop_test(tc, golden_text, 0, NVIEWS);
 	tcase_add_loop_test(tc, golden_json, 0, NVIEWS);
 	tcase_add_test(tc, slices_equal_whole);
+	tcase_add_test(tc, two_processes);
 	tcase_add_test(tc, ios_columns);
 	tcase_add_test(tc, size_bins);
 	tcase_add_test(tc, protocol_classes);
