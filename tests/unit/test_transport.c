@@ -541,6 +541,89 @@ START_TEST(udp_refused_counted)
 }
 END_TEST
 
+/* A UDP socket of the test's on the loopback; its port in *port. */
+static int udp_socket(uint16_t *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sl), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+/*
+ * exporter source-port: two UDP collectors share the pinned source port,
+ * a TCP collector connects from it; a port in use by a socket that did
+ * not ask to share it is refused with the port named.
+ */
+START_TEST(source_port)
+{
+	uint16_t p1, p2, lport = 0, sport = closed_port(SOCK_DGRAM);
+	int u1 = udp_socket(&p1), u2 = udp_socket(&p2);
+	int fds[2] = { u1, u2 }, lfd, fd, i, blocker;
+	struct exporter *ex = mkexporter(0);
+	struct sockaddr_in from;
+	socklen_t fl;
+	char spec[64], err[256], buf[2048];
+
+	snprintf(spec, sizeof(spec), "127.0.0.1:%u", p1);
+	ck_assert_msg(exporter_add_collector_from(ex, spec, sport, err,
+						  sizeof(err)) == 0,
+		      "%s", err);
+	snprintf(spec, sizeof(spec), "127.0.0.1:%u", p2);
+	ck_assert_msg(exporter_add_collector_from(ex, spec, sport, err,
+						  sizeof(err)) == 0,
+		      "%s", err);
+	flows(ex, 3, 0);
+	exporter_flush(ex);
+	for (i = 0; i < 2; i++) {
+		struct pollfd p = { .fd = fds[i], .events = POLLIN };
+
+		ck_assert_int_eq(poll(&p, 1, 2000), 1);
+		fl = sizeof(from);
+		ck_assert_int_gt(recvfrom(fds[i], buf, sizeof(buf), 0,
+					  (struct sockaddr *)&from, &fl),
+				 0);
+		ck_assert_uint_eq(ntohs(from.sin_port), sport);
+	}
+	exporter_free(ex);
+
+	/* TCP: the connection comes from the port */
+	lfd = listener(AF_INET, &lport, 0);
+	ex = mkexporter(0);
+	snprintf(spec, sizeof(spec), "127.0.0.1:%u/tcp", lport);
+	ck_assert_msg(exporter_add_collector_from(ex, spec, sport, err,
+						  sizeof(err)) == 0,
+		      "%s", err);
+	fd = wait_up(ex, ex->coll[0], lfd);
+	fl = sizeof(from);
+	ck_assert_int_eq(getpeername(fd, (struct sockaddr *)&from, &fl), 0);
+	ck_assert_uint_eq(ntohs(from.sin_port), sport);
+	exporter_free(ex);
+	close(fd);
+	close(lfd);
+
+	/* held by a socket that does not share it */
+	blocker = udp_socket(&sport);
+	ex = mkexporter(0);
+	snprintf(spec, sizeof(spec), "127.0.0.1:%u", p1);
+	ck_assert_int_eq(exporter_add_collector_from(ex, spec, sport, err,
+						     sizeof(err)),
+			 -EADDRINUSE);
+	snprintf(buf, sizeof(buf), "source port %u: Address already in use",
+		 sport);
+	ck_assert_msg(strstr(err, buf) != NULL, "%s", err);
+	exporter_free(ex);
+	close(blocker);
+	close(u1);
+	close(u2);
+}
+END_TEST
+
 START_TEST(spec_refused)
 {
 	struct exporter *ex = mkexporter(0);
@@ -578,6 +661,7 @@ static Suite *transport_suite(void)
 	tc = tcase_create("udp");
 	tcase_add_test(tc, udp_refused_counted);
 	tcase_add_test(tc, spec_refused);
+	tcase_add_test(tc, source_port);
 	suite_add_tcase(s, tc);
 	return s;
 }
