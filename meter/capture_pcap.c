@@ -326,7 +326,12 @@ struct capture *capture_pcap_file(const char *path, capture_cb cb, void *ctx,
 	pp->p = pcap_open_offline_with_tstamp_precision(
 		path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (!pp->p) {
-		snprintf(err, errlen, "%s: %s", path, ebuf);
+		/* libpcap names the file itself when it cannot open it */
+		if (strncmp(ebuf, path, strlen(path)) == 0 &&
+		    ebuf[strlen(path)] == ':')
+			snprintf(err, errlen, "%s", ebuf);
+		else
+			snprintf(err, errlen, "%s: %s", path, ebuf);
 		goto fail;
 	}
 	if (set_link(cap, pp->p, path, err, errlen))

@@ -44,6 +44,9 @@ C="--collector 127.0.0.1:$port"
     expect_exit collport 2 'collector' --read "$T/small.pcap" --collector 127.0.0.1:70000
     expect_exit unknown 2 'no-such-option' --read "$T/small.pcap" $C --no-such-option
     expect_exit missing nonzero "$T/does-not-exist.pcap" --read "$T/does-not-exist.pcap" $C
+    # the file named once (libpcap's message names it already)
+    check "a missing --read file is named once" \
+        bash -c '[ "$(grep -o "does-not-exist.pcap" "$1" | wc -l)" = 1 ]' _ "$T/missing.err"
     expect_exit notpcap nonzero "$T/small.csv" --read "$T/small.csv" $C
 }
 
