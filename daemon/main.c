@@ -322,8 +322,10 @@ static void apply_ifinfo(struct xflowd *d)
 {
 	int k;
 
+	/* the BPF back ends name their own observation points */
 	for (k = 0; k < d->nmon; k++)
-		apply_ifinfo_mon(d, d->mon[k]);
+		if (d->mon[k]->opt.capture == CAPTURE_PCAP)
+			apply_ifinfo_mon(d, d->mon[k]);
 	d->ift_gen = ifinfo_generation(d->ift);
 }
 
@@ -1049,6 +1051,7 @@ static bool monitor_unchanged(const struct monitor *m, const struct options *n)
 static const char *reload_monitor(struct monitor *m, struct options *n)
 {
 	struct config *old = m->cfg;
+	bool same_coll = same_collectors(&m->opt, n);
 
 	if (monitor_unchanged(m, n)) {
 		/* the names and descriptions may have changed */
@@ -1065,9 +1068,8 @@ static const char *reload_monitor(struct monitor *m, struct options *n)
 		return NULL;
 	}
 	if (m->opt.capture != CAPTURE_PCAP &&
-	    (!same_collectors(&m->opt, n) ||
-	     memcmp(&m->opt.export.sampling, &n->export.sampling,
-		    sizeof(n->export.sampling)) != 0)) {
+	    (!same_coll || memcmp(&m->opt.export.sampling, &n->export.sampling,
+				  sizeof(n->export.sampling)) != 0)) {
 		pr_warn("reload: monitor %s changed the collectors or the "
 			"sampler of a BPF capture (its programs hold them): "
 			"restart xflowd to apply that; it runs on as it was\n",
@@ -1082,7 +1084,7 @@ static const char *reload_monitor(struct monitor *m, struct options *n)
 	 * after discarding what the socket holds, packets already metered
 	 * by nobody. The new collectors' datagrams are filtered out after a
 	 * restart. */
-	if (!m->opt.read && !same_collectors(&m->opt, n))
+	if (!m->opt.read && !same_coll)
 		pr_warn("reload: the capture still filters out the collectors "
 			"it started with: restart xflowd if the new ones are "
 			"reached through an observed interface\n");
@@ -1104,7 +1106,7 @@ static void reload(struct xflowd *d)
 	const char *file = d->opt.config_file;
 	struct options *n;
 	struct config *cfg;
-	int k, mi, nch = 0;
+	int k, mi;
 
 	reload_signal = 0;
 	if (!d->opt.cfg) {
@@ -1139,7 +1141,6 @@ static void reload(struct xflowd *d)
 				mi < 0 ? "removed" : "is on no interface now");
 			config_free(copy);
 			remove_monitor(d, k--);
-			nch++;
 			continue;
 		}
 		what = reload_monitor(m, n);
@@ -1147,7 +1148,6 @@ static void reload(struct xflowd *d)
 			config_free(copy);
 			continue;
 		}
-		nch += what[0] != 'u';
 		if (d->nmon == 1 && cfg->nmonitor == 1)
 			pr_info("reload: %s %s\n", file, what);
 		else
@@ -1169,7 +1169,6 @@ static void reload(struct xflowd *d)
 		pr_warn("reload: %s: no monitor runs any more; xflowd only "
 			"answers xflowctl now\n",
 			file);
-	(void)nch;
 	config_free(cfg);
 	free(n);
 }
