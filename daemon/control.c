@@ -426,6 +426,9 @@ static void next_monitor(struct control *c, struct conn *k)
 	if (k->mon >= c->nsrc) {
 		if (many && k->rq.json)
 			vb_puts(&k->out, "]\n");
+		/* every monitor removed by a reload */
+		if (!k->shown)
+			reply(k, k->rq.json, "% No flow monitor runs", true);
 		k->st = CS_LAST;
 		return;
 	}

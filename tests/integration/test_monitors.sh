@@ -89,7 +89,8 @@ addr_pair "$P" mo1p$$ "$M" mo1m$$ 10.97.1 && addr_pair "$P" mo2p$$ "$M" mo2m$$ 1
 ns_nfcapd_start "$P" mo.a 10.97.1.1 9995 || { fail "nfcapd a"; finish; }
 ns_nfcapd_start "$P" mo.b 10.97.2.1 9996 || { fail "nfcapd b"; finish; }
 
-# conf B_INACTIVE [gone]: monitor m2 with its inactive timeout, or none
+# conf B_INACTIVE [gone|none]: monitor m2 with its inactive timeout, or
+# none; none: m1 on no interface either
 conf() {
     {
         cat <<EOF
@@ -108,9 +109,9 @@ monitor m1
     template ipv6-five-tuple
     cache timeout inactive 3600
     exporter ea
-interface mo1m$$
-    monitor m1 input
 EOF
+        [ "${2:-}" = none ] && return
+        printf 'interface mo1m%s\n    monitor m1 input\n' $$
         [ "${2:-}" = gone ] && return
         cat <<EOF
 monitor m2
@@ -189,6 +190,14 @@ got = sum(f["packets"] for f in v["flows"]) if isinstance(v, dict) else None
 print("cached IPv4 packets", got, "truth", want)
 sys.exit(got != want)
 PYEOF
+conf 1800 none
+kill -HUP "$XP"
+sleep 0.5
+check "SIGHUP, m1 on no interface: its flows exported, it stops" \
+    grep -q "monitor m1 is on no interface now; its flows were exported" "$T/lv.err" || show_err lv
+check "show with no monitor left: refused, saying so" \
+    bash -c '! "$@" show flow monitor 2>"$0" && grep -qx "% No flow monitor runs" "$0"' \
+    "$T/none.err" ip netns exec "$M" "$XFLOWCTL" -s "$SOCK"
 check "xflowd runs on" kill -0 "$XP"
 xflowd_stop
 rc=$?
@@ -196,7 +205,7 @@ ns_collector_stop mo.a
 ns_collector_stop mo.b
 check "SIGTERM, exit 0 (rc=$rc)" [ "$rc" = 0 ] || show_err lv
 nfdump_csv mo.a "$T/a.nf.csv"
-check "m1: nfdump per-flow exact, its cache kept through three reloads" \
+check "m1: nfdump per-flow exact (its cache kept through three reloads, exported at the fourth)" \
     "$PY" "$XF_HERE/compare.py" "$T/a.csv" "$T/a.nf.csv" --label "monitor m1"
 "$PY" - "$T/b.csv" "$T/c.csv" "$T/bc.csv" <<'PYEOF'
 import sys
