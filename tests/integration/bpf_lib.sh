@@ -158,6 +158,16 @@ xflowd_start() {
     return 1
 }
 
+# wait_threads LABEL N: until $T/LABEL.err says N monitors each meter in
+# one thread ("M: 1 metering thread for 1 capture"), up to 5 s; 1 if not
+wait_threads() {
+    for _ in $(seq 100); do
+        [ "$(grep -c "metering thread for 1 capture" "$T/$1.err")" = "$2" ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
 # xflowd_stop LABEL: SIGTERM, wait; returns xflowd's exit status
 xflowd_stop() {
     local rc

@@ -52,12 +52,7 @@ if ! xflowd_start "$L" lab -f "$CONF" --control none --stats-file "$T/lab.json";
     show_err lab
     finish
 fi
-for _ in $(seq 100); do
-    [ "$(grep -c "metering thread for 1 capture" "$T/lab.err")" = 2 ] && break
-    sleep 0.05
-done
-check "two monitors on veth-lab0, each metering in a thread" \
-    [ "$(grep -c "metering thread for 1 capture" "$T/lab.err")" = 2 ] || show_err lab
+check "two monitors on veth-lab0, each metering in a thread" wait_threads lab 2 || show_err lab
 replay "$P" "$PV" "$T/in.pcap" 2000 || fail "tcpreplay into veth-lab0"
 replay "$L" veth-lab0 "$T/out.pcap" 2000 || fail "tcpreplay out of veth-lab0"
 sleep 0.5

@@ -9,9 +9,10 @@
 #   pinned source port. The stats file gives each monitor its packets.
 # - live: two monitors on two veth ports, xflowctl shows both (text, and
 #   JSON as an array). SIGHUP with the file unchanged keeps both caches;
-#   a changed second monitor exports its flows and runs on changed; a
-#   removed one exports its flows and stops, while the first keeps its
-#   cache throughout. Judged by nfdump: per-flow exact for each monitor
+#   a new monitor is said to need a restart; a changed second monitor
+#   exports its flows and runs on changed; a removed one exports its flows
+#   and stops, while the first keeps its cache throughout, until it is on
+#   no interface (then a show is refused). Judged by nfdump: per-flow exact for each monitor
 #   over the whole run.
 . "$(dirname "$0")/lib.sh"
 . "$XF_HERE/bpf_lib.sh"
@@ -112,6 +113,8 @@ monitor m1
 EOF
         [ "${2:-}" = none ] && return
         printf 'interface mo1m%s\n    monitor m1 input\n' $$
+        # new: a third monitor, on m1's port's output
+        [ "${2:-}" = new ] && printf '    monitor m3 output\nmonitor m3\n    exporter ea\n'
         [ "${2:-}" = gone ] && return
         cat <<EOF
 monitor m2
@@ -132,12 +135,7 @@ if ! xflowd_start "$M" lv -f "$T/l.conf" --no-drop --control "$SOCK" --stats-fil
     show_err lv
     finish
 fi
-for _ in $(seq 100); do
-    [ "$(grep -c "metering thread for 1 capture" "$T/lv.err")" = 2 ] && break
-    sleep 0.05
-done
-check "two monitors, each metering its port in a thread of its own" \
-    [ "$(grep -c "metering thread for 1 capture" "$T/lv.err")" = 2 ] || show_err lv
+check "two monitors, each metering its port in a thread of its own" wait_threads lv 2 || show_err lv
 replay "$P" mo1p$$ "$T/a.pcap" 2000 || fail "tcpreplay a"
 replay "$P" mo2p$$ "$T/b.pcap" 2000 || fail "tcpreplay b"
 sleep 0.5
@@ -163,12 +161,19 @@ sleep 0.5
 check "SIGHUP, file unchanged: both monitors keep their caches" \
     bash -c 'grep -q "monitor m1 unchanged; flows stay cached" "$1" && grep -q "monitor m2 unchanged; flows stay cached" "$1"' \
     _ "$T/lv.err" || show_err lv
+conf 3600 new
+kill -HUP "$XP"
+sleep 0.5
+check "SIGHUP, a monitor added: it needs a restart, said so; m1 and m2 unchanged" \
+    bash -c 'grep -q "monitor m3 is new: restart xflowd to start it" "$1" &&
+        [ "$(grep -c "monitor m1 unchanged" "$1")" = 2 ] &&
+        [ "$(grep -c "monitor m2 unchanged" "$1")" = 2 ]' _ "$T/lv.err" || show_err lv
 conf 1800
 kill -HUP "$XP"
 sleep 0.5
 check "SIGHUP, m2 changed: m2 applied, m1 unchanged" \
     bash -c 'grep -q "monitor m2 applied; the flows cached before were exported" "$1" &&
-        [ "$(grep -c "monitor m1 unchanged" "$1")" = 2 ]' _ "$T/lv.err" || show_err lv
+        [ "$(grep -c "monitor m1 unchanged" "$1")" = 3 ]' _ "$T/lv.err" || show_err lv
 replay "$P" mo2p$$ "$T/c.pcap" 2000 || fail "tcpreplay c"
 sleep 0.5
 conf 1800 gone
@@ -180,7 +185,7 @@ ctl show flow monitor >"$T/fm2.txt"
 check "show flow monitor: m1 only now" \
     bash -c 'grep -q "Flow Monitor m1:" "$1" && ! grep -q "Flow Monitor m2" "$1"' _ "$T/fm2.txt"
 ctl --json show ip cache flow >"$T/cache2.json"
-check "m1's cache kept through the three reloads (one monitor now: a JSON object)" \
+check "m1's cache kept through the four reloads (one monitor now: a JSON object)" \
     "$PY" - "$T/cache2.json" "$T/a.csv" <<'PYEOF'
 import csv, json, sys
 v = json.load(open(sys.argv[1]))
@@ -205,7 +210,7 @@ ns_collector_stop mo.a
 ns_collector_stop mo.b
 check "SIGTERM, exit 0 (rc=$rc)" [ "$rc" = 0 ] || show_err lv
 nfdump_csv mo.a "$T/a.nf.csv"
-check "m1: nfdump per-flow exact (its cache kept through three reloads, exported at the fourth)" \
+check "m1: nfdump per-flow exact (its cache kept through four reloads, exported at the fifth)" \
     "$PY" "$XF_HERE/compare.py" "$T/a.csv" "$T/a.nf.csv" --label "monitor m1"
 "$PY" - "$T/b.csv" "$T/c.csv" "$T/bc.csv" <<'PYEOF'
 import sys

@@ -87,8 +87,8 @@ static int listener(int family, uint16_t *port, int rcvbuf)
 	return fd;
 }
 
-/* A port nobody listens on (right now). */
-static uint16_t closed_port(int type)
+/* A socket of type bound to a free port of the loopback (in *port). */
+static int bound_socket(int type, uint16_t *port)
 {
 	struct sockaddr_in s = { .sin_family = AF_INET };
 	socklen_t sl = sizeof(s);
@@ -97,8 +97,17 @@ static uint16_t closed_port(int type)
 	s.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)&s, sl), 0);
 	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&s, &sl), 0);
-	close(fd);
-	return ntohs(s.sin_port);
+	*port = ntohs(s.sin_port);
+	return fd;
+}
+
+/* A port nobody listens on (right now). */
+static uint16_t closed_port(int type)
+{
+	uint16_t port;
+
+	close(bound_socket(type, &port));
+	return port;
 }
 
 /* What a stream held, message by message (RFC 7011 §3). */
@@ -541,20 +550,6 @@ START_TEST(udp_refused_counted)
 }
 END_TEST
 
-/* A UDP socket of the test's on the loopback; its port in *port. */
-static int udp_socket(uint16_t *port)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t sl = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sl), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-	*port = ntohs(sa.sin_port);
-	return fd;
-}
-
 /*
  * exporter source-port: two UDP collectors share the pinned source port,
  * a TCP collector connects from it; a port in use by a socket that did
@@ -563,7 +558,7 @@ static int udp_socket(uint16_t *port)
 START_TEST(source_port)
 {
 	uint16_t p1, p2, lport = 0, sport = closed_port(SOCK_DGRAM);
-	int u1 = udp_socket(&p1), u2 = udp_socket(&p2);
+	int u1 = bound_socket(SOCK_DGRAM, &p1), u2 = bound_socket(SOCK_DGRAM, &p2);
 	int fds[2] = { u1, u2 }, lfd, fd, i, blocker;
 	struct exporter *ex = mkexporter(0);
 	struct sockaddr_in from;
@@ -608,7 +603,7 @@ START_TEST(source_port)
 	close(lfd);
 
 	/* held by a socket that does not share it */
-	blocker = udp_socket(&sport);
+	blocker = bound_socket(SOCK_DGRAM, &sport);
 	ex = mkexporter(0);
 	snprintf(spec, sizeof(spec), "127.0.0.1:%u", p1);
 	ck_assert_int_eq(exporter_add_collector_from(ex, spec, sport, err,
