@@ -65,8 +65,6 @@ struct capture_ops {
 	void (*stop)(struct capture *cap);
 	/* optional (BPF back ends): add the in-kernel counters to *ks */
 	void (*kstats)(struct capture *cap, struct capture_kstats *ks);
-	/* optional (live libpcap): replace the capture filter; 0 or -1 */
-	int (*set_filter)(struct capture *cap, const char *filter);
 };
 
 struct capture {

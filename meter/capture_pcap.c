@@ -93,21 +93,6 @@ static const struct obs_point *pcap_point(struct capture *cap, uint32_t ifindex)
 	return ifindex == cap->op.ifindex ? &cap->op : NULL;
 }
 
-/* A new filter on an open capture (no privilege needed: the socket is
- * ours); the packets already queued were filtered by the old one. */
-static int pcap_set_filter(struct capture *cap, const char *filter)
-{
-	struct pcap_priv *pp = cap->priv;
-	struct bpf_program prog;
-	int rc;
-
-	if (pcap_compile(pp->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
-		return -1;
-	rc = pcap_setfilter(pp->p, &prog);
-	pcap_freecode(&prog);
-	return rc < 0 ? -1 : 0;
-}
-
 static const struct capture_ops pcap_ops = {
 	.name = "pcap",
 	.fd = pcap_fd,
@@ -115,7 +100,6 @@ static const struct capture_ops pcap_ops = {
 	.drops = pcap_drops,
 	.close = pcap_close_ops,
 	.point = pcap_point,
-	.set_filter = pcap_set_filter,
 };
 
 /* The end of a pcapng file: what was not metered, and why. */
