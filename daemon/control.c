@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "control.h"
 #include "log.h"
 
@@ -403,12 +404,29 @@ static int reserve(struct conn *k, size_t n)
 	return 0;
 }
 
-static int active_sources(const struct control *c)
+/* The monitor's name: the configuration's, or the command line's. */
+static const char *src_name(const struct control_src *s)
+{
+	const struct options *o = s->opt;
+
+	if (o && o->cfg)
+		return o->cfg->monitor[o->monitor].name;
+	return s->monitor ? s->monitor : "default";
+}
+
+/* Is monitor i running and asked for? */
+static bool shown(const struct control *c, const struct conn *k, int i)
+{
+	return c->on[i] && (!k->rq.monitor[0] ||
+			    strcmp(src_name(&c->src[i]), k->rq.monitor) == 0);
+}
+
+static int active_sources(const struct control *c, const struct conn *k)
 {
 	int i, n = 0;
 
 	for (i = 0; i < c->nsrc; i++)
-		n += c->on[i];
+		n += shown(c, k, i);
 	return n;
 }
 
@@ -418,17 +436,24 @@ static int active_sources(const struct control *c)
  */
 static void next_monitor(struct control *c, struct conn *k)
 {
-	bool many = active_sources(c) > 1;
+	bool many = active_sources(c, k) > 1;
+	char msg[128];
 
 	do
 		k->mon++;
-	while (k->mon < c->nsrc && !c->on[k->mon]);
+	while (k->mon < c->nsrc && !shown(c, k, k->mon));
 	if (k->mon >= c->nsrc) {
 		if (many && k->rq.json)
 			vb_puts(&k->out, "]\n");
-		/* every monitor removed by a reload */
-		if (!k->shown)
+		/* no such monitor, or every one removed by a reload */
+		if (!k->shown && k->rq.monitor[0]) {
+			snprintf(msg, sizeof(msg),
+				 "%% Flow Monitor %s does not exist",
+				 k->rq.monitor);
+			reply(k, k->rq.json, msg, true);
+		} else if (!k->shown) {
 			reply(k, k->rq.json, "% No flow monitor runs", true);
+		}
 		k->st = CS_LAST;
 		return;
 	}

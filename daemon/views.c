@@ -236,7 +236,8 @@ void view_render(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
 }
 
 /* The request grammar: words, and what the whole line asks for. */
-#define MAX_WORDS 5
+/* the longest: show flow monitor name NAME statistics */
+#define MAX_WORDS 6
 #define INVALID_AT "%% Invalid input detected at '%s'"
 static const struct {
 	const char *w[MAX_WORDS]; /* NULL-terminated */
@@ -272,6 +273,60 @@ static size_t nwords(int c)
 	while (n < MAX_WORDS && commands[c].w[n])
 		n++;
 	return n;
+}
+
+/* Does word w abbreviate keyword kw (at least min characters)? */
+static bool abbrev(const char *w, const char *kw, size_t min)
+{
+	size_t n = strlen(w);
+
+	return n >= min && n <= strlen(kw) && strncasecmp(w, kw, n) == 0;
+}
+
+/*
+ * Flexible NetFlow's "show flow monitor [name] NAME [statistics|cache]":
+ * one monitor's view (the cache as show ip cache flow). 1 when tok[] is
+ * that (req filled), 0 when it is not, -1 with err.
+ */
+static int monitor_named(char **tok, size_t ntok, struct view_req *req,
+			 char *err, size_t errlen)
+{
+	size_t at = 3;
+
+	if (ntok < 4 || !abbrev(tok[0], "show", 2) ||
+	    !abbrev(tok[1], "flow", 2) || !abbrev(tok[2], "monitor", 1))
+		return 0;
+	/* "statistics" alone is the view of every monitor */
+	if (ntok == 4 && abbrev(tok[3], "statistics", 1))
+		return 0;
+	if (strcasecmp(tok[3], "name") == 0)
+		at = 4;
+	if (at >= ntok) {
+		snprintf(err, errlen, "%% Incomplete command.");
+		return -1;
+	}
+	if (strlen(tok[at]) >= sizeof(req->monitor)) {
+		snprintf(err, errlen, INVALID_AT, tok[at]);
+		return -1;
+	}
+	snprintf(req->monitor, sizeof(req->monitor), "%s", tok[at]);
+	req->action = VA_SHOW;
+	req->view = VIEW_FLOW_MONITOR;
+	if (at + 1 < ntok) {
+		if (abbrev(tok[at + 1], "statistics", 1)) {
+			req->view = VIEW_MONITOR_STATS;
+		} else if (abbrev(tok[at + 1], "cache", 1)) {
+			req->view = VIEW_IP_CACHE;
+		} else {
+			snprintf(err, errlen, INVALID_AT, tok[at + 1]);
+			return -1;
+		}
+	}
+	if (at + 2 < ntok) {
+		snprintf(err, errlen, INVALID_AT, tok[at + 2]);
+		return -1;
+	}
+	return 1;
 }
 
 int view_parse(const char *line, struct view_req *req, char *err, size_t errlen)
@@ -318,6 +373,9 @@ int view_parse(const char *line, struct view_req *req, char *err, size_t errlen)
 		snprintf(err, errlen, "%% Incomplete command.");
 		return -1;
 	}
+	c = monitor_named(tok, ntok, req, err, errlen);
+	if (c != 0)
+		return c < 0 ? -1 : 0;
 	for (c = 0; c < (int)NCOMMANDS; c++)
 		cand[c] = true;
 	/* word by word: an exact word beats a prefix of a longer one

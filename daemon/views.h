@@ -202,11 +202,17 @@ struct view_req {
 	enum view_action action;
 	enum view_id view; /* VA_SHOW */
 	bool json;	   /* the line ended in "| json" */
+	/* "show flow monitor [name] NAME [statistics|cache]": that monitor
+	 * only ("": every monitor) */
+	char monitor[64];
 };
 
 /*
  * Parse a request line ("show ip cache flow", "sh ip ca fl | json",
  * "flush"): IOS-style, every word may be shortened to a unique prefix.
+ * Flexible NetFlow's "show flow monitor [name] NAME" names one monitor:
+ * alone or with "statistics" its views, with "cache" its cache (as show
+ * ip cache flow).
  * 0, or -1 with an IOS-style message ("% Invalid input ...") in err.
  */
 int view_parse(const char *line, struct view_req *req, char *err,

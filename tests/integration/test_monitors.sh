@@ -143,6 +143,16 @@ ctl show flow monitor >"$T/fm.txt"
 check "show flow monitor: both monitors" \
     bash -c 'grep -q "Flow Monitor m1:" "$1" && grep -q "Flow Monitor m2:" "$1"' _ "$T/fm.txt" ||
     sed 's/^/       /' "$T/fm.txt"
+ctl show flow monitor m2 >"$T/fm-m2.txt"
+check "show flow monitor m2: that monitor only" \
+    bash -c 'grep -q "Flow Monitor m2:" "$1" && ! grep -q "Flow Monitor m1" "$1"' _ "$T/fm-m2.txt"
+ctl --json show flow monitor name m1 cache >"$T/m1cache.json"
+check "show flow monitor name m1 cache | json: m1's cache alone (one object)" \
+    "$PY" -c 'import json, sys; v = json.load(open(sys.argv[1])); sys.exit(not isinstance(v, dict) or not v["flows"])' \
+    "$T/m1cache.json"
+check "show flow monitor bogus: refused, naming it" \
+    bash -c '! "$@" show flow monitor bogus 2>"$0" && grep -qx "% Flow Monitor bogus does not exist" "$0"' \
+    "$T/bogus.err" ip netns exec "$M" "$XFLOWCTL" -s "$SOCK"
 ctl --json show ip cache flow >"$T/cache.json"
 check "show ip cache flow --json: an array of 2 monitors, each caching its port's open IPv4 flows" \
     "$PY" - "$T/cache.json" "$T/a.csv" "$T/b.csv" <<'PYEOF'
