@@ -60,12 +60,20 @@ struct monitor {
 	uint64_t cap_drops;
 	struct capture_kstats kst; /* BPF programs' counters */
 	bool eof;		   /* --read: its file is read */
+	/* removed by a reload: its counters, kept for --stats-file */
+	bool gone;
+	struct meter_stats gone_st;
+	struct flowcache_stats gone_fs;
+	struct exporter_stats gone_xs;
 };
 
 struct xflowd {
 	struct options opt; /* the command line; -f: the first monitor's */
 	struct monitor *mon[MAX_MON];
 	int nmon;
+	/* removed by reloads (a reload adds none: at most MAX_MON) */
+	struct monitor *gone[MAX_MON];
+	int ngone;
 	bool threaded;	    /* workers in threads (several monitors) */
 	struct ifinfo *ift; /* live: the kernel's interfaces (rtnetlink) */
 	uint64_t ift_gen;
@@ -994,6 +1002,10 @@ static int apply_reload(struct monitor *d, struct options *n)
 	return 0;
 }
 
+static void finish_monitor(struct monitor *m);
+static void sum_stats(const struct monitor *d, struct meter_stats *m,
+		      struct flowcache_stats *fs);
+
 /*
  * A monitor the configuration no longer has (or attaches to no
  * interface): its flows are exported, then it stops metering (its
@@ -1006,30 +1018,24 @@ static void remove_monitor(struct xflowd *d, int k)
 	int i;
 
 	/* the caller holds every pool's locks: this one's workers finish
-	 * their round and stop, then all is the main thread's */
+	 * their round and stop, then all is the main thread's, as at exit */
 	control_set(d->ctl, m->idx, NULL);
 	worker_pool_unlock(&m->pool);
 	worker_pool_stop(&m->pool);
-	for (i = 0; i < m->ncap; i++)
-		if (m->cap[i]->ops->stop)
-			m->cap[i]->ops->stop(m->cap[i]);
-	for (i = 0; i < m->pool.nw; i++) {
-		struct worker *w = m->pool.w[i];
-
-		meter_flush(&w->meter);
-		flowcache_flush(w->meter.fc, FLOW_END_FORCED);
-		worker_export(w);
-	}
-	for (i = 0; i < m->nex; i++) {
-		exporter_drain(m->ex[i],
-			       (uint64_t)m->opt.export.tcp_linger_s * NS);
+	finish_monitor(m);
+	/* what it counted stays in the totals of --stats-file */
+	sum_stats(m, &m->gone_st, &m->gone_fs);
+	if (m->nex)
+		m->gone_xs = m->ex[0]->stats;
+	for (i = 0; i < m->nex; i++)
 		exporter_free(m->ex[i]);
-	}
+	m->nex = 0;
 	worker_pool_free(&m->pool);
 	for (i = 0; i < m->ncap; i++)
 		capture_close(m->cap[i]);
-	config_free(m->cfg);
-	free(m);
+	m->ncap = 0;
+	m->gone = true;
+	d->gone[d->ngone++] = m;
 	memmove(&d->mon[k], &d->mon[k + 1],
 		(size_t)(d->nmon - k - 1) * sizeof(d->mon[0]));
 	d->nmon--;
@@ -1359,6 +1365,15 @@ static void sum_stats(const struct monitor *d, struct meter_stats *m,
 	int i;
 	size_t k;
 
+	if (d->gone) {
+		for (k = 0; k < sizeof(*m) / 8; k++)
+			((uint64_t *)m)[k] +=
+				((const uint64_t *)&d->gone_st)[k];
+		for (k = 0; k < sizeof(*fs) / 8; k++)
+			((uint64_t *)fs)[k] +=
+				((const uint64_t *)&d->gone_fs)[k];
+		return;
+	}
 	for (i = 0; i < d->pool.nw; i++) {
 		const struct meter *wm = &d->pool.w[i]->meter;
 		const uint64_t *a = (const uint64_t *)&wm->st;
@@ -1369,6 +1384,22 @@ static void sum_stats(const struct monitor *d, struct meter_stats *m,
 		for (k = 0; k < sizeof(*fs) / 8; k++)
 			((uint64_t *)fs)[k] += b[k];
 	}
+}
+
+/* The k-th monitor of the run: running ones, then removed ones. */
+static const struct monitor *mon_at(const struct xflowd *d, int k)
+{
+	return k < d->nmon ? d->mon[k] : d->gone[k - d->nmon];
+}
+
+/* Its first exporting process's counters (all of them get every flow). */
+static struct exporter_stats mon_xs(const struct monitor *m)
+{
+	struct exporter_stats none = { 0 };
+
+	if (m->gone)
+		return m->gone_xs;
+	return m->nex ? m->ex[0]->stats : none;
 }
 
 /* Of every monitor: the sums, and each's share ("monitors"). */
@@ -1390,8 +1421,9 @@ static void write_stats(const struct xflowd *d, const char *path)
 	memset(&mst, 0, sizeof(mst));
 	memset(&fst, 0, sizeof(fst));
 	memset(&kst, 0, sizeof(kst));
-	for (k = 0; k < d->nmon; k++) {
-		const struct monitor *mo = d->mon[k];
+	for (k = 0; k < d->nmon + d->ngone; k++) {
+		const struct monitor *mo = mon_at(d, k);
+		struct exporter_stats x = mon_xs(mo);
 
 		sum_stats(mo, &mst, &fst);
 		cap_drops += mo->cap_drops;
@@ -1402,11 +1434,9 @@ static void write_stats(const struct xflowd *d, const char *path)
 				((const uint64_t *)&mo->kst)[i];
 		if (mo->kst.ncpu > kst.ncpu)
 			kst.ncpu = mo->kst.ncpu;
-		if (mo->nex) {
-			xs.flows += mo->ex[0]->stats.flows;
-			xs.v5_skipped_ipv6 += mo->ex[0]->stats.v5_skipped_ipv6;
-			xs.no_template += mo->ex[0]->stats.no_template;
-		}
+		xs.flows += x.flows;
+		xs.v5_skipped_ipv6 += x.v5_skipped_ipv6;
+		xs.no_template += x.no_template;
 	}
 	if (!f) {
 		pr_err("--stats-file %s: %s\n", path, strerror(errno));
@@ -1455,8 +1485,8 @@ static void write_stats(const struct xflowd *d, const char *path)
 		(unsigned long long)xs.no_template);
 	/* each monitor's own counts (one, for the command line) */
 	fprintf(f, "  \"monitors\": [");
-	for (k = 0; k < d->nmon; k++) {
-		const struct monitor *mo = d->mon[k];
+	for (k = 0; k < d->nmon + d->ngone; k++) {
+		const struct monitor *mo = mon_at(d, k);
 		struct meter_stats a = { 0 };
 		struct flowcache_stats b = { 0 };
 
@@ -1465,15 +1495,15 @@ static void write_stats(const struct xflowd *d, const char *path)
 			"%s\n    {\"monitor\": \"%s\", \"packets\": %llu, "
 			"\"metered\": %llu, \"octets\": %llu, "
 			"\"sampled_out\": %llu, \"flows_created\": %llu, "
-			"\"flows_exported\": %llu}",
+			"\"flows_exported\": %llu, \"removed\": %s}",
 			k ? "," : "", monitor_name(mo),
 			(unsigned long long)a.packets,
 			(unsigned long long)a.metered,
 			(unsigned long long)a.octets,
 			(unsigned long long)a.sampled_out,
 			(unsigned long long)b.added,
-			(unsigned long long)(mo->nex ? mo->ex[0]->stats.flows
-						     : 0));
+			(unsigned long long)mon_xs(mo).flows,
+			mo->gone ? "true" : "false");
 	}
 	fprintf(f, "\n  ],\n  \"collectors\": [");
 	for (i = 0; i < ncoll_all(d); i++) {
@@ -1527,7 +1557,8 @@ static void free_monitor(struct monitor *m)
 	int i;
 
 	/* the exporter's last flush may name interfaces: captures last */
-	worker_pool_free(&m->pool);
+	if (!m->gone)
+		worker_pool_free(&m->pool);
 	for (i = 0; i < m->nex; i++)
 		exporter_free(m->ex[i]);
 	for (i = 0; i < m->ncap; i++)
@@ -1567,10 +1598,10 @@ int main(int argc, char **argv)
 		struct flowcache_stats fst = { 0 };
 
 		exit_code = d->opt.read ? run_file(d) : run_live(d);
-		for (k = 0; k < d->nmon; k++) {
+		for (k = 0; k < d->nmon; k++)
 			finish_monitor(d->mon[k]);
-			sum_stats(d->mon[k], &mst, &fst);
-		}
+		for (k = 0; k < d->nmon + d->ngone; k++)
+			sum_stats(mon_at(d, k), &mst, &fst);
 		report_nofit(&mst);
 		if (d->opt.stats_file)
 			write_stats(d, d->opt.stats_file);
@@ -1581,6 +1612,8 @@ int main(int argc, char **argv)
 
 	for (k = 0; k < d->nmon; k++)
 		free_monitor(d->mon[k]);
+	for (k = 0; k < d->ngone; k++)
+		free_monitor(d->gone[k]);
 	control_free(d->ctl);
 	ifinfo_close(d->ift);
 	route_close(d->rt);

@@ -219,6 +219,11 @@ rc=$?
 ns_collector_stop mo.a
 ns_collector_stop mo.b
 check "SIGTERM, exit 0 (rc=$rc)" [ "$rc" = 0 ] || show_err lv
+np=$(( $(pcap_count "$T/a.pcap") + $(pcap_count "$T/b.pcap") + $(pcap_count "$T/c.pcap") ))
+check "stats file: both monitors removed by reloads, their counts kept ($np packets in all)" \
+    [ "$(stats_get "$T/lv.json" '(s["packets"], [(m["monitor"], m["packets"], m["removed"]) for m in s["monitors"]])')" = \
+      "($np, [('m2', $(( $(pcap_count "$T/b.pcap") + $(pcap_count "$T/c.pcap") )), True), ('m1', $(pcap_count "$T/a.pcap"), True)])" ] ||
+    stats_get "$T/lv.json" '(s["packets"], s["monitors"])'
 nfdump_csv mo.a "$T/a.nf.csv"
 check "m1: nfdump per-flow exact (its cache kept through four reloads, exported at the fifth)" \
     "$PY" "$XF_HERE/compare.py" "$T/a.csv" "$T/a.nf.csv" --label "monitor m1"
