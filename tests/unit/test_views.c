@@ -615,60 +615,6 @@ START_TEST(protos_add_sums)
 }
 END_TEST
 
-/* Flexible NetFlow's one monitor: "show flow monitor [name] NAME ..." */
-START_TEST(parse_monitor_named)
-{
-	static const struct {
-		const char *line, *monitor;
-		enum view_id v;
-		bool json;
-	} ok[] = {
-		{ "show flow monitor LAB-V9-MON", "LAB-V9-MON",
-		  VIEW_FLOW_MONITOR, false },
-		{ "sh fl mon name m1 | json", "m1", VIEW_FLOW_MONITOR, true },
-		{ "show flow monitor m1 statistics", "m1", VIEW_MONITOR_STATS,
-		  false },
-		{ "show flow monitor name stat st", "stat", VIEW_MONITOR_STATS,
-		  false },
-		{ "show flow monitor name m1 cache|json", "m1", VIEW_IP_CACHE,
-		  true },
-		{ "show flow monitor m2 ca", "m2", VIEW_IP_CACHE, false },
-		/* every monitor */
-		{ "show flow monitor statistics", "", VIEW_MONITOR_STATS,
-		  false },
-		{ "show flow monitor", "", VIEW_FLOW_MONITOR, false },
-	};
-	static const struct {
-		const char *line, *err;
-	} bad[] = {
-		{ "show flow monitor name", "% Incomplete command." },
-		{ "show flow monitor m1 bogus", "% Invalid input detected at "
-						"'bogus'" },
-		{ "show flow monitor m1 cache extra", "% Invalid input "
-						      "detected at 'extra'" },
-		{ "show flow monitor name m1 statistics x", "% Invalid input "
-							    "detected at 'x'" },
-	};
-	struct view_req r;
-	char err[256];
-	size_t i;
-
-	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		ck_assert_msg(view_parse(ok[i].line, &r, err, sizeof(err)) == 0,
-			      "'%s': %s", ok[i].line, err);
-		ck_assert_int_eq(r.action, VA_SHOW);
-		ck_assert_int_eq(r.view, ok[i].v);
-		ck_assert_str_eq(r.monitor, ok[i].monitor);
-		ck_assert_int_eq(r.json, ok[i].json);
-	}
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		ck_assert_msg(view_parse(bad[i].line, &r, err, sizeof(err)) < 0,
-			      "'%s' accepted", bad[i].line);
-		ck_assert_str_eq(err, bad[i].err);
-	}
-}
-END_TEST
-
 START_TEST(parse_requests)
 {
 	static const struct {
@@ -676,6 +622,7 @@ START_TEST(parse_requests)
 		enum view_action a;
 		enum view_id v;
 		bool json;
+		const char *monitor; /* NULL: every monitor */
 	} ok[] = {
 		{ "show ip cache flow", VA_SHOW, VIEW_IP_CACHE, false },
 		{ "sh ip ca fl\n", VA_SHOW, VIEW_IP_CACHE, false },
@@ -697,6 +644,19 @@ START_TEST(parse_requests)
 		{ "show statistics | j", VA_SHOW, VIEW_STATISTICS, true },
 		{ "flush", VA_FLUSH, 0, false },
 		{ "reload\r\n", VA_RELOAD, 0, false },
+		/* Flexible NetFlow's one monitor */
+		{ "show flow monitor LAB-V9-MON", VA_SHOW, VIEW_FLOW_MONITOR,
+		  false, "LAB-V9-MON" },
+		{ "sh fl mon name m1 | json", VA_SHOW, VIEW_FLOW_MONITOR, true,
+		  "m1" },
+		{ "show flow monitor m1 statistics", VA_SHOW,
+		  VIEW_MONITOR_STATS, false, "m1" },
+		{ "show flow monitor name stat st", VA_SHOW, VIEW_MONITOR_STATS,
+		  false, "stat" },
+		{ "show flow monitor name m1 cache|json", VA_SHOW,
+		  VIEW_IP_CACHE, true, "m1" },
+		{ "show flow monitor m2 ca", VA_SHOW, VIEW_IP_CACHE, false,
+		  "m2" },
 	};
 	static const struct {
 		const char *line, *err;
@@ -713,6 +673,13 @@ START_TEST(parse_requests)
 		{ "show ip flow", "% Incomplete command." },
 		{ "show flow exporter s t", "% Invalid input detected at 't'" },
 		{ "fl", "% Invalid input detected at 'fl'" },
+		{ "show flow monitor name", "% Incomplete command." },
+		{ "show flow monitor m1 bogus", "% Invalid input detected at "
+						"'bogus'" },
+		{ "show flow monitor m1 cache extra", "% Invalid input "
+						      "detected at 'extra'" },
+		{ "show flow monitor name m1 statistics x", "% Invalid input "
+							    "detected at 'x'" },
 	};
 	struct view_req r;
 	char err[256];
@@ -725,6 +692,7 @@ START_TEST(parse_requests)
 		if (r.action == VA_SHOW)
 			ck_assert_int_eq(r.view, ok[i].v);
 		ck_assert_int_eq(r.json, ok[i].json);
+		ck_assert_str_eq(r.monitor, ok[i].monitor ? ok[i].monitor : "");
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ck_assert_msg(view_parse(bad[i].line, &r, err, sizeof(err)) < 0,
@@ -762,7 +730,6 @@ static Suite *views_suite(void)
 	tcase_add_test(tc, protocol_classes);
 	tcase_add_test(tc, protos_add_sums);
 	tcase_add_test(tc, parse_requests);
-	tcase_add_test(tc, parse_monitor_named);
 	tcase_add_test(tc, json_escapes);
 	suite_add_tcase(s, tc);
 	return s;
