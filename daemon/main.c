@@ -539,11 +539,6 @@ static void write_kstats(FILE *f, const struct capture_kstats *k)
  * does (setup_bpf). A file gets a fixed seed: its export repeats.
  */
 /*
- * User-space packet selection, a sampler per worker (each selects 1 in N
- * of its own packets); BPF captures draw random samples in the kernel.
- */
-
-/*
  * User-space packet selection (--sample N, or a monitor's sampler), a
  * sampler per worker (each selects 1 in N of its own packets); BPF
  * captures draw random samples in the kernel (setup_bpf). A file gets a
@@ -804,6 +799,7 @@ static int setup(struct xflowd *d, int *exit_code)
 {
 	char err[512];
 	struct monitor *m;
+	bool pcap = false;
 	int i, k;
 
 	/* now: once privileges are dropped its directory may be out of reach */
@@ -845,9 +841,9 @@ static int setup(struct xflowd *d, int *exit_code)
 		return 0;
 	/* names, aliases and tunnel endpoints from the kernel, kept current
 	 * (libpcap: the BPF back ends name their own) */
-	for (k = 0; k < d->nmon && !d->ift; k++) {
-		if (d->mon[k]->opt.capture != CAPTURE_PCAP)
-			continue;
+	for (k = 0; k < d->nmon; k++)
+		pcap |= d->mon[k]->opt.capture == CAPTURE_PCAP;
+	if (pcap) {
 		d->ift = ifinfo_open(err, sizeof(err));
 		if (d->ift)
 			apply_ifinfo(d);
@@ -856,7 +852,6 @@ static int setup(struct xflowd *d, int *exit_code)
 				"those given and tunnel interfaces have no "
 				"endpoints\n",
 				err);
-		break;
 	}
 	/* live: the sysUpTime origin is the start of xflowd */
 	for (k = 0; k < d->nmon; k++)
@@ -865,6 +860,7 @@ static int setup(struct xflowd *d, int *exit_code)
 	return 0;
 }
 
+/* Everything is open: go on as --user with no capabilities (privdrop.h). */
 static int drop_privileges(const struct xflowd *d, int *exit_code)
 {
 	const struct privdrop *p = &d->opt.priv;
@@ -1201,25 +1197,12 @@ static void unlock_all(struct xflowd *d)
  * workers wait between their rounds meanwhile. */
 static void serve(struct xflowd *d)
 {
-	struct monitor *held[MAX_MON];
-	int k, n = d->nmon;
-
-	/* a reload may remove monitors: unlock those still there, the
-	 * removed ones' pools are gone (their workers stopped) */
-	for (k = 0; k < n; k++)
-		held[k] = d->mon[k];
 	lock_all(d);
 	control_serve(d->ctl);
+	/* a monitor the reload removes has released its pool's locks */
 	if (reload_signal || (d->ctl && control_reload_requested(d->ctl)))
 		reload(d);
-	for (k = n - 1; k >= 0; k--) {
-		int j;
-
-		for (j = 0; j < d->nmon && d->mon[j] != held[k]; j++)
-			;
-		if (j < d->nmon)
-			worker_pool_unlock(&held[k]->pool);
-	}
+	unlock_all(d);
 }
 
 /* --read: each monitor meters the file (its own reader) a batch in turn. */
@@ -1238,7 +1221,6 @@ static int run_file(struct xflowd *d)
 			n = cap->ops->dispatch(cap, BATCH);
 			if (n == -ENODATA) {
 				m->eof = true;
-				left--;
 			} else if (n < 0) {
 				pr_err("%s: read error; exporting what was "
 				       "metered\n",
@@ -1247,6 +1229,7 @@ static int run_file(struct xflowd *d)
 			}
 		}
 		serve(d);
+		/* a reload may have removed monitors */
 		left = 0;
 		for (k = 0; k < d->nmon; k++)
 			left += !d->mon[k]->eof;
@@ -1264,13 +1247,9 @@ static int run_live(struct xflowd *d)
 	struct pollfd pfd[MAX_CAPS + 2 + CONTROL_NFDS];
 	struct monitor *m0 = d->mon[0];
 	bool inline_w = d->nmon == 1 && !m0->pool.threaded;
-	int i, k, n, nfd = 0, nctl, rtfd = -1, iffd = -1, rc = 0;
+	int i, k, n, nfd = 0, nfix, nctl, rtfd = -1, iffd = -1, rc = 0;
 	bool warned = false;
 
-	for (i = 0; inline_w && i < m0->ncap; i++) {
-		pfd[nfd].fd = m0->cap[i]->ops->fd(m0->cap[i]);
-		pfd[nfd++].events = POLLIN;
-	}
 	if (d->rt) {
 		rtfd = nfd;
 		pfd[nfd].fd = route_fd(d->rt);
@@ -1279,6 +1258,12 @@ static int run_live(struct xflowd *d)
 	if (d->ift) {
 		iffd = nfd;
 		pfd[nfd].fd = ifinfo_fd(d->ift);
+		pfd[nfd++].events = POLLIN;
+	}
+	/* one worker in this thread: its captures' descriptors too */
+	nfix = nfd;
+	for (i = 0; inline_w && i < m0->ncap; i++) {
+		pfd[nfd].fd = m0->cap[i]->ops->fd(m0->cap[i]);
 		pfd[nfd++].events = POLLIN;
 	}
 	for (k = 0; k < d->nmon; k++)
@@ -1317,8 +1302,10 @@ static int run_live(struct xflowd *d)
 		}
 		serve(d);
 		/* a reload may have removed the inline worker's monitor */
-		if (inline_w && (d->nmon == 0 || d->mon[0] != m0))
-			inline_w = false, nfd = 0, rtfd = iffd = -1;
+		if (inline_w && m0->gone) {
+			inline_w = false;
+			nfd = nfix;
+		}
 		now = realtime_ns();
 		for (k = 0; k < d->nmon; k++) {
 			struct monitor *m = d->mon[k];
@@ -1337,6 +1324,7 @@ static int run_live(struct xflowd *d)
 	return rc;
 }
 
+/* Packets no configured template describes are counted, and said. */
 static void report_nofit(const struct meter_stats *m)
 {
 	static const char *const what[NOFIT_N] = {
@@ -1356,33 +1344,32 @@ static void report_nofit(const struct meter_stats *m)
 				(unsigned long long)m->nofit_octets[r]);
 }
 
-/* The workers' meter and cache counters, summed (threads stopped). */
+/* dst[i] += src[i]: counter structs of uint64_t only */
+static void add_u64(void *dst, const void *src, size_t len)
+{
+	uint64_t *a = dst;
+	const uint64_t *b = src;
+	size_t k;
 
-/* The workers' meter and cache counters, summed (threads stopped). */
+	for (k = 0; k < len / 8; k++)
+		a[k] += b[k];
+}
+
+/* The workers' meter and cache counters (a removed monitor's, as kept),
+ * added to *m and *fs (threads stopped). */
 static void sum_stats(const struct monitor *d, struct meter_stats *m,
 		      struct flowcache_stats *fs)
 {
 	int i;
-	size_t k;
 
 	if (d->gone) {
-		for (k = 0; k < sizeof(*m) / 8; k++)
-			((uint64_t *)m)[k] +=
-				((const uint64_t *)&d->gone_st)[k];
-		for (k = 0; k < sizeof(*fs) / 8; k++)
-			((uint64_t *)fs)[k] +=
-				((const uint64_t *)&d->gone_fs)[k];
+		add_u64(m, &d->gone_st, sizeof(*m));
+		add_u64(fs, &d->gone_fs, sizeof(*fs));
 		return;
 	}
 	for (i = 0; i < d->pool.nw; i++) {
-		const struct meter *wm = &d->pool.w[i]->meter;
-		const uint64_t *a = (const uint64_t *)&wm->st;
-		const uint64_t *b = (const uint64_t *)&wm->fc->stats;
-
-		for (k = 0; k < sizeof(*m) / 8; k++)
-			((uint64_t *)m)[k] += a[k];
-		for (k = 0; k < sizeof(*fs) / 8; k++)
-			((uint64_t *)fs)[k] += b[k];
+		add_u64(m, &d->pool.w[i]->meter.st, sizeof(*m));
+		add_u64(fs, &d->pool.w[i]->meter.fc->stats, sizeof(*fs));
 	}
 }
 
@@ -1429,9 +1416,7 @@ static void write_stats(const struct xflowd *d, const char *path)
 		cap_drops += mo->cap_drops;
 		bpf |= mo->opt.capture != CAPTURE_PCAP;
 		/* the counters, up to ncpu */
-		for (i = 0; i < offsetof(struct capture_kstats, ncpu) / 8; i++)
-			((uint64_t *)&kst)[i] +=
-				((const uint64_t *)&mo->kst)[i];
+		add_u64(&kst, &mo->kst, offsetof(struct capture_kstats, ncpu));
 		if (mo->kst.ncpu > kst.ncpu)
 			kst.ncpu = mo->kst.ncpu;
 		xs.flows += x.flows;

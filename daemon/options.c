@@ -238,6 +238,7 @@ static int check_combination(struct options *o, long refresh_s,
 {
 	char err[256];
 	size_t i;
+	int g;
 
 	if (!o->read && o->nif == 0) {
 		fprintf(stderr, "xflowd: nothing to observe: give --read FILE "
@@ -263,24 +264,20 @@ static int check_combination(struct options *o, long refresh_s,
 		add_template(o, "ipv4-five-tuple");
 		add_template(o, "ipv6-five-tuple");
 	}
-	for (i = 0; i < o->export.ntmpl * (size_t)options_ngroups(o); i++) {
+	for (g = 0; g < options_ngroups(o); g++) {
 		struct export_cfg gc;
 
-		options_group_export(o, (int)(i / o->export.ntmpl), &gc);
-		if (o->export.tmpl[i % o->export.ntmpl]->enterprise &&
-		    gc.version != 10) {
+		options_group_export(o, g, &gc);
+		for (i = 0; i < o->export.ntmpl; i++) {
+			if (!o->export.tmpl[i]->enterprise || gc.version == 10)
+				continue;
 			fprintf(stderr,
 				"xflowd: --template %s has enterprise (PEN "
 				"770) elements, which only IPFIX can carry: "
 				"use --export ipfix\n",
-				o->export.tmpl[i % o->export.ntmpl]->name);
+				o->export.tmpl[i]->name);
 			return -1;
 		}
-	}
-	for (i = 0; i < (size_t)options_ngroups(o); i++) {
-		struct export_cfg gc;
-
-		options_group_export(o, (int)i, &gc);
 		if (export_sampling_check(&gc, err, sizeof(err))) {
 			fprintf(stderr, "xflowd: --sample %u: %s\n",
 				o->export.sampling.interval, err);
@@ -462,40 +459,68 @@ static int check_monitors(const struct config *cfg)
 }
 
 /*
- * -f FILE [--check-config]: load the file; o becomes its first monitor's
- * pipeline (options_monitor() gives the others). --check-config checks
- * every monitor as a run would, then exits.
+ * Load cur's -f file and make every monitor of it as a run would (cur:
+ * the command line, or any monitor's options). The configuration, or NULL
+ * after saying why; *nrun monitors run live, the first of them made into
+ * *first (when first is not NULL).
  */
-static int check_config(struct options *o)
+static struct config *load_monitors(const struct options *cur,
+				    struct options *first, int *nrun)
 {
-	struct config_errors *err;
-	struct options *t;
-	struct config *cfg;
-	int m, rc, nrun = 0;
+	struct config_errors *err = malloc(sizeof(*err));
+	struct options *t = malloc(sizeof(*t));
+	struct config *cfg = NULL;
+	int m, rc;
 
-	if (!o->config_file) {
-		fprintf(stderr, "xflowd: --check-config needs -f FILE\n");
-		return 2;
-	}
-	err = malloc(sizeof(*err));
-	t = malloc(sizeof(*t));
+	*nrun = 0;
 	if (!err || !t) {
 		fprintf(stderr, "xflowd: out of memory\n");
-		free(err);
-		free(t);
-		return 2;
+		goto out;
 	}
-	cfg = config_load(o->config_file, err);
+	cfg = config_load(cur->config_file, err);
 	if (!cfg) {
 		if (err->count)
 			config_errors_print(err, stderr);
 		else
 			fprintf(stderr, "xflowd: out of memory\n");
-		free(err);
-		free(t);
+		goto out;
+	}
+	if (check_monitors(cfg))
+		goto fail;
+	for (m = cfg->nmonitor - 1; m >= 0; m--) {
+		rc = options_monitor(t, cur, cfg, m);
+		if (rc < 0)
+			goto fail;
+		if (rc == 0) {
+			(*nrun)++;
+			if (first)
+				options_move(first, t);
+		}
+	}
+	goto out;
+fail:
+	config_free(cfg);
+	cfg = NULL;
+out:
+	free(err);
+	free(t);
+	return cfg;
+}
+
+/*
+ * -f FILE [--check-config]: o becomes the file's first monitor that runs
+ * (options_monitor() makes the others). --check-config checks every
+ * monitor as a run would, then exits.
+ */
+static int check_config(struct options *o)
+{
+	struct config *cfg;
+	int nrun;
+
+	if (!o->config_file) {
+		fprintf(stderr, "xflowd: --check-config needs -f FILE\n");
 		return 2;
 	}
-	free(err);
 	if (o->ncoll || o->export.ntmpl || o->nif) {
 		fprintf(stderr,
 			"xflowd: -f %s: the configuration file describes the "
@@ -503,20 +528,11 @@ static int check_config(struct options *o)
 			"there, "
 			"not with --collector, --template or --interface\n",
 			o->config_file);
-		goto fail;
+		return 2;
 	}
-	/* every monitor as it would run; o becomes the first that runs */
-	if (check_monitors(cfg))
-		goto fail;
-	for (m = cfg->nmonitor - 1; m >= 0; m--) {
-		rc = options_monitor(t, o, cfg, m);
-		if (rc < 0)
-			goto fail;
-		if (rc == 0) {
-			options_move(o, t);
-			nrun++;
-		}
-	}
+	cfg = load_monitors(o, o, &nrun);
+	if (!cfg)
+		return 2;
 	/* --check-config: a file of monitors for --read is fine */
 	if (!nrun && !o->check_config) {
 		fprintf(stderr,
@@ -524,9 +540,9 @@ static int check_config(struct options *o)
 			"observe (attach one: 'monitor NAME input' in an "
 			"interface block), or give --read FILE\n",
 			o->config_file);
-		goto fail;
+		config_free(cfg);
+		return 2;
 	}
-	free(t);
 	if (o->check_config) {
 		printf("%s: configuration OK\n", o->config_file);
 		if (o->verbose)
@@ -535,10 +551,6 @@ static int check_config(struct options *o)
 		return 1;
 	}
 	return 0;
-fail:
-	config_free(cfg);
-	free(t);
-	return 2;
 }
 
 /*
@@ -597,34 +609,9 @@ int options_monitor(struct options *o, const struct options *cur,
 
 struct config *options_reload(const struct options *cur)
 {
-	struct config_errors *err;
-	struct options *t;
-	struct config *cfg;
-	int m;
+	int nrun;
 
-	err = malloc(sizeof(*err));
-	t = malloc(sizeof(*t));
-	if (!err || !t) {
-		free(err);
-		free(t);
-		return NULL;
-	}
-	cfg = config_load(cur->config_file, err);
-	if (!cfg)
-		config_errors_print(err, stderr);
-	free(err);
-	if (cfg && check_monitors(cfg)) {
-		config_free(cfg);
-		cfg = NULL;
-	}
-	for (m = 0; cfg && m < cfg->nmonitor; m++) {
-		if (options_monitor(t, cur, cfg, m) < 0) {
-			config_free(cfg);
-			cfg = NULL;
-		}
-	}
-	free(t);
-	return cfg;
+	return load_monitors(cur, NULL, &nrun);
 }
 
 void options_move(struct options *dst, const struct options *src)

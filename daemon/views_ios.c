@@ -352,9 +352,12 @@ static size_t versions_of(const struct view_snapshot *s, int ver[3])
 {
 	size_t i, k, n = 0;
 
-	for (i = 0; i < s->ncoll || (i == 0 && n == 0); i++) {
-		int v = i < s->ncoll && s->coll[i].version ? s->coll[i].version
-							   : s->version;
+	if (s->ncoll == 0) {
+		ver[0] = s->version;
+		return 1;
+	}
+	for (i = 0; i < s->ncoll; i++) {
+		int v = s->coll[i].version ? s->coll[i].version : s->version;
 
 		for (k = 0; k < n && ver[k] != v; k++)
 			;
