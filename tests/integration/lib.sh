@@ -194,8 +194,34 @@ EOF
     nfacctd -f "$T/$name.nfacctd.conf" >"$T/$name.nfacctd.log" 2>&1 &
     COLL_PID[$name]=$!
     XF_PIDS+=("$!")
-    wait_bound "$port" || { echo "nfacctd did not start" >&2; cat "$T/$name.nfacctd.log" >&2; return 1; }
+    if ! wait_bound "$port" || ! nfacctd_ready "${COLL_PID[$name]}"; then
+        echo "nfacctd did not start" >&2
+        cat "$T/$name.nfacctd.log" >&2
+        return 1
+    fi
     COLL_PORT[$name]=$port COLL_KIND[$name]=nfacctd COLL_BIND[$name]=127.0.0.1
+}
+
+# nfacctd_ready CORE_PID: wait (10 s at most) until the print plugin, a child
+# of the core, waits in poll() in its main loop. The core binds the port
+# before the plugin has allocated its cache, and what it receives until the
+# plugin's first poll() never reaches the plugin (the core signals the plugin
+# only once the plugin has said it is waiting), so a bound port is not
+# enough: a datagram sent then is lost, and the plugin prints nothing. The
+# plugin logs nothing once it is in its loop; the kernel's wait channel says
+# it: poll_schedule_timeout (do_poll on older kernels).
+nfacctd_ready() {
+    local core=$1 kid w
+    for _ in $(seq 200); do
+        for kid in $(pgrep -P "$core" 2>/dev/null); do
+            w=$(cat "/proc/$kid/wchan" 2>/dev/null)
+            case $w in *poll*) return 0 ;; esac
+        done
+        kill -0 "$core" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    echo "nfacctd: its print plugin did not reach its main loop within 10 s" >&2
+    return 1
 }
 
 # collector_stop NAME: wait until its socket is drained, then stop it (nfcapd and

@@ -45,6 +45,13 @@ ip netns exec "$P" dumpcap -q -i "$PV" -f "udp and dst host 198.51.100.5" -w "$T
     >"$T/dumpcap.log" 2>&1 &
 DP=$!
 XF_PIDS+=("$DP")
+# dumpcap writes the file header once its capture (and filter) is in place
+for _ in $(seq 200); do
+    [ -s "$T/v9.cap" ] && break
+    kill -0 "$DP" 2>/dev/null || break
+    sleep 0.05
+done
+[ -s "$T/v9.cap" ] || { fail "dumpcap did not start"; cat "$T/dumpcap.log"; finish; }
 
 check "--check-config: OK" "$XFLOWD" -f "$CONF" --check-config
 if ! xflowd_start "$L" lab -f "$CONF" --control none --stats-file "$T/lab.json"; then
