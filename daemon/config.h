@@ -78,7 +78,8 @@ struct cfg_exporter {
 	uint32_t refresh_s;	  /* template refresh by time; 0: never */
 	uint32_t refresh_packets; /* ... and every N messages; 0: never */
 	uint32_t mtu;
-	unsigned int line; /* of the 'exporter' line */
+	uint32_t resolve_s; /* look the destination up again; 0: no */
+	unsigned int line;  /* of the 'exporter' line */
 };
 
 struct cfg_sampler {

@@ -379,6 +379,10 @@ static void own_traffic_filter(const struct xflowd *d, char *buf, size_t len)
 		const char *v4 = "";
 		char host[64];
 
+		/* a name not resolved yet: filtered from a restart on (the
+		 * log says when it resolves) */
+		if (!collector_resolved(c))
+			continue;
 		if (c->addr.ss_family == AF_INET) {
 			const struct sockaddr_in *s = (const void *)&c->addr;
 
@@ -403,13 +407,13 @@ static void own_traffic_filter(const struct xflowd *d, char *buf, size_t len)
 					      "((dst host %s and dst port %d) "
 					      "or (src host %s and src port "
 					      "%d)))",
-					      i ? " or " : "not (", guard, v4,
+					      n ? " or " : "not (", guard, v4,
 					      host, port, host, port);
 		else
 			n += (size_t)snprintf(buf + n, len - n,
 					      "%s(len >= %d and %s udp and "
 					      "dst host %s and dst port %d)",
-					      i ? " or " : "not (", guard, v4,
+					      n ? " or " : "not (", guard, v4,
 					      host, port);
 	}
 	if (n && n < len)
@@ -439,8 +443,11 @@ static int setup_bpf(struct monitor *m, char *err, size_t errlen)
 	memset(own, 0, sizeof(own));
 	for (i = 0; i < ncoll_all(m->d) && i < EXPORT_MAX_COLLECTORS; i++) {
 		const struct collector *c = coll_at(m->d, i);
-		struct capture_own *o = &own[cfg.nown++];
+		struct capture_own *o;
 
+		if (!collector_resolved(c))
+			continue;
+		o = &own[cfg.nown++];
 		if (c->addr.ss_family == AF_INET) {
 			const struct sockaddr_in *s = (const void *)&c->addr;
 
@@ -567,18 +574,36 @@ static void setup_sampling(struct monitor *d)
 	}
 }
 
+/* Where collector i of o comes from, for a message: "--collector" or
+ * "FILE:LINE: exporter NAME". */
+static void coll_origin(const struct options *o, int i, char *buf, size_t len)
+{
+	const struct cfg_exporter *x;
+
+	if (!o->cfg || !o->coll_exporter[i]) {
+		snprintf(buf, len, "--collector");
+		return;
+	}
+	x = &o->cfg->exporter[o->coll_exporter[i] - 1];
+	snprintf(buf, len, "%s:%u: exporter %s:", o->cfg->file, x->line,
+		 x->name);
+}
+
 /* The exporting processes o describes (one per group of alike exporters),
  * with their collectors, into ex[]; their number, or -1 after saying why
- * (*exit_code: 2 for a bad collector, 1 otherwise). */
+ * (*exit_code: 2 for a bad collector, 1 otherwise: a name the resolver
+ * could not look up, reading a file). Live, a collector whose name does
+ * not resolve yet is looked up again in the background. */
 static int new_exporters(struct monitor *d, const struct options *o,
 			 struct exporter **ex, int *exit_code)
 {
 	struct export_cfg gc;
-	char err[512];
-	int g, i, n = options_ngroups(o);
+	char err[512], from[320];
+	int g, i, rc, n = options_ngroups(o);
 
 	for (g = 0; g < n; g++) {
 		options_group_export(o, g, &gc);
+		gc.resolve_later = !o->read;
 		ex[g] = exporter_new(&gc);
 		if (!ex[g]) {
 			pr_err("out of memory\n");
@@ -593,14 +618,18 @@ static int new_exporters(struct monitor *d, const struct options *o,
 		for (i = 0; i < o->ncoll; i++) {
 			if (o->ngroup && o->coll_group[i] != g)
 				continue;
-			if (exporter_add_collector_from(ex[g], o->collector[i],
-							o->sport[i], err,
-							sizeof(err))) {
-				pr_err("--collector %s\n", err);
-				*exit_code = 2;
+			rc = exporter_add_collector_from(ex[g], o->collector[i],
+							 o->sport[i], err,
+							 sizeof(err));
+			if (rc) {
+				coll_origin(o, i, from, sizeof(from));
+				pr_err("%s %s\n", from, err);
+				*exit_code = rc == -EAGAIN ? 1 : 2;
 				g++;
 				goto fail;
 			}
+			exporter_resolve_every(ex[g], ex[g]->ncoll - 1,
+					       o->resolve_s[i]);
 		}
 	}
 	return n;
@@ -1103,6 +1132,17 @@ static const char *reload_monitor(struct monitor *m, struct options *n)
  * restart (a capture is opened with privileges xflowd no longer has); an
  * unreadable or invalid file changes nothing.
  */
+/* Collectors move: on reload every name is looked up again (in the
+ * background; a new address is taken when the answer comes). */
+static void resolve_all(struct xflowd *d)
+{
+	int k, i;
+
+	for (k = 0; k < d->nmon; k++)
+		for (i = 0; i < d->mon[k]->nex; i++)
+			exporter_resolve(d->mon[k]->ex[i]);
+}
+
 static void reload(struct xflowd *d)
 {
 	const char *file = d->opt.config_file;
@@ -1112,8 +1152,9 @@ static void reload(struct xflowd *d)
 
 	reload_signal = 0;
 	if (!d->opt.cfg) {
-		pr_info("reload: no configuration file (-f): nothing to "
-			"reload\n");
+		pr_info("reload: no configuration file (-f): collector "
+			"names looked up again, nothing else to reload\n");
+		resolve_all(d);
 		return;
 	}
 	n = malloc(sizeof(*n));
@@ -1167,6 +1208,7 @@ static void reload(struct xflowd *d)
 				"to start it\n",
 				file, cfg->monitor[mi].name);
 	}
+	resolve_all(d);
 	if (d->nmon == 0)
 		pr_warn("reload: %s: no monitor runs any more; xflowd only "
 			"answers xflowctl now\n",
