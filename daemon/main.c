@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,6 +60,7 @@ struct monitor {
 	uint64_t next_tick_ns;
 	uint64_t cap_drops;
 	struct capture_kstats kst; /* BPF programs' counters */
+	struct capture_fstats fst; /* --read: the file's, at its end */
 	bool eof;		   /* --read: its file is read */
 	/* removed by a reload: its counters, kept for --stats-file */
 	bool gone;
@@ -824,6 +826,30 @@ nomem:
 	return -1;
 }
 
+/* --read with several monitors: each reads the file from its start, which
+ * a pipe ("-", /dev/stdin) cannot give. */
+static int check_rereadable(const struct xflowd *d, int *exit_code)
+{
+	const char *path = d->opt.read;
+	struct stat st;
+	int rc;
+
+	if (!path || d->nmon < 2)
+		return 0;
+	rc = strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &st)
+				    : stat(path, &st);
+	if (rc == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		pr_err("--read %s: %d monitors each read the file from its "
+		       "start, and this is not a file that can be read again "
+		       "(a pipe?): give a file, or a configuration of one "
+		       "monitor\n",
+		       path, d->nmon);
+		*exit_code = 2;
+		return -1;
+	}
+	return 0;
+}
+
 static int setup(struct xflowd *d, int *exit_code)
 {
 	char err[512];
@@ -841,7 +867,7 @@ static int setup(struct xflowd *d, int *exit_code)
 			return -1;
 		}
 	}
-	if (setup_monitors(d, exit_code))
+	if (setup_monitors(d, exit_code) || check_rereadable(d, exit_code))
 		return -1;
 	d->ctl = control_new(&d->opt);
 	if (!d->ctl) {
@@ -1431,8 +1457,10 @@ static struct exporter_stats mon_xs(const struct monitor *m)
 	return m->nex ? m->ex[0]->stats : none;
 }
 
-/* Of every monitor: the sums, and each's share ("monitors"). */
-static void write_stats(const struct xflowd *d, const char *path)
+/* Of every monitor: the sums, and each's share ("monitors"), written and
+ * the file closed. 0, or -1 after saying why (a full disk, EIO: the
+ * counters the operator asked for are lost, which the exit status says). */
+static int write_stats(struct xflowd *d, const char *path)
 {
 	struct meter_stats mst;
 	struct flowcache_stats fst;
@@ -1440,6 +1468,7 @@ static void write_stats(const struct xflowd *d, const char *path)
 	const struct flowcache_stats *fs = &fst;
 	struct capture_kstats kst;
 	struct exporter_stats xs = { 0 };
+	struct capture_fstats fi = { 0 };
 	uint64_t cap_drops = 0;
 	FILE *f = d->stats;
 	bool bpf = false;
@@ -1456,6 +1485,9 @@ static void write_stats(const struct xflowd *d, const char *path)
 
 		sum_stats(mo, &mst, &fst);
 		cap_drops += mo->cap_drops;
+		/* every monitor reads the same file: its counts once */
+		if (k == 0)
+			fi = mo->fst;
 		bpf |= mo->opt.capture != CAPTURE_PCAP;
 		/* the counters, up to ncpu */
 		add_u64(&kst, &mo->kst, offsetof(struct capture_kstats, ncpu));
@@ -1467,7 +1499,7 @@ static void write_stats(const struct xflowd *d, const char *path)
 	}
 	if (!f) {
 		pr_err("--stats-file %s: %s\n", path, strerror(errno));
-		return;
+		return -1;
 	}
 	fprintf(f,
 		"{\n  \"packets\": %llu,\n  \"metered\": %llu,\n"
@@ -1481,6 +1513,15 @@ static void write_stats(const struct xflowd *d, const char *path)
 		(unsigned long long)m->sampled_out);
 	if (bpf)
 		write_kstats(f, &kst);
+	/* packets of the file not metered as it said, by reason */
+	if (d->opt.read)
+		fprintf(f,
+			"  \"file\": {\"caplen_over_wire\": %llu, "
+			"\"unknown_interface\": %llu, "
+			"\"unsupported_link\": %llu},\n",
+			(unsigned long long)fi.caplen_over_wire,
+			(unsigned long long)fi.unknown_interface,
+			(unsigned long long)fi.unsupported_link);
 	fprintf(f,
 		"  \"tunnelled\": %llu,\n  \"no_template_packets\": "
 		"{\"ipv4\": %llu, \"ipv6\": %llu, \"tunnel\": %llu, "
@@ -1553,8 +1594,19 @@ static void write_stats(const struct xflowd *d, const char *path)
 		fputc('}', f);
 	}
 	fprintf(f, "\n  ]\n}\n");
-	if (fflush(f))
+	/* a write error may show at the flush or only at the close */
+	d->stats = NULL;
+	if (fflush(f) != 0 || ferror(f)) {
+		pr_err("--stats-file %s: %s\n", path,
+		       strerror(errno ? errno : EIO));
+		fclose(f);
+		return -1;
+	}
+	if (fclose(f) != 0) {
 		pr_err("--stats-file %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* End of input or a signal: nothing monitor m metered is lost. */
@@ -1573,6 +1625,9 @@ static void finish_monitor(struct monitor *m)
 		worker_export(w);
 		m->cap_drops += w->drops;
 	}
+	for (i = 0; i < m->ncap; i++)
+		if (m->cap[i]->ops->fstats)
+			m->cap[i]->ops->fstats(m->cap[i], &m->fst);
 	/* TCP collectors get a while to take what is queued */
 	for (i = 0; i < m->nex; i++)
 		exporter_drain(m->ex[i],
@@ -1630,8 +1685,9 @@ int main(int argc, char **argv)
 		for (k = 0; k < d->nmon + d->ngone; k++)
 			sum_stats(mon_at(d, k), &mst, &fst);
 		report_nofit(&mst);
-		if (d->opt.stats_file)
-			write_stats(d, d->opt.stats_file);
+		if (d->opt.stats_file &&
+		    write_stats(d, d->opt.stats_file) < 0 && exit_code == 0)
+			exit_code = 1;
 		if (stop_signal)
 			pr_info("signal %d: flushed the cache, exiting\n",
 				(int)stop_signal);

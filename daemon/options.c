@@ -252,6 +252,22 @@ static int check_combination(struct options *o, long refresh_s,
 				"or --interface IF (see --help)\n");
 		return -1;
 	}
+	if (o->read && o->nif && o->cfg) {
+		const struct cfg_interface *ifc = &o->cfg->interface[0];
+
+		/* the interface blocks are what conflicts: name one */
+		for (i = 0; i < (size_t)o->cfg->ninterface; i++)
+			if (strcmp(o->cfg->interface[i].name, o->ifname[0]) ==
+			    0)
+				ifc = &o->cfg->interface[i];
+		fprintf(stderr,
+			"xflowd: --read %s: %s:%u: interface %s: a file "
+			"replaces the interfaces, and this configuration "
+			"observes some: drop --read, or give a configuration "
+			"without interface blocks\n",
+			o->read, o->cfg->file, ifc->line, ifc->name);
+		return -1;
+	}
 	if (o->read && o->nif) {
 		fprintf(stderr, "xflowd: --read and --interface exclude each "
 				"other\n");
