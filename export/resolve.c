@@ -130,15 +130,22 @@ static void readdress(struct collector *c, const struct addrinfo *ai,
 	 * counted as not sent) */
 	if (c->nrec)
 		c->ops->flush(c);
-	transport_close(c);
 	memcpy(&c->addr, ai->ai_addr, ai->ai_addrlen);
 	c->addrlen = ai->ai_addrlen;
 	collector_set_maxlen(c);
+	c->stats.resolved++;
+	addr_text(c, addr, sizeof(addr));
+	if (was && c->tx.proto == TX_TCP) {
+		/* what is queued is not lost: it goes to the new address */
+		tcp_moved(c, now);
+		pr_info("collector '%s': moved to %s; exporting to it\n",
+			c->name, addr);
+		return;
+	}
+	transport_close(c);
 	/* UDP: the templates go first to whoever listens there now; TCP
 	 * sends them at connect */
 	c->tmpl_sent = c->tx.proto == TX_TCP;
-	c->stats.resolved++;
-	addr_text(c, addr, sizeof(addr));
 	if (transport_open(c, c->tx.proto, c->tx.limit, err, sizeof(err))) {
 		pr_warn("%s; trying again\n", err);
 		memset(&c->addr, 0, sizeof(c->addr));

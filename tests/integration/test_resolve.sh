@@ -9,7 +9,8 @@
 #   the collector receives the flows of traffic replayed after that (our
 #   message decoder: data records with the replayed packets);
 # - SIGHUP looks the name up again: a new address is taken; so does
-#   resolve-interval in the exporter block, without a reload;
+#   resolve-interval in the exporter block, without a reload, and a TCP
+#   collector that moves loses nothing queued (a second connection);
 # - --read exits 1 naming the failure; --resolve-interval with -f is
 #   refused naming the exporter block's setting.
 . "$(dirname "$0")/lib.sh"
@@ -123,30 +124,51 @@ wait $XP
 xrc=$?
 check "SIGTERM: exit 0 (rc=$xrc)" [ "$xrc" = 0 ]
 
-# resolve-interval in the exporter block: looked up again periodically
+# resolve-interval in the exporter block: looked up again periodically; a
+# TCP collector that moves keeps what is queued (a sink on every address)
+ip netns exec "$NS" "$PY" "$XF_HERE/tcpsink.py" --out "$T/tsink" --bind 0.0.0.0 \
+	--port-file "$T/tsink.port" >"$T/tsink.log" 2>&1 &
+XF_PIDS+=("$!")
+for _ in $(seq 100); do [ -s "$T/tsink.port" ] && break; sleep 0.05; done
+tport=$(cat "$T/tsink.port")
 cat >"$T/r.conf" <<EOF2
 exporter moving
     destination $NAME
     transport udp $port
     resolve-interval 1
+exporter movingtcp
+    destination $NAME
+    transport tcp $tport
+    resolve-interval 1
 monitor m
     exporter moving
+    exporter movingtcp
 interface $A
     monitor m input
 EOF2
 check "--check-config -v prints resolve-interval back" \
 	eval '"$XFLOWD" -f "$T/r.conf" --check-config -v 2>&1 | grep -q "resolve-interval 1"'
 ip netns exec "$NS" "$XFLOWD" -f "$T/r.conf" --control none \
-	>"$T/p.out" 2>"$T/p.err" &
+	--stats-file "$T/p.json" >"$T/p.out" 2>"$T/p.err" &
 XP=$!
 XF_PIDS+=("$XP")
 sleep 0.5
 echo "127.0.0.3 $NAME" >"$T/hosts.new" && cat "$T/hosts.new" >"$ETC/hosts"
-for _ in $(seq 50); do grep -q "moved to 127.0.0.3" "$T/p.err" && break; sleep 0.1; done
+for _ in $(seq 50); do [ "$(grep -c "moved to 127.0.0.3" "$T/p.err")" = 2 ] && break; sleep 0.1; done
 check "resolve-interval 1: the new address is taken without a reload" \
 	grep "'$NAME:$port/udp': moved to 127.0.0.3" "$T/p.err"
+check "... by the TCP collector too" grep "'$NAME:$tport/tcp': moved to 127.0.0.3" "$T/p.err"
+ip netns exec "$NS" tcpreplay -q -i "$B" --pps 2000 "$T/r.pcap" >"$T/tcpreplay.log" 2>&1
 kill -TERM $XP
 wait $XP
+check "TCP: a second connection (to the new address), nothing dropped" "$PY" - "$T/p.json" "$tport" <<'PYEOF'
+import json, sys
+for c in json.load(open(sys.argv[1]))["collectors"]:
+    if c["collector"].endswith("%s/tcp" % sys.argv[2]):
+        print("connects", c["connects"], "dropped_records", c["dropped_records"], "data_records", c["data_records"])
+        sys.exit(0 if c["connects"] >= 2 and c["dropped_records"] == 0 and c["data_records"] > 0 else 1)
+sys.exit(1)
+PYEOF
 # a collector of the configuration file is named by its exporter block
 sed -e "s/destination .*/destination other-$$.test/" -e '/^interface/,$d' "$T/r.conf" >"$T/o.conf"
 ip netns exec "$NS" "$XFLOWD" -f "$T/o.conf" --read "$T/r.pcap" >"$T/o.out" 2>"$T/o.err"
