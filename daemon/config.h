@@ -33,8 +33,8 @@
 #define CFG_MAX_MONITORS 16
 #define CFG_MAX_INTERFACES 64
 #define CFG_MAX_RECORD_ELEMS 32 /* match + collect elements of a record */
-#define CFG_MAX_MON_FORMATS EXPORT_MAX_TEMPLATES /* template + record */
-#define CFG_MAX_MON_EXPORTERS 8
+#define CFG_MAX_MON_FORMATS EXPORT_MAX_TEMPLATES    /* template + record */
+#define CFG_MAX_MON_EXPORTERS EXPORT_MAX_COLLECTORS /* as --collector */
 #define CFG_MAX_ERRORS 20 /* kept; parsing stops at the next one */
 #define CFG_MSG_MAX 512	  /* octets of one message, FILE:LINE: included */
 
@@ -78,7 +78,8 @@ struct cfg_exporter {
 	uint32_t refresh_s;	  /* template refresh by time; 0: never */
 	uint32_t refresh_packets; /* ... and every N messages; 0: never */
 	uint32_t mtu;
-	unsigned int line; /* of the 'exporter' line */
+	uint32_t resolve_s; /* look the destination up again; 0: no */
+	unsigned int line;  /* of the 'exporter' line */
 };
 
 struct cfg_sampler {

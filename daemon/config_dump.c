@@ -32,6 +32,8 @@ static void dump_exporter(const struct cfg_exporter *e, FILE *f)
 		e->transport == CFG_UDP ? "udp" : "tcp", e->port);
 	if (e->source_port)
 		fprintf(f, IND "source-port %u\n", e->source_port);
+	if (e->resolve_s)
+		fprintf(f, IND "resolve-interval %u\n", e->resolve_s);
 	fprintf(f, IND "export-protocol %s\n",
 		e->version == 5	  ? "netflow-v5"
 		: e->version == 9 ? "netflow-v9"
@@ -167,7 +169,8 @@ static bool exporter_equal(const struct cfg_exporter *a,
 	       a->port == b->port && a->source_port == b->source_port &&
 	       a->version == b->version && a->domain_id == b->domain_id &&
 	       a->refresh_s == b->refresh_s &&
-	       a->refresh_packets == b->refresh_packets && a->mtu == b->mtu;
+	       a->refresh_packets == b->refresh_packets && a->mtu == b->mtu &&
+	       a->resolve_s == b->resolve_s;
 }
 
 static bool format_equal(const struct config *a, const struct cfg_format *fa,

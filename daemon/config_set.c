@@ -632,6 +632,10 @@ static const struct kw exporter_kw[] = {
 	    KWE_REFRESH_P, cfg_exporter, refresh_packets, 0, 1000000),
 	/* 576: the datagram every IPv4 host must accept (RFC 791) */
 	NUM("mtu", "mtu N", KWE_MTU, cfg_exporter, mtu, 576, 65535),
+	/* a destination named by DNS looked up again this often; 0: at
+	 * start, on reload and while it does not resolve */
+	NUM("resolve-interval", "resolve-interval SEC", KWE_RESOLVE,
+	    cfg_exporter, resolve_s, 0, 86400),
 };
 
 static const struct kw sampler_kw[] = {

@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * control.c - the control socket: listening, and one client at a time
- * through a small state machine (read the request, copy the flows, render,
- * write). The snapshot the views show is control_snapshot.c's.
+ * control.c - the control socket: listening, and up to CONTROL_MAX_CLIENTS
+ * clients at once, each through a small state machine (read the request,
+ * copy the flows, render, write). The snapshot the views show is
+ * control_snapshot.c's.
  *
  * Work per control_serve() call is bounded (WALK_SLICE cache entries,
- * RENDER_SLICE flow lines, one non-blocking write), so a client listing a
- * cache of millions of flows delays the packet path by a slice, never by
- * the whole listing. A client that sends nothing or stops reading is
- * dropped after CLIENT_TIMEOUT_NS without progress.
+ * RENDER_SLICE flow lines, for at most SLICES_PER_SERVE clients; one
+ * non-blocking read or write for each of the others), so a client listing
+ * a cache of millions of flows delays the packet path by a slice, never by
+ * the whole listing. Memory is bounded too: a fixed number of clients,
+ * each with a request of at most REQ_MAX octets. A client that sends
+ * nothing or stops reading is dropped after CLIENT_TIMEOUT_NS without
+ * progress, and never holds up another: when every slot is taken, the
+ * client that has been reading its request longest makes room.
  */
 #define _GNU_SOURCE /* accept4 */
 #include <errno.h>
@@ -32,6 +37,9 @@
 #define RENDER_SLICE 1024		 /* flow lines rendered per call */
 #define CLIENT_TIMEOUT_NS 10000000000ull /* 10 s without progress */
 #define REQ_MAX 256
+/* clients that copy or render a slice in one control_serve() call (the
+ * others wait their turn: the one after the last served goes first) */
+#define SLICES_PER_SERVE 2
 
 enum conn_state {
 	CS_NONE,   /* no client */
@@ -61,6 +69,7 @@ struct conn {
 	struct vbuf out;
 	size_t off; /* octets of out written */
 	uint64_t deadline_ns;
+	uint64_t since_ns; /* accepted at */
 };
 
 struct control {
@@ -75,7 +84,8 @@ struct control {
 	dev_t dev; /* of the socket file we created */
 	ino_t ino;
 	bool reload;
-	struct conn conn;
+	struct conn conn[CONTROL_MAX_CLIENTS];
+	int next; /* client to serve first: slices go round */
 };
 
 static void conn_close(struct conn *k);
@@ -91,12 +101,14 @@ static uint64_t mono_ns(void)
 struct control *control_new(const struct options *opt)
 {
 	struct control *c = calloc(1, sizeof(*c));
+	int i;
 
 	if (!c)
 		return NULL;
 	c->opt = opt;
 	c->lfd = -1;
-	c->conn.fd = -1;
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++)
+		c->conn[i].fd = -1;
 	return c;
 }
 
@@ -111,11 +123,16 @@ int control_add(struct control *c, const struct control_src *src)
 
 void control_set(struct control *c, int i, const struct control_src *src)
 {
+	int j;
+
 	/* a listing of the monitor's cache half done ends: its caches and
 	 * templates are about to change */
-	if ((c->conn.st == CS_WALK || c->conn.st == CS_RENDER) &&
-	    c->conn.mon == i)
-		conn_close(&c->conn);
+	for (j = 0; j < CONTROL_MAX_CLIENTS; j++) {
+		struct conn *k = &c->conn[j];
+
+		if ((k->st == CS_WALK || k->st == CS_RENDER) && k->mon == i)
+			conn_close(k);
+	}
 	if (src) {
 		c->src[i] = *src;
 	} else {
@@ -210,7 +227,7 @@ static int bind_socket(struct control *c, const struct sockaddr_un *sa,
 		c->ino = st.st_ino;
 	}
 	snprintf(c->path, sizeof(c->path), "%s", sa->sun_path);
-	if (listen(c->lfd, 8) < 0) {
+	if (listen(c->lfd, CONTROL_MAX_CLIENTS) < 0) {
 		snprintf(err, errlen, "%s: listen: %s", sa->sun_path,
 			 strerror(errno));
 		return -1;
@@ -295,12 +312,15 @@ static void conn_close(struct conn *k)
 void control_free(struct control *c)
 {
 	struct stat st;
+	int i;
 
 	if (!c)
 		return;
-	conn_close(&c->conn);
-	free(c->conn.flows);
-	vb_free(&c->conn.out);
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		conn_close(&c->conn[i]);
+		free(c->conn[i].flows);
+		vb_free(&c->conn[i].out);
+	}
 	if (c->lfd >= 0) {
 		close(c->lfd);
 		/* remove the socket only if it is still the one we made */
@@ -313,26 +333,39 @@ void control_free(struct control *c)
 
 int control_fds(const struct control *c, struct pollfd *pfd)
 {
-	if (c->conn.st != CS_NONE) {
-		pfd[0].fd = c->conn.fd;
-		pfd[0].events = c->conn.st == CS_READ ? POLLIN : POLLOUT;
-		pfd[0].revents = 0;
-		return 1;
+	int i, n = 0;
+
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		const struct conn *k = &c->conn[i];
+
+		if (k->st == CS_NONE || k->st == CS_WALK)
+			continue;
+		pfd[n].fd = k->fd;
+		pfd[n].events = k->st == CS_READ ? POLLIN : POLLOUT;
+		pfd[n++].revents = 0;
 	}
-	if (c->lfd < 0)
-		return 0;
-	pfd[0].fd = c->lfd;
-	pfd[0].events = POLLIN;
-	pfd[0].revents = 0;
-	return 1;
+	if (c->lfd >= 0) {
+		pfd[n].fd = c->lfd;
+		pfd[n].events = POLLIN;
+		pfd[n++].revents = 0;
+	}
+	return n;
 }
 
 bool control_busy(const struct control *c)
 {
+	int i;
+
 	/* reading and writing wait for the descriptor; copying and
 	 * rendering are ours to do */
-	return c->conn.st == CS_WALK ||
-	       (c->conn.st == CS_RENDER && c->conn.off >= c->conn.out.len);
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		const struct conn *k = &c->conn[i];
+
+		if (k->st == CS_WALK ||
+		    (k->st == CS_RENDER && k->off >= k->out.len))
+			return true;
+	}
+	return false;
 }
 
 bool control_reload_requested(struct control *c)
@@ -516,7 +549,7 @@ static void execute(struct control *c, struct conn *k)
 static void read_request(struct control *c, struct conn *k)
 {
 	ssize_t n;
-	char *nl;
+	char *nl, *nul;
 
 	n = recv(k->fd, k->req + k->reqlen, sizeof(k->req) - 1 - k->reqlen,
 		 MSG_DONTWAIT);
@@ -525,9 +558,20 @@ static void read_request(struct control *c, struct conn *k)
 			conn_close(k);
 		return;
 	}
+	if (n > 0)
+		k->deadline_ns = mono_ns() + CLIENT_TIMEOUT_NS;
 	k->reqlen += (size_t)n;
 	k->req[k->reqlen] = 0;
-	nl = strchr(k->req, '\n');
+	nl = memchr(k->req, '\n', k->reqlen);
+	/* a NUL would end the line early for every string function after
+	 * this: no request has one, so say so now rather than wait */
+	nul = memchr(k->req, 0, nl ? (size_t)(nl - k->req) : k->reqlen);
+	if (nul) {
+		reply(k, false, "% Invalid input: NUL byte in the request",
+		      true);
+		k->st = CS_LAST;
+		return;
+	}
 	if (!nl && n > 0 && k->reqlen < sizeof(k->req) - 1)
 		return; /* more to come */
 	if (!nl && k->reqlen == sizeof(k->req) - 1) {
@@ -632,34 +676,67 @@ static bool flush_out(struct conn *k)
 	return true;
 }
 
-static void accept_client(struct control *c)
+/*
+ * A free slot, or the one whose client has been reading its request the
+ * longest (an idle client must not lock out the next: it is dropped as it
+ * would be at its timeout), or NULL when every client has a request in
+ * progress.
+ */
+static struct conn *free_slot(struct control *c)
 {
-	struct conn *k = &c->conn;
+	struct conn *old = NULL;
+	int i;
+
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		struct conn *k = &c->conn[i];
+
+		if (k->st == CS_NONE)
+			return k;
+		if (k->st == CS_READ && (!old || k->since_ns < old->since_ns))
+			old = k;
+	}
+	if (old)
+		conn_close(old);
+	return old;
+}
+
+/* Accept every client waiting. */
+static void accept_clients(struct control *c)
+{
+	static const char busy[] = "% Too many clients; try again\n";
+	struct conn *k;
 	int fd;
 
 	if (c->lfd < 0)
 		return;
-	fd = accept4(c->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
-	k->fd = fd;
-	k->st = CS_READ;
-	k->reqlen = 0;
-	k->req[0] = 0;
-	k->deadline_ns = mono_ns() + CLIENT_TIMEOUT_NS;
+	while ((fd = accept4(c->lfd, NULL, NULL,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		k = free_slot(c);
+		if (!k) {
+			/* every slot serves a request: say so, not hang */
+			if (send(fd, busy, sizeof(busy) - 1,
+				 MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+				pr_debug("control: %s\n", strerror(errno));
+			close(fd);
+			continue;
+		}
+		k->fd = fd;
+		k->st = CS_READ;
+		k->reqlen = 0;
+		k->req[0] = 0;
+		k->since_ns = mono_ns();
+		k->deadline_ns = k->since_ns + CLIENT_TIMEOUT_NS;
+	}
 }
 
-void control_serve(struct control *c)
+/*
+ * A few steps of one client's request, of which at most one copies or
+ * renders a slice, and only if slice is true. True if it did one.
+ */
+static bool serve_one(struct control *c, struct conn *k, bool slice)
 {
-	struct conn *k = &c->conn;
 	int steps;
 
-	if (k->st == CS_NONE) {
-		accept_client(c);
-		if (k->st == CS_NONE)
-			return;
-	}
-	/* a few steps, of which at most one copies or renders a slice */
 	for (steps = 0; steps < 4 && k->st != CS_NONE; steps++) {
 		switch (k->st) {
 		case CS_READ:
@@ -668,6 +745,8 @@ void control_serve(struct control *c)
 				goto wait;
 			break;
 		case CS_WALK:
+			if (!slice)
+				return false;
 			if (walk(c, k)) {
 				k->snap.flows = k->flows;
 				k->snap.nflows = k->nflows;
@@ -676,17 +755,19 @@ void control_serve(struct control *c)
 				k->st = CS_RENDER;
 				k->tail_done = false;
 			}
-			return;
+			return true;
 		case CS_RENDER:
 			if (!flush_out(k)) {
 				conn_close(k);
-				return;
+				return false;
 			}
 			if (k->out.len)
 				goto wait; /* the client is slow */
 			if (k->rendered < k->nflows) {
 				size_t to = k->rendered + RENDER_SLICE;
 
+				if (!slice)
+					return false;
 				if (to > k->nflows)
 					to = k->nflows;
 				view_flows(&k->out, &k->snap, k->rq.view,
@@ -694,7 +775,7 @@ void control_serve(struct control *c)
 				k->rendered = to;
 				if (!flush_out(k))
 					conn_close(k);
-				return;
+				return true;
 			} else if (!k->tail_done) {
 				view_tail(&k->out, &k->snap, k->rq.view,
 					  k->rq.json);
@@ -711,15 +792,32 @@ void control_serve(struct control *c)
 			}
 			if (!flush_out(k) || !k->out.len) {
 				conn_close(k);
-				return;
+				return false;
 			}
 			goto wait;
 		case CS_NONE:
-			return;
+			return false;
 		}
 	}
-	return;
+	return false;
 wait:
 	if (mono_ns() > k->deadline_ns)
 		conn_close(k);
+	return false;
+}
+
+void control_serve(struct control *c)
+{
+	int i, slices = 0;
+
+	accept_clients(c);
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		struct conn *k = &c->conn[(c->next + i) % CONTROL_MAX_CLIENTS];
+
+		if (k->st == CS_NONE)
+			continue;
+		if (serve_one(c, k, slices < SLICES_PER_SERVE) &&
+		    ++slices == SLICES_PER_SERVE)
+			c->next = (c->next + i + 1) % CONTROL_MAX_CLIENTS;
+	}
 }

@@ -6,8 +6,9 @@
  * "flush", "reload"), a text or JSON reply, then close.
  *
  * Served from the main loop between packet batches, never blocking and
- * with bounded work per call: one client at a time; a large cache is
- * copied, rendered and written a slice per call.
+ * with bounded work per call: up to CONTROL_MAX_CLIENTS clients at once,
+ * each dropped after a while without progress; a large cache is copied,
+ * rendered and written a slice per call.
  */
 #ifndef XFLOWD_CONTROL_H
 #define XFLOWD_CONTROL_H
@@ -23,8 +24,10 @@
 
 #define CONTROL_DEFAULT_PATH "/run/xflowd/xflowd.sock"
 #define CONTROL_MAX_WORKERS 64
-#define CONTROL_MAX_SRC 16 /* monitors */
-#define CONTROL_NFDS 2	   /* control_fds() adds at most this many */
+#define CONTROL_MAX_SRC 16     /* monitors */
+#define CONTROL_MAX_CLIENTS 16 /* served at once */
+/* control_fds() adds at most this many: the clients and the socket */
+#define CONTROL_NFDS (CONTROL_MAX_CLIENTS + 1)
 
 /*
  * What the views are built from: the caller's, read when a request is

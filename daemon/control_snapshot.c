@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -38,7 +39,10 @@ static void collector_view(struct view_collector *v, const struct collector *c)
 	int val;
 
 	snprintf(v->name, sizeof(v->name), "%s", c->name);
-	if (c->addr.ss_family == AF_INET6) {
+	if (!collector_resolved(c)) {
+		snprintf(v->dst, sizeof(v->dst), "%.32s (unresolved)", c->host);
+		v->dst_port = (uint16_t)atoi(c->port);
+	} else if (c->addr.ss_family == AF_INET6) {
 		const struct sockaddr_in6 *s = (const void *)&c->addr;
 
 		inet_ntop(AF_INET6, &s->sin6_addr, v->dst, sizeof(v->dst));

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,6 +60,7 @@ struct monitor {
 	uint64_t next_tick_ns;
 	uint64_t cap_drops;
 	struct capture_kstats kst; /* BPF programs' counters */
+	struct capture_fstats fst; /* --read: the file's, at its end */
 	bool eof;		   /* --read: its file is read */
 	/* removed by a reload: its counters, kept for --stats-file */
 	bool gone;
@@ -379,6 +381,10 @@ static void own_traffic_filter(const struct xflowd *d, char *buf, size_t len)
 		const char *v4 = "";
 		char host[64];
 
+		/* a name not resolved yet: filtered from a restart on (the
+		 * log says when it resolves) */
+		if (!collector_resolved(c))
+			continue;
 		if (c->addr.ss_family == AF_INET) {
 			const struct sockaddr_in *s = (const void *)&c->addr;
 
@@ -403,13 +409,13 @@ static void own_traffic_filter(const struct xflowd *d, char *buf, size_t len)
 					      "((dst host %s and dst port %d) "
 					      "or (src host %s and src port "
 					      "%d)))",
-					      i ? " or " : "not (", guard, v4,
+					      n ? " or " : "not (", guard, v4,
 					      host, port, host, port);
 		else
 			n += (size_t)snprintf(buf + n, len - n,
 					      "%s(len >= %d and %s udp and "
 					      "dst host %s and dst port %d)",
-					      i ? " or " : "not (", guard, v4,
+					      n ? " or " : "not (", guard, v4,
 					      host, port);
 	}
 	if (n && n < len)
@@ -439,8 +445,11 @@ static int setup_bpf(struct monitor *m, char *err, size_t errlen)
 	memset(own, 0, sizeof(own));
 	for (i = 0; i < ncoll_all(m->d) && i < EXPORT_MAX_COLLECTORS; i++) {
 		const struct collector *c = coll_at(m->d, i);
-		struct capture_own *o = &own[cfg.nown++];
+		struct capture_own *o;
 
+		if (!collector_resolved(c))
+			continue;
+		o = &own[cfg.nown++];
 		if (c->addr.ss_family == AF_INET) {
 			const struct sockaddr_in *s = (const void *)&c->addr;
 
@@ -567,18 +576,36 @@ static void setup_sampling(struct monitor *d)
 	}
 }
 
+/* Where collector i of o comes from, for a message: "--collector" or
+ * "FILE:LINE: exporter NAME". */
+static void coll_origin(const struct options *o, int i, char *buf, size_t len)
+{
+	const struct cfg_exporter *x;
+
+	if (!o->cfg || !o->coll_exporter[i]) {
+		snprintf(buf, len, "--collector");
+		return;
+	}
+	x = &o->cfg->exporter[o->coll_exporter[i] - 1];
+	snprintf(buf, len, "%s:%u: exporter %s:", o->cfg->file, x->line,
+		 x->name);
+}
+
 /* The exporting processes o describes (one per group of alike exporters),
  * with their collectors, into ex[]; their number, or -1 after saying why
- * (*exit_code: 2 for a bad collector, 1 otherwise). */
+ * (*exit_code: 2 for a bad collector, 1 otherwise: a name the resolver
+ * could not look up, reading a file). Live, a collector whose name does
+ * not resolve yet is looked up again in the background. */
 static int new_exporters(struct monitor *d, const struct options *o,
 			 struct exporter **ex, int *exit_code)
 {
 	struct export_cfg gc;
-	char err[512];
-	int g, i, n = options_ngroups(o);
+	char err[512], from[320];
+	int g, i, rc, n = options_ngroups(o);
 
 	for (g = 0; g < n; g++) {
 		options_group_export(o, g, &gc);
+		gc.resolve_later = !o->read;
 		ex[g] = exporter_new(&gc);
 		if (!ex[g]) {
 			pr_err("out of memory\n");
@@ -593,14 +620,18 @@ static int new_exporters(struct monitor *d, const struct options *o,
 		for (i = 0; i < o->ncoll; i++) {
 			if (o->ngroup && o->coll_group[i] != g)
 				continue;
-			if (exporter_add_collector_from(ex[g], o->collector[i],
-							o->sport[i], err,
-							sizeof(err))) {
-				pr_err("--collector %s\n", err);
-				*exit_code = 2;
+			rc = exporter_add_collector_from(ex[g], o->collector[i],
+							 o->sport[i], err,
+							 sizeof(err));
+			if (rc) {
+				coll_origin(o, i, from, sizeof(from));
+				pr_err("%s %s\n", from, err);
+				*exit_code = rc == -EAGAIN ? 1 : 2;
 				g++;
 				goto fail;
 			}
+			exporter_resolve_every(ex[g], ex[g]->ncoll - 1,
+					       o->resolve_s[i]);
 		}
 	}
 	return n;
@@ -795,6 +826,30 @@ nomem:
 	return -1;
 }
 
+/* --read with several monitors: each reads the file from its start, which
+ * a pipe ("-", /dev/stdin) cannot give. */
+static int check_rereadable(const struct xflowd *d, int *exit_code)
+{
+	const char *path = d->opt.read;
+	struct stat st;
+	int rc;
+
+	if (!path || d->nmon < 2)
+		return 0;
+	rc = strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &st)
+				    : stat(path, &st);
+	if (rc == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		pr_err("--read %s: %d monitors each read the file from its "
+		       "start, and this is not a file that can be read again "
+		       "(a pipe?): give a file, or a configuration of one "
+		       "monitor\n",
+		       path, d->nmon);
+		*exit_code = 2;
+		return -1;
+	}
+	return 0;
+}
+
 static int setup(struct xflowd *d, int *exit_code)
 {
 	char err[512];
@@ -812,7 +867,7 @@ static int setup(struct xflowd *d, int *exit_code)
 			return -1;
 		}
 	}
-	if (setup_monitors(d, exit_code))
+	if (setup_monitors(d, exit_code) || check_rereadable(d, exit_code))
 		return -1;
 	d->ctl = control_new(&d->opt);
 	if (!d->ctl) {
@@ -1103,6 +1158,17 @@ static const char *reload_monitor(struct monitor *m, struct options *n)
  * restart (a capture is opened with privileges xflowd no longer has); an
  * unreadable or invalid file changes nothing.
  */
+/* Collectors move: on reload every name is looked up again (in the
+ * background; a new address is taken when the answer comes). */
+static void resolve_all(struct xflowd *d)
+{
+	int k, i;
+
+	for (k = 0; k < d->nmon; k++)
+		for (i = 0; i < d->mon[k]->nex; i++)
+			exporter_resolve(d->mon[k]->ex[i]);
+}
+
 static void reload(struct xflowd *d)
 {
 	const char *file = d->opt.config_file;
@@ -1112,8 +1178,9 @@ static void reload(struct xflowd *d)
 
 	reload_signal = 0;
 	if (!d->opt.cfg) {
-		pr_info("reload: no configuration file (-f): nothing to "
-			"reload\n");
+		pr_info("reload: no configuration file (-f): collector "
+			"names looked up again, nothing else to reload\n");
+		resolve_all(d);
 		return;
 	}
 	n = malloc(sizeof(*n));
@@ -1167,6 +1234,7 @@ static void reload(struct xflowd *d)
 				"to start it\n",
 				file, cfg->monitor[mi].name);
 	}
+	resolve_all(d);
 	if (d->nmon == 0)
 		pr_warn("reload: %s: no monitor runs any more; xflowd only "
 			"answers xflowctl now\n",
@@ -1389,8 +1457,10 @@ static struct exporter_stats mon_xs(const struct monitor *m)
 	return m->nex ? m->ex[0]->stats : none;
 }
 
-/* Of every monitor: the sums, and each's share ("monitors"). */
-static void write_stats(const struct xflowd *d, const char *path)
+/* Of every monitor: the sums, and each's share ("monitors"), written and
+ * the file closed. 0, or -1 after saying why (a full disk, EIO: the
+ * counters the operator asked for are lost, which the exit status says). */
+static int write_stats(struct xflowd *d, const char *path)
 {
 	struct meter_stats mst;
 	struct flowcache_stats fst;
@@ -1398,6 +1468,7 @@ static void write_stats(const struct xflowd *d, const char *path)
 	const struct flowcache_stats *fs = &fst;
 	struct capture_kstats kst;
 	struct exporter_stats xs = { 0 };
+	struct capture_fstats fi = { 0 };
 	uint64_t cap_drops = 0;
 	FILE *f = d->stats;
 	bool bpf = false;
@@ -1414,6 +1485,9 @@ static void write_stats(const struct xflowd *d, const char *path)
 
 		sum_stats(mo, &mst, &fst);
 		cap_drops += mo->cap_drops;
+		/* every monitor reads the same file: its counts once */
+		if (k == 0)
+			fi = mo->fst;
 		bpf |= mo->opt.capture != CAPTURE_PCAP;
 		/* the counters, up to ncpu */
 		add_u64(&kst, &mo->kst, offsetof(struct capture_kstats, ncpu));
@@ -1425,7 +1499,7 @@ static void write_stats(const struct xflowd *d, const char *path)
 	}
 	if (!f) {
 		pr_err("--stats-file %s: %s\n", path, strerror(errno));
-		return;
+		return -1;
 	}
 	fprintf(f,
 		"{\n  \"packets\": %llu,\n  \"metered\": %llu,\n"
@@ -1439,6 +1513,15 @@ static void write_stats(const struct xflowd *d, const char *path)
 		(unsigned long long)m->sampled_out);
 	if (bpf)
 		write_kstats(f, &kst);
+	/* packets of the file not metered as it said, by reason */
+	if (d->opt.read)
+		fprintf(f,
+			"  \"file\": {\"caplen_over_wire\": %llu, "
+			"\"unknown_interface\": %llu, "
+			"\"unsupported_link\": %llu},\n",
+			(unsigned long long)fi.caplen_over_wire,
+			(unsigned long long)fi.unknown_interface,
+			(unsigned long long)fi.unsupported_link);
 	fprintf(f,
 		"  \"tunnelled\": %llu,\n  \"no_template_packets\": "
 		"{\"ipv4\": %llu, \"ipv6\": %llu, \"tunnel\": %llu, "
@@ -1511,8 +1594,19 @@ static void write_stats(const struct xflowd *d, const char *path)
 		fputc('}', f);
 	}
 	fprintf(f, "\n  ]\n}\n");
-	if (fflush(f))
+	/* a write error may show at the flush or only at the close */
+	d->stats = NULL;
+	if (fflush(f) != 0 || ferror(f)) {
+		pr_err("--stats-file %s: %s\n", path,
+		       strerror(errno ? errno : EIO));
+		fclose(f);
+		return -1;
+	}
+	if (fclose(f) != 0) {
 		pr_err("--stats-file %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* End of input or a signal: nothing monitor m metered is lost. */
@@ -1531,6 +1625,9 @@ static void finish_monitor(struct monitor *m)
 		worker_export(w);
 		m->cap_drops += w->drops;
 	}
+	for (i = 0; i < m->ncap; i++)
+		if (m->cap[i]->ops->fstats)
+			m->cap[i]->ops->fstats(m->cap[i], &m->fst);
 	/* TCP collectors get a while to take what is queued */
 	for (i = 0; i < m->nex; i++)
 		exporter_drain(m->ex[i],
@@ -1588,8 +1685,9 @@ int main(int argc, char **argv)
 		for (k = 0; k < d->nmon + d->ngone; k++)
 			sum_stats(mon_at(d, k), &mst, &fst);
 		report_nofit(&mst);
-		if (d->opt.stats_file)
-			write_stats(d, d->opt.stats_file);
+		if (d->opt.stats_file &&
+		    write_stats(d, d->opt.stats_file) < 0 && exit_code == 0)
+			exit_code = 1;
 		if (stop_signal)
 			pr_info("signal %d: flushed the cache, exiting\n",
 				(int)stop_signal);

@@ -39,6 +39,7 @@ enum {
 	OPT_NO_ROUTES,
 	OPT_WORKERS,
 	OPT_SOURCE_PORT,
+	OPT_RESOLVE,
 };
 
 static const struct option longopts[] = {
@@ -70,6 +71,7 @@ static const struct option longopts[] = {
 	{ "no-routes", no_argument, NULL, OPT_NO_ROUTES },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "source-port", required_argument, NULL, OPT_SOURCE_PORT },
+	{ "resolve-interval", required_argument, NULL, OPT_RESOLVE },
 	{ "config", required_argument, NULL, 'f' },
 	{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -107,6 +109,11 @@ static void usage(FILE *f)
 	      "§10.4)\n"
 	      "      --source-port PORT     send from local port PORT (IIJ's "
 	      "routers: 4739)\n"
+	      "      --resolve-interval SEC look collector names up again "
+	      "every SEC\n"
+	      "                             seconds (default 0: at start, "
+	      "on reload and\n"
+	      "                             while one does not resolve)\n"
 	      "  -e, --export v5|v9|ipfix   message format (default ipfix)\n"
 	      "  -t, --template NAME        (repeatable; default "
 	      "ipv4-five-tuple +\n"
@@ -245,6 +252,22 @@ static int check_combination(struct options *o, long refresh_s,
 				"or --interface IF (see --help)\n");
 		return -1;
 	}
+	if (o->read && o->nif && o->cfg) {
+		const struct cfg_interface *ifc = &o->cfg->interface[0];
+
+		/* the interface blocks are what conflicts: name one */
+		for (i = 0; i < (size_t)o->cfg->ninterface; i++)
+			if (strcmp(o->cfg->interface[i].name, o->ifname[0]) ==
+			    0)
+				ifc = &o->cfg->interface[i];
+		fprintf(stderr,
+			"xflowd: --read %s: %s:%u: interface %s: a file "
+			"replaces the interfaces, and this configuration "
+			"observes some: drop --read, or give a configuration "
+			"without interface blocks\n",
+			o->read, o->cfg->file, ifc->line, ifc->name);
+		return -1;
+	}
 	if (o->read && o->nif) {
 		fprintf(stderr, "xflowd: --read and --interface exclude each "
 				"other\n");
@@ -376,6 +399,8 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 		}
 		o->coll_group[o->ncoll] = (uint8_t)k;
 		o->sport[o->ncoll] = x->source_port;
+		o->resolve_s[o->ncoll] = x->resolve_s;
+		o->coll_exporter[o->ncoll] = (uint8_t)(m->exporter[i] + 1);
 		snprintf(o->coll_buf[o->ncoll], sizeof(o->coll_buf[0]),
 			 x->host == CFG_HOST_IPV6 ? "[%s]:%u/%s" : "%s:%u/%s",
 			 x->destination, x->port,
@@ -647,6 +672,7 @@ int options_parse(struct options *o, int argc, char **argv)
 	char errbuf[512];
 	int c, rc, smp_mode = -1;
 	uint16_t sport = 0;
+	uint32_t resolve_s = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->export.version = 10;
@@ -844,6 +870,12 @@ int options_parse(struct options *o, int argc, char **argv)
 				return 2;
 			sport = (uint16_t)v;
 			break;
+		case OPT_RESOLVE:
+			if (parse_num("--resolve-interval", optarg, 0, 86400,
+				      &v))
+				return 2;
+			resolve_s = (uint32_t)v;
+			break;
 		case OPT_WORKERS:
 			if (parse_num("--workers", optarg, 1, 64, &v))
 				return 2;
@@ -877,11 +909,19 @@ int options_parse(struct options *o, int argc, char **argv)
 			argv[optind]);
 		return 2;
 	}
-	for (c = 0; c < o->ncoll; c++)
+	for (c = 0; c < o->ncoll; c++) {
 		o->sport[c] = sport;
+		o->resolve_s[c] = resolve_s;
+	}
 	if (sport && o->config_file) {
 		fprintf(stderr, "xflowd: --source-port: with -f, give it in "
 				"the exporter block (source-port PORT)\n");
+		return 2;
+	}
+	if (resolve_s && o->config_file) {
+		fprintf(stderr, "xflowd: --resolve-interval: with -f, give it "
+				"in the exporter block (resolve-interval "
+				"SEC)\n");
 		return 2;
 	}
 	if (smp_mode >= 0 && o->export.sampling.interval < 2) {

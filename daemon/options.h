@@ -44,6 +44,11 @@ struct options {
 	const char *collector[EXPORT_MAX_COLLECTORS];
 	/* --source-port, -f source-port: the local port (0: any) */
 	uint16_t sport[EXPORT_MAX_COLLECTORS];
+	/* --resolve-interval, -f resolve-interval: seconds (0: never) */
+	uint32_t resolve_s[EXPORT_MAX_COLLECTORS];
+	/* -f: the index + 1 in cfg of the exporter block of each (0: the
+	 * command line's) */
+	uint8_t coll_exporter[EXPORT_MAX_COLLECTORS];
 	int ncoll;
 	struct export_cfg export; /* version, templates, domain, mtu */
 	/* -f: the exporters of the monitor that differ in protocol version,

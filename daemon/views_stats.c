@@ -44,6 +44,7 @@ static const char *const err_names[TX_ERR_N] = {
 	[TX_ERR_UNREACHABLE] = "unreachable",
 	[TX_ERR_CONNECTION] = "connection",
 	[TX_ERR_OTHER] = "other",
+	[TX_ERR_UNRESOLVED] = "unresolved",
 };
 
 static const char *const err_text[TX_ERR_N] = {
@@ -52,6 +53,7 @@ static const char *const err_text[TX_ERR_N] = {
 	[TX_ERR_UNREACHABLE] = "  - no route / unreachable",
 	[TX_ERR_CONNECTION] = "  - connection lost",
 	[TX_ERR_OTHER] = "  - other",
+	[TX_ERR_UNRESOLVED] = "  - name not resolved yet",
 };
 
 static void line(struct vbuf *b, const char *label, uint64_t v)
@@ -132,6 +134,8 @@ static void collector_text(struct vbuf *b, const struct view_collector *c)
 	line(b, "Records in refused datagrams", t->refused_records);
 	line(b, "Messages dropped (never sent)", t->dropped_messages);
 	line(b, "Records dropped (never sent)", t->dropped_records);
+	line(b, "Name lookups failed", t->resolve_failures);
+	line(b, "Name lookups with a new address", t->resolved);
 	if (!c->tcp)
 		return;
 	line(b, "Connects", t->connects);
@@ -243,6 +247,8 @@ static void stats_json(struct vbuf *b, const struct view_snapshot *s)
 		kv(b, "connect_attempts", t->connect_attempts);
 		kv(b, "connect_failures", t->connect_failures);
 		kv(b, "unacked_octets", t->unacked_octets);
+		kv(b, "resolve_failures", t->resolve_failures);
+		kv(b, "resolved", t->resolved);
 		vb_printf(b, "\"buffered_peak\":%" PRIu64 "}",
 			  t->buffered_peak);
 	}

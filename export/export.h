@@ -96,6 +96,9 @@ struct export_cfg {
 	bool lossless;	       /* files: wait for a slow or absent TCP
 				* collector (up to tcp_linger_s without
 				* progress) instead of dropping */
+	bool resolve_later;    /* live: a name that does not resolve yet
+				* is looked up again (in the background,
+				* with backoff) instead of refused */
 	size_t ntmpl;
 	const struct template_def *tmpl[EXPORT_MAX_TEMPLATES];
 	struct export_sampling sampling;
@@ -108,6 +111,7 @@ enum tx_err {
 	TX_ERR_UNREACHABLE,  /* no route, host unreachable */
 	TX_ERR_CONNECTION,   /* TCP: reset, broken pipe, timed out */
 	TX_ERR_OTHER,
+	TX_ERR_UNRESOLVED, /* the collector's name has no address yet */
 	TX_ERR_N
 };
 
@@ -135,9 +139,11 @@ struct collector_stats {
 	uint64_t disconnects;	   /* ... and lost */
 	uint64_t connect_attempts;
 	uint64_t connect_failures;
-	uint64_t unacked_octets; /* TCP: written, unacknowledged when a
+	uint64_t unacked_octets;   /* TCP: written, unacknowledged when a
 				  * connection was lost */
-	uint64_t buffered_peak;	 /* TCP: most octets ever queued */
+	uint64_t buffered_peak;	   /* TCP: most octets ever queued */
+	uint64_t resolve_failures; /* lookups of the name that failed */
+	uint64_t resolved;	   /* ... that gave a new address */
 };
 
 enum tx_proto { TX_UDP = 0, TX_TCP };
@@ -195,12 +201,21 @@ struct export_ops {
 	void (*stats)(struct collector *c);
 };
 
+struct resolve;
+
 struct collector {
 	char name[96];	/* as the user wrote it */
 	int fd;		/* -1 while a TCP collector is not connected */
 	uint16_t sport; /* local port to send from, 0: any */
-	struct sockaddr_storage addr;
+	struct sockaddr_storage addr; /* AF_UNSPEC: not resolved yet */
 	socklen_t addrlen;
+	/* resolve.c: the name and port as written, looked up again while
+	 * unresolved (backoff), every resolve_s seconds and on reload */
+	char host[64], port[8];
+	struct resolve *rs;	  /* a lookup in progress, or NULL */
+	uint32_t resolve_s;	  /* 0: only when asked */
+	uint32_t resolve_backoff; /* seconds to the next try after a failure */
+	uint64_t resolve_next_ns; /* monotonic: next lookup; 0: none due */
 	struct transport tx;
 	struct exporter *ex;
 	const struct export_ops *ops;
@@ -296,6 +311,13 @@ int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
 int exporter_add_collector_from(struct exporter *ex, const char *spec,
 				uint16_t sport, char *err, size_t errlen);
 
+/* Look collector i's name up every secs seconds from now (0: never). */
+void exporter_resolve_every(struct exporter *ex, size_t i, uint32_t secs);
+
+/* Look every collector named by a name up again now, in the background
+ * (a reload: collectors move). */
+void exporter_resolve(struct exporter *ex);
+
 /* Set the sysUpTime origin; call before the first record. */
 void exporter_set_base(struct exporter *ex, uint64_t base_ns);
 
@@ -312,8 +334,8 @@ void exporter_interfaces_changed(struct exporter *ex);
 /* Send everything buffered in every collector. */
 void exporter_flush(struct exporter *ex);
 
-/* Progress of the TCP collectors (connect, reconnect, write); never
- * blocks. Call often from the main loop. */
+/* Progress of the TCP collectors (connect, reconnect, write) and of the
+ * lookups of names; never blocks. Call often from the main loop. */
 void exporter_poll(struct exporter *ex);
 
 /*
@@ -339,6 +361,22 @@ int transport_open(struct collector *c, enum tx_proto proto, size_t limit,
 void transport_poll(struct collector *c);
 /* Close the socket and free the queue; accepts a closed collector. */
 void transport_close(struct collector *c);
+/* resolve.c: c->host looked up (waiting for the answer); a name that
+ * does not resolve yet is looked up again later when later is set (c
+ * stays unresolved meanwhile). 0, -EAGAIN for a temporary failure, or
+ * -EINVAL; with a message in err. */
+int collector_resolve(struct collector *c, bool later, char *err,
+		      size_t errlen);
+/* Has c an address? */
+bool collector_resolved(const struct collector *c);
+/* Start a background lookup now (a name only); progress of the lookups
+ * (now: monotonic ns); cancel or abandon the one in progress. */
+void collector_resolve_now(struct collector *c);
+void collector_resolve_poll(struct collector *c, uint64_t now);
+void collector_resolve_free(struct collector *c);
+/* c->maxlen for the path MTU and c's address family (unresolved: the
+ * larger IPv6 header). */
+void collector_set_maxlen(struct collector *c);
 /* The transport counters as JSON members, each preceded by ", ". */
 void transport_stats_json(FILE *f, const struct collector *c);
 void record_encode(struct wbuf *w, const struct template_def *t,

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "../daemon/log.h"
-#include "export.h"
+#include "transport_int.h"
 
 #define NS 1000000000ull
 #define FLUSH_AFTER_NS NS /* a record waits at most this long */
@@ -99,16 +99,27 @@ int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
 	return exporter_add_collector_from(ex, spec, 0, err, errlen);
 }
 
+void collector_set_maxlen(struct collector *c)
+{
+	/* the message must fit the path MTU with the IP and UDP (TCP)
+	 * headers */
+	int hdr = (c->addr.ss_family == AF_INET ? 20 : 40) +
+		  (c->tx.proto == TX_TCP ? 20 : 8);
+	uint32_t mtu = c->ex->cfg.mtu;
+
+	c->maxlen = mtu > (uint32_t)hdr + 128 ? mtu - hdr : 128;
+	if (c->maxlen > EXPORT_MAX_MSG)
+		c->maxlen = EXPORT_MAX_MSG;
+}
+
 int exporter_add_collector_from(struct exporter *ex, const char *spec,
 				uint16_t sport, char *err, size_t errlen)
 {
-	struct addrinfo hints = { 0 };
-	struct addrinfo *res = NULL;
 	struct collector *c;
 	char host[64], port[8];
 	enum tx_proto proto;
 	size_t limit;
-	int rc, hdr;
+	int rc;
 
 	if (ex->ncoll == EXPORT_MAX_COLLECTORS) {
 		snprintf(err, errlen, "collector '%s': at most %d collectors",
@@ -128,32 +139,22 @@ int exporter_add_collector_from(struct exporter *ex, const char *spec,
 			 spec, ex->cfg.version);
 		return -EINVAL;
 	}
-	hints.ai_socktype = proto == TX_TCP ? SOCK_STREAM : SOCK_DGRAM;
-	hints.ai_protocol = proto == TX_TCP ? IPPROTO_TCP : IPPROTO_UDP;
-	rc = getaddrinfo(host, port, &hints, &res);
-	if (rc) {
-		snprintf(err, errlen, "collector '%s': %s", spec,
-			 gai_strerror(rc));
-		return -EINVAL;
-	}
 	c = calloc(1, sizeof(*c));
-	if (!c) {
-		freeaddrinfo(res);
+	if (!c)
 		return -ENOMEM;
-	}
 	snprintf(c->name, sizeof(c->name), "%s", spec);
-	memcpy(&c->addr, res->ai_addr, res->ai_addrlen);
-	c->addrlen = res->ai_addrlen;
+	snprintf(c->host, sizeof(c->host), "%s", host);
+	snprintf(c->port, sizeof(c->port), "%s", port);
 	c->fd = -1;
 	c->sport = sport;
-	freeaddrinfo(res);
-	/* the message must fit the path MTU with the IP and UDP (TCP)
-	 * headers */
-	hdr = (c->addr.ss_family == AF_INET6 ? 40 : 20) +
-	      (proto == TX_TCP ? 20 : 8);
-	c->maxlen = ex->cfg.mtu > (uint32_t)hdr + 128 ? ex->cfg.mtu - hdr : 128;
-	if (c->maxlen > EXPORT_MAX_MSG)
-		c->maxlen = EXPORT_MAX_MSG;
+	c->ex = ex;
+	c->tx.proto = proto;
+	rc = collector_resolve(c, ex->cfg.resolve_later, err, errlen);
+	if (rc) {
+		free(c);
+		return rc;
+	}
+	collector_set_maxlen(c);
 	/* templates go out together at the start of a message: they must fit
 	 * one, with room for a data record */
 	if (export_templates_len(&ex->cfg) + 128 > c->maxlen) {
@@ -175,18 +176,40 @@ int exporter_add_collector_from(struct exporter *ex, const char *spec,
 		free(c);
 		return -EINVAL;
 	}
-	c->ex = ex;
 	c->ops = ops_for(ex->cfg.version);
 	/* TCP: templates go out once per connection, sent by the transport
 	 * (RFC 7011 §8), never inside a data message that may wait */
 	c->tmpl_sent = proto == TX_TCP;
-	rc = transport_open(c, proto, limit, err, errlen);
+	c->tx.limit = limit;
+	/* a name not resolved yet: the socket is opened when it is */
+	rc = collector_resolved(c)
+		     ? transport_open(c, proto, limit, err, errlen)
+		     : 0;
 	if (rc) {
 		free(c);
 		return rc;
 	}
 	ex->coll[ex->ncoll++] = c;
 	return 0;
+}
+
+void exporter_resolve_every(struct exporter *ex, size_t i, uint32_t secs)
+{
+	struct collector *c = ex->coll[i];
+
+	c->resolve_s = secs;
+	/* an unresolved one is being retried: its success schedules this */
+	if (collector_resolved(c) && !c->rs)
+		c->resolve_next_ns = secs ? tx_mono_ns() + (uint64_t)secs * NS
+					  : 0;
+}
+
+void exporter_resolve(struct exporter *ex)
+{
+	size_t i;
+
+	for (i = 0; i < ex->ncoll; i++)
+		collector_resolve_now(ex->coll[i]);
 }
 
 void exporter_set_base(struct exporter *ex, uint64_t base_ns)
@@ -294,11 +317,14 @@ void exporter_tick(struct exporter *ex, uint64_t now_ns)
 
 void exporter_poll(struct exporter *ex)
 {
+	uint64_t now = tx_mono_ns();
 	size_t i;
 
-	for (i = 0; i < ex->ncoll; i++)
+	for (i = 0; i < ex->ncoll; i++) {
+		collector_resolve_poll(ex->coll[i], now);
 		if (ex->coll[i]->tx.proto == TX_TCP)
 			transport_poll(ex->coll[i]);
+	}
 }
 
 void exporter_flush(struct exporter *ex)
@@ -318,6 +344,7 @@ void exporter_free(struct exporter *ex)
 	exporter_flush(ex);
 	for (i = 0; i < ex->ncoll; i++) {
 		transport_close(ex->coll[i]);
+		collector_resolve_free(ex->coll[i]);
 		free(ex->coll[i]);
 	}
 	free(ex);

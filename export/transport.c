@@ -37,6 +37,7 @@ static const char *const err_names[TX_ERR_N] = {
 	[TX_ERR_UNREACHABLE] = "unreachable",
 	[TX_ERR_CONNECTION] = "connection",
 	[TX_ERR_OTHER] = "other",
+	[TX_ERR_UNRESOLVED] = "unresolved",
 };
 
 uint64_t tx_mono_ns(void)
@@ -335,7 +336,11 @@ void collector_send(struct collector *c)
 	k.len = (uint32_t)len;
 	c->stats.messages++;
 	c->stats.octets += len;
-	if (c->tx.proto == TX_TCP)
+	if (!collector_resolved(c)) {
+		/* its name resolves later (resolve.c): not sent, counted */
+		tx_count_err(c, TX_ERR_UNRESOLVED);
+		tx_count_notsent(c, k, false);
+	} else if (c->tx.proto == TX_TCP)
 		tcp_send(c, c->w.start, len, k);
 	else
 		udp_send(c, c->w.start, len, k);
@@ -343,6 +348,8 @@ void collector_send(struct collector *c)
 
 void transport_poll(struct collector *c)
 {
+	if (!collector_resolved(c))
+		return;
 	if (c->tx.proto == TX_TCP)
 		tcp_poll(c, tx_mono_ns());
 	else if (c->fd >= 0)
@@ -374,6 +381,7 @@ void transport_stats_json(FILE *f, const struct collector *c)
 		"\"dropped_packets\": %llu, \"dropped_octets\": %llu, "
 		"\"refused_records\": %llu, \"refused_packets\": %llu, "
 		"\"refused_octets\": %llu, \"unacked_octets\": %llu, "
+		"\"resolve_failures\": %llu, \"resolved\": %llu, "
 		"\"errors\": {",
 		c->tx.proto == TX_TCP ? "tcp" : "udp",
 		(unsigned long long)s->connects,
@@ -388,7 +396,9 @@ void transport_stats_json(FILE *f, const struct collector *c)
 		(unsigned long long)s->refused_records,
 		(unsigned long long)s->refused_packets,
 		(unsigned long long)s->refused_octets,
-		(unsigned long long)s->unacked_octets);
+		(unsigned long long)s->unacked_octets,
+		(unsigned long long)s->resolve_failures,
+		(unsigned long long)s->resolved);
 	for (e = 0; e < TX_ERR_N; e++)
 		fprintf(f, "%s\"%s\": %llu", e ? ", " : "", err_names[e],
 			(unsigned long long)s->err[e]);

@@ -38,5 +38,8 @@ void tcp_send(struct collector *c, uint8_t *msg, size_t len,
 	      struct msg_count k);
 void tcp_poll(struct collector *c, uint64_t now);
 void tcp_close(struct collector *c);
+/* resolve.c: the collector's name has a new address: the connection to
+ * the old one ends, what is queued goes to the new one (no loss). */
+void tcp_moved(struct collector *c, uint64_t now);
 
 #endif

@@ -117,6 +117,8 @@ static void tx_drop(struct collector *c, struct msg_count k)
 		tx->gap += k.nrec;
 }
 
+/* The connection ended (err: errno, 0 closed by the collector, -1 left
+ * for a new address: tcp_moved); the queue waits for the next one. */
 static void tcp_lost(struct collector *c, int err, uint64_t now)
 {
 	struct transport *tx = &c->tx;
@@ -129,12 +131,13 @@ static void tcp_lost(struct collector *c, int err, uint64_t now)
 		c->stats.unacked_octets += (uint64_t)unacked;
 	if (tx->state == TX_UP) {
 		c->stats.disconnects++;
-		pr_warn("collector %s: connection lost (%s); buffering up to "
-			"%zu octets and reconnecting\n",
-			c->name,
-			err ? strerror(err) : "closed by the collector",
-			tx->limit);
-	} else {
+		if (err >= 0)
+			pr_warn("collector %s: connection lost (%s); buffering "
+				"up to %zu octets and reconnecting\n",
+				c->name,
+				err ? strerror(err) : "closed by the collector",
+				tx->limit);
+	} else if (err >= 0) {
 		c->stats.connect_failures++;
 		if (!tx->warned)
 			pr_warn("collector %s: cannot connect (%s); buffering "
@@ -142,7 +145,7 @@ static void tcp_lost(struct collector *c, int err, uint64_t now)
 				c->name, strerror(err), tx->limit);
 		tx->warned = true;
 	}
-	if (err)
+	if (err > 0)
 		tx_count_err(c, tx_err_of(err));
 	if (c->fd >= 0)
 		close(c->fd);
@@ -460,6 +463,16 @@ void tcp_send(struct collector *c, uint8_t *msg, size_t len, struct msg_count k)
 peak:
 	if (tx->queued > c->stats.buffered_peak)
 		c->stats.buffered_peak = tx->queued;
+}
+
+void tcp_moved(struct collector *c, uint64_t now)
+{
+	if (c->tx.state != TX_DOWN)
+		tcp_lost(c, -1, now);
+	/* the new address at once */
+	c->tx.backoff_s = BACKOFF_MIN_S;
+	c->tx.next_try_ns = now;
+	c->tx.warned = false;
 }
 
 void tcp_open(struct collector *c)

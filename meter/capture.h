@@ -47,6 +47,16 @@ typedef void (*capture_info_cb)(void *ctx, const struct obs_point *op,
 				const struct pkt_info *pi, uint64_t ts_ns,
 				uint32_t cpu);
 
+/* What a file held that was not metered as it said (files only). */
+struct capture_fstats {
+	uint64_t caplen_over_wire;  /* captured length above the wire
+				     * length: metered cut to the wire's */
+	uint64_t unknown_interface; /* pcapng: no interface description
+				     * block describes theirs; not metered */
+	uint64_t unsupported_link;  /* pcapng: their interface's link type
+				     * is not one xflowd meters */
+};
+
 struct capture_ops {
 	const char *name;
 	/* a descriptor to poll, or -1 when the source never blocks (files) */
@@ -65,6 +75,8 @@ struct capture_ops {
 	void (*stop)(struct capture *cap);
 	/* optional (BPF back ends): add the in-kernel counters to *ks */
 	void (*kstats)(struct capture *cap, struct capture_kstats *ks);
+	/* optional (files): add the file's counters to *fs */
+	void (*fstats)(struct capture *cap, struct capture_fstats *fs);
 };
 
 struct capture {

@@ -26,6 +26,8 @@ struct pcap_priv {
 	FILE *f;	   /* ng's */
 	char *path;	   /* ng's, for messages */
 	bool ng_done;	   /* ng's end (or error) reported */
+	uint64_t packets;  /* read (classic pcap: for messages) */
+	uint64_t caplen_over_wire;
 	int fd;
 	uint32_t ts_mult; /* 1 for ns timestamps, 1000 for us */
 	struct capture *cap;
@@ -39,8 +41,16 @@ static void pcap_handler_cb(u_char *user, const struct pcap_pkthdr *h,
 	/* with nanosecond precision tv_usec holds nanoseconds */
 	uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000ull +
 		      (uint64_t)h->ts.tv_usec * pp->ts_mult;
+	uint32_t caplen = h->caplen;
 
-	cap->cb(cap->cb_ctx, &cap->op, data, h->caplen, h->len, ts);
+	pp->packets++;
+	/* a record that captured more than was on the wire (a writer's
+	 * bug): what lies past the wire length was never traffic */
+	if (caplen > h->len) {
+		pp->caplen_over_wire++;
+		caplen = h->len;
+	}
+	cap->cb(cap->cb_ctx, &cap->op, data, caplen, h->len, ts);
 }
 
 static int pcap_fd(struct capture *cap)
@@ -55,8 +65,14 @@ static int pcap_dispatch_ops(struct capture *cap, int max)
 
 	if (n == PCAP_ERROR_BREAK)
 		return 0;
-	if (n < 0)
+	if (n < 0) {
+		/* libpcap's reason: "truncated dump file; tried to read ..." */
+		if (pp->path)
+			pr_err("%s: %s; %llu packets read before it\n",
+			       pp->path, pcap_geterr(pp->p),
+			       (unsigned long long)pp->packets);
 		return -EIO;
+	}
 	if (n == 0 && pp->fd < 0)
 		return -ENODATA; /* a file is at its end */
 	return n;
@@ -93,6 +109,18 @@ static const struct obs_point *pcap_point(struct capture *cap, uint32_t ifindex)
 	return ifindex == cap->op.ifindex ? &cap->op : NULL;
 }
 
+static void pcap_fstats(struct capture *cap, struct capture_fstats *fs)
+{
+	struct pcap_priv *pp = cap->priv;
+	const struct pcapng_stats *st = pp->ng ? pcapng_stats(pp->ng) : NULL;
+
+	fs->caplen_over_wire += pp->caplen_over_wire;
+	if (st) {
+		fs->unknown_interface += st->bad_iface;
+		fs->unsupported_link += st->unsupported;
+	}
+}
+
 static const struct capture_ops pcap_ops = {
 	.name = "pcap",
 	.fd = pcap_fd,
@@ -100,6 +128,7 @@ static const struct capture_ops pcap_ops = {
 	.drops = pcap_drops,
 	.close = pcap_close_ops,
 	.point = pcap_point,
+	.fstats = pcap_fstats,
 };
 
 /* The end of a pcapng file: what was not metered, and why. */
@@ -149,6 +178,10 @@ static int ng_dispatch(struct capture *cap, int max)
 		rc = pcapng_next(pp->ng, &pkt);
 		if (rc <= 0)
 			break;
+		if (pkt.caplen > pkt.wirelen) {
+			pp->caplen_over_wire++;
+			pkt.caplen = pkt.wirelen;
+		}
 		cap->cb(cap->cb_ctx, pkt.op, pkt.data, pkt.caplen, pkt.wirelen,
 			pkt.ts_ns);
 		n++;
@@ -181,6 +214,7 @@ static const struct capture_ops pcapng_ops = {
 	.drops = ng_drops,
 	.close = pcap_close_ops,
 	.point = ng_point,
+	.fstats = pcap_fstats,
 };
 
 /* Bind the link type to its parser, or refuse it by name. */
@@ -248,7 +282,8 @@ static void ng_refuse(struct pcap_priv *pp, char *err, size_t errlen)
 /*
  * A file that starts with a section header block is pcapng: read it with
  * our reader. 1 when it did (cap is ready), 0 when the file is for
- * libpcap, -1 on an error with a message in err.
+ * libpcap, -1 on an error with a message in err. pp->f is open at its
+ * first octet.
  */
 static int open_pcapng(struct capture *cap, const char *path, char *err,
 		       size_t errlen)
@@ -256,23 +291,26 @@ static int open_pcapng(struct capture *cap, const char *path, char *err,
 	struct pcap_priv *pp = cap->priv;
 	uint8_t magic[4];
 	char ebuf[256];
+	int i;
 
-	pp->f = fopen(path, "rb");
-	if (!pp->f)
-		return 0; /* libpcap says why */
-	if (fread(magic, 1, 4, pp->f) != 4 ||
-	    (uint32_t)(magic[0] | magic[1] << 8 | magic[2] << 16 |
-		       (uint32_t)magic[3] << 24) != PCAPNG_SHB ||
-	    fseek(pp->f, 0, SEEK_SET)) {
-		fclose(pp->f);
-		pp->f = NULL;
-		return 0;
-	}
-	pp->path = strdup(path);
-	if (!pp->path) {
-		snprintf(err, errlen, "%s: out of memory", path);
+	if (fread(magic, 1, 4, pp->f) != 4) {
+		snprintf(err, errlen,
+			 "%s: %s before a pcap or pcapng file header", path,
+			 ferror(pp->f) ? strerror(errno) : "end of input");
 		return -1;
 	}
+	/* put the magic back: a pipe cannot seek (glibc's stdio takes
+	 * several octets back) */
+	for (i = 3; i >= 0; i--) {
+		if (ungetc(magic[i], pp->f) == EOF) {
+			snprintf(err, errlen, "%s: cannot reread its header",
+				 path);
+			return -1;
+		}
+	}
+	if ((uint32_t)(magic[0] | magic[1] << 8 | magic[2] << 16 |
+		       (uint32_t)magic[3] << 24) != PCAPNG_SHB)
+		return 0;
 	pp->ng = pcapng_open_file(pp->f, ebuf, sizeof(ebuf));
 	if (!pp->ng) {
 		snprintf(err, errlen, "%s: %s", path, ebuf);
@@ -283,8 +321,8 @@ static int open_pcapng(struct capture *cap, const char *path, char *err,
 		return -1;
 	}
 	/* the capture's own point: the first interface xflowd meters */
-	for (unsigned int i = 0; !cap->op.link; i++)
-		cap->op = pcapng_if_at(pp->ng, i)->op;
+	for (i = 0; !cap->op.link; i++)
+		cap->op = pcapng_if_at(pp->ng, (unsigned int)i)->op;
 	cap->ops = &pcapng_ops;
 	return 1;
 }
@@ -301,23 +339,31 @@ struct capture *capture_pcap_file(const char *path, capture_cb cb, void *ctx,
 		snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
+	pp = cap->priv;
+	pp->path = strdup(path);
+	if (!pp->path) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto fail;
+	}
+	/* one stream for the format check and the reader: "-" and
+	 * /dev/stdin may be pipes, read once */
+	pp->f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!pp->f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
 	rc = open_pcapng(cap, path, err, errlen);
 	if (rc > 0)
 		return cap;
 	if (rc < 0)
 		goto fail;
-	pp = cap->priv;
-	pp->p = pcap_open_offline_with_tstamp_precision(
-		path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	pp->p = pcap_fopen_offline_with_tstamp_precision(
+		pp->f, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (!pp->p) {
-		/* libpcap names the file itself when it cannot open it */
-		if (strncmp(ebuf, path, strlen(path)) == 0 &&
-		    ebuf[strlen(path)] == ':')
-			snprintf(err, errlen, "%s", ebuf);
-		else
-			snprintf(err, errlen, "%s: %s", path, ebuf);
+		snprintf(err, errlen, "%s: %s", path, ebuf);
 		goto fail;
 	}
+	pp->f = NULL; /* libpcap's now: pcap_close() closes it */
 	if (set_link(cap, pp->p, path, err, errlen))
 		goto fail;
 	return cap;

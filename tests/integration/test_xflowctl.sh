@@ -11,7 +11,10 @@
 #   summary holds every flow, and nfdump received them all, exact;
 # - a cache of more flows than a slice (16384 entries, 2048 lines) is
 #   listed whole; refused commands exit 1; mode 0660 and --control-group;
-#   a second xflowd cannot take a socket in use.
+#   a second xflowd cannot take a socket in use;
+# - twelve idle clients do not delay xflowctl (under a second), a listing
+#   goes on beside them, and a request with a NUL byte gets an error at
+#   once.
 . "$(dirname "$0")/lib.sh"
 need_xflowd
 need_scapy
@@ -292,6 +295,49 @@ lines = t[t.index("\nSrcIf"):].strip("\n").split("\n")[1:]
 print("active", active, "lines", len(lines), "json", len(j["flows"]))
 sys.exit(0 if active == len(lines) == len(j["flows"]) and active > 16384 else 1)
 PYEOF
+
+# twelve clients connected and silent (the socket served one at a time
+# with a backlog of 8 before: xflowctl waited for their idle cut)
+"$PY" - "$SOCK" "$T/idle.ready" <<'PYEOF' &
+import socket, sys, time
+held = []
+for _ in range(12):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    held.append(s)
+open(sys.argv[2], "w").close()
+time.sleep(8)
+PYEOF
+IP=$!
+for _ in $(seq 100); do [ -e "$T/idle.ready" ] && break; sleep 0.05; done
+t0=$(date +%s%N)
+ctl show statistics >"$T/idle.txt" 2>&1
+src=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+check "12 idle clients: show statistics answers in ${ms} ms (< 1000, exit $src)" \
+	eval '[ $src = 0 ] && [ $ms -lt 1000 ] && grep -q packets "$T/idle.txt"'
+check "12 idle clients: a listing of 20000 flows still completes" \
+	eval 'ctl --json show ip cache flow | "$PY" -c "import json,sys; sys.exit(len(json.load(sys.stdin)[\"flows\"]) < 16384)"'
+# a NUL byte before the newline: an error at once, not the idle cut
+check "a request with a NUL byte is answered with an error at once" \
+	"$PY" - "$SOCK" <<'PYEOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(2)
+s.connect(sys.argv[1])
+s.sendall(b"show\0statistics\n")
+r = b""
+while True:
+    d = s.recv(4096)
+    if not d:
+        break
+    r += d
+print(r.decode().strip())
+sys.exit(0 if r.startswith(b"%") and b"NUL" in r else 1)
+PYEOF
+kill "$IP" 2>/dev/null
+wait "$IP" 2>/dev/null
+
 kill -TERM $XP
 wait $XP
 rc=$?
