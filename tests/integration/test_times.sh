@@ -10,7 +10,7 @@
 #    (an idle flow leaves when its timer fires, not at the next packet),
 #    a packet older than the capture's first one, and the last seconds of
 #    64-bit nanoseconds: tshark's v9 and IPFIX times (timecheck.py) within the
-#    packets, each flow in one record.
+#    packets, each flow in one record; v5 (msgcheck.py) within the capture.
 . "$(dirname "$0")/lib.sh"
 need_xflowd
 need_cmd tshark
@@ -22,7 +22,7 @@ need_cmd nfacctd
 # after the plugin logs its cache): ready when a probe flow (a v5 record from
 # 192.0.2.99) shows in the CSV
 nfacctd_ts_start() {
-    local name=$1 port i
+    local name=$1 port
     port=$(free_port 4)
     cat >"$T/$name.nfacctd.conf" <<EOF
 daemonize: false
@@ -42,7 +42,7 @@ EOF
     COLL_PID[$name]=$!
     XF_PIDS+=("$!")
     wait_bound "$port" || { echo "nfacctd did not start" >&2; cat "$T/$name.nfacctd.log" >&2; return 1; }
-    for i in $(seq 50); do
+    for _ in $(seq 50); do
         "$PY" - "$port" <<'EOF'
 import socket, struct, sys, time
 hdr = struct.pack("!HHIIIIBBH", 5, 1, 5000, int(time.time()), 0, 0, 0, 0, 0)
@@ -131,5 +131,14 @@ for sc in gap60 y2040 silence older end; do
             "$PY" "$XF_HERE/timecheck.py" "$T/$sc.$v.pcap" "${COLL_PORT[$sc.$v]}" "$T/$sc.json" \
             --one-record "${lag[@]}" --label "$sc $v"
     done
+    # v5: the header's unix_nsecs keeps it exact (msgcheck: within the capture)
+    [ $sc = end ] && continue
+    sink_start $sc.v5 || fail "udpsink did not start"
+    run_xflowd $sc.v5 --read "$T/$sc.pcap" --export v5 --collector "$(addr_of $sc.v5)"
+    check "$sc v5: xflowd exits 0" [ $? = 0 ]
+    collector_stop $sc.v5
+    # shellcheck disable=SC2046
+    check "$sc v5: every flow's times within the capture" \
+        "$PY" "$XF_HERE/msgcheck.py" "$T/$sc.v5.pcap" --version 5 --time-range $(pcap_range "$T/$sc.pcap")
 done
 finish
