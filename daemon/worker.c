@@ -92,12 +92,17 @@ void worker_export(struct worker *w)
 {
 	struct worker_pool *p = w->pool;
 	unsigned int i;
+	int k;
 
 	pthread_mutex_lock(&p->ex_lock);
-	for (i = 0; i < w->nq; i++)
+	for (i = 0; i < w->nq; i++) {
+		/* the message is stamped no earlier than the expiry */
+		for (k = 0; k < *p->nex; k++)
+			exporter_clock(p->ex[k], w->q[i].now);
 		control_flow_done(p->ctl, p->ctl_src, &w->q[i].f,
 				  (enum flow_end_reason)w->q[i].reason,
 				  w->q[i].now);
+	}
 	w->nq = 0;
 	w->pub_st = w->meter.st;
 	w->pub_added = w->meter.fc ? w->meter.fc->stats.added : 0;
@@ -124,7 +129,42 @@ static void worker_tick(struct worker *w, uint64_t now)
 	worker_export(w);
 	if (!w->pool->threaded && w->pool->tick)
 		w->pool->tick(w->pool->tick_ctx, now);
-	w->next_tick_ns = now - now % NS + NS;
+	/* the next second; the last one near the end of 64-bit ns */
+	now -= now % NS;
+	w->next_tick_ns = now < UINT64_MAX - NS ? now + NS : UINT64_MAX;
+}
+
+/*
+ * The packet clock reaches ts_ns, maybe after a long silence (a file):
+ * the timers due on the way fire at their own times, not at ts_ns, so an
+ * idle flow leaves in a message stamped when its timer fired, however
+ * long the silence. Ticks go to the next due timer (cache, or a message
+ * the exporter holds), at least a second apart: a silence of months
+ * costs a few ticks per flow, not one per second.
+ */
+static void worker_clock(struct worker *w, uint64_t ts_ns)
+{
+	const struct worker_pool *p = w->pool;
+	uint64_t t;
+	int i;
+
+	while (ts_ns >= w->next_tick_ns) {
+		t = flowcache_next_due(w->meter.fc);
+		if (!p->threaded)
+			for (i = 0; i < *p->nex; i++) {
+				uint64_t e = exporter_next_due(p->ex[i]);
+
+				if (e < t)
+					t = e;
+			}
+		if (t < w->next_tick_ns)
+			t = w->next_tick_ns;
+		if (t > ts_ns)
+			t = ts_ns;
+		worker_tick(w, t);
+		if (t == UINT64_MAX)
+			break;
+	}
 }
 
 void worker_on_packet(void *ctx, const struct obs_point *op,
@@ -144,9 +184,9 @@ void worker_on_packet(void *ctx, const struct obs_point *op,
 			exporter_set_base(w->pool->ex[i],
 					  ts_ns > 1000000 ? ts_ns - 1000000
 							  : 0);
-	meter_packet(&w->meter, op, data, caplen, wirelen, ts_ns);
 	if (ts_ns >= w->next_tick_ns)
-		worker_tick(w, ts_ns);
+		worker_clock(w, ts_ns);
+	meter_packet(&w->meter, op, data, caplen, wirelen, ts_ns);
 }
 
 void worker_on_info(void *ctx, const struct obs_point *op,
@@ -156,9 +196,9 @@ void worker_on_info(void *ctx, const struct obs_point *op,
 
 	w->meter.cpu = cpu; /* systemCpuId: the CPU that saw the packet */
 	w->meter.st.packets++;
-	meter_info(&w->meter, op, pi, ts_ns);
 	if (ts_ns >= w->next_tick_ns)
-		worker_tick(w, ts_ns);
+		worker_clock(w, ts_ns);
+	meter_info(&w->meter, op, pi, ts_ns);
 }
 
 bool worker_round(struct worker *w, int batch, uint64_t now_ns, int *rc)

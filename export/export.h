@@ -240,6 +240,7 @@ struct collector {
 	bool st_due;  /* statistics options records follow the message */
 	bool st_tmpl; /* ... with their templates */
 	bool in_stats;
+	bool base_due; /* the time base moved: announce it (IPFIX IE 160) */
 
 	struct collector_stats stats;
 	uint8_t buf[EXPORT_MAX_MSG];
@@ -263,6 +264,7 @@ struct exporter_stats {
 	uint64_t flows;		  /* records handed to the exporter */
 	uint64_t v5_skipped_ipv6; /* v5 cannot express IPv6 */
 	uint64_t no_template;	  /* no configured template fits */
+	uint64_t rebases;	  /* moves of the time base (32-bit uptime) */
 };
 
 struct exporter {
@@ -325,8 +327,16 @@ void exporter_set_base(struct exporter *ex, uint64_t base_ns);
 void exporter_flow(void *ctx, const struct flow *f,
 		   enum flow_end_reason reason);
 
+/* Advance the export clock to now_ns (the time flows expired, before
+ * they are handed over); sends nothing else. */
+void exporter_clock(struct exporter *ex, uint64_t now_ns);
+
 /* Advance the clock; sends messages that waited longer than a second. */
 void exporter_tick(struct exporter *ex, uint64_t now_ns);
+
+/* When exporter_tick must run next for a message that waits (UINT64_MAX:
+ * none waits). */
+uint64_t exporter_next_due(const struct exporter *ex);
 
 /* The interface table changed: send its options records again. */
 void exporter_interfaces_changed(struct exporter *ex);
@@ -349,6 +359,10 @@ void exporter_free(struct exporter *ex);
 
 /* Helpers shared by the format files. */
 uint32_t export_uptime_ms(const struct exporter *ex, uint64_t ns);
+/* The UNIX second of a v5/v9 header sent at now_ns: the next whole one,
+ * so that no record in the message ends after its header (RFC 3954
+ * §5.1) and sysUpTime taken at that second keeps the times exact. */
+uint64_t export_header_sec(uint64_t now_ns);
 /* Hand the message in c->w to the transport (sent, queued or dropped and
  * counted); c->w may be reused on return. */
 void collector_send(struct collector *c);

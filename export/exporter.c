@@ -15,7 +15,23 @@
 #include "transport_int.h"
 
 #define NS 1000000000ull
+#define MS 1000000ull
 #define FLUSH_AFTER_NS NS /* a record waits at most this long */
+/*
+ * sysUpTime elements are 32-bit milliseconds since the time base (49.7
+ * days). The base moves before a record or a header would need more:
+ * records up to LIMIT from it, an hour short of 2^32 so that the header
+ * of the message a record goes in (at most seconds later) fits as well.
+ * A moved base lies BACK before the export clock: the flows still in the
+ * caches (active timeout) started after it.
+ */
+#define UPTIME_LIMIT_NS ((0xffffffffull - 3600000) * MS)
+#define UPTIME_BACK_NS (0x80000000ull * MS)
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
 
 static const struct export_ops *ops_for(int version)
 {
@@ -214,16 +230,74 @@ void exporter_resolve(struct exporter *ex)
 
 void exporter_set_base(struct exporter *ex, uint64_t base_ns)
 {
-	ex->base_ns = base_ns;
+	/* on a whole millisecond: then base + uptime is the time truncated
+	 * to the millisecond, exactly, at every collector */
+	ex->base_ns = base_ns - base_ns % MS;
 	ex->base_set = true;
-	if (ex->now_ns < base_ns)
-		ex->now_ns = base_ns;
+	if (ex->now_ns < ex->base_ns)
+		ex->now_ns = ex->base_ns;
 }
 
 uint32_t export_uptime_ms(const struct exporter *ex, uint64_t ns)
 {
-	/* RFC 3954 sysUpTime: ms since the time base, modulo 2^32 */
-	return ns > ex->base_ns ? (uint32_t)((ns - ex->base_ns) / 1000000) : 0;
+	/* RFC 3954 sysUpTime: ms since the time base; exporter_flow keeps
+	 * every record's times within 2^32 ms of it */
+	return ns > ex->base_ns ? (uint32_t)((ns - ex->base_ns) / MS) : 0;
+}
+
+uint64_t export_header_sec(uint64_t now_ns)
+{
+	uint64_t up = now_ns - now_ns % NS;
+
+	return up == now_ns || up > UINT64_MAX - NS ? up / NS : up / NS + 1;
+}
+
+/*
+ * Move the time base so that [first_ns, last_ns] and the export clock
+ * fit (see UPTIME_LIMIT_NS). The open messages go first, in the old
+ * base; IPFIX collectors learn the new one from a systemInitTimeMilli-
+ * seconds record ahead of the next data record (setmsg.c), v5 and v9
+ * ones from the next header.
+ */
+static void exporter_rebase(struct exporter *ex, uint64_t first_ns)
+{
+	uint64_t base =
+		ex->now_ns > UPTIME_BACK_NS ? ex->now_ns - UPTIME_BACK_NS : 0;
+	size_t i;
+
+	if (first_ns < base)
+		base = first_ns;
+	exporter_flush(ex);
+	ex->base_ns = base - base % MS;
+	ex->stats.rebases++;
+	for (i = 0; i < ex->ncoll; i++)
+		ex->coll[i]->base_due = true;
+}
+
+static bool uptime_fits(const struct exporter *ex, uint64_t first_ns,
+			uint64_t last_ns)
+{
+	return first_ns >= ex->base_ns &&
+	       last_ns - ex->base_ns < UPTIME_LIMIT_NS;
+}
+
+/* A message open since more than FLUSH_AFTER_NS before now_ns goes
+ * first, stamped with the old clock: a header stays within a second of
+ * its records however far the clock jumps (a file after a silence). */
+void exporter_clock(struct exporter *ex, uint64_t now_ns)
+{
+	size_t i;
+
+	if (now_ns <= ex->now_ns)
+		return;
+	for (i = 0; i < ex->ncoll; i++) {
+		struct collector *c = ex->coll[i];
+
+		if (c->nrec &&
+		    now_ns >= add_sat(c->msg_first_ns, FLUSH_AFTER_NS))
+			c->ops->flush(c);
+	}
+	ex->now_ns = now_ns;
 }
 
 /*
@@ -261,8 +335,7 @@ void exporter_flow(void *ctx, const struct flow *f, enum flow_end_reason reason)
 		ex->ifattr(ex->ifname_ctx, f->key.ifindex, &r.ifc);
 
 	/* the flow's end is a lower bound of the export clock */
-	if (f->last_ns > ex->now_ns)
-		ex->now_ns = f->last_ns;
+	exporter_clock(ex, f->last_ns);
 	ex->stats.flows++;
 
 	/* what every collector can carry is decided once, and counted once */
@@ -285,6 +358,8 @@ void exporter_flow(void *ctx, const struct flow *f, enum flow_end_reason reason)
 			return;
 		}
 	}
+	if (!uptime_fits(ex, f->first_ns, ex->now_ns))
+		exporter_rebase(ex, f->first_ns);
 	for (i = 0; i < ex->ncoll; i++)
 		ex->coll[i]->ops->add(ex->coll[i], &r);
 }
@@ -302,17 +377,30 @@ void exporter_tick(struct exporter *ex, uint64_t now_ns)
 {
 	size_t i;
 
-	if (now_ns > ex->now_ns)
-		ex->now_ns = now_ns;
+	exporter_clock(ex, now_ns);
+	/* no record for weeks: the headers' sysUpTime must fit too */
+	if (ex->base_set && !uptime_fits(ex, ex->now_ns, ex->now_ns))
+		exporter_rebase(ex, ex->now_ns);
 	for (i = 0; i < ex->ncoll; i++) {
 		struct collector *c = ex->coll[i];
 
-		if ((c->nrec &&
-		     ex->now_ns >= c->msg_first_ns + FLUSH_AFTER_NS) ||
-		    c->ifopt_due)
+		if (c->ifopt_due)
 			c->ops->flush(c);
 		transport_poll(c);
 	}
+}
+
+uint64_t exporter_next_due(const struct exporter *ex)
+{
+	uint64_t due = UINT64_MAX, t;
+	size_t i;
+
+	for (i = 0; i < ex->ncoll; i++) {
+		t = add_sat(ex->coll[i]->msg_first_ns, FLUSH_AFTER_NS);
+		if (ex->coll[i]->nrec && t < due)
+			due = t;
+	}
+	return due;
 }
 
 void exporter_poll(struct exporter *ex)

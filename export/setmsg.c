@@ -435,6 +435,19 @@ static void put_smp_records(struct collector *c)
 	}
 }
 
+/* The sysUpTime origin's options record (its template already sent). */
+static void put_sysinit(struct collector *c)
+{
+	set_open(c, opt_id(c));
+	put_be32(&c->w, c->ex->cfg.domain_id);
+	put_be64(&c->w, c->ex->base_ns / 1000000);
+	c->nrec++;
+	c->ndata++;
+	c->stats.options_records++;
+	set_close(c);
+	c->base_due = false;
+}
+
 static void put_options(struct collector *c)
 {
 	const struct setfmt *fm = fmt_of(c);
@@ -452,15 +465,8 @@ static void put_options(struct collector *c)
 	if (sampling(&c->ex->cfg))
 		put_smp_templates(c);
 
-	if (fm->options) {
-		set_open(c, opt_id(c));
-		put_be32(&c->w, c->ex->cfg.domain_id);
-		put_be64(&c->w, c->ex->base_ns / 1000000);
-		c->nrec++;
-		c->ndata++;
-		c->stats.options_records++;
-		set_close(c);
-	}
+	if (fm->options)
+		put_sysinit(c);
 	if (sampling(&c->ex->cfg))
 		put_smp_records(c);
 }
@@ -509,6 +515,11 @@ static void msg_begin(struct collector *c)
 		c->tmpl_sent_ns = c->ex->now_ns;
 		c->msgs_since_tmpl = 0;
 	}
+	/* the time base moved (exporter.c): announced before any record
+	 * in it; v9 has no options record for it, its header says it */
+	if (c->base_due && fm->options)
+		put_sysinit(c);
+	c->base_due = false;
 }
 
 static void send_iftable(struct collector *c);
@@ -534,16 +545,13 @@ static void setmsg_flush(struct collector *c)
 		/* RFC 3954 §5.1: count = all records, templates included;
 		 * sequence = export packets sent before this one. The header
 		 * has whole UNIX seconds only: sysUpTime is taken at that same
-		 * second, so unix_secs - sysUpTime + FIRST_SWITCHED is exact */
-		uint64_t sec = now - now % NS;
+		 * second, the next whole one (never before a record's end),
+		 * so unix_secs - sysUpTime + FIRST_SWITCHED is exact */
+		uint64_t sec = export_header_sec(now);
 
-		/* in the first second of the time base, the next second
-		 * (sysUptime cannot go below 0) */
-		if (sec < ex->base_ns)
-			sec += NS;
 		be16_store(h + 2, (uint16_t)c->nrec);
-		be32_store(h + 4, export_uptime_ms(ex, sec));
-		be32_store(h + 8, (uint32_t)(sec / NS));
+		be32_store(h + 4, export_uptime_ms(ex, sec * NS));
+		be32_store(h + 8, (uint32_t)sec);
 		be32_store(h + 12, c->seq);
 		be32_store(h + 16, ex->cfg.domain_id);
 		c->seq++;
@@ -640,6 +648,12 @@ static void setmsg_add(struct collector *c, const struct export_rec *r)
 	size_t need;
 
 	need = template_record_len(t) + (fm->pad ? 3 : 0);
+	/* a message begun (empty) before the time base moved: begin anew,
+	 * with the new base announced */
+	if (c->base_due && c->w.start) {
+		setmsg_flush(c);
+		c->w.start = NULL;
+	}
 	if (!c->w.start)
 		msg_begin(c);
 	/* the interface names go before the first record that uses them */

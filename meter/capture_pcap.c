@@ -38,9 +38,14 @@ static void pcap_handler_cb(u_char *user, const struct pcap_pkthdr *h,
 {
 	struct capture *cap = (struct capture *)user;
 	struct pcap_priv *pp = cap->priv;
-	/* with nanosecond precision tv_usec holds nanoseconds */
-	uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000ull +
-		      (uint64_t)h->ts.tv_usec * pp->ts_mult;
+	/* a file's seconds are 32 bits unsigned (to 2106), which libpcap
+	 * hands over sign-extended: 2040 would read as 1904, and cast as
+	 * 2^64 - 30 years; live, time_t holds them whole. With nanosecond
+	 * precision tv_usec holds nanoseconds */
+	uint64_t sec = pp->fd < 0 ? (uint32_t)h->ts.tv_sec
+				  : (uint64_t)h->ts.tv_sec;
+	uint64_t ts = sec * 1000000000ull +
+		      (uint64_t)(uint32_t)h->ts.tv_usec * pp->ts_mult;
 	uint32_t caplen = h->caplen;
 
 	pp->packets++;

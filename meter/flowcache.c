@@ -20,9 +20,20 @@
 
 #define NS 1000000000ull
 
+/* a + b, or UINT64_MAX: a timer of a packet near the end of 64-bit
+ * nanoseconds (year 2554) never wraps to the past */
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* The second of ns since the base; the last one past 136 years (the
+ * stamps only order the LRU list: the scan then checks more entries) */
 static uint32_t stamp_of(const struct flowcache *fc, uint64_t ns)
 {
-	return ns > fc->base_ns ? (uint32_t)((ns - fc->base_ns) / NS) : 0;
+	uint64_t s = ns > fc->base_ns ? (ns - fc->base_ns) / NS : 0;
+
+	return s < UINT32_MAX ? (uint32_t)s : UINT32_MAX;
 }
 
 uint32_t flowcache_hash_len(const struct flow_key *k, uint32_t len)
@@ -237,10 +248,10 @@ void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 		f = &fc->pool[i];
 		/* a packet after the idle gap or past the active timeout starts
 		 * a new record; the old one leaves with its own reason */
-		if (ts_ns >= f->last_ns + fc->inactive_ns) {
+		if (ts_ns >= add_sat(f->last_ns, fc->inactive_ns)) {
 			flow_remove(fc, i, FLOW_END_IDLE);
 			i = 0;
-		} else if (ts_ns >= f->first_ns + fc->active_ns) {
+		} else if (ts_ns >= add_sat(f->first_ns, fc->active_ns)) {
 			flow_remove(fc, i, FLOW_END_ACTIVE);
 			i = 0;
 		}
@@ -303,10 +314,10 @@ void flowcache_expire(struct flowcache *fc, uint64_t now_ns)
 		struct flow *f = &pool[i];
 		uint64_t stamp_ns = fc->base_ns + (uint64_t)f->stamp * NS;
 
-		if (stamp_ns + fc->inactive_ns > now_ns)
+		if (add_sat(stamp_ns, fc->inactive_ns) > now_ns)
 			break;
 		next = f->lru_next;
-		if (f->last_ns + fc->inactive_ns <= now_ns)
+		if (add_sat(f->last_ns, fc->inactive_ns) <= now_ns)
 			flow_remove(fc, i, FLOW_END_IDLE);
 	}
 
@@ -314,10 +325,29 @@ void flowcache_expire(struct flowcache *fc, uint64_t now_ns)
 	while (pool[0].age_next) {
 		i = pool[0].age_next;
 
-		if (pool[i].first_ns + fc->active_ns > now_ns)
+		if (add_sat(pool[i].first_ns, fc->active_ns) > now_ns)
 			break;
 		flow_remove(fc, i, FLOW_END_ACTIVE);
 	}
+}
+
+uint64_t flowcache_next_due(const struct flowcache *fc)
+{
+	const struct flow *pool = fc->pool;
+	uint64_t due = UINT64_MAX, t;
+
+	/* the LRU head's stamp second bounds its idle timer from below;
+	 * the age head's is exact */
+	if (pool[0].lru_next) {
+		t = fc->base_ns + (uint64_t)pool[pool[0].lru_next].stamp * NS;
+		due = add_sat(t, fc->inactive_ns);
+	}
+	if (pool[0].age_next) {
+		t = add_sat(pool[pool[0].age_next].first_ns, fc->active_ns);
+		if (t < due)
+			due = t;
+	}
+	return due;
 }
 
 void flowcache_flush(struct flowcache *fc, enum flow_end_reason reason)

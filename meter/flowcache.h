@@ -152,6 +152,12 @@ static inline void flowcache_prefetch_entry(const struct flowcache *fc,
 /* Run the timers at time now_ns; cheap when nothing is due. */
 void flowcache_expire(struct flowcache *fc, uint64_t now_ns);
 
+/* A time no later than the first timer due (UINT64_MAX: none), so that a
+ * clock jumping ahead (a file after a silence) runs each timer at its own
+ * time: flowcache_expire at it removes a flow or, past the LRU head's
+ * stamp second, the next answer is a second later at most. */
+uint64_t flowcache_next_due(const struct flowcache *fc);
+
 /* Expire every flow with reason (end of input, SIGTERM, flush). */
 void flowcache_flush(struct flowcache *fc, enum flow_end_reason reason);
 

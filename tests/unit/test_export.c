@@ -530,6 +530,129 @@ START_TEST(ipfix_tick_and_no_template)
 END_TEST
 
 /*
+ * Times 60 days after the time base do not fit 32-bit milliseconds: the
+ * base moves (to 2^31 ms before the export clock) and its options record
+ * goes ahead of the data record, in the same message; the record's
+ * uptimes are from the new base, so base + uptime is still the time.
+ */
+START_TEST(ipfix_time_base_moves)
+{
+	struct rx r;
+	struct exporter *ex =
+		mkex(10, 0x01020304, 1500, "ipv4-five-tuple", NULL, &r);
+	uint64_t day = 86400 * NS, nb;
+	struct flow f;
+	struct bb want = { .n = 0 };
+
+	mkflow(&f, 4, 0);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	ck_assert_uint_eq(rx_drain(&r), 1);
+
+	mkflow(&f, 4, 1);
+	f.first_ns = BASE + 60 * day + 1500 * MS + 7;
+	f.last_ns = BASE + 60 * day + 3250 * MS + 999;
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	ck_assert_uint_eq(rx_drain(&r), 1);
+	ck_assert_uint_eq(ex->stats.rebases, 1);
+	nb = (f.last_ns / MS - 0x80000000ull) * MS;
+	ck_assert_uint_eq(ex->base_ns, nb);
+
+	b16(&want, 10);
+	b16(&want, 16 + 16 + 62);
+	b32(&want, (uint32_t)(f.last_ns / NS));
+	b32(&want, 2); /* one data record sent before */
+	b32(&want, 0x01020304);
+	b16(&want, 257); /* systemInitTimeMilliseconds, the new base */
+	b16(&want, 16);
+	b32(&want, 0x01020304);
+	b64(&want, nb / MS);
+	b16(&want, 256);
+	b16(&want, 62);
+	b32(&want, 3);
+	b8(&want, 1);
+	bmem(&want, f.key.src, 4);
+	bmem(&want, f.key.dst, 4);
+	b8(&want, 6);
+	b16(&want, f.key.sport);
+	b16(&want, 80);
+	b32(&want, (uint32_t)(f.first_ns / MS - nb / MS));
+	b32(&want, (uint32_t)(f.last_ns / MS - nb / MS));
+	b64(&want, 1234);
+	b64(&want, 5);
+	bmem(&want, "eth0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+	assert_bytes(&r.d[1], &want);
+
+	/* a flow older than the base (an out-of-order packet): the base
+	 * moves back to its start, never dating it at the base */
+	mkflow(&f, 4, 2);
+	f.first_ns = BASE - 5 * day + 77 * MS;
+	f.last_ns = BASE - 5 * day + 99 * MS;
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	ck_assert_uint_eq(rx_drain(&r), 1);
+	ck_assert_uint_eq(ex->stats.rebases, 2);
+	ck_assert_uint_eq(ex->base_ns, f.first_ns - f.first_ns % MS);
+	ck_assert_uint_eq(rd16(r.d[2].b + 16), 257);
+	ck_assert_uint_eq(rd32(r.d[2].b + 24) * 0x100000000ull +
+				  rd32(r.d[2].b + 28),
+			  f.first_ns / MS);
+	exporter_free(ex);
+	rx_close(&r);
+}
+END_TEST
+
+/*
+ * RFC 3954 §5.1: the header is the time the packet leaves, so no record
+ * in it ends after the header's sysUpTime: a flow ending at .999 of a
+ * second is sent with the next second. unix_secs * 1000 - sysUpTime +
+ * LAST_SWITCHED is the end, to the millisecond. 60 days on, the same
+ * holds with a moved base (the header's sysUpTime moves with it).
+ */
+START_TEST(v9_header_after_records)
+{
+	struct rx r;
+	struct exporter *ex = mkex(9, 1, 1500, "ipv4-five-tuple", NULL, &r);
+	uint64_t day = 86400 * NS;
+	struct flow f;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		const struct dgram *d;
+		uint32_t up, secs, first, last;
+		size_t off;
+
+		mkflow(&f, 4, (uint32_t)k);
+		f.first_ns = BASE + (uint64_t)k * 60 * day + 7 * NS + 123 * MS;
+		f.last_ns = BASE + (uint64_t)k * 60 * day + 9 * NS + 999 * MS +
+			    999999;
+		exporter_flow(ex, &f, FLOW_END_IDLE);
+		exporter_flush(ex);
+		ck_assert_uint_eq(rx_drain(&r), 1);
+		d = &r.d[k];
+		up = rd32(d->b + 4);
+		secs = rd32(d->b + 8);
+		ck_assert_uint_eq(secs, f.last_ns / NS + 1);
+		/* the data set is the last one: its record at its start */
+		off = k ? 20 : 20 + 56;
+		ck_assert_uint_eq(rd16(d->b + off), 256);
+		first = rd32(d->b + off + 4 + 18);
+		last = rd32(d->b + off + 4 + 22);
+		ck_assert_uint_le(first, last);
+		ck_assert_uint_le(last, up);
+		ck_assert_uint_eq((uint64_t)secs * 1000 - up + last,
+				  f.last_ns / MS);
+		ck_assert_uint_eq((uint64_t)secs * 1000 - up + first,
+				  f.first_ns / MS);
+	}
+	ck_assert_uint_eq(ex->stats.rebases, 1);
+	exporter_free(ex);
+	rx_close(&r);
+}
+END_TEST
+
+/*
  * More templates than one message can hold at a small MTU (--mtu 576 and
  * ten -t options: 16 + 4 + 10 * 52 = 540 of 548 octets, no room left for
  * the options template): every template record on the wire must be whole,
@@ -588,10 +711,11 @@ START_TEST(v9_byte_exact)
 	/* RFC 3954 §5.1 header: count covers the template record too */
 	b16(&want, 9);
 	b16(&want, 2);
-	/* sysUpTime taken at the whole unix second of the header, so that
-	 * unix_secs - sysUpTime + First is exact: 3.25 s -> 3000 ms */
-	b32(&want, 3000);
-	b32(&want, (uint32_t)(BASE_S + 3));
+	/* sysUpTime taken at the next whole unix second of the header, so
+	 * that unix_secs - sysUpTime + First is exact and no record ends
+	 * after its header: 3.25 s -> 4000 ms */
+	b32(&want, 4000);
+	b32(&want, (uint32_t)(BASE_S + 4));
 	b32(&want, 0);
 	b32(&want, 0x0a0b0c0d);
 	/* template flowset */
@@ -845,8 +969,8 @@ START_TEST(v9_sampling_byte_exact)
 	/* count: template, 2 options templates, 2 options records, flow */
 	b16(&want, 9);
 	b16(&want, 6);
-	b32(&want, 3000);
-	b32(&want, (uint32_t)(BASE_S + 3));
+	b32(&want, 4000); /* the next whole second, as v9_byte_exact */
+	b32(&want, (uint32_t)(BASE_S + 4));
 	b32(&want, 0);
 	b32(&want, 0x01020304);
 	/* the data template ends with FLOW_SAMPLER_ID (48), 1 octet */
@@ -1386,11 +1510,13 @@ static Suite *export_suite(void)
 	tcase_add_test(tc, skips_counted_once_per_flow);
 	tcase_add_test(tc, ipfix_templates_exceed_mtu);
 	tcase_add_test(tc, ipfix_statistics_byte_exact);
+	tcase_add_test(tc, ipfix_time_base_moves);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("v9");
 	tcase_add_test(tc, v9_byte_exact);
 	tcase_add_test(tc, v9_many);
+	tcase_add_test(tc, v9_header_after_records);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("v5");

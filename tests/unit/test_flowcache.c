@@ -540,6 +540,65 @@ START_TEST(time_zero_start)
 }
 END_TEST
 
+/* The last seconds of 64-bit nanoseconds (2554): last + inactive and
+ * first + active saturate instead of wrapping to the past, where every
+ * packet closed the flow before it. */
+START_TEST(time_end_of_range)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(16, 1800, 15, &rc);
+	struct flow_key k = key_n(1);
+	uint64_t t = UINT64_MAX - 10 * NS;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		flowcache_update(fc, &k, 40, 0, 0, t + (uint64_t)i * 2 * NS);
+	flowcache_expire(fc, UINT64_MAX - NS);
+	ck_assert_uint_eq(rc.n, 0);
+	ck_assert_uint_eq(fc->used, 1);
+	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.n, 1);
+	ck_assert_uint_eq(rc.r[0].f.packets, 5);
+	done(fc, &rc);
+}
+END_TEST
+
+/* flowcache_next_due: never after the first timer, so a clock jumping
+ * months ahead runs each one at its time (ticks at the answers). */
+START_TEST(next_due_across_silence)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(16, 1800, 15, &rc);
+	struct flow_key a = key_n(1), b = key_n(2);
+	uint64_t due, t = T0, later = T0 + 90ull * 86400 * NS;
+	int ticks = 0;
+
+	ck_assert_uint_eq(flowcache_next_due(fc), UINT64_MAX);
+	flowcache_update(fc, &a, 40, 0, 0, T0 + 300 * MS);
+	flowcache_update(fc, &a, 40, 0, 0, T0 + 2300 * MS);
+	flowcache_update(fc, &b, 40, 0, 0, T0 + 5 * NS);
+	/* as the worker does: tick at the next due time, a second apart */
+	while (fc->used) {
+		due = flowcache_next_due(fc);
+		ck_assert_uint_le(due, rc.n ? T0 + 20 * NS
+					    : T0 + 2300 * MS + 15 * NS);
+		t = due > t + NS ? due : t + NS;
+		ck_assert_uint_lt(t, later);
+		flowcache_expire(fc, t);
+		ticks++;
+	}
+	ck_assert_uint_le(ticks, 6);
+	ck_assert_uint_eq(rc.n, 2);
+	/* each left within a second of its timer */
+	ck_assert_uint_le(rc.r[0].f.last_ns + 15 * NS, t);
+	ck_assert_mem_eq(&rc.r[0].f.key, &a, sizeof(a));
+	ck_assert_mem_eq(&rc.r[1].f.key, &b, sizeof(b));
+	ck_assert_uint_le(t, T0 + 5 * NS + 16 * NS);
+	ck_assert_uint_eq(flowcache_next_due(fc), UINT64_MAX);
+	done(fc, &rc);
+}
+END_TEST
+
 START_TEST(new_bad_capacity)
 {
 	struct recorder rc;
@@ -594,6 +653,8 @@ static Suite *flowcache_suite(void)
 	tcase_add_test(tc, active_timer_alone);
 	tcase_add_test(tc, time_backwards);
 	tcase_add_test(tc, time_zero_start);
+	tcase_add_test(tc, time_end_of_range);
+	tcase_add_test(tc, next_due_across_silence);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("end");
