@@ -57,6 +57,8 @@ DAEMON_SRC := daemon/options.c daemon/log.c
 DAEMON_SRC += daemon/config.c daemon/config_blocks.c daemon/config_check.c \
 	daemon/config_dump.c daemon/config_set.c
 DAEMON_SRC += daemon/privdrop.c
+# --stats-file and -f opened so that no other user can plant them
+DAEMON_SRC += daemon/safefile.c
 # the control socket and the views xflowctl shows
 DAEMON_SRC += daemon/control.c daemon/control_snapshot.c daemon/views.c \
 	daemon/views_ios.c daemon/views_fnf.c daemon/views_stats.c
