@@ -221,8 +221,9 @@ $(B)/bench/bpfbench: bench/bpfbench.c $(B)/bench/bench.skel.h
 		-I$(B)/bench -o $@ $< $(BPFLIB_LIBS) $(PCAP_LIBS)
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: xflowd, xflowctl (when
-# built), the man pages, the example configurations and the systemd unit
-# (its paths those of PREFIX). tests/integration/test_install.sh checks it.
+# built), the man pages, the example configurations, the systemd unit (its
+# paths those of PREFIX) and the sysusers file of the xflowd user.
+# tests/integration/test_install.sh checks it.
 PREFIX ?= /usr/local
 INSTALL ?= install
 INST_SBIN = $(DESTDIR)$(PREFIX)/sbin
@@ -230,9 +231,10 @@ INST_BIN = $(DESTDIR)$(PREFIX)/bin
 INST_MAN = $(DESTDIR)$(PREFIX)/share/man
 INST_EXAMPLES = $(DESTDIR)$(PREFIX)/share/doc/xflowd/examples
 INST_UNIT = $(DESTDIR)$(PREFIX)/lib/systemd/system
+INST_SYSUSERS = $(DESTDIR)$(PREFIX)/lib/sysusers.d
 install: all
 	$(INSTALL) -d $(INST_SBIN) $(INST_MAN)/man5 $(INST_MAN)/man8 \
-		$(INST_EXAMPLES) $(INST_UNIT)
+		$(INST_EXAMPLES) $(INST_UNIT) $(INST_SYSUSERS)
 	$(INSTALL) -m 0755 $(B)/xflowd $(INST_SBIN)/xflowd
 	if [ -x $(B)/xflowctl ]; then $(INSTALL) -d $(INST_BIN) && \
 		$(INSTALL) -m 0755 $(B)/xflowctl $(INST_BIN)/xflowctl; fi
@@ -243,10 +245,11 @@ install: all
 		>$(INST_UNIT)/xflowd.service.tmp
 	chmod 0644 $(INST_UNIT)/xflowd.service.tmp
 	mv $(INST_UNIT)/xflowd.service.tmp $(INST_UNIT)/xflowd.service
+	$(INSTALL) -m 0644 dist/xflowd.sysusers $(INST_SYSUSERS)/xflowd.conf
 
 uninstall:
 	rm -f $(INST_SBIN)/xflowd $(INST_BIN)/xflowctl \
-		$(INST_UNIT)/xflowd.service \
+		$(INST_UNIT)/xflowd.service $(INST_SYSUSERS)/xflowd.conf \
 		$(addprefix $(INST_MAN)/man5/,$(notdir $(wildcard doc/*.5))) \
 		$(addprefix $(INST_MAN)/man8/,$(notdir $(wildcard doc/*.8))) \
 		$(addprefix $(INST_EXAMPLES)/,$(notdir $(wildcard examples/*.conf)))
