@@ -135,6 +135,8 @@ DEPS := gcc make pkg-config libpcap-dev check tshark nfdump pmacct \
 	libxdp-dev ethtool
 # test_install.sh, test_privdrop.sh: man pages, the unit, system calls
 DEPS += man-db systemd strace util-linux
+# make deb, test_deb.sh: building and checking the Debian package
+DEPS += devscripts debhelper lintian
 deps:
 	@./tools/install-deps.sh $(DEPS)
 
@@ -256,6 +258,36 @@ uninstall:
 	-rmdir $(INST_EXAMPLES) $(DESTDIR)$(PREFIX)/share/doc/xflowd
 
 .PHONY: install uninstall
+
+# make deb: the Debian package $(B)/xflowd_VERSION_ARCH.deb (debian/:
+# what make install puts under /usr, /etc/xflowd/xflowd.conf from
+# dist/xflowd.conf, the xflowd user from the sysusers file), then lintian.
+# dpkg-buildpackage writes next to the tree it builds: it builds a copy in
+# $(B)/deb, so nothing lands beside a clone. tests/integration/test_deb.sh
+# installs and purges it.
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB_FILE = $(B)/xflowd_$(VERSION)_$(DEB_ARCH).deb
+DEB_TREE = $(B)/deb/xflowd-$(VERSION)
+deb:
+	@v=$$(dpkg-parsechangelog -l debian/changelog -S Version) && \
+	if [ "$$v" != "$(VERSION)" ]; then \
+		echo "debian/changelog is at $$v, the Makefile at" \
+			"$(VERSION): add an entry (dch -v $(VERSION))" >&2; \
+		exit 1; \
+	fi
+	rm -rf $(B)/deb
+	mkdir -p $(DEB_TREE)
+	tar -c --exclude='./build*' --exclude=./.git --exclude=./debian/xflowd \
+		--exclude=./debian/.debhelper --exclude=./debian/files \
+		--exclude='./debian/*.substvars' \
+		--exclude=./debian/debhelper-build-stamp -f - . | \
+		tar -x -C $(DEB_TREE)
+	cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b
+	mv $(B)/deb/$(notdir $(DEB_FILE)) $(DEB_FILE)
+	lintian --fail-on error $(DEB_FILE)
+	@echo "  DEB    $(DEB_FILE)"
+
+.PHONY: deb
 
 format-check:
 	@clang-format --dry-run --Werror $(CORE_SRC) $(CAPTURE_SRC) \

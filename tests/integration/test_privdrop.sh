@@ -248,13 +248,13 @@ grep -v '^xflowd:' /etc/group >"$T/group.without"
 { cat "$T/group.without"; echo "xflowd:x:$XUID:"; } >"$T/group.with"
 # default_user LABEL WHICH WANT_UID WANT_SOCKET_GID
 default_user() {
-	local label=$1 which=$2 want=$3 wgid=$4 pid i uid=
+	local label=$1 which=$2 want=$3 wgid=$4 pid uid=
 	ip netns exec "$M" unshare -m sh -c 'mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/group &&
 		exec "$3" -i "$4" -c 10.95.7.1:9 --control "$5"' _ "$T/passwd.$which" "$T/group.$which" \
 		"$XFLOWD" "$MV" "$T/$label.sock" >"$T/$label.out" 2>"$T/$label.err" &
 	pid=$!
 	XF_PIDS+=("$pid")
-	for i in $(seq 200); do
+	for _ in $(seq 200); do
 		uid=$(status_of "$pid" Uid)
 		[ "$uid" != "0 0 0 0" ] && [ -S "$T/$label.sock" ] && break
 		kill -0 "$pid" 2>/dev/null || break
