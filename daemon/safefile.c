@@ -145,9 +145,9 @@ sys:
 	close(fd);
 	return r;
 refuse:
-	snprintf(err, errlen,
-		 "%s is %s: refused (reading it could block); give a "
-		 "regular file",
-		 path, kind_of(st.st_mode));
+	snprintf(err, errlen, "%s is %s: %sgive a regular file", path,
+		 kind_of(st.st_mode),
+		 S_ISDIR(st.st_mode) ? ""
+				     : "refused (reading it could block); ");
 	return -EINVAL;
 }
