@@ -1208,16 +1208,18 @@ static void reload(struct xflowd *d)
 }
 
 /* The main thread's turn at the control socket and a reload: the
- * workers wait between their rounds meanwhile. */
+ * workers wait between their rounds while it serves, and while reload()
+ * applies a configuration (not while it reads the file). */
 static void serve(struct xflowd *d)
 {
-	bool again;
+	bool want_reload;
 
 	lock_all(d);
 	control_serve(d->ctl);
-	again = reload_signal || (d->ctl && control_reload_requested(d->ctl));
+	want_reload = reload_signal ||
+		      (d->ctl && control_reload_requested(d->ctl));
 	unlock_all(d);
-	if (again)
+	if (want_reload)
 		reload(d);
 }
 
