@@ -57,6 +57,8 @@ DAEMON_SRC := daemon/options.c daemon/log.c
 DAEMON_SRC += daemon/config.c daemon/config_blocks.c daemon/config_check.c \
 	daemon/config_dump.c daemon/config_set.c
 DAEMON_SRC += daemon/privdrop.c
+# --stats-file and -f opened so that no other user can plant them
+DAEMON_SRC += daemon/safefile.c
 # the control socket and the views xflowctl shows
 DAEMON_SRC += daemon/control.c daemon/control_snapshot.c daemon/views.c \
 	daemon/views_ios.c daemon/views_fnf.c daemon/views_stats.c
@@ -133,6 +135,8 @@ DEPS := gcc make pkg-config libpcap-dev check tshark nfdump pmacct \
 	libxdp-dev ethtool
 # test_install.sh, test_privdrop.sh: man pages, the unit, system calls
 DEPS += man-db systemd strace util-linux
+# make deb, test_deb.sh: building and checking the Debian package
+DEPS += devscripts debhelper lintian
 deps:
 	@./tools/install-deps.sh $(DEPS)
 
@@ -219,8 +223,9 @@ $(B)/bench/bpfbench: bench/bpfbench.c $(B)/bench/bench.skel.h
 		-I$(B)/bench -o $@ $< $(BPFLIB_LIBS) $(PCAP_LIBS)
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: xflowd, xflowctl (when
-# built), the man pages, the example configurations and the systemd unit
-# (its paths those of PREFIX). tests/integration/test_install.sh checks it.
+# built), the man pages, the example configurations, the systemd unit (its
+# paths those of PREFIX) and the sysusers file of the xflowd user.
+# tests/integration/test_install.sh checks it.
 PREFIX ?= /usr/local
 INSTALL ?= install
 INST_SBIN = $(DESTDIR)$(PREFIX)/sbin
@@ -228,9 +233,10 @@ INST_BIN = $(DESTDIR)$(PREFIX)/bin
 INST_MAN = $(DESTDIR)$(PREFIX)/share/man
 INST_EXAMPLES = $(DESTDIR)$(PREFIX)/share/doc/xflowd/examples
 INST_UNIT = $(DESTDIR)$(PREFIX)/lib/systemd/system
+INST_SYSUSERS = $(DESTDIR)$(PREFIX)/lib/sysusers.d
 install: all
 	$(INSTALL) -d $(INST_SBIN) $(INST_MAN)/man5 $(INST_MAN)/man8 \
-		$(INST_EXAMPLES) $(INST_UNIT)
+		$(INST_EXAMPLES) $(INST_UNIT) $(INST_SYSUSERS)
 	$(INSTALL) -m 0755 $(B)/xflowd $(INST_SBIN)/xflowd
 	if [ -x $(B)/xflowctl ]; then $(INSTALL) -d $(INST_BIN) && \
 		$(INSTALL) -m 0755 $(B)/xflowctl $(INST_BIN)/xflowctl; fi
@@ -241,10 +247,11 @@ install: all
 		>$(INST_UNIT)/xflowd.service.tmp
 	chmod 0644 $(INST_UNIT)/xflowd.service.tmp
 	mv $(INST_UNIT)/xflowd.service.tmp $(INST_UNIT)/xflowd.service
+	$(INSTALL) -m 0644 dist/xflowd.sysusers $(INST_SYSUSERS)/xflowd.conf
 
 uninstall:
 	rm -f $(INST_SBIN)/xflowd $(INST_BIN)/xflowctl \
-		$(INST_UNIT)/xflowd.service \
+		$(INST_UNIT)/xflowd.service $(INST_SYSUSERS)/xflowd.conf \
 		$(addprefix $(INST_MAN)/man5/,$(notdir $(wildcard doc/*.5))) \
 		$(addprefix $(INST_MAN)/man8/,$(notdir $(wildcard doc/*.8))) \
 		$(addprefix $(INST_EXAMPLES)/,$(notdir $(wildcard examples/*.conf)))
@@ -252,12 +259,43 @@ uninstall:
 
 .PHONY: install uninstall
 
+# make deb: the Debian package $(B)/xflowd_VERSION_ARCH.deb (debian/:
+# what make install puts under /usr, /etc/xflowd/xflowd.conf from
+# dist/xflowd.conf, the xflowd user from the sysusers file), then lintian.
+# dpkg-buildpackage writes next to the tree it builds: it builds a copy in
+# $(B)/deb, so nothing lands beside a clone. tests/integration/test_deb.sh
+# installs and purges it.
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB_FILE = $(B)/xflowd_$(VERSION)_$(DEB_ARCH).deb
+DEB_TREE = $(B)/deb/xflowd-$(VERSION)
+deb:
+	@v=$$(dpkg-parsechangelog -l debian/changelog -S Version) && \
+	if [ "$$v" != "$(VERSION)" ]; then \
+		echo "debian/changelog is at $$v, the Makefile at" \
+			"$(VERSION): add an entry (dch -v $(VERSION))" >&2; \
+		exit 1; \
+	fi
+	rm -rf $(B)/deb
+	mkdir -p $(DEB_TREE)
+	tar -c --exclude='./build*' --exclude=./.git --exclude=./debian/xflowd \
+		--exclude=./debian/.debhelper --exclude=./debian/files \
+		--exclude='./debian/*.substvars' \
+		--exclude=./debian/debhelper-build-stamp -f - . | \
+		tar -x -C $(DEB_TREE)
+	cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b
+	mv $(B)/deb/$(notdir $(DEB_FILE)) $(DEB_FILE)
+	lintian --fail-on error $(DEB_FILE)
+	@echo "  DEB    $(DEB_FILE)"
+
+.PHONY: deb
+
 format-check:
 	@clang-format --dry-run --Werror $(CORE_SRC) $(CAPTURE_SRC) \
 		daemon/main.c meter/*.h export/*.h templates/*.h daemon/*.h \
 		bpf/*.h bpf/xflowd.bpf.c
 	@clang-format --dry-run --Werror $(XFLOWCTL_SRC) tests/unit/test_views.c \
 		tests/unit/test_route.c tests/unit/test_export_route.c \
+		tests/unit/test_safefile.c \
 		tests/fuzz/fuzz_route.c
 
 clean:

@@ -10,9 +10,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config_int.h"
 #include "config_blocks.h"
+#include "safefile.h"
 
 void cfg_error(struct cfg_parser *p, unsigned int line, const char *fmt, ...)
 {
@@ -411,13 +413,19 @@ struct config *config_load(const char *path, struct config_errors *err)
 	char *text;
 	size_t len = 0;
 	FILE *f;
+	int fd;
 
 	memset(err, 0, sizeof(*err));
 	snprintf(err->file, sizeof(err->file), "%s", path);
-	f = fopen(path, "r");
+	/* a FIFO or device would block whoever loads it (a reload too) */
+	fd = safefile_open_regular(path, err->msg[0], CFG_MSG_MAX);
+	f = fd >= 0 ? fdopen(fd, "r") : NULL;
 	if (!f) {
-		snprintf(err->msg[0], CFG_MSG_MAX, "%s: cannot open: %s", path,
-			 strerror(errno));
+		if (fd >= 0) {
+			snprintf(err->msg[0], CFG_MSG_MAX, "%s: %s", path,
+				 strerror(errno));
+			close(fd);
+		}
 		err->count = 1;
 		return NULL;
 	}

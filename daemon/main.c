@@ -27,6 +27,7 @@
 #include "control.h"
 #include "log.h"
 #include "options.h"
+#include "safefile.h"
 #include "worker.h"
 
 #define NS 1000000000ull
@@ -859,11 +860,19 @@ static int setup(struct xflowd *d, int *exit_code)
 
 	/* now: once privileges are dropped its directory may be out of reach */
 	if (d->opt.stats_file) {
-		d->stats = fopen(d->opt.stats_file, "w");
+		bool refused;
+		int fd = safefile_create(d->opt.stats_file, 0640, &refused, err,
+					 sizeof(err));
+
+		d->stats = fd >= 0 ? fdopen(fd, "w") : NULL;
 		if (!d->stats) {
-			pr_err("--stats-file %s: %s\n", d->opt.stats_file,
-			       strerror(errno));
-			*exit_code = 1;
+			if (fd >= 0) {
+				snprintf(err, sizeof(err), "%s: %s",
+					 d->opt.stats_file, strerror(errno));
+				close(fd);
+			}
+			pr_err("--stats-file %s\n", err);
+			*exit_code = refused ? 2 : 1;
 			return -1;
 		}
 	}
@@ -1148,6 +1157,24 @@ static const char *reload_monitor(struct monitor *m, struct options *n)
 	return "applied; the flows cached before were exported";
 }
 
+/* Every monitor's workers wait between their rounds (pools in order,
+ * each: worker locks, then its ex_lock). */
+static void lock_all(struct xflowd *d)
+{
+	int k;
+
+	for (k = 0; k < d->nmon; k++)
+		worker_pool_lock(&d->mon[k]->pool);
+}
+
+static void unlock_all(struct xflowd *d)
+{
+	int k;
+
+	for (k = d->nmon - 1; k >= 0; k--)
+		worker_pool_unlock(&d->mon[k]->pool);
+}
+
 /*
  * SIGHUP or `xflowctl reload`: read the configuration file again, each
  * monitor on its own (by name). An unchanged monitor keeps running with
@@ -1186,12 +1213,15 @@ static void reload(struct xflowd *d)
 	n = malloc(sizeof(*n));
 	if (!n)
 		return;
+	/* the file is read while the workers meter on: only applying it
+	 * stops them (between their rounds) */
 	cfg = options_reload(&d->opt);
 	if (!cfg) {
 		pr_err("reload: %s not loaded, running on\n", file);
 		free(n);
 		return;
 	}
+	lock_all(d);
 	for (k = 0; k < d->nmon; k++) {
 		struct monitor *m = d->mon[k];
 		const char *what;
@@ -1239,38 +1269,26 @@ static void reload(struct xflowd *d)
 		pr_warn("reload: %s: no monitor runs any more; xflowd only "
 			"answers xflowctl now\n",
 			file);
+	/* a monitor the reload removed has released its pool's locks */
+	unlock_all(d);
 	config_free(cfg);
 	free(n);
 }
 
-/* Every monitor's workers wait between their rounds (pools in order,
- * each: worker locks, then its ex_lock). */
-static void lock_all(struct xflowd *d)
-{
-	int k;
-
-	for (k = 0; k < d->nmon; k++)
-		worker_pool_lock(&d->mon[k]->pool);
-}
-
-static void unlock_all(struct xflowd *d)
-{
-	int k;
-
-	for (k = d->nmon - 1; k >= 0; k--)
-		worker_pool_unlock(&d->mon[k]->pool);
-}
-
 /* The main thread's turn at the control socket and a reload: the
- * workers wait between their rounds meanwhile. */
+ * workers wait between their rounds while it serves, and while reload()
+ * applies a configuration (not while it reads the file). */
 static void serve(struct xflowd *d)
 {
+	bool want_reload;
+
 	lock_all(d);
 	control_serve(d->ctl);
-	/* a monitor the reload removes has released its pool's locks */
-	if (reload_signal || (d->ctl && control_reload_requested(d->ctl)))
-		reload(d);
+	want_reload = reload_signal ||
+		      (d->ctl && control_reload_requested(d->ctl));
 	unlock_all(d);
+	if (want_reload)
+		reload(d);
 }
 
 /* --read: each monitor meters the file (its own reader) a batch in turn. */

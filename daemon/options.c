@@ -174,10 +174,13 @@ static void usage(FILE *f)
 	      "                             when live, none for --read; "
 	      "'none': none)\n"
 	      "      --control-group GROUP  group that may use it (mode "
-	      "0660)\n"
+	      "0660; default\n"
+	      "                             xflowd when that group exists)\n"
 	      "      --user NAME            once set up, run as NAME with no "
 	      "capabilities\n"
-	      "                             (default nobody; '' = stay)\n"
+	      "                             (default xflowd when it exists, "
+	      "else nobody;\n"
+	      "                             '' = stay)\n"
 	      "      --no-drop              keep the starting user and its "
 	      "capabilities\n"
 	      "  -v, --verbose              more messages\n"
@@ -950,5 +953,7 @@ int options_parse(struct options *o, int argc, char **argv)
 		fprintf(stderr, "xflowd: %s\n", errbuf);
 		return 2;
 	}
+	if (!o->control_group)
+		o->control_group = privdrop_default_group();
 	return 0;
 }

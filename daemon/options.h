@@ -68,7 +68,7 @@ struct options {
 	const char *stats_file;	 /* --stats-file: JSON counters at exit */
 	const char *config_file; /* -f FILE */
 	bool check_config;	 /* --check-config: validate -f FILE, exit */
-	const char *user;	 /* --user NAME (NULL: the default, nobody) */
+	const char *user;	 /* --user NAME (NULL: xflowd, else nobody) */
 	bool no_drop;		 /* --no-drop */
 	bool no_routes;		 /* --no-routes */
 	uint32_t workers;	 /* --workers (0: one per capture, CPU) */

@@ -78,7 +78,8 @@ int privdrop_init(struct privdrop *p, const char *name, bool given,
 
 	memset(p, 0, sizeof(*p));
 	if (!name)
-		name = PRIVDROP_DEFAULT_USER;
+		name = getpwnam(PRIVDROP_USER) ? PRIVDROP_USER
+					       : PRIVDROP_FALLBACK_USER;
 	if (no_drop || !name[0]) {
 		p->keep = true;
 		return 0;
@@ -123,6 +124,11 @@ int privdrop_init(struct privdrop *p, const char *name, bool given,
 	/* not root and not asked for a user: keep ours, drop capabilities */
 	p->user = NULL;
 	return 0;
+}
+
+const char *privdrop_default_group(void)
+{
+	return getgrnam(PRIVDROP_USER) ? PRIVDROP_USER : NULL;
 }
 
 /* Without CAP_SETPCAP the bounding set stays; no_new_privs covers exec. */

@@ -14,7 +14,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define PRIVDROP_DEFAULT_USER "nobody"
+/* the default user: xflowd's own (dist/xflowd.sysusers) when it exists,
+ * else nobody, which other daemons share */
+#define PRIVDROP_USER "xflowd"
+#define PRIVDROP_FALLBACK_USER "nobody"
 
 struct privdrop {
 	bool keep;	  /* --no-drop or --user '': change nothing */
@@ -26,13 +29,18 @@ struct privdrop {
 
 /*
  * Resolve --user NAME into p before anything is opened. NAME NULL means
- * the default user; "" (or no_drop) keeps everything. given says NAME came
+ * the default user (PRIVDROP_USER, else PRIVDROP_FALLBACK_USER); "" (or no_drop) keeps everything. given says NAME came
  * from the command line: a user that cannot be switched to is then an
  * error, while the default user only drops capabilities. Returns 0, or -1
  * with what to do written to err.
  */
 int privdrop_init(struct privdrop *p, const char *name, bool given,
 		  bool no_drop, char *err, size_t errlen);
+
+/* The control socket's default group: PRIVDROP_USER when a group of that
+ * name exists (its members may use xflowctl), else NULL (the starting
+ * user's group). */
+const char *privdrop_default_group(void);
 
 /*
  * Become p's user (supplementary groups, gid, uid) and clear every

@@ -106,8 +106,12 @@ expect "$tmp" missing.conf 2 - "$tmp/missing.err" -f missing.conf \
 	--check-config
 
 mkdir "$tmp/dir.conf"
-printf 'dir.conf: cannot read: Is a directory\n' >"$tmp/dir.err"
+printf 'dir.conf is a directory: give a regular file\n' >"$tmp/dir.err"
 expect "$tmp" dir.conf 2 - "$tmp/dir.err" -f dir.conf --check-config
+# a FIFO: refused at once, never waited on for a writer
+mkfifo "$tmp/fifo.conf"
+printf 'fifo.conf is a FIFO: refused (reading it could block); give a regular file\n' >"$tmp/fifo.err"
+expect "$tmp" fifo.conf 2 - "$tmp/fifo.err" -f fifo.conf --check-config
 
 # the options
 printf 'xflowd: --check-config needs -f FILE\n' >"$tmp/nof.err"

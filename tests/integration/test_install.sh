@@ -17,7 +17,7 @@ case $B in
 esac
 
 # expected FILE... (relative to the install root, PREFIX /usr)
-want=(usr/sbin/xflowd usr/lib/systemd/system/xflowd.service)
+want=(usr/sbin/xflowd usr/lib/systemd/system/xflowd.service usr/lib/sysusers.d/xflowd.conf)
 [ -x "$B/xflowctl" ] && want+=(usr/bin/xflowctl)
 for f in "$XF_ROOT"/doc/*.5; do want+=("usr/share/man/man5/$(basename "$f")"); done
 for f in "$XF_ROOT"/doc/*.8; do want+=("usr/share/man/man8/$(basename "$f")"); done
@@ -38,6 +38,7 @@ for f in "${want[@]}"; do
 	case $f in
 	*/man5/* | */man8/*) cmp -s "$R/$f" "$XF_ROOT/doc/$(basename "$f")" || bad+=" $f(differs)" ;;
 	*/examples/*) cmp -s "$R/$f" "$XF_ROOT/examples/$(basename "$f")" || bad+=" $f(differs)" ;;
+	*/sysusers.d/*) cmp -s "$R/$f" "$XF_ROOT/dist/xflowd.sysusers" || bad+=" $f(differs)" ;;
 	esac
 done
 check "modes 0755 for programs, 0644 for the rest; pages and examples as in the tree${bad:+:$bad}" [ -z "$bad" ]
@@ -76,6 +77,15 @@ if command -v systemd-analyze >/dev/null; then
 		awk -v s="$score" 'BEGIN { exit !(s != "" && s + 0 <= 4.0) }'
 else
 	info "no systemd-analyze: the unit is not verified"
+fi
+
+S=$R/usr/lib/sysusers.d/xflowd.conf
+check "sysusers: the system user xflowd" grep -q '^u xflowd - ' "$S"
+check "unit: no --user (xflowd's own user when it exists)" bash -c "! grep -q -- '--user' <(grep '^Exec' '$U')"
+if command -v systemd-sysusers >/dev/null; then
+	mkdir -p "$T/sysroot"
+	check "systemd-sysusers --dry-run: it would create the user xflowd" \
+		bash -c "systemd-sysusers --root='$T/sysroot' --dry-run '$S' 2>&1 | grep \"user 'xflowd'\""
 fi
 
 # the man pages: rendered without a warning, whatis can parse their NAME

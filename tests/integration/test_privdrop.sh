@@ -12,8 +12,9 @@
 # the drop), read the BPF programs' counters and detach them as nobody.
 # Under strace, every system call and socket family it uses must be one
 # the unit's SystemCallFilter and RestrictAddressFamilies admit.
-# Then: an unknown user is refused (exit 2, nothing started), --no-drop and
-# --user '' keep root, and a non-root xflowd cannot ask for another user.
+# Then: an unknown user is refused (exit 2, nothing started); without
+# --user, xflowd becomes xflowd when that user exists (else nobody) and its
+# control socket is root:xflowd 0660; --no-drop and --user '' keep root, and a non-root xflowd cannot ask for another user.
 . "$(dirname "$0")/lib.sh"
 . "$XF_HERE/bpf_lib.sh"
 need_xflowd
@@ -236,6 +237,38 @@ rc=$?
 check "unknown user: exit 2 (rc=$rc)" [ "$rc" = 2 ]
 check "unknown user: the message names it and what to do" \
 	grep -q "^xflowd: --user 'nosuchuser$$': no such user; create it (useradd .*) or give --no-drop" "$T/nouser.err"
+
+# the default user: xflowd's own when it exists (dist/xflowd.sysusers),
+# else nobody; the control socket 0660 root:xflowd. Each run sees its own
+# /etc/passwd and /etc/group (a mount namespace), with or without xflowd.
+XUID=64990
+grep -v '^xflowd:' /etc/passwd >"$T/passwd.without"
+grep -v '^xflowd:' /etc/group >"$T/group.without"
+{ cat "$T/passwd.without"; echo "xflowd:x:$XUID:$XUID:xflowd flow exporter:/nonexistent:/usr/sbin/nologin"; } >"$T/passwd.with"
+{ cat "$T/group.without"; echo "xflowd:x:$XUID:"; } >"$T/group.with"
+# default_user LABEL WHICH WANT_UID WANT_SOCKET_GID
+default_user() {
+	local label=$1 which=$2 want=$3 wgid=$4 pid uid=
+	ip netns exec "$M" unshare -m sh -c 'mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/group &&
+		exec "$3" -i "$4" -c 10.95.7.1:9 --control "$5"' _ "$T/passwd.$which" "$T/group.$which" \
+		"$XFLOWD" "$MV" "$T/$label.sock" >"$T/$label.out" 2>"$T/$label.err" &
+	pid=$!
+	XF_PIDS+=("$pid")
+	for _ in $(seq 200); do
+		uid=$(status_of "$pid" Uid)
+		[ "$uid" != "0 0 0 0" ] && [ -S "$T/$label.sock" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	check "$label: no --user, runs as uid $want (Uid $uid)" [ "$uid" = "$want $want $want $want" ] ||
+		show_err "$label"
+	check "$label: control socket mode 660, root, group $wgid ($(stat -c '%a %u %g' "$T/$label.sock"))" \
+		[ "$(stat -c '%a %u %g' "$T/$label.sock")" = "660 0 $wgid" ]
+	kill -TERM "$pid"
+	wait "$pid"
+}
+default_user defuser-own with "$XUID" "$XUID"
+default_user defuser-nobody without "$NOBODY_UID" 0
 
 # --no-drop and --user '': root and its capabilities stay
 for how in --no-drop "--user="; do

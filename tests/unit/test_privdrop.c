@@ -87,9 +87,11 @@ START_TEST(empty_or_no_drop_keeps)
 }
 END_TEST
 
-START_TEST(default_is_nobody)
+/* xflowd's own user when it exists, else nobody */
+START_TEST(default_user)
 {
-	struct passwd *pw = getpwnam("nobody");
+	const char *want = getpwnam("xflowd") ? "xflowd" : "nobody";
+	struct passwd *pw = getpwnam(want);
 	struct privdrop p;
 	char err[512] = "";
 
@@ -100,7 +102,7 @@ START_TEST(default_is_nobody)
 	ck_assert(!p.keep);
 	if (geteuid() == 0) {
 		ck_assert(p.switch_id);
-		ck_assert_str_eq(p.user, "nobody");
+		ck_assert_str_eq(p.user, want);
 		ck_assert_uint_eq(p.uid, pw->pw_uid);
 		ck_assert_uint_eq(p.gid, pw->pw_gid);
 	}
@@ -221,7 +223,7 @@ static Suite *privdrop_suite(void)
 
 	tcase_add_test(tc, unknown_user_refused);
 	tcase_add_test(tc, empty_or_no_drop_keeps);
-	tcase_add_test(tc, default_is_nobody);
+	tcase_add_test(tc, default_user);
 	tcase_add_test(tc, root_drops_to_nobody);
 	tcase_add_test(tc, nonroot_drops_capabilities_only);
 	suite_add_tcase(s, tc);
