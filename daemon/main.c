@@ -621,6 +621,15 @@ static void export_queues(void *ctx)
 		worker_export(d->pool.w[i]);
 }
 
+/* `xflowctl flush`: what d's captures hold is metered first (the caller
+ * holds the pool's locks). */
+static void drain_captures(void *ctx)
+{
+	struct monitor *d = ctx;
+
+	worker_pool_drain(&d->pool);
+}
+
 /* What the control's views of monitor d are made of. */
 static void monitor_src(struct monitor *d, struct control_src *src)
 {
@@ -634,6 +643,7 @@ static void monitor_src(struct monitor *d, struct control_src *src)
 		.opt = &d->opt,
 		.flushed = export_queues,
 		.flushed_ctx = d,
+		.drain = drain_captures,
 	};
 	for (i = 0; i < d->pool.nw && i < CONTROL_MAX_WORKERS; i++)
 		src->meter[src->nmeter++] = &d->pool.w[i]->meter;

@@ -65,6 +65,10 @@ struct capture_ops {
 	void (*stop)(struct capture *cap);
 	/* optional (BPF back ends): add the in-kernel counters to *ks */
 	void (*kstats)(struct capture *cap, struct capture_kstats *ks);
+	/* live: how long a received packet may wait in the kernel before
+	 * dispatch() can see it (libpcap's TPACKET_V3 blocks are handed over
+	 * when full or at the read timeout); 0: at once */
+	unsigned int hold_ms;
 };
 
 struct capture {
