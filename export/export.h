@@ -296,6 +296,16 @@ int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
 int exporter_add_collector_from(struct exporter *ex, const char *spec,
 				uint16_t sport, char *err, size_t errlen);
 
+/*
+ * A reload replaced old by ex: each UDP collector of ex that old had too
+ * (the same name, address and source port, in the same version and
+ * observation domain) takes over old's socket and sequence number, so the
+ * collector sees one transport session go on, not a new one from another
+ * port starting at 0. Call after old was drained and before ex sends;
+ * old's collectors are left closed for exporter_free().
+ */
+void exporter_continue(struct exporter *ex, struct exporter *old);
+
 /* Set the sysUpTime origin; call before the first record. */
 void exporter_set_base(struct exporter *ex, uint64_t base_ns);
 
