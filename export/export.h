@@ -84,6 +84,25 @@ static inline void export_sampling_set(struct export_sampling *s,
 	s->id = id;
 }
 
+/*
+ * The options records an exporter may leave out, as Cisco Flexible
+ * NetFlow's exporter "option interface-table | exporter-stats |
+ * sampler-table [timeout SEC]" names them. systemInitTimeMilliseconds
+ * (IPFIX) is not one: collectors need it for every sysUpTime time.
+ */
+enum export_option {
+	EXPORT_OPT_IFTABLE, /* ifIndex -> interfaceName/Description */
+	EXPORT_OPT_STATS,   /* RFC 7011 §4.1-4.3 statistics */
+	EXPORT_OPT_SAMPLER, /* the sampler (while sampling) */
+	EXPORT_OPT_N
+};
+
+/* Zero (the default): sent with the templates at each refresh. */
+struct export_option_cfg {
+	bool off;	    /* never sent */
+	uint32_t timeout_s; /* and every timeout_s in between; 0: not */
+};
+
 /* Settings shared by every collector of one exporting process. */
 struct export_cfg {
 	int version;	       /* 5, 9 or 10 */
@@ -99,6 +118,7 @@ struct export_cfg {
 	size_t ntmpl;
 	const struct template_def *tmpl[EXPORT_MAX_TEMPLATES];
 	struct export_sampling sampling;
+	struct export_option_cfg opt[EXPORT_OPT_N];
 };
 
 /* Why a send failed (transport.c names them in the stats). */
@@ -225,6 +245,10 @@ struct collector {
 	bool st_due;  /* statistics options records follow the message */
 	bool st_tmpl; /* ... with their templates */
 	bool in_stats;
+	bool smp_due; /* the sampler's options records are due */
+	/* when each option's records went last (export clock), for the
+	 * options' timeouts */
+	uint64_t opt_sent_ns[EXPORT_OPT_N];
 
 	struct collector_stats stats;
 	uint8_t buf[EXPORT_MAX_MSG];
@@ -357,6 +381,13 @@ void record_encode(struct wbuf *w, const struct template_def *t,
 /* Does cfg's output ask the route callback: v5, or a template with one of
  * the routing elements (next hop, prefix lengths, egressInterface)? */
 bool export_needs_routes(const struct export_cfg *cfg);
+
+/* Is an option's timeout up for c? Marks its records due (the next
+ * flush sends them). v9 and IPFIX only. */
+bool export_options_due(struct collector *c);
+
+/* Is option k sent by c's exporting process? */
+bool export_option_on(const struct collector *c, enum export_option k);
 
 /* Octets of a message holding every template and options record of cfg. */
 size_t export_templates_len(const struct export_cfg *cfg);

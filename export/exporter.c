@@ -308,7 +308,8 @@ void exporter_interfaces_changed(struct exporter *ex)
 	size_t i;
 
 	for (i = 0; i < ex->ncoll; i++)
-		if (ex->coll[i]->ops != &export_v5_ops)
+		if (ex->coll[i]->ops != &export_v5_ops &&
+		    export_option_on(ex->coll[i], EXPORT_OPT_IFTABLE))
 			ex->coll[i]->ifopt_due = true;
 }
 
@@ -321,9 +322,12 @@ void exporter_tick(struct exporter *ex, uint64_t now_ns)
 	for (i = 0; i < ex->ncoll; i++) {
 		struct collector *c = ex->coll[i];
 
+		bool opt_due = c->ops != &export_v5_ops &&
+			       export_options_due(c);
+
 		if ((c->nrec &&
 		     ex->now_ns >= c->msg_first_ns + FLUSH_AFTER_NS) ||
-		    c->ifopt_due)
+		    c->ifopt_due || opt_due)
 			c->ops->flush(c);
 		transport_poll(c);
 	}

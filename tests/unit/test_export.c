@@ -367,9 +367,12 @@ static void walk_sets(const struct dgram *d, size_t hdr, int v9,
 		} else if (id == opt_data && !v9) {
 			ck_assert_uint_eq(len, 16);
 			w->opt_recs++;
-		} else if (id >= opt_data + 4 && id <= opt_data + 6) {
-			/* RFC 7011 §4.1-4.3 statistics: scope + 4 or 5 u64 */
-			ck_assert_uint_eq(len, id == opt_data + 6 ? 48 : 40);
+		} else if (id >= opt_data + 4 && id <= opt_data + 8) {
+			/* RFC 7011 §4.1-4.3 statistics: scope + 4 or 5 u64,
+			 * then the two without their times */
+			static const uint16_t st_len[] = { 40, 40, 48, 24, 32 };
+
+			ck_assert_uint_eq(len, st_len[id - opt_data - 4]);
 			w->st_recs++;
 		} else if (id == 257 && ntmpl == 2) {
 			ck_assert(v9 || (len - 4) % 82 == 0);
@@ -452,7 +455,8 @@ START_TEST(ipfix_refresh_msgs)
 	/* refresh every 3 messages (as IOS's "refresh-rate N packets"),
 	 * counting the one that carries them and every message since; after
 	 * each refresh but the first, a message of the statistics with their
-	 * three options templates: T D D T S D T S D T S ... */
+	 * five options templates (three, and two of them without times):
+	 * T D D T S D T S D T S ... */
 	ck_assert_uint_eq(rx_drain(&r), 13 + 5);
 	for (m = 0; m < 18; m++) {
 		struct walk w;
@@ -464,7 +468,7 @@ START_TEST(ipfix_refresh_msgs)
 			      w.tmpl_sets);
 		ck_assert_uint_eq(w.st_recs, st ? 3 : 0);
 		ck_assert_uint_eq(w.data_recs, !st);
-		ck_assert_uint_eq(w.opt_sets, w.tmpl_sets ? 1 : st ? 3 : 0);
+		ck_assert_uint_eq(w.opt_sets, w.tmpl_sets ? 1 : st ? 5 : 0);
 	}
 	exporter_free(ex);
 	rx_close(&r);
@@ -1335,13 +1339,16 @@ START_TEST(ipfix_statistics_byte_exact)
 	ck_assert_uint_eq(rx_drain(&r), 1);
 
 	b16(&want, 10);
-	b16(&want, 16 + 3 * 4 + 30 + 30 + 34 + 40 + 40 + 48 - 3 * 4);
+	b16(&want, 16 + 30 + 30 + 34 + 22 + 26 + 40 + 40 + 48);
 	b32(&want, (uint32_t)(BASE_S + 6));
 	b32(&want, 3); /* sysinit and the two flows */
 	b32(&want, 7);
 	st_template(&want, 261, ie1, len5, 5);
 	st_template(&want, 262, ie2, len5, 5);
 	st_template(&want, 263, ie3, len6, 6);
+	/* the reliability templates without times, for before the first */
+	st_template(&want, 264, ie2, len5, 3);
+	st_template(&want, 265, ie3, len6, 4);
 	b16(&want, 261);
 	b16(&want, 40);
 	b32(&want, 7);
@@ -1371,6 +1378,118 @@ START_TEST(ipfix_statistics_byte_exact)
 }
 END_TEST
 
+/* Nothing ignored, nothing dropped: no first and last times to send, and
+ * no 0 (1970) in their place: the reliability records go out without
+ * them (RFC 7011 §4.2, §4.3 "SHOULD"). */
+START_TEST(ipfix_statistics_untimed)
+{
+	struct rx r;
+	struct exporter *ex = mkex(10, 7, 1500, "ipv4-five-tuple", NULL, &r);
+	struct flow f;
+	const struct dgram *d;
+	struct bb want = { .n = 0 };
+
+	mkflow(&f, 4, 0);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	exporter_drain(ex, 0);
+	ck_assert_uint_eq(rx_drain(&r), 2);
+	d = &r.d[1];
+	/* after the 5 templates (30 + 30 + 34 + 22 + 26): the records */
+	ck_assert_uint_eq(d->n, 16 + 142 + 40 + 24 + 32);
+	b16(&want, 264);
+	b16(&want, 24);
+	b32(&want, 7);
+	b64(&want, 0); /* ignoredPacketTotalCount */
+	b64(&want, 0); /* ignoredOctetTotalCount */
+	b16(&want, 265);
+	b16(&want, 32);
+	b32(&want, 7);
+	b64(&want, 0), b64(&want, 0), b64(&want, 0); /* notSent* */
+	ck_assert_mem_eq(d->b + 16 + 142 + 40, want.b, want.n);
+	exporter_free(ex);
+	rx_close(&r);
+}
+END_TEST
+
+static bool ifenum_cb(void *ctx, size_t i, uint32_t *ifindex,
+		      struct export_if *out)
+{
+	(void)ctx;
+	if (i > 0)
+		return false;
+	*ifindex = 3;
+	out->name = "eth0";
+	return true;
+}
+
+/* Count the options records of r's messages by set id (IPFIX). */
+static void count_sets(const struct rx *r, size_t from, unsigned *by_id)
+{
+	size_t m, off;
+
+	for (m = from; m < r->n; m++)
+		for (off = 16; off + 4 <= r->d[m].n;
+		     off += rd16(r->d[m].b + off + 2)) {
+			uint16_t id = rd16(r->d[m].b + off);
+
+			if (id < 300)
+				by_id[id]++;
+			if (rd16(r->d[m].b + off + 2) < 4)
+				break;
+		}
+}
+
+/*
+ * Cisco's exporter "option ... [timeout]": switched off, an option's
+ * templates and records are never sent, the others are; with a timeout its
+ * records go again when it is up, with no data to carry them.
+ */
+START_TEST(options_switched)
+{
+	struct rx r;
+	struct exporter *ex = mkex(10, 7, 1500, "ipv4-five-tuple", NULL, &r);
+	unsigned by_id[300] = { 0 };
+	struct flow f;
+	size_t n0;
+
+	/* ids: 257 sysinit, 258 interface table, 259/260 sampler, 261-265
+	 * statistics */
+	ex->ifenum = ifenum_cb;
+	export_sampling_set(&ex->cfg.sampling, SAMPLER_RANDOM, 10, 1);
+	ex->cfg.opt[EXPORT_OPT_STATS].off = true;
+	ex->cfg.opt[EXPORT_OPT_SAMPLER].off = true;
+	ex->cfg.opt[EXPORT_OPT_IFTABLE].timeout_s = 5;
+	mkflow(&f, 4, 0);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	exporter_tick(ex, BASE + 4 * NS);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	exporter_drain(ex, 0);
+	rx_drain(&r);
+	count_sets(&r, 0, by_id);
+	ck_assert_uint_eq(by_id[257], 1); /* sysinit: always */
+	ck_assert_uint_eq(by_id[258], 1); /* the interface table */
+	ck_assert_uint_eq(by_id[259] + by_id[260], 0);
+	ck_assert_uint_eq(by_id[261] + by_id[262] + by_id[263], 0);
+	ck_assert_uint_eq(by_id[264] + by_id[265], 0);
+	ck_assert_uint_eq(by_id[256], 2);
+	/* 5 s after it went: the interface table alone, data or not */
+	memset(by_id, 0, sizeof(by_id));
+	n0 = r.n;
+	exporter_tick(ex, BASE + 9 * NS);
+	ck_assert_uint_eq(rx_drain(&r), 1);
+	count_sets(&r, n0, by_id);
+	ck_assert_uint_eq(by_id[258], 1);
+	ck_assert_uint_eq(by_id[256] + by_id[2] + by_id[3], 0);
+	exporter_tick(ex, BASE + 10 * NS);
+	ck_assert_uint_eq(rx_drain(&r), 0);
+	exporter_free(ex);
+	rx_close(&r);
+}
+END_TEST
+
 static Suite *export_suite(void)
 {
 	Suite *s = suite_create("export");
@@ -1386,6 +1505,8 @@ static Suite *export_suite(void)
 	tcase_add_test(tc, skips_counted_once_per_flow);
 	tcase_add_test(tc, ipfix_templates_exceed_mtu);
 	tcase_add_test(tc, ipfix_statistics_byte_exact);
+	tcase_add_test(tc, ipfix_statistics_untimed);
+	tcase_add_test(tc, options_switched);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("v9");
