@@ -78,6 +78,9 @@ struct cfg_exporter {
 	uint32_t refresh_s;	  /* template refresh by time; 0: never */
 	uint32_t refresh_packets; /* ... and every N messages; 0: never */
 	uint32_t mtu;
+	/* option interface-table | exporter-stats | sampler-table [timeout
+	 * SEC], or 'no option ...' (off); indexed by enum export_option */
+	struct export_option_cfg option[EXPORT_OPT_N];
 	unsigned int line; /* of the 'exporter' line */
 };
 

@@ -103,6 +103,18 @@ struct export_option_cfg {
 	uint32_t timeout_s; /* and every timeout_s in between; 0: not */
 };
 
+/* Do a and b (EXPORT_OPT_N each) set the options alike? */
+static inline bool export_options_equal(const struct export_option_cfg *a,
+					const struct export_option_cfg *b)
+{
+	int k;
+
+	for (k = 0; k < EXPORT_OPT_N; k++)
+		if (a[k].off != b[k].off || a[k].timeout_s != b[k].timeout_s)
+			return false;
+	return true;
+}
+
 /* Settings shared by every collector of one exporting process. */
 struct export_cfg {
 	int version;	       /* 5, 9 or 10 */
@@ -385,6 +397,10 @@ bool export_needs_routes(const struct export_cfg *cfg);
 /* Is an option's timeout up for c? Marks its records due (the next
  * flush sends them). v9 and IPFIX only. */
 bool export_options_due(struct collector *c);
+
+/* Cisco's name of option k: "interface-table", "exporter-stats",
+ * "sampler-table" (static). */
+const char *export_option_name(int k);
 
 /* Is option k sent by c's exporting process? */
 bool export_option_on(const struct collector *c, enum export_option k);

@@ -204,6 +204,17 @@ static const struct template_def *data_tmpl(struct exporter *ex, size_t i)
 	return v;
 }
 
+const char *export_option_name(int k)
+{
+	static const char *const name[EXPORT_OPT_N] = {
+		[EXPORT_OPT_IFTABLE] = "interface-table",
+		[EXPORT_OPT_STATS] = "exporter-stats",
+		[EXPORT_OPT_SAMPLER] = "sampler-table",
+	};
+
+	return k >= 0 && k < EXPORT_OPT_N ? name[k] : "?";
+}
+
 bool export_option_on(const struct collector *c, enum export_option k)
 {
 	const struct exporter *ex = c->ex;
