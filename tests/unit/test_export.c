@@ -1490,6 +1490,74 @@ START_TEST(options_switched)
 }
 END_TEST
 
+/* The local port a collector sends from. */
+static uint16_t local_port(const struct collector *c)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+
+	ck_assert_int_eq(getsockname(c->fd, (struct sockaddr *)&sa, &sl), 0);
+	return ntohs(sa.sin_port);
+}
+
+/*
+ * A reload replaces the exporting process: the collector of the same
+ * version and domain goes on from the same socket with the next sequence
+ * number (v9: packets); one of another domain starts its own session.
+ */
+START_TEST(reload_continues_session)
+{
+	struct rx r;
+	struct exporter *old = mkex(9, 5, 1500, "ipv4-five-tuple", NULL, &r);
+	struct exporter *ex, *other;
+	struct export_cfg cfg = old->cfg;
+	uint16_t sport = local_port(old->coll[0]);
+	char err[256];
+	struct flow f;
+
+	mkflow(&f, 4, 0);
+	exporter_flow(old, &f, FLOW_END_IDLE);
+	exporter_flush(old);
+	exporter_flow(old, &f, FLOW_END_IDLE);
+	exporter_flush(old);
+	exporter_drain(old, 0); /* and the statistics: 3 packets */
+	ck_assert_uint_eq(rx_drain(&r), 3);
+
+	ex = exporter_new(&cfg);
+	cfg.domain_id = 6;
+	other = exporter_new(&cfg);
+	ck_assert_ptr_nonnull(ex);
+	ck_assert_ptr_nonnull(other);
+	ck_assert_int_eq(exporter_add_collector(ex, old->coll[0]->name, err,
+						sizeof(err)),
+			 0);
+	ck_assert_int_eq(exporter_add_collector(other, old->coll[0]->name,
+						err, sizeof(err)),
+			 0);
+	exporter_set_base(ex, BASE);
+	exporter_set_base(other, BASE);
+	exporter_continue(other, old); /* another domain: not its session */
+	exporter_continue(ex, old);
+	ck_assert_int_eq(old->coll[0]->fd, -1);
+	exporter_free(old);
+	ck_assert_uint_eq(local_port(ex->coll[0]), sport);
+	ck_assert_uint_ne(local_port(other->coll[0]), sport);
+
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	exporter_flow(other, &f, FLOW_END_IDLE);
+	exporter_flush(other);
+	ck_assert_uint_eq(rx_drain(&r), 2);
+	ck_assert_uint_eq(rd32(r.d[3].b + 12), 3); /* went on */
+	ck_assert_uint_eq(rd32(r.d[3].b + 16), 5);
+	ck_assert_uint_eq(rd32(r.d[4].b + 12), 0); /* its own */
+	ck_assert_uint_eq(rd32(r.d[4].b + 16), 6);
+	exporter_free(ex);
+	exporter_free(other);
+	rx_close(&r);
+}
+END_TEST
+
 static Suite *export_suite(void)
 {
 	Suite *s = suite_create("export");
@@ -1532,6 +1600,7 @@ static Suite *export_suite(void)
 
 	tc = tcase_create("collector");
 	tcase_add_test(tc, collector_specs);
+	tcase_add_test(tc, reload_continues_session);
 	suite_add_tcase(s, tc);
 	return s;
 }
