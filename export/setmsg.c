@@ -556,9 +556,12 @@ static void msg_begin(struct collector *c)
 				     (uint16_t)(256 + i));
 		set_close(c);
 		put_options(c);
-		/* nothing to report in the first message */
+		/* nothing to report in the first message: its timeout
+		 * counts from there */
 		c->st_due = c->stats.messages > 0 &&
 			    export_option_on(c, EXPORT_OPT_STATS);
+		if (!c->opt_sent_ns[EXPORT_OPT_STATS])
+			c->opt_sent_ns[EXPORT_OPT_STATS] = c->ex->now_ns;
 		c->st_tmpl = true;
 		c->tmpl_sent = true;
 		c->tmpl_sent_ns = c->ex->now_ns;
