@@ -79,7 +79,10 @@ struct cfg_exporter {
 	uint32_t refresh_packets; /* ... and every N messages; 0: never */
 	uint32_t mtu;
 	uint32_t resolve_s; /* look the destination up again; 0: no */
-	unsigned int line;  /* of the 'exporter' line */
+	/* option interface-table | exporter-stats | sampler-table [timeout
+	 * SEC], or 'no option ...' (off); indexed by enum export_option */
+	struct export_option_cfg option[EXPORT_OPT_N];
+	unsigned int line; /* of the 'exporter' line */
 };
 
 struct cfg_sampler {

@@ -80,6 +80,7 @@ static void check_exporter(struct cfg_parser *p, int i)
 	struct cfg_exporter *e = &p->cfg->exporter[i];
 	const unsigned int *kw = p->exp[i].kwline;
 	bool udp = e->transport == CFG_UDP;
+	int k;
 
 	if (!kw[KWE_DESTINATION] && !p->exp[i].damaged)
 		cfg_error(p, e->line,
@@ -95,6 +96,23 @@ static void check_exporter(struct cfg_parser *p, int i)
 		cfg_error(p, kw[KWE_TRANSPORT],
 			  "transport tcp: NetFlow v5 and v9 go over UDP; use "
 			  "udp, or export-protocol ipfix");
+	for (k = 0; k < EXPORT_OPT_N; k++) {
+		unsigned int on = kw[KWE_OPT_IFTABLE + k],
+			     off = kw[KWE_NO_IFTABLE + k];
+
+		if (e->version == 5 && (on || off))
+			cfg_error(p, on ? on : off,
+				  "%soption %s: NetFlow v5 has no options "
+				  "records (its header says the sampling); "
+				  "remove it",
+				  on ? "" : "no ", export_option_name(k));
+		else if (on && off)
+			cfg_error(p, on > off ? on : off,
+				  "option %s and no option %s (line %u): "
+				  "keep one",
+				  export_option_name(k), export_option_name(k),
+				  on > off ? off : on);
+	}
 	if (e->version == 5) {
 		if (kw[KWE_REFRESH_S])
 			cfg_error(p, kw[KWE_REFRESH_S],

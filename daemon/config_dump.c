@@ -25,6 +25,8 @@ static void put_desc(FILE *f, const char *d)
 
 static void dump_exporter(const struct cfg_exporter *e, FILE *f)
 {
+	int k;
+
 	fprintf(f, "exporter %s # line %u\n", e->name, e->line);
 	put_desc(f, e->description);
 	fprintf(f, IND "destination %s\n", e->destination);
@@ -47,6 +49,17 @@ static void dump_exporter(const struct cfg_exporter *e, FILE *f)
 			    "packets %u\n",
 			e->refresh_s, e->refresh_packets);
 	fprintf(f, IND "mtu %u\n", e->mtu);
+	for (k = 0; e->version != 5 && k < EXPORT_OPT_N; k++) {
+		const struct export_option_cfg *o = &e->option[k];
+
+		if (o->off)
+			fprintf(f, IND "no option %s\n", export_option_name(k));
+		else if (o->timeout_s)
+			fprintf(f, IND "option %s timeout %u\n",
+				export_option_name(k), o->timeout_s);
+		else
+			fprintf(f, IND "option %s\n", export_option_name(k));
+	}
 }
 
 static void dump_record(const struct cfg_record *r, FILE *f)
@@ -170,7 +183,8 @@ static bool exporter_equal(const struct cfg_exporter *a,
 	       a->version == b->version && a->domain_id == b->domain_id &&
 	       a->refresh_s == b->refresh_s &&
 	       a->refresh_packets == b->refresh_packets && a->mtu == b->mtu &&
-	       a->resolve_s == b->resolve_s;
+	       a->resolve_s == b->resolve_s &&
+	       export_options_equal(a->option, b->option);
 }
 
 static bool format_equal(const struct config *a, const struct cfg_format *fa,

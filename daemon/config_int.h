@@ -10,7 +10,7 @@
 #include "config.h"
 
 #define CFG_MAX_TOKENS 16 /* words in a line */
-#define CFG_MAX_KW 12	  /* settings of one kind of block */
+#define CFG_MAX_KW 16	  /* settings of one kind of block */
 
 /* What the validation needs of a block beyond struct cfg_*: the line of
  * each setting and, for some kinds, the names it refers to. */
@@ -58,6 +58,12 @@ enum {
 	KWE_REFRESH_P,
 	KWE_MTU,
 	KWE_RESOLVE,
+	KWE_OPT_IFTABLE, /* option X, in enum export_option's order */
+	KWE_OPT_STATS,
+	KWE_OPT_SAMPLER,
+	KWE_NO_IFTABLE, /* no option X, the same */
+	KWE_NO_STATS,
+	KWE_NO_SAMPLER,
 	KWS_MODE = 1,
 	KWR_MATCH = 1,
 	KWR_COLLECT,

@@ -276,6 +276,39 @@ static void set_protocol(struct cfg_parser *p, const struct kw *kw,
 		((struct cfg_exporter *)p->blk)->version = version[i];
 }
 
+/* option interface-table | exporter-stats | sampler-table [timeout SEC] */
+static void set_option(struct cfg_parser *p, const struct kw *kw,
+		       unsigned int no, char **v, int nv)
+{
+	struct cfg_exporter *e = p->blk;
+	struct export_option_cfg *o = &e->option[kw->idx - KWE_OPT_IFTABLE];
+	unsigned long long n;
+
+	o->off = false;
+	if (nv == 0)
+		return;
+	if (nv != 2 || strcmp(v[0], "timeout") != 0) {
+		cfg_error(p, no, "%s: write '%s'", kw->words, kw->usage);
+		return;
+	}
+	/* Cisco's range for an option's resend time */
+	if (get_num(p, no, "option timeout", v[1], 1, 86400, &n) == 0)
+		o->timeout_s = (uint32_t)n;
+}
+
+/* no option ...: neither its template nor its records are sent */
+static void set_no_option(struct cfg_parser *p, const struct kw *kw,
+			  unsigned int no, char **v, int nv)
+{
+	struct cfg_exporter *e = p->blk;
+
+	(void)no;
+	(void)v;
+	(void)nv;
+	e->option[kw->idx - KWE_NO_IFTABLE].off = true;
+	e->option[kw->idx - KWE_NO_IFTABLE].timeout_s = 0;
+}
+
 /* ---- sampler ---- */
 
 static void set_mode(struct cfg_parser *p, const struct kw *kw, unsigned int no,
@@ -614,6 +647,18 @@ static void set_capture(struct cfg_parser *p, const struct kw *kw,
 			sizeof(((struct type *)0)->field)           \
 	}
 
+/* Cisco FNF's exporter option, and 'no option' to switch it off */
+#define OPT_ON(name, idx)                                                    \
+	{                                                                    \
+		"option " name, "option " name " [timeout SECONDS]", idx, 0, \
+			2, false, set_option, 0, 0, 0, 0                     \
+	}
+#define OPT_OFF(name, idx)                                              \
+	{                                                               \
+		"no option " name, "no option " name, idx, 0, 0, false, \
+			set_no_option, 0, 0, 0, 0                       \
+	}
+
 static const struct kw exporter_kw[] = {
 	DESC,
 	{ "destination", "destination HOST", KWE_DESTINATION, 1, 1, false,
@@ -636,6 +681,12 @@ static const struct kw exporter_kw[] = {
 	 * start, on reload and while it does not resolve */
 	NUM("resolve-interval", "resolve-interval SEC", KWE_RESOLVE,
 	    cfg_exporter, resolve_s, 0, 86400),
+	OPT_ON("interface-table", KWE_OPT_IFTABLE),
+	OPT_OFF("interface-table", KWE_NO_IFTABLE),
+	OPT_ON("exporter-stats", KWE_OPT_STATS),
+	OPT_OFF("exporter-stats", KWE_NO_STATS),
+	OPT_ON("sampler-table", KWE_OPT_SAMPLER),
+	OPT_OFF("sampler-table", KWE_NO_SAMPLER),
 };
 
 static const struct kw sampler_kw[] = {

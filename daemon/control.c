@@ -400,6 +400,10 @@ static void do_flush(struct control *c, struct conn *k)
 
 		if (!c->on[i])
 			continue;
+		/* the packets received before the request belong to the
+		 * flows it ends: a flow must not be split by it */
+		if (s->drain)
+			s->drain(s->flushed_ctx);
 		for (w = 0; w < s->nmeter; w++) {
 			struct meter *m = s->meter[w];
 

@@ -48,6 +48,9 @@ struct control_src {
 	 * to the exporter (NULL: they need not) */
 	void (*flushed)(void *ctx);
 	void *flushed_ctx;
+	/* `flush`, first: meter what the captures hold (NULL: nothing);
+	 * ctx is flushed_ctx */
+	void (*drain)(void *ctx);
 };
 
 struct control;

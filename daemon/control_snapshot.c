@@ -252,6 +252,7 @@ void control_snapshot(const struct control_src *src,
 		v->mtu = x->cfg.mtu;
 		v->refresh_s = x->cfg.refresh_s;
 		v->refresh_msgs = x->cfg.refresh_msgs;
+		memcpy(v->opt, x->cfg.opt, sizeof(v->opt));
 	}
 	for (k = 0; k < ex->cfg.ntmpl; k++)
 		s->tmpl[s->ntmpl++] = ex->cfg.tmpl[k];

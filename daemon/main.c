@@ -653,6 +653,15 @@ static void export_queues(void *ctx)
 		worker_export(d->pool.w[i]);
 }
 
+/* `xflowctl flush`: what d's captures hold is metered first (the caller
+ * holds the pool's locks). */
+static void drain_captures(void *ctx)
+{
+	struct monitor *d = ctx;
+
+	worker_pool_drain(&d->pool);
+}
+
 /* What the control's views of monitor d are made of. */
 static void monitor_src(struct monitor *d, struct control_src *src)
 {
@@ -666,6 +675,7 @@ static void monitor_src(struct monitor *d, struct control_src *src)
 		.opt = &d->opt,
 		.flushed = export_queues,
 		.flushed_ctx = d,
+		.drain = drain_captures,
 	};
 	for (i = 0; i < d->pool.nw && i < CONTROL_MAX_WORKERS; i++)
 		src->meter[src->nmeter++] = &d->pool.w[i]->meter;
@@ -973,8 +983,10 @@ static bool same_collectors(const struct options *a, const struct options *b)
  * interfaces: the flows cached so far are exported with the settings they
  * were metered under, then the exporter, templates, cache and sampler are
  * n's. The counters go on (the new exporter's collectors that were there
- * before keep theirs; its messages start a new transport session). 0, or
- * -1 with the old configuration still running.
+ * before keep theirs); a UDP collector in the same version and domain
+ * keeps its socket and sequence numbers (exporter_continue), others start
+ * a new transport session. 0, or -1 with the old configuration still
+ * running.
  */
 static int apply_reload(struct monitor *d, struct options *n)
 {
@@ -1031,6 +1043,10 @@ static int apply_reload(struct monitor *d, struct options *n)
 							old[b]->coll[j]->stats;
 		if (nold)
 			exporter_set_base(ex[a], old[0]->base_ns);
+		/* an unchanged domain's collectors go on: same socket, the
+		 * sequence numbers continued */
+		for (b = 0; b < nold; b++)
+			exporter_continue(ex[a], old[b]);
 		if (d->d->rt)
 			ex[a]->route = routes_of;
 	}

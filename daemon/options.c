@@ -389,7 +389,8 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 			if (g->version == x->version &&
 			    g->domain_id == x->domain_id && g->mtu == x->mtu &&
 			    g->refresh_s == x->refresh_s &&
-			    g->refresh_msgs == x->refresh_packets)
+			    g->refresh_msgs == x->refresh_packets &&
+			    export_options_equal(g->opt, x->option))
 				break;
 		}
 		if (k == o->ngroup) {
@@ -399,6 +400,7 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 			g->mtu = x->mtu;
 			g->refresh_s = x->refresh_s;
 			g->refresh_msgs = x->refresh_packets;
+			memcpy(g->opt, x->option, sizeof(g->opt));
 		}
 		o->coll_group[o->ncoll] = (uint8_t)k;
 		o->sport[o->ncoll] = x->source_port;
@@ -414,6 +416,7 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 	o->export.version = x0->version;
 	o->export.domain_id = x0->domain_id;
 	o->export.mtu = x0->mtu;
+	memcpy(o->export.opt, x0->option, sizeof(o->export.opt));
 	*refresh_s = x0->refresh_s;
 	*refresh_msgs = x0->refresh_packets;
 	o->cache_size = m->cache_entries;
@@ -666,6 +669,7 @@ void options_group_export(const struct options *o, int g,
 	out->mtu = x->mtu;
 	out->refresh_s = x->refresh_s;
 	out->refresh_msgs = x->refresh_msgs;
+	memcpy(out->opt, x->opt, sizeof(out->opt));
 }
 
 int options_parse(struct options *o, int argc, char **argv)

@@ -53,12 +53,13 @@ struct options {
 	struct export_cfg export; /* version, templates, domain, mtu */
 	/* -f: the exporters of the monitor that differ in protocol version,
 	 * domain id, MTU or template refresh are exporting processes of their
-	 * own, fed the same flows: collector[i] is in group coll_group[i];
+	 * own (options too), fed the same flows: collector[i] is in group coll_group[i];
 	 * group 0 has export's settings. ngroup 0: one group (the command
 	 * line) */
 	struct opt_group {
 		int version;
 		uint32_t domain_id, mtu, refresh_s, refresh_msgs;
+		struct export_option_cfg opt[EXPORT_OPT_N];
 	} group[EXPORT_MAX_COLLECTORS];
 	uint8_t coll_group[EXPORT_MAX_COLLECTORS];
 	int ngroup;

@@ -104,6 +104,7 @@ struct view_collector {
 	/* its exporting process's */
 	int version;
 	uint32_t domain_id, mtu, refresh_s, refresh_msgs;
+	struct export_option_cfg opt[EXPORT_OPT_N]; /* option ... */
 };
 
 /* An observed interface ("show flow interface"). */

@@ -108,6 +108,26 @@ static const char *dash(const char *s)
 	return s && *s ? s : "-";
 }
 
+/* The options sent, as IOS lists them (those off are not); v5 has none. */
+static void options_text(struct vbuf *b, const struct view_collector *c)
+{
+	int k;
+
+	if (c->version == 5)
+		return;
+	vb_puts(b, "  Options Configuration:\n");
+	for (k = 0; k < EXPORT_OPT_N; k++) {
+		if (c->opt[k].off)
+			continue;
+		if (c->opt[k].timeout_s)
+			vb_printf(b, "    %s (timeout %u seconds)\n",
+				  export_option_name(k), c->opt[k].timeout_s);
+		else
+			vb_printf(b, "    %s (with the templates)\n",
+				  export_option_name(k));
+	}
+}
+
 static void exporter_text(struct vbuf *b, const struct view_snapshot *s)
 {
 	size_t i;
@@ -139,6 +159,7 @@ static void exporter_text(struct vbuf *b, const struct view_snapshot *s)
 			vb_printf(b, "    TTL:                    %d\n",
 				  c->ttl);
 		vb_puts(b, "    Output Features:        Not Used\n");
+		options_text(b, c);
 	}
 }
 
@@ -149,6 +170,7 @@ static void exporter_json(struct vbuf *b, const struct view_snapshot *s)
 	vb_puts(b, "{\"view\":\"show flow exporter\",\"exporters\":[");
 	for (i = 0; i < s->ncoll; i++) {
 		const struct view_collector *c = &s->coll[i];
+		int k;
 
 		vb_puts(b, i ? ",{\"name\":" : "{\"name\":");
 		vb_json_str(b, c->name);
@@ -170,8 +192,20 @@ static void exporter_json(struct vbuf *b, const struct view_snapshot *s)
 			  c->up ? "true" : "false", c->mtu);
 		vb_printf(b,
 			  "\"template_refresh_s\":%u,"
-			  "\"template_refresh_messages\":%u,\"domain_id\":%u}",
+			  "\"template_refresh_messages\":%u,\"domain_id\":%u",
 			  c->refresh_s, c->refresh_msgs, c->domain_id);
+		/* each option: false (off), or its timeout (0: with the
+		 * templates); v5 has none */
+		for (k = 0; c->version != 5 && k < EXPORT_OPT_N; k++) {
+			vb_puts(b, k ? ",\"" : ",\"options\":{\"");
+			vb_printf(b, "%s\":", export_option_name(k));
+			if (c->opt[k].off)
+				vb_puts(b, "false");
+			else
+				vb_printf(b, "{\"timeout_s\":%u}",
+					  c->opt[k].timeout_s);
+		}
+		vb_puts(b, c->version != 5 ? "}}" : "}");
 	}
 	vb_puts(b, "]}\n");
 }

@@ -232,6 +232,64 @@ bool worker_round(struct worker *w, int batch, uint64_t now_ns, int *rc)
 	return ok;
 }
 
+/* Dispatch each live capture of the pool until it has nothing ready;
+ * its descriptors into pfd (at most max); returns their number. */
+static int drain_ready(struct worker_pool *p, struct pollfd *pfd, int max,
+		       unsigned int *hold_ms)
+{
+	int i, j, k, n, nfd = 0;
+
+	for (i = 0; i < p->nw; i++) {
+		struct worker *w = p->w[i];
+		int c = sched_getcpu();
+
+		w->meter.cpu = c < 0 ? 0 : (uint32_t)c;
+		for (j = 0; j < w->ncap; j++) {
+			struct capture *cap = w->cap[j];
+			int fd = cap->ops->fd(cap);
+
+			if (fd < 0) /* a file: all of it is not "held" */
+				continue;
+			for (k = 0; k < ROUND_BATCHES; k++) {
+				n = cap->ops->dispatch(cap, 256);
+				if (n < 256)
+					break;
+			}
+			if (cap->ops->hold_ms > *hold_ms)
+				*hold_ms = cap->ops->hold_ms;
+			if (nfd < max) {
+				pfd[nfd].fd = fd;
+				pfd[nfd++].events = POLLIN;
+			}
+		}
+	}
+	return nfd;
+}
+
+void worker_pool_drain(struct worker_pool *p)
+{
+	struct pollfd pfd[WORKER_CAPS];
+	unsigned int hold_ms = 0;
+	uint64_t end, now;
+	int nfd, i;
+
+	nfd = drain_ready(p, pfd, WORKER_CAPS, &hold_ms);
+	/* a packet received just before the request is handed over within
+	 * hold_ms: wait that long (bounded), metering what comes */
+	now = realtime_ns();
+	end = now + (uint64_t)hold_ms * 1000000;
+	while (nfd && now < end) {
+		int left = (int)((end - now + 999999) / 1000000);
+
+		if (poll(pfd, (nfds_t)nfd, left) < 0 && errno != EINTR)
+			break;
+		drain_ready(p, pfd, WORKER_CAPS, &hold_ms);
+		now = realtime_ns();
+	}
+	for (i = 0; i < p->nw; i++)
+		meter_flush(&p->w[i]->meter);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;

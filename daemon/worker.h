@@ -111,6 +111,14 @@ void worker_on_info(void *ctx, const struct obs_point *op,
  */
 bool worker_round(struct worker *w, int batch, uint64_t now_ns, int *rc);
 
+/*
+ * `xflowctl flush`: meter what the pool's live captures already hold,
+ * packets the kernel has not handed over yet included (it may keep them up
+ * to a capture's hold_ms), so a flow is not split by the flush that follows.
+ * Files are left alone. The caller holds every lock (worker_pool_lock).
+ */
+void worker_pool_drain(struct worker_pool *p);
+
 /* Threads: start one per worker (nw > 1); stop and join them. */
 int worker_pool_start(struct worker_pool *p);
 void worker_pool_stop(struct worker_pool *p);

@@ -84,6 +84,37 @@ static inline void export_sampling_set(struct export_sampling *s,
 	s->id = id;
 }
 
+/*
+ * The options records an exporter may leave out, as Cisco Flexible
+ * NetFlow's exporter "option interface-table | exporter-stats |
+ * sampler-table [timeout SEC]" names them. systemInitTimeMilliseconds
+ * (IPFIX) is not one: collectors need it for every sysUpTime time.
+ */
+enum export_option {
+	EXPORT_OPT_IFTABLE, /* ifIndex -> interfaceName/Description */
+	EXPORT_OPT_STATS,   /* RFC 7011 §4.1-4.3 statistics */
+	EXPORT_OPT_SAMPLER, /* the sampler (while sampling) */
+	EXPORT_OPT_N
+};
+
+/* Zero (the default): sent with the templates at each refresh. */
+struct export_option_cfg {
+	bool off;	    /* never sent */
+	uint32_t timeout_s; /* and every timeout_s in between; 0: not */
+};
+
+/* Do a and b (EXPORT_OPT_N each) set the options alike? */
+static inline bool export_options_equal(const struct export_option_cfg *a,
+					const struct export_option_cfg *b)
+{
+	int k;
+
+	for (k = 0; k < EXPORT_OPT_N; k++)
+		if (a[k].off != b[k].off || a[k].timeout_s != b[k].timeout_s)
+			return false;
+	return true;
+}
+
 /* Settings shared by every collector of one exporting process. */
 struct export_cfg {
 	int version;	       /* 5, 9 or 10 */
@@ -102,6 +133,7 @@ struct export_cfg {
 	size_t ntmpl;
 	const struct template_def *tmpl[EXPORT_MAX_TEMPLATES];
 	struct export_sampling sampling;
+	struct export_option_cfg opt[EXPORT_OPT_N];
 };
 
 /* Why a send failed (transport.c names them in the stats). */
@@ -241,6 +273,10 @@ struct collector {
 	bool st_tmpl; /* ... with their templates */
 	bool in_stats;
 	bool base_due; /* the time base moved: announce it (IPFIX IE 160) */
+	bool smp_due;  /* the sampler's options records are due */
+	/* when each option's records went last (export clock), for the
+	 * options' timeouts */
+	uint64_t opt_sent_ns[EXPORT_OPT_N];
 
 	struct collector_stats stats;
 	uint8_t buf[EXPORT_MAX_MSG];
@@ -319,6 +355,15 @@ void exporter_resolve_every(struct exporter *ex, size_t i, uint32_t secs);
 /* Look every collector named by a name up again now, in the background
  * (a reload: collectors move). */
 void exporter_resolve(struct exporter *ex);
+/*
+ * A reload replaced old by ex: each UDP collector of ex that old had too
+ * (the same name, address and source port, in the same version and
+ * observation domain) takes over old's socket and sequence number, so the
+ * collector sees one transport session go on, not a new one from another
+ * port starting at 0. Call after old was drained and before ex sends;
+ * old's collectors are left closed for exporter_free().
+ */
+void exporter_continue(struct exporter *ex, struct exporter *old);
 
 /* Set the sysUpTime origin; call before the first record. */
 void exporter_set_base(struct exporter *ex, uint64_t base_ns);
@@ -399,6 +444,17 @@ void record_encode(struct wbuf *w, const struct template_def *t,
 /* Does cfg's output ask the route callback: v5, or a template with one of
  * the routing elements (next hop, prefix lengths, egressInterface)? */
 bool export_needs_routes(const struct export_cfg *cfg);
+
+/* Is an option's timeout up for c? Marks its records due (the next
+ * flush sends them). v9 and IPFIX only. */
+bool export_options_due(struct collector *c);
+
+/* Cisco's name of option k: "interface-table", "exporter-stats",
+ * "sampler-table" (static). */
+const char *export_option_name(int k);
+
+/* Is option k sent by c's exporting process? */
+bool export_option_on(const struct collector *c, enum export_option k);
 
 /* Octets of a message holding every template and options record of cfg. */
 size_t export_templates_len(const struct export_cfg *cfg);

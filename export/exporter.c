@@ -228,6 +228,43 @@ void exporter_resolve(struct exporter *ex)
 		collector_resolve_now(ex->coll[i]);
 }
 
+/* Are c (of ex) and o (of old) one transport session to one domain? */
+static bool same_session(const struct exporter *ex, const struct collector *c,
+			 const struct exporter *old, const struct collector *o)
+{
+	return c->tx.proto == TX_UDP && o->tx.proto == TX_UDP && o->fd >= 0 &&
+	       ex->cfg.version == old->cfg.version &&
+	       ex->cfg.domain_id == old->cfg.domain_id &&
+	       strcmp(c->name, o->name) == 0 && c->sport == o->sport &&
+	       c->addrlen == o->addrlen &&
+	       memcmp(&c->addr, &o->addr, c->addrlen) == 0;
+}
+
+void exporter_continue(struct exporter *ex, struct exporter *old)
+{
+	size_t i, j;
+
+	for (i = 0; i < ex->ncoll; i++) {
+		struct collector *c = ex->coll[i];
+
+		for (j = 0; j < old->ncoll; j++) {
+			struct collector *o = old->coll[j];
+
+			if (!same_session(ex, c, old, o))
+				continue;
+			/* the socket (its source port) and what it sent
+			 * recently, for the ICMP errors still to come */
+			transport_close(c);
+			c->fd = o->fd;
+			c->tx = o->tx;
+			c->seq = o->seq;
+			o->fd = -1;
+			memset(&o->tx, 0, sizeof(o->tx));
+			break;
+		}
+	}
+}
+
 void exporter_set_base(struct exporter *ex, uint64_t base_ns)
 {
 	/* on a whole millisecond: then base + uptime is the time truncated
@@ -369,7 +406,8 @@ void exporter_interfaces_changed(struct exporter *ex)
 	size_t i;
 
 	for (i = 0; i < ex->ncoll; i++)
-		if (ex->coll[i]->ops != &export_v5_ops)
+		if (ex->coll[i]->ops != &export_v5_ops &&
+		    export_option_on(ex->coll[i], EXPORT_OPT_IFTABLE))
 			ex->coll[i]->ifopt_due = true;
 }
 
@@ -384,7 +422,10 @@ void exporter_tick(struct exporter *ex, uint64_t now_ns)
 	for (i = 0; i < ex->ncoll; i++) {
 		struct collector *c = ex->coll[i];
 
-		if (c->ifopt_due)
+		bool opt_due = c->ops != &export_v5_ops &&
+			       export_options_due(c);
+
+		if (c->ifopt_due || opt_due)
 			c->ops->flush(c);
 		transport_poll(c);
 	}

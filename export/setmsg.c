@@ -128,6 +128,10 @@ static const struct template_def tmpl_smp[] = {
  *   records dropped before the kernel or refused by the collector's host,
  *   the packets and octets they accounted, the times of the first and the
  *   last. The packet clock in files, like every other time.
+ * Until a packet was ignored (a record dropped) there is no first and last
+ * time: the reliability records then go out in a template without them
+ * (§4.2 and §4.3 say the templates SHOULD hold the times; a time of 0
+ * would be read as 1970). Each kind has both templates, ids of their own.
  */
 static const uint8_t opt_st_meter[] = { IE_observationDomainId,
 					IE_exportedMessageTotalCount,
@@ -148,8 +152,17 @@ static const struct template_def tmpl_stats[] = {
 	{ .name = "metering-statistics", .nelem = 5, .elem = opt_st_meter },
 	{ .name = "metering-reliability", .nelem = 5, .elem = opt_st_ignored },
 	{ .name = "exporting-reliability", .nelem = 6, .elem = opt_st_notsent },
+	/* the same without the times (the first elements of each) */
+	{ .name = "metering-reliability-untimed",
+	  .nelem = 3,
+	  .elem = opt_st_ignored },
+	{ .name = "exporting-reliability-untimed",
+	  .nelem = 4,
+	  .elem = opt_st_notsent },
 };
-#define ST_TABLES 3
+#define ST_TABLES 5  /* templates */
+#define ST_RECORDS 3 /* records: statistics and two reliability */
+#define ST_UNTIMED 2 /* template k + ST_UNTIMED: record k without times */
 
 static bool sampling(const struct export_cfg *cfg)
 {
@@ -189,6 +202,36 @@ static const struct template_def *data_tmpl(struct exporter *ex, size_t i)
 		v->nelem = (uint8_t)(t->nelem + 1);
 	}
 	return v;
+}
+
+const char *export_option_name(int k)
+{
+	static const char *const name[EXPORT_OPT_N] = {
+		[EXPORT_OPT_IFTABLE] = "interface-table",
+		[EXPORT_OPT_STATS] = "exporter-stats",
+		[EXPORT_OPT_SAMPLER] = "sampler-table",
+	};
+
+	return k >= 0 && k < EXPORT_OPT_N ? name[k] : "?";
+}
+
+bool export_option_on(const struct collector *c, enum export_option k)
+{
+	const struct exporter *ex = c->ex;
+
+	switch (k) {
+	case EXPORT_OPT_IFTABLE:
+		if (!ex->ifenum)
+			return false;
+		break;
+	case EXPORT_OPT_SAMPLER:
+		if (!sampling(&ex->cfg))
+			return false;
+		break;
+	default:
+		break;
+	}
+	return !ex->cfg.opt[k].off;
 }
 
 static uint16_t opt_id(const struct collector *c)
@@ -339,9 +382,13 @@ static void put_stats_records(struct collector *c)
 
 	if (ex->meterstats)
 		ex->meterstats(ex->meterstats_ctx, &ms);
-	for (k = 0; k < ST_TABLES; k++) {
+	for (k = 0; k < ST_RECORDS; k++) {
+		/* the times only once there are some */
+		bool untimed = (k == 1 && !ms.ignored_first_ns) ||
+			       (k == 2 && !st->notsent_first_ns);
+
 		set_close(c);
-		set_open(c, stopt_id(c, k));
+		set_open(c, stopt_id(c, untimed ? k + ST_UNTIMED : k));
 		put_be32(w, ex->cfg.domain_id); /* the scope, any of them */
 		switch (k) {
 		case 0:
@@ -353,6 +400,8 @@ static void put_stats_records(struct collector *c)
 		case 1:
 			put_be64(w, ms.ignored_packets);
 			put_be64(w, ms.ignored_octets);
+			if (untimed)
+				break;
 			put_be64(w, ms.ignored_first_ns / 1000000);
 			put_be64(w, ms.ignored_last_ns / 1000000);
 			break;
@@ -360,6 +409,8 @@ static void put_stats_records(struct collector *c)
 			put_be64(w, st->dropped_records + st->refused_records);
 			put_be64(w, st->dropped_packets + st->refused_packets);
 			put_be64(w, st->dropped_octets + st->refused_octets);
+			if (untimed)
+				break;
 			put_be64(w, st->notsent_first_ns / 1000000);
 			put_be64(w, st->notsent_last_ns / 1000000);
 			break;
@@ -369,6 +420,7 @@ static void put_stats_records(struct collector *c)
 		c->stats.options_records++;
 		set_close(c);
 	}
+	c->opt_sent_ns[EXPORT_OPT_STATS] = ex->now_ns;
 }
 
 /* The value of a sampler options element for cfg. */
@@ -433,6 +485,8 @@ static void put_smp_records(struct collector *c)
 		c->stats.options_records++;
 		set_close(c);
 	}
+	c->opt_sent_ns[EXPORT_OPT_SAMPLER] = c->ex->now_ns;
+	c->smp_due = false;
 }
 
 /* The sysUpTime origin's options record (its template already sent). */
@@ -457,17 +511,17 @@ static void put_options(struct collector *c)
 	 * 1.7.7 lost the data records of the message */
 	if (fm->options)
 		put_opt_template(c, &tmpl_sysinit, opt_id(c));
-	if (c->ex->ifenum) {
+	if (export_option_on(c, EXPORT_OPT_IFTABLE)) {
 		put_opt_template(c, &tmpl_iftable, ifopt_id(c));
 		c->ifopt_due = true;
 	}
 	set_close(c);
-	if (sampling(&c->ex->cfg))
+	if (export_option_on(c, EXPORT_OPT_SAMPLER))
 		put_smp_templates(c);
 
 	if (fm->options)
 		put_sysinit(c);
-	if (sampling(&c->ex->cfg))
+	if (export_option_on(c, EXPORT_OPT_SAMPLER))
 		put_smp_records(c);
 }
 
@@ -508,8 +562,12 @@ static void msg_begin(struct collector *c)
 				     (uint16_t)(256 + i));
 		set_close(c);
 		put_options(c);
-		/* nothing to report in the first message */
-		c->st_due = c->stats.messages > 0;
+		/* nothing to report in the first message: its timeout
+		 * counts from there */
+		c->st_due = c->stats.messages > 0 &&
+			    export_option_on(c, EXPORT_OPT_STATS);
+		if (!c->opt_sent_ns[EXPORT_OPT_STATS])
+			c->opt_sent_ns[EXPORT_OPT_STATS] = c->ex->now_ns;
 		c->st_tmpl = true;
 		c->tmpl_sent = true;
 		c->tmpl_sent_ns = c->ex->now_ns;
@@ -524,6 +582,7 @@ static void msg_begin(struct collector *c)
 
 static void send_iftable(struct collector *c);
 static void send_stats(struct collector *c);
+static void send_smp(struct collector *c);
 
 static void setmsg_flush(struct collector *c)
 {
@@ -533,10 +592,15 @@ static void setmsg_flush(struct collector *c)
 	uint64_t now = ex->now_ns;
 
 	if (!c->w.start || wbuf_len(&c->w) <= fm->hdr_len) {
-		/* nothing buffered: still due, the interface table */
-		if (c->ifopt_due && c->tmpl_sent && !c->in_ifopt &&
-		    c->ex->ifenum)
+		/* nothing buffered: still due, options records */
+		if (!c->tmpl_sent || c->in_ifopt || c->in_stats)
+			return;
+		if (c->ifopt_due && export_option_on(c, EXPORT_OPT_IFTABLE))
 			send_iftable(c);
+		if (c->smp_due)
+			send_smp(c);
+		if (c->st_due)
+			send_stats(c);
 		return;
 	}
 	set_close(c);
@@ -572,8 +636,10 @@ static void setmsg_flush(struct collector *c)
 	c->w.start = NULL;
 	if (c->in_ifopt || c->in_stats)
 		return;
-	if (c->ifopt_due)
+	if (c->ifopt_due && export_option_on(c, EXPORT_OPT_IFTABLE))
 		send_iftable(c);
+	if (c->smp_due)
+		send_smp(c);
 	if (c->st_due)
 		send_stats(c);
 }
@@ -589,6 +655,21 @@ static void send_stats(struct collector *c)
 		put_stats_templates(c);
 	c->st_tmpl = false;
 	put_stats_records(c);
+	setmsg_flush(c);
+	c->in_stats = false;
+}
+
+/* The sampler's options records (their timeout), with their templates, in
+ * a message of their own; no message may be open. */
+static void send_smp(struct collector *c)
+{
+	c->in_stats = true;
+	msg_begin(c);
+	if (c->smp_due) { /* else msg_begin's template refresh sent them */
+		set_close(c);
+		put_smp_templates(c);
+		put_smp_records(c);
+	}
 	setmsg_flush(c);
 	c->in_stats = false;
 }
@@ -635,6 +716,7 @@ static void send_iftable(struct collector *c)
 	}
 	setmsg_flush(c);
 	c->in_ifopt = false;
+	c->opt_sent_ns[EXPORT_OPT_IFTABLE] = ex->now_ns;
 }
 
 static void setmsg_add(struct collector *c, const struct export_rec *r)
@@ -657,7 +739,8 @@ static void setmsg_add(struct collector *c, const struct export_rec *r)
 	if (!c->w.start)
 		msg_begin(c);
 	/* the interface names go before the first record that uses them */
-	if (c->ifopt_due && !c->in_ifopt && c->ex->ifenum) {
+	if (c->ifopt_due && !c->in_ifopt &&
+	    export_option_on(c, EXPORT_OPT_IFTABLE)) {
 		send_iftable(c);
 		msg_begin(c);
 	}
@@ -684,6 +767,8 @@ static void setmsg_add(struct collector *c, const struct export_rec *r)
 static void setmsg_stats(struct collector *c)
 {
 	setmsg_flush(c);
+	if (!export_option_on(c, EXPORT_OPT_STATS))
+		return;
 	if (!c->tmpl_sent) {
 		/* nothing sent yet: the templates first, alone */
 		msg_begin(c);
@@ -698,6 +783,33 @@ static void setmsg_templates(struct collector *c)
 	c->tmpl_sent = false;
 	msg_begin(c);
 	setmsg_flush(c);
+}
+
+bool export_options_due(struct collector *c)
+{
+	const struct exporter *ex = c->ex;
+	bool due = false;
+	int k;
+
+	if (!c->tmpl_sent)
+		return false; /* the first message sends them all */
+	for (k = 0; k < EXPORT_OPT_N; k++) {
+		uint32_t t = ex->cfg.opt[k].timeout_s;
+
+		if (!t || !export_option_on(c, (enum export_option)k) ||
+		    ex->now_ns < c->opt_sent_ns[k] + (uint64_t)t * NS)
+			continue;
+		if (k == EXPORT_OPT_IFTABLE)
+			c->ifopt_due = true;
+		else if (k == EXPORT_OPT_SAMPLER)
+			c->smp_due = true;
+		else
+			c->st_due = true;
+		/* not again before the records went */
+		c->opt_sent_ns[k] = ex->now_ns;
+		due = true;
+	}
+	return due;
 }
 
 size_t export_templates_len(const struct export_cfg *cfg)

@@ -77,6 +77,10 @@ struct capture_ops {
 	void (*kstats)(struct capture *cap, struct capture_kstats *ks);
 	/* optional (files): add the file's counters to *fs */
 	void (*fstats)(struct capture *cap, struct capture_fstats *fs);
+	/* live: how long a received packet may wait in the kernel before
+	 * dispatch() can see it (libpcap's TPACKET_V3 blocks are handed over
+	 * when full or at the read timeout); 0: at once */
+	unsigned int hold_ms;
 };
 
 struct capture {

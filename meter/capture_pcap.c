@@ -19,6 +19,7 @@
 
 #define SNAPLEN 256	       /* enough for QinQ + IPv6 + ext headers + L4 */
 #define LIVE_BUFFER (32 << 20) /* kernel ring: rides out bursts */
+#define LIVE_TIMEOUT_MS 100    /* read timeout: a block waits this long */
 
 struct pcap_priv {
 	pcap_t *p;
@@ -134,6 +135,7 @@ static const struct capture_ops pcap_ops = {
 	.close = pcap_close_ops,
 	.point = pcap_point,
 	.fstats = pcap_fstats,
+	.hold_ms = LIVE_TIMEOUT_MS,
 };
 
 /* The end of a pcapng file: what was not metered, and why. */
@@ -399,7 +401,7 @@ struct capture *capture_pcap_live(const char *ifname, uint8_t dir,
 	}
 	pcap_set_snaplen(pp->p, SNAPLEN);
 	pcap_set_promisc(pp->p, 1);
-	pcap_set_timeout(pp->p, 100);
+	pcap_set_timeout(pp->p, LIVE_TIMEOUT_MS);
 	pcap_set_buffer_size(pp->p, LIVE_BUFFER);
 	pcap_set_tstamp_precision(pp->p, PCAP_TSTAMP_PRECISION_NANO);
 	rc = pcap_activate(pp->p);

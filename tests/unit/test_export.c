@@ -367,9 +367,12 @@ static void walk_sets(const struct dgram *d, size_t hdr, int v9,
 		} else if (id == opt_data && !v9) {
 			ck_assert_uint_eq(len, 16);
 			w->opt_recs++;
-		} else if (id >= opt_data + 4 && id <= opt_data + 6) {
-			/* RFC 7011 §4.1-4.3 statistics: scope + 4 or 5 u64 */
-			ck_assert_uint_eq(len, id == opt_data + 6 ? 48 : 40);
+		} else if (id >= opt_data + 4 && id <= opt_data + 8) {
+			/* RFC 7011 §4.1-4.3 statistics: scope + 4 or 5 u64,
+			 * then the two without their times */
+			static const uint16_t st_len[] = { 40, 40, 48, 24, 32 };
+
+			ck_assert_uint_eq(len, st_len[id - opt_data - 4]);
 			w->st_recs++;
 		} else if (id == 257 && ntmpl == 2) {
 			ck_assert(v9 || (len - 4) % 82 == 0);
@@ -452,7 +455,8 @@ START_TEST(ipfix_refresh_msgs)
 	/* refresh every 3 messages (as IOS's "refresh-rate N packets"),
 	 * counting the one that carries them and every message since; after
 	 * each refresh but the first, a message of the statistics with their
-	 * three options templates: T D D T S D T S D T S ... */
+	 * five options templates (three, and two of them without times):
+	 * T D D T S D T S D T S ... */
 	ck_assert_uint_eq(rx_drain(&r), 13 + 5);
 	for (m = 0; m < 18; m++) {
 		struct walk w;
@@ -464,7 +468,7 @@ START_TEST(ipfix_refresh_msgs)
 			      w.tmpl_sets);
 		ck_assert_uint_eq(w.st_recs, st ? 3 : 0);
 		ck_assert_uint_eq(w.data_recs, !st);
-		ck_assert_uint_eq(w.opt_sets, w.tmpl_sets ? 1 : st ? 3 : 0);
+		ck_assert_uint_eq(w.opt_sets, w.tmpl_sets ? 1 : st ? 5 : 0);
 	}
 	exporter_free(ex);
 	rx_close(&r);
@@ -1459,13 +1463,16 @@ START_TEST(ipfix_statistics_byte_exact)
 	ck_assert_uint_eq(rx_drain(&r), 1);
 
 	b16(&want, 10);
-	b16(&want, 16 + 3 * 4 + 30 + 30 + 34 + 40 + 40 + 48 - 3 * 4);
+	b16(&want, 16 + 30 + 30 + 34 + 22 + 26 + 40 + 40 + 48);
 	b32(&want, (uint32_t)(BASE_S + 6));
 	b32(&want, 3); /* sysinit and the two flows */
 	b32(&want, 7);
 	st_template(&want, 261, ie1, len5, 5);
 	st_template(&want, 262, ie2, len5, 5);
 	st_template(&want, 263, ie3, len6, 6);
+	/* the reliability templates without times, for before the first */
+	st_template(&want, 264, ie2, len5, 3);
+	st_template(&want, 265, ie3, len6, 4);
 	b16(&want, 261);
 	b16(&want, 40);
 	b32(&want, 7);
@@ -1495,6 +1502,186 @@ START_TEST(ipfix_statistics_byte_exact)
 }
 END_TEST
 
+/* Nothing ignored, nothing dropped: no first and last times to send, and
+ * no 0 (1970) in their place: the reliability records go out without
+ * them (RFC 7011 §4.2, §4.3 "SHOULD"). */
+START_TEST(ipfix_statistics_untimed)
+{
+	struct rx r;
+	struct exporter *ex = mkex(10, 7, 1500, "ipv4-five-tuple", NULL, &r);
+	struct flow f;
+	const struct dgram *d;
+	struct bb want = { .n = 0 };
+
+	mkflow(&f, 4, 0);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	exporter_drain(ex, 0);
+	ck_assert_uint_eq(rx_drain(&r), 2);
+	d = &r.d[1];
+	/* after the 5 templates (30 + 30 + 34 + 22 + 26): the records */
+	ck_assert_uint_eq(d->n, 16 + 142 + 40 + 24 + 32);
+	b16(&want, 264);
+	b16(&want, 24);
+	b32(&want, 7);
+	b64(&want, 0); /* ignoredPacketTotalCount */
+	b64(&want, 0); /* ignoredOctetTotalCount */
+	b16(&want, 265);
+	b16(&want, 32);
+	b32(&want, 7);
+	b64(&want, 0), b64(&want, 0), b64(&want, 0); /* notSent* */
+	ck_assert_mem_eq(d->b + 16 + 142 + 40, want.b, want.n);
+	exporter_free(ex);
+	rx_close(&r);
+}
+END_TEST
+
+static bool ifenum_cb(void *ctx, size_t i, uint32_t *ifindex,
+		      struct export_if *out)
+{
+	(void)ctx;
+	if (i > 0)
+		return false;
+	*ifindex = 3;
+	out->name = "eth0";
+	return true;
+}
+
+/* Count the options records of r's messages by set id (IPFIX). */
+static void count_sets(const struct rx *r, size_t from, unsigned *by_id)
+{
+	size_t m, off;
+
+	for (m = from; m < r->n; m++)
+		for (off = 16; off + 4 <= r->d[m].n;
+		     off += rd16(r->d[m].b + off + 2)) {
+			uint16_t id = rd16(r->d[m].b + off);
+
+			if (id < 300)
+				by_id[id]++;
+			if (rd16(r->d[m].b + off + 2) < 4)
+				break;
+		}
+}
+
+/*
+ * Cisco's exporter "option ... [timeout]": switched off, an option's
+ * templates and records are never sent, the others are; with a timeout its
+ * records go again when it is up, with no data to carry them.
+ */
+START_TEST(options_switched)
+{
+	struct rx r;
+	struct exporter *ex = mkex(10, 7, 1500, "ipv4-five-tuple", NULL, &r);
+	unsigned by_id[300] = { 0 };
+	struct flow f;
+	size_t n0;
+
+	/* ids: 257 sysinit, 258 interface table, 259/260 sampler, 261-265
+	 * statistics */
+	ex->ifenum = ifenum_cb;
+	export_sampling_set(&ex->cfg.sampling, SAMPLER_RANDOM, 10, 1);
+	ex->cfg.opt[EXPORT_OPT_STATS].off = true;
+	ex->cfg.opt[EXPORT_OPT_SAMPLER].off = true;
+	ex->cfg.opt[EXPORT_OPT_IFTABLE].timeout_s = 5;
+	mkflow(&f, 4, 0);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	exporter_tick(ex, BASE + 4 * NS);
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	exporter_drain(ex, 0);
+	rx_drain(&r);
+	count_sets(&r, 0, by_id);
+	ck_assert_uint_eq(by_id[257], 1); /* sysinit: always */
+	ck_assert_uint_eq(by_id[258], 1); /* the interface table */
+	ck_assert_uint_eq(by_id[259] + by_id[260], 0);
+	ck_assert_uint_eq(by_id[261] + by_id[262] + by_id[263], 0);
+	ck_assert_uint_eq(by_id[264] + by_id[265], 0);
+	ck_assert_uint_eq(by_id[256], 2);
+	/* 5 s after it went: the interface table alone, data or not */
+	memset(by_id, 0, sizeof(by_id));
+	n0 = r.n;
+	exporter_tick(ex, BASE + 9 * NS);
+	ck_assert_uint_eq(rx_drain(&r), 1);
+	count_sets(&r, n0, by_id);
+	ck_assert_uint_eq(by_id[258], 1);
+	ck_assert_uint_eq(by_id[256] + by_id[2] + by_id[3], 0);
+	exporter_tick(ex, BASE + 10 * NS);
+	ck_assert_uint_eq(rx_drain(&r), 0);
+	exporter_free(ex);
+	rx_close(&r);
+}
+END_TEST
+
+/* The local port a collector sends from. */
+static uint16_t local_port(const struct collector *c)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+
+	ck_assert_int_eq(getsockname(c->fd, (struct sockaddr *)&sa, &sl), 0);
+	return ntohs(sa.sin_port);
+}
+
+/*
+ * A reload replaces the exporting process: the collector of the same
+ * version and domain goes on from the same socket with the next sequence
+ * number (v9: packets); one of another domain starts its own session.
+ */
+START_TEST(reload_continues_session)
+{
+	struct rx r;
+	struct exporter *old = mkex(9, 5, 1500, "ipv4-five-tuple", NULL, &r);
+	struct exporter *ex, *other;
+	struct export_cfg cfg = old->cfg;
+	uint16_t sport = local_port(old->coll[0]);
+	char err[256];
+	struct flow f;
+
+	mkflow(&f, 4, 0);
+	exporter_flow(old, &f, FLOW_END_IDLE);
+	exporter_flush(old);
+	exporter_flow(old, &f, FLOW_END_IDLE);
+	exporter_flush(old);
+	exporter_drain(old, 0); /* and the statistics: 3 packets */
+	ck_assert_uint_eq(rx_drain(&r), 3);
+
+	ex = exporter_new(&cfg);
+	cfg.domain_id = 6;
+	other = exporter_new(&cfg);
+	ck_assert_ptr_nonnull(ex);
+	ck_assert_ptr_nonnull(other);
+	ck_assert_int_eq(exporter_add_collector(ex, old->coll[0]->name, err,
+						sizeof(err)),
+			 0);
+	ck_assert_int_eq(exporter_add_collector(other, old->coll[0]->name,
+						err, sizeof(err)),
+			 0);
+	exporter_set_base(ex, BASE);
+	exporter_set_base(other, BASE);
+	exporter_continue(other, old); /* another domain: not its session */
+	exporter_continue(ex, old);
+	ck_assert_int_eq(old->coll[0]->fd, -1);
+	exporter_free(old);
+	ck_assert_uint_eq(local_port(ex->coll[0]), sport);
+	ck_assert_uint_ne(local_port(other->coll[0]), sport);
+
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	exporter_flow(other, &f, FLOW_END_IDLE);
+	exporter_flush(other);
+	ck_assert_uint_eq(rx_drain(&r), 2);
+	ck_assert_uint_eq(rd32(r.d[3].b + 12), 3); /* went on */
+	ck_assert_uint_eq(rd32(r.d[3].b + 16), 5);
+	ck_assert_uint_eq(rd32(r.d[4].b + 12), 0); /* its own */
+	ck_assert_uint_eq(rd32(r.d[4].b + 16), 6);
+	exporter_free(ex);
+	exporter_free(other);
+	rx_close(&r);
+}
+END_TEST
+
 static Suite *export_suite(void)
 {
 	Suite *s = suite_create("export");
@@ -1511,6 +1698,8 @@ static Suite *export_suite(void)
 	tcase_add_test(tc, ipfix_templates_exceed_mtu);
 	tcase_add_test(tc, ipfix_statistics_byte_exact);
 	tcase_add_test(tc, ipfix_time_base_moves);
+	tcase_add_test(tc, ipfix_statistics_untimed);
+	tcase_add_test(tc, options_switched);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("v9");
@@ -1537,6 +1726,7 @@ static Suite *export_suite(void)
 
 	tc = tcase_create("collector");
 	tcase_add_test(tc, collector_specs);
+	tcase_add_test(tc, reload_continues_session);
 	suite_add_tcase(s, tc);
 	return s;
 }

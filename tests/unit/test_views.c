@@ -475,6 +475,9 @@ START_TEST(two_processes)
 	s.coll[1].domain_id = 7;
 	s.coll[1].refresh_s = 600;
 	s.coll[1].refresh_msgs = 0;
+	/* its options: the statistics off, the interface table timed */
+	s.coll[1].opt[EXPORT_OPT_STATS].off = true;
+	s.coll[1].opt[EXPORT_OPT_IFTABLE].timeout_s = 300;
 	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
 		vb_reset(&b);
 		view_render(&b, &s, g[i].v, g[i].json);
