@@ -30,6 +30,8 @@ static void dump_exporter(const struct cfg_exporter *e, FILE *f)
 	fprintf(f, IND "destination %s\n", e->destination);
 	fprintf(f, IND "transport %s %u\n",
 		e->transport == CFG_UDP ? "udp" : "tcp", e->port);
+	if (e->source[0])
+		fprintf(f, IND "source %s\n", e->source);
 	if (e->source_port)
 		fprintf(f, IND "source-port %u\n", e->source_port);
 	fprintf(f, IND "export-protocol %s\n",
@@ -165,8 +167,8 @@ static bool exporter_equal(const struct cfg_exporter *a,
 	return !strcmp(a->destination, b->destination) && a->host == b->host &&
 	       !memcmp(a->addr, b->addr, 16) && a->transport == b->transport &&
 	       a->port == b->port && a->source_port == b->source_port &&
-	       a->version == b->version && a->domain_id == b->domain_id &&
-	       a->refresh_s == b->refresh_s &&
+	       !strcmp(a->source, b->source) && a->version == b->version &&
+	       a->domain_id == b->domain_id && a->refresh_s == b->refresh_s &&
 	       a->refresh_packets == b->refresh_packets && a->mtu == b->mtu;
 }
 

@@ -593,9 +593,9 @@ static int new_exporters(struct monitor *d, const struct options *o,
 		for (i = 0; i < o->ncoll; i++) {
 			if (o->ngroup && o->coll_group[i] != g)
 				continue;
-			if (exporter_add_collector_from(ex[g], o->collector[i],
-							o->sport[i], err,
-							sizeof(err))) {
+			if (exporter_add_collector_src(
+				    ex[g], o->collector[i], o->sport[i],
+				    o->source[i], err, sizeof(err))) {
 				pr_err("--collector %s\n", err);
 				*exit_code = 2;
 				g++;

@@ -39,6 +39,7 @@ enum {
 	OPT_NO_ROUTES,
 	OPT_WORKERS,
 	OPT_SOURCE_PORT,
+	OPT_EXPORT_SOURCE,
 };
 
 static const struct option longopts[] = {
@@ -70,6 +71,7 @@ static const struct option longopts[] = {
 	{ "no-routes", no_argument, NULL, OPT_NO_ROUTES },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "source-port", required_argument, NULL, OPT_SOURCE_PORT },
+	{ "export-source", required_argument, NULL, OPT_EXPORT_SOURCE },
 	{ "config", required_argument, NULL, 'f' },
 	{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -107,6 +109,10 @@ static void usage(FILE *f)
 	      "§10.4)\n"
 	      "      --source-port PORT     send from local port PORT (IIJ's "
 	      "routers: 4739)\n"
+	      "      --export-source IF|ADDR  send from the address of "
+	      "interface IF\n"
+	      "                             (followed as it changes) or from "
+	      "ADDR\n"
 	      "  -e, --export v5|v9|ipfix   message format (default ipfix)\n"
 	      "  -t, --template NAME        (repeatable; default "
 	      "ipv4-five-tuple +\n"
@@ -376,6 +382,8 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 		}
 		o->coll_group[o->ncoll] = (uint8_t)k;
 		o->sport[o->ncoll] = x->source_port;
+		snprintf(o->source[o->ncoll], sizeof(o->source[0]), "%s",
+			 x->source);
 		snprintf(o->coll_buf[o->ncoll], sizeof(o->coll_buf[0]),
 			 x->host == CFG_HOST_IPV6 ? "[%s]:%u/%s" : "%s:%u/%s",
 			 x->destination, x->port,
@@ -593,6 +601,7 @@ int options_monitor(struct options *o, const struct options *cur,
 	o->export.ntmpl = 0;
 	export_sampling_set(&o->export.sampling, SAMPLER_NONE, 1, 1);
 	memset(o->sport, 0, sizeof(o->sport));
+	memset(o->source, 0, sizeof(o->source));
 	o->capture = CAPTURE_PCAP;
 	o->ebpf_hook = EBPF_HOOK_TC;
 	o->cfg = cfg;
@@ -647,6 +656,7 @@ int options_parse(struct options *o, int argc, char **argv)
 	char errbuf[512];
 	int c, rc, smp_mode = -1;
 	uint16_t sport = 0;
+	const char *source = "";
 
 	memset(o, 0, sizeof(*o));
 	o->export.version = 10;
@@ -844,6 +854,18 @@ int options_parse(struct options *o, int argc, char **argv)
 				return 2;
 			sport = (uint16_t)v;
 			break;
+		case OPT_EXPORT_SOURCE:
+			if (!*optarg ||
+			    strlen(optarg) >= sizeof(o->source[0])) {
+				fprintf(stderr,
+					"xflowd: --export-source '%s': "
+					"expected "
+					"an interface name or an address\n",
+					optarg);
+				return 2;
+			}
+			source = optarg;
+			break;
 		case OPT_WORKERS:
 			if (parse_num("--workers", optarg, 1, 64, &v))
 				return 2;
@@ -877,8 +899,15 @@ int options_parse(struct options *o, int argc, char **argv)
 			argv[optind]);
 		return 2;
 	}
-	for (c = 0; c < o->ncoll; c++)
+	for (c = 0; c < o->ncoll; c++) {
 		o->sport[c] = sport;
+		snprintf(o->source[c], sizeof(o->source[c]), "%s", source);
+	}
+	if (*source && o->config_file) {
+		fprintf(stderr, "xflowd: --export-source: with -f, give it in "
+				"the exporter block (source IF|ADDRESS)\n");
+		return 2;
+	}
 	if (sport && o->config_file) {
 		fprintf(stderr, "xflowd: --source-port: with -f, give it in "
 				"the exporter block (source-port PORT)\n");

@@ -44,6 +44,8 @@ struct options {
 	const char *collector[EXPORT_MAX_COLLECTORS];
 	/* --source-port, -f source-port: the local port (0: any) */
 	uint16_t sport[EXPORT_MAX_COLLECTORS];
+	/* --export-source, -f source: IFNAME|ADDRESS to send from ("": any) */
+	char source[EXPORT_MAX_COLLECTORS][64];
 	int ncoll;
 	struct export_cfg export; /* version, templates, domain, mtu */
 	/* -f: the exporters of the monitor that differ in protocol version,

@@ -199,6 +199,12 @@ struct collector {
 	char name[96];	/* as the user wrote it */
 	int fd;		/* -1 while a TCP collector is not connected */
 	uint16_t sport; /* local port to send from, 0: any */
+	/* the address to send from (source.c): an interface's or one
+	 * given; "" any */
+	char source[64];
+	bool source_if;		     /* source names an interface */
+	struct sockaddr_storage src; /* the address bound (0: any) */
+	uint64_t src_next_ns;	     /* monotonic: look at source again */
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	struct transport tx;
@@ -295,6 +301,11 @@ int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
  * several collectors may share one). */
 int exporter_add_collector_from(struct exporter *ex, const char *spec,
 				uint16_t sport, char *err, size_t errlen);
+/* The same, from the address of source: an interface (its address, followed
+ * as it changes) or an address; NULL or "": any. */
+int exporter_add_collector_src(struct exporter *ex, const char *spec,
+			       uint16_t sport, const char *source, char *err,
+			       size_t errlen);
 
 /* Set the sysUpTime origin; call before the first record. */
 void exporter_set_base(struct exporter *ex, uint64_t base_ns);

@@ -13,6 +13,7 @@
 
 #include "../daemon/log.h"
 #include "export.h"
+#include "transport_int.h"
 
 #define NS 1000000000ull
 #define FLUSH_AFTER_NS NS /* a record waits at most this long */
@@ -102,6 +103,13 @@ int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
 int exporter_add_collector_from(struct exporter *ex, const char *spec,
 				uint16_t sport, char *err, size_t errlen)
 {
+	return exporter_add_collector_src(ex, spec, sport, NULL, err, errlen);
+}
+
+int exporter_add_collector_src(struct exporter *ex, const char *spec,
+			       uint16_t sport, const char *source, char *err,
+			       size_t errlen)
+{
 	struct addrinfo hints = { 0 };
 	struct addrinfo *res = NULL;
 	struct collector *c;
@@ -147,6 +155,18 @@ int exporter_add_collector_from(struct exporter *ex, const char *spec,
 	c->fd = -1;
 	c->sport = sport;
 	freeaddrinfo(res);
+	rc = tx_source_set(c, source);
+	if (rc) {
+		snprintf(err, errlen, "collector '%s': source '%s': %s", spec,
+			 source,
+			 rc == -ENODEV	       ? "no such interface or address"
+			 : rc == -EAFNOSUPPORT ? "an address of the other IP "
+						 "version than "
+						 "the collector's"
+					       : strerror(-rc));
+		free(c);
+		return rc;
+	}
 	/* the message must fit the path MTU with the IP and UDP (TCP)
 	 * headers */
 	hdr = (c->addr.ss_family == AF_INET6 ? 40 : 20) +
