@@ -137,6 +137,7 @@ struct cfg_interface {
 	unsigned int monitor_line[CFG_NDIR];
 	enum capture_kind capture;
 	enum ebpf_hook ebpf_hook; /* capture ebpf: tc (default) or xdp */
+	int8_t promisc; /* promiscuous on (1), off (0); -1: the capture's */
 	unsigned int line;
 };
 

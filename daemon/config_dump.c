@@ -112,6 +112,8 @@ static void dump_interface(const struct config *cfg,
 		n->capture != CAPTURE_EBPF	? ""
 		: n->ebpf_hook == EBPF_HOOK_XDP ? " xdp"
 						: " tc");
+	if (n->promisc >= 0)
+		fprintf(f, IND "promiscuous %s\n", n->promisc ? "on" : "off");
 }
 
 void config_dump(const struct config *cfg, FILE *f)
@@ -221,7 +223,7 @@ bool config_interface_equal(const struct config *a, int ia,
 	int d;
 
 	if (strcmp(x->name, y->name) || x->capture != y->capture ||
-	    x->ebpf_hook != y->ebpf_hook)
+	    x->ebpf_hook != y->ebpf_hook || x->promisc != y->promisc)
 		return false;
 	for (d = 0; d < CFG_NDIR; d++) {
 		if ((x->monitor[d] < 0) != (y->monitor[d] < 0))

@@ -70,6 +70,7 @@ enum {
 	KWM_SAMPLER,
 	KWI_MONITOR = 1,
 	KWI_CAPTURE,
+	KWI_PROMISC,
 };
 
 enum cfg_kind {

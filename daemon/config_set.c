@@ -634,6 +634,19 @@ static void set_capture(struct cfg_parser *p, const struct kw *kw,
 		f->ebpf_hook = hook[i];
 }
 
+static void set_promisc(struct cfg_parser *p, const struct kw *kw,
+			unsigned int no, char **v, int nv)
+{
+	static const char *const c[] = { "off", "on" };
+	struct cfg_interface *f = p->blk;
+	int i = get_choice(p, no, "promiscuous", v[0], c, 2);
+
+	(void)kw;
+	(void)nv;
+	if (i >= 0)
+		f->promisc = (int8_t)i;
+}
+
 /* ---- the tables ---- */
 
 #define DESC                                                                   \
@@ -709,6 +722,8 @@ static const struct kw interface_kw[] = {
 	  set_monitor, 0, 0, 0, 0 },
 	{ "capture", "capture pcap|afxdp|ebpf [tc|xdp]", KWI_CAPTURE, 1, 2,
 	  false, set_capture, 0, 0, 0, 0 },
+	{ "promiscuous", "promiscuous on|off", KWI_PROMISC, 1, 1, false,
+	  set_promisc, 0, 0, 0, 0 },
 };
 
 #define BLK(w, t)                                     \

@@ -27,6 +27,7 @@ enum {
 	OPT_REFRESH,
 	OPT_REFRESH_MSGS,
 	OPT_CAPTURE,
+	OPT_PROMISC,
 	OPT_EBPF_HOOK,
 	OPT_TCP_BUFFER,
 	OPT_TCP_LINGER,
@@ -46,6 +47,7 @@ static const struct option longopts[] = {
 	{ "read", required_argument, NULL, 'r' },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "capture", required_argument, NULL, OPT_CAPTURE },
+	{ "promiscuous", required_argument, NULL, OPT_PROMISC },
 	{ "ebpf-hook", required_argument, NULL, OPT_EBPF_HOOK },
 	{ "collector", required_argument, NULL, 'c' },
 	{ "export", required_argument, NULL, 'e' },
@@ -94,6 +96,12 @@ static void usage(FILE *f)
 	      "  -r, --read FILE            pcap/pcapng file; expire all at "
 	      "EOF, exit 0\n"
 	      "  -i, --interface IF         live interface (repeatable)\n"
+	      "      --promiscuous on|off   put the interfaces in promiscuous "
+	      "mode\n"
+	      "                             (default: on for afxdp, a mirror "
+	      "port; off for\n"
+	      "                             pcap and ebpf: a router meters "
+	      "what it receives)\n"
 	      "      --capture pcap|afxdp|ebpf  observation point (default "
 	      "pcap); afxdp\n"
 	      "                             CONSUMES the packets: mirror/SPAN "
@@ -428,6 +436,7 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 			o->capture = ifc->capture;
 			o->ebpf_hook = ifc->ebpf_hook;
 			o->ifdir[o->nif] = (uint8_t)dir;
+			o->ifpromisc[o->nif] = ifc->promisc;
 			o->ifname[o->nif++] = ifc->name;
 		}
 	}
@@ -656,6 +665,7 @@ int options_parse(struct options *o, int argc, char **argv)
 	char errbuf[512];
 	int c, rc, smp_mode = -1;
 	uint16_t sport = 0;
+	int8_t promisc = -1;
 	const char *source = "";
 
 	memset(o, 0, sizeof(*o));
@@ -685,6 +695,19 @@ int options_parse(struct options *o, int argc, char **argv)
 				return 2;
 			}
 			o->ifname[o->nif++] = optarg;
+			break;
+		case OPT_PROMISC:
+			if (strcmp(optarg, "on") == 0) {
+				promisc = 1;
+			} else if (strcmp(optarg, "off") == 0) {
+				promisc = 0;
+			} else {
+				fprintf(stderr,
+					"xflowd: --promiscuous '%s': expected "
+					"on or off\n",
+					optarg);
+				return 2;
+			}
 			break;
 		case OPT_CAPTURE:
 			if (strcmp(optarg, "pcap") == 0) {
@@ -899,6 +922,13 @@ int options_parse(struct options *o, int argc, char **argv)
 			argv[optind]);
 		return 2;
 	}
+	for (c = 0; c < o->nif; c++)
+		o->ifpromisc[c] = promisc;
+	if (promisc >= 0 && o->config_file) {
+		fprintf(stderr, "xflowd: --promiscuous: with -f, give it in "
+				"the interface block (promiscuous on|off)\n");
+		return 2;
+	}
 	for (c = 0; c < o->ncoll; c++) {
 		o->sport[c] = sport;
 		snprintf(o->source[c], sizeof(o->source[c]), "%s", source);
@@ -940,4 +970,11 @@ int options_parse(struct options *o, int argc, char **argv)
 		return 2;
 	}
 	return 0;
+}
+
+bool options_promisc(const struct options *o, int i)
+{
+	if (o->ifpromisc[i] >= 0)
+		return o->ifpromisc[i] == 1;
+	return o->capture == CAPTURE_AFXDP;
 }

@@ -6,6 +6,7 @@
 #ifndef XFLOWD_CAPTURE_H
 #define XFLOWD_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -79,12 +80,13 @@ struct capture {
 /*
  * Open a pcap/pcapng file, or a live interface with filter (a BPF
  * expression keeping xflowd's own export out; may be NULL) in direction
- * dir (0: received packets, ingress; 1: sent packets, egress). NULL on error
- * with a message for the user in err.
+ * dir (0: received packets, ingress; 1: sent packets, egress), in
+ * promiscuous mode or not. NULL on error with a message for the user in
+ * err.
  */
 struct capture *capture_pcap_file(const char *path, capture_cb cb, void *ctx,
 				  char *err, size_t errlen);
-struct capture *capture_pcap_live(const char *ifname, uint8_t dir,
+struct capture *capture_pcap_live(const char *ifname, uint8_t dir, bool promisc,
 				  const char *filter, capture_cb cb, void *ctx,
 				  char *err, size_t errlen);
 
@@ -108,6 +110,7 @@ struct capture_bpf_cfg {
 	uint32_t decap;	   /* PARSE_DECAP_BIT()s of tunnels to open */
 	uint32_t nrings;   /* eBPF rings; 0: one per possible CPU */
 	int force_generic; /* XDP in generic (SKB) mode */
+	bool promisc;	   /* hold the interface in promiscuous mode */
 	const struct capture_own *own; /* collectors: never metered */
 	uint32_t nown;
 };

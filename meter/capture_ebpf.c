@@ -279,6 +279,7 @@ int capture_ebpf_open(const struct capture_bpf_cfg *cfg, capture_info_cb cb,
 		.decap = cfg->decap,
 		.nrings = cfg->nrings,
 		.force_generic = cfg->force_generic,
+		.promisc = cfg->promisc,
 		.wake_bytes = XF_RING_BYTES / 2,
 		.own = own,
 	};
