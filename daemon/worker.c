@@ -150,13 +150,14 @@ void worker_on_packet(void *ctx, const struct obs_point *op,
 }
 
 void worker_on_info(void *ctx, const struct obs_point *op,
-		    const struct pkt_info *pi, uint64_t ts_ns, uint32_t cpu)
+		    const struct pkt_info *pi, uint32_t in_ifindex,
+		    uint64_t ts_ns, uint32_t cpu)
 {
 	struct worker *w = ctx;
 
 	w->meter.cpu = cpu; /* systemCpuId: the CPU that saw the packet */
 	w->meter.st.packets++;
-	meter_info(&w->meter, op, pi, ts_ns);
+	meter_info(&w->meter, op, pi, in_ifindex, ts_ns);
 	if (ts_ns >= w->next_tick_ns)
 		worker_tick(w, ts_ns);
 }

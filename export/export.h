@@ -307,6 +307,14 @@ int exporter_add_collector_src(struct exporter *ex, const char *spec,
 			       uint16_t sport, const char *source, char *err,
 			       size_t errlen);
 
+/*
+ * Cisco's routing fields of flow f: ex->route's answer for its addresses,
+ * with the output interface the one observed when f was metered at an
+ * egress point (f->oif).
+ */
+void export_route_of(const struct exporter *ex, const struct flow *f,
+		     struct export_route *out);
+
 /* Set the sysUpTime origin; call before the first record. */
 void exporter_set_base(struct exporter *ex, uint64_t base_ns);
 

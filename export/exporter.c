@@ -209,6 +209,16 @@ int exporter_add_collector_src(struct exporter *ex, const char *spec,
 	return 0;
 }
 
+void export_route_of(const struct exporter *ex, const struct flow *f,
+		     struct export_route *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (ex->route)
+		ex->route(ex->ifname_ctx, &f->key, out);
+	if (f->oif)
+		out->out_if = f->oif;
+}
+
 void exporter_set_base(struct exporter *ex, uint64_t base_ns)
 {
 	ex->base_ns = base_ns;
@@ -254,8 +264,10 @@ void exporter_flow(void *ctx, const struct flow *f, enum flow_end_reason reason)
 	struct export_rec r = { .f = f, .reason = reason };
 	size_t i;
 
+	/* the observed interface: the input at ingress, else the output */
 	if (ex->ifattr)
-		ex->ifattr(ex->ifname_ctx, f->key.ifindex, &r.ifc);
+		ex->ifattr(ex->ifname_ctx, f->oif ? f->oif : f->key.ifindex,
+			   &r.ifc);
 
 	/* the flow's end is a lower bound of the export clock */
 	if (f->last_ns > ex->now_ns)

@@ -42,11 +42,12 @@ typedef void (*capture_cb)(void *ctx, const struct obs_point *op,
 
 /*
  * Called instead for back ends that parse in the kernel (--capture ebpf):
- * pi is parse.h's PARSE_IP result; cpu is the CPU that saw the packet.
+ * pi is parse.h's PARSE_IP result; in_ifindex the interface the packet
+ * came in on (0: the host's own); cpu is the CPU that saw the packet.
  */
 typedef void (*capture_info_cb)(void *ctx, const struct obs_point *op,
-				const struct pkt_info *pi, uint64_t ts_ns,
-				uint32_t cpu);
+				const struct pkt_info *pi, uint32_t in_ifindex,
+				uint64_t ts_ns, uint32_t cpu);
 
 struct capture_ops {
 	const char *name;
