@@ -275,9 +275,13 @@ static int udp_socket(struct collector *c, char *err, size_t errlen)
 	}
 	e = -tx_bind_source(c, fd);
 	if (e) {
-		snprintf(err, errlen, "collector '%s': source %s%s%u: %s",
-			 c->name, c->source[0] ? c->source : "",
-			 c->source[0] ? " port " : "port ", c->sport,
+		char port[16] = "";
+
+		if (c->sport)
+			snprintf(port, sizeof(port), "port %u", c->sport);
+		snprintf(err, errlen, "collector '%s': source %s%s%s: %s",
+			 c->name, c->source,
+			 c->source[0] && c->sport ? " " : "", port,
 			 strerror(e));
 		close(fd);
 		return -e;
