@@ -34,13 +34,13 @@ ns_nfcapd_start "$S" v5 10.99.1.2 9995 || { fail "nfcapd"; finish; }
 REC='dir:ingressInterface,flowDirection,sourceIPv4Address,destinationIPv4Address,protocolIdentifier'
 REC+=',sourceTransportPort,destinationTransportPort/egressInterface,packetDeltaCount,octetDeltaCount'
 if ! xflowd_start "$R" ipfix --capture ebpf -i "$RA" -i "$RB" -c 10.99.1.2:9996 --record "$REC" \
-    --template dir -I 1 --control none; then
+    --template dir --control "$T/d.sock"; then
     fail "xflowd (IPFIX) did not start"
     show_err ipfix
     finish
 fi
 XP1=$XP
-if ! xflowd_start "$R" v5 --capture ebpf -i "$RA" -i "$RB" -e v5 -c 10.99.1.2:9995 -I 1 \
+if ! xflowd_start "$R" v5 --capture ebpf -i "$RA" -i "$RB" -e v5 -c 10.99.1.2:9995 \
     --control none; then
     fail "xflowd (v5) did not start"
     show_err v5
@@ -64,6 +64,26 @@ for _ in $(seq 100); do
     [ "$(noports "$S")" -ge 10 ] && [ "$(noports "$R")" -ge 5 ] && break
     sleep 0.05
 done
+# xflowctl: the egress flow's DstIf is B, the ingress flow's SrcIf A
+XFLOWCTL=${XFLOWCTL:-$(dirname "$XFLOWD")/xflowctl}
+"$XFLOWCTL" -s "$T/d.sock" --json show ip cache flow >"$T/cache.json" 2>&1
+check "xflowctl show ip cache flow: at A's ingress SrcIf $RA, at B's egress DstIf $RB" \
+    "$PY" - "$T/cache.json" "$RA" "$RB" <<'EOF'
+import json, sys
+j = json.load(open(sys.argv[1]))
+def walk(o):
+    if isinstance(o, dict):
+        if "direction" in o and o.get("dst") == "10.99.1.2":
+            yield o
+        for v in o.values():
+            yield from walk(v)
+    elif isinstance(o, list):
+        for v in o:
+            yield from walk(v)
+seen = {(f["direction"], f["src_if"], f["dst_if"]) for f in walk(j)}
+print(sorted(seen, key=str))
+sys.exit(0 if seen == {("ingress", sys.argv[2], ""), ("egress", "", sys.argv[3])} else 1)
+EOF
 XP=$XP1
 xflowd_stop
 rc=$?
