@@ -9,7 +9,9 @@
  *
  * The source is an address, or an interface: then its address of the
  * collector's family, the first IPv4 address (the primary one) or the
- * first IPv6 address that is not link-local. The interface's address is
+ * first IPv6 address that is not link-local, and not a loopback address
+ * (127/8, ::1) unless the collector's is one: "source lo" is the address
+ * a router keeps on lo, as IOS's "source Loopback0". The interface's address is
  * looked up whenever a socket is opened; a UDP collector looks again every
  * SOURCE_RECHECK_NS and moves to a new socket when the address changed
  * (transport.c), TCP at its next connection.
@@ -28,11 +30,27 @@ static socklen_t sa_len(int family)
 				  : sizeof(struct sockaddr_in);
 }
 
-/* An address of the interface usable as a source, or NULL. */
-static const struct sockaddr *if_addr(const struct ifaddrs *ifa,
-				      const char *name, int family)
+/* Is a an address of the host's loopback (127/8, ::1)? */
+static bool loopback(const struct sockaddr *a)
+{
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)a;
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)a;
+
+	if (a->sa_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr);
+	return (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
+}
+
+/*
+ * An address of the interface usable as a source to dst, or NULL. Not a
+ * loopback address for a collector elsewhere: "source lo" means the
+ * router's own address on lo (IOS's Loopback0), not 127.0.0.1.
+ */
+static const struct sockaddr *
+if_addr(const struct ifaddrs *ifa, const char *name, const struct sockaddr *dst)
 {
 	const struct sockaddr_in6 *s6;
+	int family = dst->sa_family;
 
 	for (; ifa; ifa = ifa->ifa_next) {
 		if (!ifa->ifa_addr || ifa->ifa_addr->sa_family != family ||
@@ -41,6 +59,8 @@ static const struct sockaddr *if_addr(const struct ifaddrs *ifa,
 		s6 = (const struct sockaddr_in6 *)ifa->ifa_addr;
 		/* a link-local source needs a scope the route may not have */
 		if (family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr))
+			continue;
+		if (loopback(ifa->ifa_addr) && !loopback(dst))
 			continue;
 		return ifa->ifa_addr;
 	}
@@ -68,7 +88,7 @@ int tx_source_addr(const struct collector *c, struct sockaddr_storage *sa)
 	}
 	if (getifaddrs(&ifa) < 0)
 		return -errno;
-	a = if_addr(ifa, c->source, family);
+	a = if_addr(ifa, c->source, (const struct sockaddr *)&c->addr);
 	if (a)
 		memcpy(sa, a, sa_len(family));
 	freeifaddrs(ifa);

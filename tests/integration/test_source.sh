@@ -6,7 +6,8 @@
 # the source address of every datagram it receives.
 # - without a source the datagrams come from 10.78.0.1;
 # - --export-source IF, --export-source 192.0.2.1 and an exporter block's
-#   'source IF' (-f) send every datagram from 192.0.2.1;
+#   'source IF' (-f) send every datagram from 192.0.2.1; --export-source lo
+#   from the address given to lo, not 127.0.0.1;
 # - live, the interface's address replaced by 192.0.2.9: the datagrams follow;
 # - an unknown interface, an address of the other IP version, and a bad
 #   'source' line are refused naming them.
@@ -48,6 +49,10 @@ run_file any 2055 -c 10.78.0.2:2055
 check "no source: from the veth's address (rc=$RC)" only_from "$T/any.pcap" 10.78.0.1
 run_file byif 2056 -c 10.78.0.2:2056 --export-source "$LB"
 check "--export-source $LB: every datagram from 192.0.2.1 (rc=$RC)" only_from "$T/byif.pcap" 192.0.2.1
+# lo: the router's own address on it, not 127.0.0.1
+ip -n "$E" addr add 192.0.2.77/32 dev lo
+run_file bylo 2061 -c 10.78.0.2:2061 --export-source lo
+check "--export-source lo: from lo's 192.0.2.77, not 127.0.0.1 (rc=$RC)" only_from "$T/bylo.pcap" 192.0.2.77
 run_file byaddr 2057 -c 10.78.0.2:2057 -e v9 --export-source 192.0.2.1
 check "--export-source 192.0.2.1 (v9): every datagram from it (rc=$RC)" \
     only_from "$T/byaddr.pcap" 192.0.2.1
