@@ -100,6 +100,16 @@ check "promiscuous on: the bridged frames are metered too" \
     bash -c '[ "$1" = "10.79.0.254:5002 10;10.79.0.2:5001 20" ]' _ "$(flows bron)"
 check "after xflowd: the bridge is not promiscuous" bash -c "! ip -n $B -d link show $BR | grep -q 'promiscuity [1-9]'"
 
+# the command line: --promiscuous on|off for the -i interfaces
+"$XFLOWD" -i lo -c 127.0.0.1:9 --promiscuous maybe >/dev/null 2>"$T/cli1.err"
+rc=$?
+check "--promiscuous maybe: exit 2 naming it (rc=$rc)" \
+    bash -c '[ "$1" = 2 ] && grep -q "promiscuous .maybe.: expected on or off" "$2"' _ "$rc" "$T/cli1.err"
+"$XFLOWD" -f "$T/br.conf" --promiscuous on >/dev/null 2>"$T/cli2.err"
+rc=$?
+check "--promiscuous with -f: exit 2, pointing to the interface block (rc=$rc)" \
+    bash -c '[ "$1" = 2 ] && grep -q "promiscuous on|off" "$2"' _ "$rc" "$T/cli2.err"
+
 # the mirror port, as examples/mirror-port.conf has it
 M=prm$$ G=prg$$ MV=pmv$$ GV=pgv$$
 ns_add "$M" && ns_add "$G" || skip "cannot create namespaces"
