@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <linux/if_link.h>
+#include <linux/if_packet.h>
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <stdarg.h>
@@ -113,6 +114,7 @@ struct xf_bpf *xf_bpf_open(const struct xf_bpf_params *p, char *err,
 	}
 	b->p = *p;
 	b->links[0] = b->links[1] = -1;
+	b->promisc = -1;
 	b->refs = 1;
 	snprintf(b->ifname, sizeof(b->ifname), "%s", p->ifname);
 	b->p.ifname = b->ifname;
@@ -282,19 +284,54 @@ static int attach_tcx(struct xf_bpf *b, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Promiscuous mode for as long as the descriptor is open: the kernel
+ * counts the holders of PACKET_MR_PROMISC, so the interface goes back
+ * when xflowd ends, however it ends, and a mode set by someone else
+ * stays. The socket has no protocol: it receives nothing.
+ */
+static int promisc_hold(struct xf_bpf *b, char *err, size_t errlen)
+{
+	struct packet_mreq mr = {
+		.mr_ifindex = (int)b->ifindex,
+		.mr_type = PACKET_MR_PROMISC,
+	};
+	int fd, e;
+
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
+				  sizeof(mr)) == 0) {
+		b->promisc = fd;
+		return 0;
+	}
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	snprintf(err, errlen, "%s: promiscuous mode: %s%s", b->ifname,
+		 strerror(e), e == EPERM ? " (needs CAP_NET_RAW)" : "");
+	return -e;
+}
+
 int xf_bpf_attach(struct xf_bpf *b, char *err, size_t errlen)
 {
+	int rc = -EINVAL;
+
 	switch (b->p.mode) {
 	case XF_BPF_TC:
-		return attach_tcx(b, err, errlen);
+		rc = attach_tcx(b, err, errlen);
+		break;
 	case XF_BPF_XDP:
-		return attach_xdp(b, bpf_program__fd(b->skel->progs.xf_xdp),
-				  err, errlen);
+		rc = attach_xdp(b, bpf_program__fd(b->skel->progs.xf_xdp), err,
+				errlen);
+		break;
 	case XF_BPF_XSK:
-		return attach_xdp(b, bpf_program__fd(b->skel->progs.xf_xsk),
-				  err, errlen);
+		rc = attach_xdp(b, bpf_program__fd(b->skel->progs.xf_xsk), err,
+				errlen);
+		break;
 	}
-	return -EINVAL;
+	if (rc == 0 && b->p.promisc)
+		rc = promisc_hold(b, err, errlen);
+	return rc;
 }
 
 void xf_bpf_detach(struct xf_bpf *b)
@@ -311,6 +348,9 @@ void xf_bpf_detach(struct xf_bpf *b)
 			close(fd);
 		}
 	}
+	fd = __atomic_exchange_n(&b->promisc, -1, __ATOMIC_ACQ_REL);
+	if (fd >= 0)
+		close(fd);
 }
 
 void xf_bpf_get(struct xf_bpf *b)

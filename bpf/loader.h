@@ -31,6 +31,7 @@ struct xf_bpf_params {
 	bool ring_by_cpu;    /* eBPF: ring = CPU instead of flow hash */
 	uint32_t wake_bytes; /* eBPF: force a wake-up past this fill */
 	bool force_generic;  /* XDP in generic (SKB) mode */
+	bool promisc;	     /* promiscuous while attached */
 	const struct xf_own_key *own; /* our collectors */
 	uint32_t nown;
 };
@@ -43,6 +44,7 @@ struct xf_bpf {
 	uint32_t ifindex;
 	int ncpu;     /* possible CPUs (per-CPU map values) */
 	int links[2]; /* bpf_link fds, -1 when none */
+	int promisc;  /* the socket holding promiscuous mode, or -1 */
 	bool generic; /* XDP fell back to generic (SKB) mode */
 	int refs;     /* atomic */
 	int detached; /* atomic */
@@ -56,7 +58,8 @@ struct xf_bpf {
 struct xf_bpf *xf_bpf_open(const struct xf_bpf_params *p, char *err,
 			   size_t errlen);
 
-/* Attach the mode's programs through bpf_links. 0 or -errno + err. */
+/* Attach the mode's programs through bpf_links (and hold the interface
+ * in promiscuous mode when asked). 0 or -errno + err. */
 int xf_bpf_attach(struct xf_bpf *b, char *err, size_t errlen);
 
 /* Detach (close the links); safe to call more than once, from any thread. */

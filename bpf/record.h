@@ -30,7 +30,10 @@ struct xf_record {
 	uint64_t ts_ns;	  /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
 	uint32_t ifindex; /* where the program ran */
 	uint32_t cpu;	  /* bpf_get_smp_processor_id() */
-	uint8_t dir;	  /* flowDirection: 0 ingress, 1 egress */
+	/* the interface the packet came in on: at egress the input
+	 * interface of a forwarded packet, 0 for one the host sent */
+	uint32_t in_ifindex;
+	uint8_t dir; /* flowDirection: 0 ingress, 1 egress */
 	uint8_t pad;
 	uint16_t gso_segs; /* TC: packets on the wire in a GSO packet */
 	uint16_t gso_size; /* TC: payload octets of each but the last */

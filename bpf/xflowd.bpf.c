@@ -5,7 +5,7 @@
  * --capture ebpf: xf_xdp (ingress) or xf_tc_in/xf_tc_out (TCX ingress and
  * egress) parse each (sampled) packet with meter/parse.h, the parser of
  * user space, and push one struct xf_record into a ring buffer; the packet
- * always goes on (XDP_PASS, TC_ACT_OK).
+ * always goes on (XDP_PASS, TCX_NEXT).
  *
  * --capture afxdp: xf_xsk redirects each sampled frame to the AF_XDP
  * socket of its receive queue; frames not sampled are dropped here.
@@ -367,8 +367,12 @@ static __always_inline __u32 xf_ring_of(const struct pkt_info *pi)
 /* A record's room in a ring: its 8-octet header, rounded up to 8. */
 #define XF_REC_STRIDE ((sizeof(struct xf_record) + 8 + 7) & ~7ull)
 
-/* Push r (pi, GSO fields) with its time, interface, direction and CPU. */
-__noinline int xf_emit(const struct xf_record *r, __u32 ifindex, __u32 dir)
+/*
+ * Push r (pi, GSO fields) with its time, interface, input interface,
+ * direction and CPU.
+ */
+__noinline int xf_emit(const struct xf_record *r, __u32 ifindex,
+		       __u32 in_ifindex, __u32 dir)
 {
 	struct xf_record *w;
 	__u64 flags = BPF_RB_NO_WAKEUP;
@@ -391,6 +395,7 @@ __noinline int xf_emit(const struct xf_record *r, __u32 ifindex, __u32 dir)
 	__builtin_memcpy(w, r, sizeof(*w));
 	w->ts_ns = bpf_ktime_get_ns();
 	w->ifindex = ifindex;
+	w->in_ifindex = in_ifindex;
 	w->cpu = bpf_get_smp_processor_id();
 	w->dir = (__u8)dir;
 	w->pad = 0;
@@ -432,9 +437,16 @@ int xf_xdp(struct xdp_md *ctx)
 	r.gso_segs = 1;
 	r.gso_size = 0;
 	r.hdr_len = 0;
-	xf_emit(&r, ctx->ingress_ifindex, 0);
+	xf_emit(&r, ctx->ingress_ifindex, ctx->ingress_ifindex, 0);
 	return XDP_PASS;
 }
+
+/*
+ * TCX_NEXT (-1, TC_ACT_UNSPEC; not in this system's headers): the packet
+ * goes on to the programs attached after ours, then on its way. TC_ACT_OK
+ * would end the chain: a firewall attached after xflowd would not run.
+ */
+#define XF_TCX_NEXT TC_ACT_UNSPEC
 
 /*
  * Headers a GRO/GSO skb may hold outside its linear part: pull enough for
@@ -449,21 +461,23 @@ static __always_inline int xf_tc(struct __sk_buff *skb, __u32 dir)
 	int rc;
 
 	if (xf_sampled_out())
-		return TC_ACT_OK;
+		return XF_TCX_NEXT;
 	lin = (__u32)(skb->data_end - skb->data);
 	if (lin < len && lin < XF_TC_PULL)
 		bpf_skb_pull_data(skb, len < XF_TC_PULL ? len : XF_TC_PULL);
 	rc = xf_parse_skb(skb, &r);
 	if (rc != PARSE_IP) {
 		xf_count_result(rc);
-		return TC_ACT_OK;
+		return XF_TCX_NEXT;
 	}
 	if (xf_own_check(&r))
-		return TC_ACT_OK;
+		return XF_TCX_NEXT;
 	if (r.gso_segs > 1)
 		xf_count(XF_CNT_GSO);
-	xf_emit(&r, skb->ifindex, dir);
-	return TC_ACT_OK;
+	/* skb_iif: where a forwarded packet was received (Cisco's input
+	 * interface of an egress flow), 0 for a packet of the host's own */
+	xf_emit(&r, skb->ifindex, skb->ingress_ifindex, dir);
+	return XF_TCX_NEXT;
 }
 
 SEC("tc")

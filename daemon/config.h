@@ -26,6 +26,7 @@
 #define CFG_NAME_MAX 64		   /* block names: 1..63 octets */
 #define CFG_IFNAME_MAX 16	   /* IFNAMSIZ: interface names 1..15 */
 #define CFG_HOST_MAX 254	   /* destination: 1..253 octets */
+#define CFG_SOURCE_MAX 46	   /* an IPv6 address, or IFNAMSIZ - 1 */
 #define CFG_DESC_MAX 256	   /* description: up to 255 octets */
 #define CFG_MAX_EXPORTERS 16
 #define CFG_MAX_SAMPLERS 16
@@ -72,10 +73,14 @@ struct cfg_exporter {
 	uint8_t addr[16];
 	enum cfg_transport transport;
 	uint16_t port;
-	uint16_t source_port;	  /* 0: any */
-	int version;		  /* 5, 9 or 10 (IPFIX) */
-	uint32_t domain_id;	  /* v9 source id, IPFIX domain, v5 engine */
-	uint32_t refresh_s;	  /* template refresh by time; 0: never */
+	uint16_t source_port; /* 0: any */
+	/* source IFNAME|ADDRESS: send from that interface's address (or
+	 * that address); "": any */
+	char source[CFG_SOURCE_MAX];
+	uint8_t source_ver; /* source is an address: 4 or 6; 0: an interface */
+	int version;	    /* 5, 9 or 10 (IPFIX) */
+	uint32_t domain_id; /* v9 source id, IPFIX domain, v5 engine */
+	uint32_t refresh_s; /* template refresh by time; 0: never */
 	uint32_t refresh_packets; /* ... and every N messages; 0: never */
 	uint32_t mtu;
 	uint32_t resolve_s; /* look the destination up again; 0: no */
@@ -136,6 +141,7 @@ struct cfg_interface {
 	unsigned int monitor_line[CFG_NDIR];
 	enum capture_kind capture;
 	enum ebpf_hook ebpf_hook; /* capture ebpf: tc (default) or xdp */
+	int8_t promisc; /* promiscuous on (1), off (0); -1: the capture's */
 	unsigned int line;
 };
 

@@ -203,6 +203,7 @@ static void blk_init(enum cfg_kind kind, void *b, const char *name,
 		f->monitor[CFG_INPUT] = f->monitor[CFG_OUTPUT] = -1;
 		f->capture = CAPTURE_PCAP;
 		f->ebpf_hook = EBPF_HOOK_TC;
+		f->promisc = -1;
 		f->line = no;
 		break;
 	}

@@ -87,6 +87,15 @@ static void check_exporter(struct cfg_parser *p, int i)
 			  "exporter %s has no destination: add 'destination "
 			  "HOST'",
 			  e->name);
+	if (e->source_ver &&
+	    ((e->host == CFG_HOST_IPV4 && e->source_ver != 4) ||
+	     (e->host == CFG_HOST_IPV6 && e->source_ver != 6)))
+		cfg_error(p, kw[KWE_SOURCE],
+			  "source %s: an IPv%u address cannot send to the "
+			  "IPv%u destination %s; give an address of the "
+			  "destination's version, or an interface",
+			  e->source, e->source_ver,
+			  e->host == CFG_HOST_IPV4 ? 4 : 6, e->destination);
 	if (e->version == 5 && e->domain_id > 0xffff)
 		cfg_error(p, kw[KWE_DOMAIN],
 			  "domain-id %u: NetFlow v5 has 16 bits for it (engine "

@@ -32,6 +32,8 @@ static void dump_exporter(const struct cfg_exporter *e, FILE *f)
 	fprintf(f, IND "destination %s\n", e->destination);
 	fprintf(f, IND "transport %s %u\n",
 		e->transport == CFG_UDP ? "udp" : "tcp", e->port);
+	if (e->source[0])
+		fprintf(f, IND "source %s\n", e->source);
 	if (e->source_port)
 		fprintf(f, IND "source-port %u\n", e->source_port);
 	if (e->resolve_s)
@@ -125,6 +127,8 @@ static void dump_interface(const struct config *cfg,
 		n->capture != CAPTURE_EBPF	? ""
 		: n->ebpf_hook == EBPF_HOOK_XDP ? " xdp"
 						: " tc");
+	if (n->promisc >= 0)
+		fprintf(f, IND "promiscuous %s\n", n->promisc ? "on" : "off");
 }
 
 void config_dump(const struct config *cfg, FILE *f)
@@ -180,8 +184,8 @@ static bool exporter_equal(const struct cfg_exporter *a,
 	return !strcmp(a->destination, b->destination) && a->host == b->host &&
 	       !memcmp(a->addr, b->addr, 16) && a->transport == b->transport &&
 	       a->port == b->port && a->source_port == b->source_port &&
-	       a->version == b->version && a->domain_id == b->domain_id &&
-	       a->refresh_s == b->refresh_s &&
+	       !strcmp(a->source, b->source) && a->version == b->version &&
+	       a->domain_id == b->domain_id && a->refresh_s == b->refresh_s &&
 	       a->refresh_packets == b->refresh_packets && a->mtu == b->mtu &&
 	       a->resolve_s == b->resolve_s &&
 	       export_options_equal(a->option, b->option);
@@ -236,7 +240,7 @@ bool config_interface_equal(const struct config *a, int ia,
 	int d;
 
 	if (strcmp(x->name, y->name) || x->capture != y->capture ||
-	    x->ebpf_hook != y->ebpf_hook)
+	    x->ebpf_hook != y->ebpf_hook || x->promisc != y->promisc)
 		return false;
 	for (d = 0; d < CFG_NDIR; d++) {
 		if ((x->monitor[d] < 0) != (y->monitor[d] < 0))

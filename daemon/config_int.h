@@ -64,6 +64,7 @@ enum {
 	KWE_NO_IFTABLE, /* no option X, the same */
 	KWE_NO_STATS,
 	KWE_NO_SAMPLER,
+	KWE_SOURCE,
 	KWS_MODE = 1,
 	KWR_MATCH = 1,
 	KWR_COLLECT,
@@ -76,6 +77,7 @@ enum {
 	KWM_SAMPLER,
 	KWI_MONITOR = 1,
 	KWI_CAPTURE,
+	KWI_PROMISC,
 };
 
 enum cfg_kind {

@@ -7,6 +7,7 @@
  * waits for config_check.c, when the whole file is known.
  */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,6 +245,40 @@ static void set_destination(struct cfg_parser *p, const struct kw *kw,
 		return;
 	}
 	snprintf(e->destination, sizeof(e->destination), "%s", host);
+}
+
+/* An interface name as the kernel takes it (dev_valid_name). */
+static bool good_ifname(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 1 && n < IF_NAMESIZE && strcmp(s, ".") != 0 &&
+	       strcmp(s, "..") != 0 && !strpbrk(s, "/: \t\n");
+}
+
+static void set_source(struct cfg_parser *p, const struct kw *kw,
+		       unsigned int no, char **v, int nv)
+{
+	struct cfg_exporter *e = p->blk;
+	uint8_t a[16];
+	char q[48];
+
+	(void)kw;
+	(void)nv;
+	if (inet_pton(AF_INET, v[0], a) == 1) {
+		e->source_ver = 4;
+	} else if (inet_pton(AF_INET6, v[0], a) == 1) {
+		e->source_ver = 6;
+	} else if (good_ifname(v[0])) {
+		e->source_ver = 0;
+	} else {
+		cfg_error(p, no,
+			  "source '%s': expected an interface name (at most "
+			  "%d characters) or an IPv4 or IPv6 address",
+			  cfg_quote(v[0], q, sizeof(q)), IF_NAMESIZE - 1);
+		return;
+	}
+	snprintf(e->source, sizeof(e->source), "%s", v[0]);
 }
 
 static void set_transport(struct cfg_parser *p, const struct kw *kw,
@@ -632,6 +667,19 @@ static void set_capture(struct cfg_parser *p, const struct kw *kw,
 		f->ebpf_hook = hook[i];
 }
 
+static void set_promisc(struct cfg_parser *p, const struct kw *kw,
+			unsigned int no, char **v, int nv)
+{
+	static const char *const c[] = { "off", "on" };
+	struct cfg_interface *f = p->blk;
+	int i = get_choice(p, no, "promiscuous", v[0], c, 2);
+
+	(void)kw;
+	(void)nv;
+	if (i >= 0)
+		f->promisc = (int8_t)i;
+}
+
 /* ---- the tables ---- */
 
 #define DESC                                                                   \
@@ -667,6 +715,8 @@ static const struct kw exporter_kw[] = {
 	  set_transport, 0, 0, 0, 0 },
 	NUM("source-port", "source-port PORT", KWE_SOURCE_PORT, cfg_exporter,
 	    source_port, 1, 65535),
+	{ "source", "source INTERFACE|ADDRESS", KWE_SOURCE, 1, 1, false,
+	  set_source, 0, 0, 0, 0 },
 	{ "export-protocol", "export-protocol netflow-v5|netflow-v9|ipfix",
 	  KWE_PROTOCOL, 1, 1, false, set_protocol, 0, 0, 0, 0 },
 	NUM("domain-id", "domain-id N", KWE_DOMAIN, cfg_exporter, domain_id, 0,
@@ -727,6 +777,8 @@ static const struct kw interface_kw[] = {
 	  set_monitor, 0, 0, 0, 0 },
 	{ "capture", "capture pcap|afxdp|ebpf [tc|xdp]", KWI_CAPTURE, 1, 2,
 	  false, set_capture, 0, 0, 0, 0 },
+	{ "promiscuous", "promiscuous on|off", KWI_PROMISC, 1, 1, false,
+	  set_promisc, 0, 0, 0, 0 },
 };
 
 #define BLK(w, t)                                     \

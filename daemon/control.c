@@ -623,8 +623,9 @@ static int copy_flow(struct control *c, struct conn *k, const struct flow *f)
 	v->sport = f->key.sport;
 	v->dport = f->key.dport;
 	v->ifindex = f->key.ifindex;
+	/* the observed interface: SrcIf at ingress, DstIf at egress */
 	snprintf(v->ifname, sizeof(v->ifname), "%s",
-		 if_name(c, k, f->key.ifindex));
+		 if_name(c, k, f->oif ? f->oif : f->key.ifindex));
 	v->packets = f->packets;
 	v->octets = f->octets;
 	v->first_ns = f->first_ns;

@@ -467,6 +467,7 @@ static int setup_bpf(struct monitor *m, char *err, size_t errlen)
 	}
 	for (i = 0; i < (size_t)m->opt.nif; i++) {
 		cfg.ifname = m->opt.ifname[i];
+		cfg.promisc = options_promisc(&m->opt, (int)i);
 		if (m->opt.capture == CAPTURE_AFXDP)
 			n = capture_afxdp_open(&cfg, worker_on_packet, NULL,
 					       m->cap + m->ncap,
@@ -621,9 +622,10 @@ static int new_exporters(struct monitor *d, const struct options *o,
 		for (i = 0; i < o->ncoll; i++) {
 			if (o->ngroup && o->coll_group[i] != g)
 				continue;
-			rc = exporter_add_collector_from(ex[g], o->collector[i],
-							 o->sport[i], err,
-							 sizeof(err));
+			rc = exporter_add_collector_src(ex[g], o->collector[i],
+							o->sport[i],
+							o->source[i], err,
+							sizeof(err));
 			if (rc) {
 				coll_origin(o, i, from, sizeof(from));
 				pr_err("%s %s\n", from, err);
@@ -774,6 +776,7 @@ static int setup_captures(struct monitor *m, int *exit_code)
 	own_traffic_filter(m->d, filter, sizeof(filter));
 	for (i = 0; i < m->opt.nif; i++) {
 		m->cap[i] = capture_pcap_live(m->opt.ifname[i], m->opt.ifdir[i],
+					      options_promisc(&m->opt, i),
 					      filter, worker_on_packet, NULL,
 					      err, sizeof(err));
 		if (!m->cap[i])
@@ -961,7 +964,8 @@ static bool same_observation(const struct options *a, const struct options *b)
 		return false;
 	for (i = 0; i < a->nif; i++)
 		if (strcmp(a->ifname[i], b->ifname[i]) != 0 ||
-		    a->ifdir[i] != b->ifdir[i])
+		    a->ifdir[i] != b->ifdir[i] ||
+		    options_promisc(a, i) != options_promisc(b, i))
 			return false;
 	return true;
 }

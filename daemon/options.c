@@ -27,6 +27,7 @@ enum {
 	OPT_REFRESH,
 	OPT_REFRESH_MSGS,
 	OPT_CAPTURE,
+	OPT_PROMISC,
 	OPT_EBPF_HOOK,
 	OPT_TCP_BUFFER,
 	OPT_TCP_LINGER,
@@ -40,12 +41,14 @@ enum {
 	OPT_WORKERS,
 	OPT_SOURCE_PORT,
 	OPT_RESOLVE,
+	OPT_EXPORT_SOURCE,
 };
 
 static const struct option longopts[] = {
 	{ "read", required_argument, NULL, 'r' },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "capture", required_argument, NULL, OPT_CAPTURE },
+	{ "promiscuous", required_argument, NULL, OPT_PROMISC },
 	{ "ebpf-hook", required_argument, NULL, OPT_EBPF_HOOK },
 	{ "collector", required_argument, NULL, 'c' },
 	{ "export", required_argument, NULL, 'e' },
@@ -72,6 +75,7 @@ static const struct option longopts[] = {
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "source-port", required_argument, NULL, OPT_SOURCE_PORT },
 	{ "resolve-interval", required_argument, NULL, OPT_RESOLVE },
+	{ "export-source", required_argument, NULL, OPT_EXPORT_SOURCE },
 	{ "config", required_argument, NULL, 'f' },
 	{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -94,6 +98,12 @@ static void usage(FILE *f)
 	      "  -r, --read FILE            pcap/pcapng file; expire all at "
 	      "EOF, exit 0\n"
 	      "  -i, --interface IF         live interface (repeatable)\n"
+	      "      --promiscuous on|off   put the interfaces in promiscuous "
+	      "mode\n"
+	      "                             (default: on for afxdp, a mirror "
+	      "port; off for\n"
+	      "                             pcap and ebpf: a router meters "
+	      "what it receives)\n"
 	      "      --capture pcap|afxdp|ebpf  observation point (default "
 	      "pcap); afxdp\n"
 	      "                             CONSUMES the packets: mirror/SPAN "
@@ -114,6 +124,10 @@ static void usage(FILE *f)
 	      "                             seconds (default 0: at start, "
 	      "on reload and\n"
 	      "                             while one does not resolve)\n"
+	      "      --export-source IF|ADDR  send from the address of "
+	      "interface IF\n"
+	      "                             (followed as it changes) or from "
+	      "ADDR\n"
 	      "  -e, --export v5|v9|ipfix   message format (default ipfix)\n"
 	      "  -t, --template NAME        (repeatable; default "
 	      "ipv4-five-tuple +\n"
@@ -406,6 +420,8 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 		o->sport[o->ncoll] = x->source_port;
 		o->resolve_s[o->ncoll] = x->resolve_s;
 		o->coll_exporter[o->ncoll] = (uint8_t)(m->exporter[i] + 1);
+		snprintf(o->source[o->ncoll], sizeof(o->source[0]), "%s",
+			 x->source);
 		snprintf(o->coll_buf[o->ncoll], sizeof(o->coll_buf[0]),
 			 x->host == CFG_HOST_IPV6 ? "[%s]:%u/%s" : "%s:%u/%s",
 			 x->destination, x->port,
@@ -451,6 +467,7 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 			o->capture = ifc->capture;
 			o->ebpf_hook = ifc->ebpf_hook;
 			o->ifdir[o->nif] = (uint8_t)dir;
+			o->ifpromisc[o->nif] = ifc->promisc;
 			o->ifname[o->nif++] = ifc->name;
 		}
 	}
@@ -624,6 +641,7 @@ int options_monitor(struct options *o, const struct options *cur,
 	o->export.ntmpl = 0;
 	export_sampling_set(&o->export.sampling, SAMPLER_NONE, 1, 1);
 	memset(o->sport, 0, sizeof(o->sport));
+	memset(o->source, 0, sizeof(o->source));
 	o->capture = CAPTURE_PCAP;
 	o->ebpf_hook = EBPF_HOOK_TC;
 	o->cfg = cfg;
@@ -680,6 +698,8 @@ int options_parse(struct options *o, int argc, char **argv)
 	int c, rc, smp_mode = -1;
 	uint16_t sport = 0;
 	uint32_t resolve_s = 0;
+	int8_t promisc = -1;
+	const char *source = "";
 
 	memset(o, 0, sizeof(*o));
 	o->export.version = 10;
@@ -708,6 +728,19 @@ int options_parse(struct options *o, int argc, char **argv)
 				return 2;
 			}
 			o->ifname[o->nif++] = optarg;
+			break;
+		case OPT_PROMISC:
+			if (strcmp(optarg, "on") == 0) {
+				promisc = 1;
+			} else if (strcmp(optarg, "off") == 0) {
+				promisc = 0;
+			} else {
+				fprintf(stderr,
+					"xflowd: --promiscuous '%s': expected "
+					"on or off\n",
+					optarg);
+				return 2;
+			}
 			break;
 		case OPT_CAPTURE:
 			if (strcmp(optarg, "pcap") == 0) {
@@ -883,6 +916,18 @@ int options_parse(struct options *o, int argc, char **argv)
 				return 2;
 			resolve_s = (uint32_t)v;
 			break;
+		case OPT_EXPORT_SOURCE:
+			if (!*optarg ||
+			    strlen(optarg) >= sizeof(o->source[0])) {
+				fprintf(stderr,
+					"xflowd: --export-source '%s': "
+					"expected "
+					"an interface name or an address\n",
+					optarg);
+				return 2;
+			}
+			source = optarg;
+			break;
 		case OPT_WORKERS:
 			if (parse_num("--workers", optarg, 1, 64, &v))
 				return 2;
@@ -916,9 +961,22 @@ int options_parse(struct options *o, int argc, char **argv)
 			argv[optind]);
 		return 2;
 	}
+	for (c = 0; c < o->nif; c++)
+		o->ifpromisc[c] = promisc;
+	if (promisc >= 0 && o->config_file) {
+		fprintf(stderr, "xflowd: --promiscuous: with -f, give it in "
+				"the interface block (promiscuous on|off)\n");
+		return 2;
+	}
 	for (c = 0; c < o->ncoll; c++) {
 		o->sport[c] = sport;
 		o->resolve_s[c] = resolve_s;
+		snprintf(o->source[c], sizeof(o->source[c]), "%s", source);
+	}
+	if (*source && o->config_file) {
+		fprintf(stderr, "xflowd: --export-source: with -f, give it in "
+				"the exporter block (source IF|ADDRESS)\n");
+		return 2;
 	}
 	if (sport && o->config_file) {
 		fprintf(stderr, "xflowd: --source-port: with -f, give it in "
@@ -960,4 +1018,11 @@ int options_parse(struct options *o, int argc, char **argv)
 	if (!o->control_group)
 		o->control_group = privdrop_default_group();
 	return 0;
+}
+
+bool options_promisc(const struct options *o, int i)
+{
+	if (o->ifpromisc[i] >= 0)
+		return o->ifpromisc[i] == 1;
+	return o->capture == CAPTURE_AFXDP;
 }

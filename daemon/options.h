@@ -30,6 +30,9 @@ struct options {
 	const char *read;		/* --read FILE */
 	const char *ifname[OPT_MAX_IF]; /* --interface, repeatable */
 	uint8_t ifdir[OPT_MAX_IF];	/* 0 input (-i), 1 output (-f) */
+	/* --promiscuous, -f promiscuous: 1 on, 0 off, -1 the capture's
+	 * default (options_promisc) */
+	int8_t ifpromisc[OPT_MAX_IF];
 	int nif;
 	enum capture_kind capture; /* --capture */
 	/* --record NAME:MATCH,.../COLLECT,...: user-defined templates,
@@ -49,6 +52,8 @@ struct options {
 	/* -f: the index + 1 in cfg of the exporter block of each (0: the
 	 * command line's) */
 	uint8_t coll_exporter[EXPORT_MAX_COLLECTORS];
+	/* --export-source, -f source: IFNAME|ADDRESS to send from ("": any) */
+	char source[EXPORT_MAX_COLLECTORS][64];
 	int ncoll;
 	struct export_cfg export; /* version, templates, domain, mtu */
 	/* -f: the exporters of the monitor that differ in protocol version,
@@ -110,5 +115,13 @@ void options_group_export(const struct options *o, int g,
 
 /* Copy src to dst (an options struct points into itself). */
 void options_move(struct options *dst, const struct options *src);
+
+/*
+ * Is interface i of o put into promiscuous mode? As set, else by the
+ * capture's role: afxdp is for mirror ports, which receive frames for
+ * other hosts; pcap and ebpf meter what a router's interface receives and
+ * sends (a bridge: what the bridge itself receives, not bridged frames).
+ */
+bool options_promisc(const struct options *o, int i);
 
 #endif

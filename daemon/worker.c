@@ -190,7 +190,8 @@ void worker_on_packet(void *ctx, const struct obs_point *op,
 }
 
 void worker_on_info(void *ctx, const struct obs_point *op,
-		    const struct pkt_info *pi, uint64_t ts_ns, uint32_t cpu)
+		    const struct pkt_info *pi, uint32_t in_ifindex,
+		    uint64_t ts_ns, uint32_t cpu)
 {
 	struct worker *w = ctx;
 
@@ -198,7 +199,7 @@ void worker_on_info(void *ctx, const struct obs_point *op,
 	w->meter.st.packets++;
 	if (ts_ns >= w->next_tick_ns)
 		worker_clock(w, ts_ns);
-	meter_info(&w->meter, op, pi, ts_ns);
+	meter_info(&w->meter, op, pi, in_ifindex, ts_ns);
 }
 
 bool worker_round(struct worker *w, int batch, uint64_t now_ns, int *rc)

@@ -101,7 +101,8 @@ void worker_on_packet(void *ctx, const struct obs_point *op,
 		      const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 		      uint64_t ts_ns);
 void worker_on_info(void *ctx, const struct obs_point *op,
-		    const struct pkt_info *pi, uint64_t ts_ns, uint32_t cpu);
+		    const struct pkt_info *pi, uint32_t in_ifindex,
+		    uint64_t ts_ns, uint32_t cpu);
 
 /*
  * One round: drain each capture of w in batches of batch, account what is

@@ -239,6 +239,12 @@ struct collector {
 	char name[96];	/* as the user wrote it */
 	int fd;		/* -1 while a TCP collector is not connected */
 	uint16_t sport; /* local port to send from, 0: any */
+	/* the address to send from (source.c): an interface's or one
+	 * given; "" any */
+	char source[64];
+	bool source_if;		      /* source names an interface */
+	struct sockaddr_storage src;  /* the address bound (0: any) */
+	uint64_t src_next_ns;	      /* monotonic: look at source again */
 	struct sockaddr_storage addr; /* AF_UNSPEC: not resolved yet */
 	socklen_t addrlen;
 	/* resolve.c: the name and port as written, looked up again while
@@ -348,6 +354,19 @@ int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
  * several collectors may share one). */
 int exporter_add_collector_from(struct exporter *ex, const char *spec,
 				uint16_t sport, char *err, size_t errlen);
+/* The same, from the address of source: an interface (its address, followed
+ * as it changes) or an address; NULL or "": any. */
+int exporter_add_collector_src(struct exporter *ex, const char *spec,
+			       uint16_t sport, const char *source, char *err,
+			       size_t errlen);
+
+/*
+ * Cisco's routing fields of flow f: ex->route's answer for its addresses,
+ * with the output interface the one observed when f was metered at an
+ * egress point (f->oif).
+ */
+void export_route_of(const struct exporter *ex, const struct flow *f,
+		     struct export_route *out);
 
 /* Look collector i's name up every secs seconds from now (0: never). */
 void exporter_resolve_every(struct exporter *ex, size_t i, uint32_t secs);

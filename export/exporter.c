@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../daemon/log.h"
+#include "export.h"
 #include "transport_int.h"
 
 #define NS 1000000000ull
@@ -131,6 +132,13 @@ void collector_set_maxlen(struct collector *c)
 int exporter_add_collector_from(struct exporter *ex, const char *spec,
 				uint16_t sport, char *err, size_t errlen)
 {
+	return exporter_add_collector_src(ex, spec, sport, NULL, err, errlen);
+}
+
+int exporter_add_collector_src(struct exporter *ex, const char *spec,
+			       uint16_t sport, const char *source, char *err,
+			       size_t errlen)
+{
 	struct collector *c;
 	char host[64], port[8];
 	enum tx_proto proto;
@@ -167,6 +175,18 @@ int exporter_add_collector_from(struct exporter *ex, const char *spec,
 	c->tx.proto = proto;
 	rc = collector_resolve(c, ex->cfg.resolve_later, err, errlen);
 	if (rc) {
+		free(c);
+		return rc;
+	}
+	rc = tx_source_set(c, source);
+	if (rc) {
+		snprintf(err, errlen, "collector '%s': source '%s': %s", spec,
+			 source,
+			 rc == -ENODEV	       ? "no such interface or address"
+			 : rc == -EAFNOSUPPORT ? "an address of the other IP "
+						 "version than "
+						 "the collector's"
+					       : strerror(-rc));
 		free(c);
 		return rc;
 	}
@@ -236,7 +256,7 @@ static bool same_session(const struct exporter *ex, const struct collector *c,
 	       ex->cfg.version == old->cfg.version &&
 	       ex->cfg.domain_id == old->cfg.domain_id &&
 	       strcmp(c->name, o->name) == 0 && c->sport == o->sport &&
-	       c->addrlen == o->addrlen &&
+	       strcmp(c->source, o->source) == 0 && c->addrlen == o->addrlen &&
 	       memcmp(&c->addr, &o->addr, c->addrlen) == 0;
 }
 
@@ -263,6 +283,16 @@ void exporter_continue(struct exporter *ex, struct exporter *old)
 			break;
 		}
 	}
+}
+
+void export_route_of(const struct exporter *ex, const struct flow *f,
+		     struct export_route *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (ex->route)
+		ex->route(ex->ifname_ctx, &f->key, out);
+	if (f->oif)
+		out->out_if = f->oif;
 }
 
 void exporter_set_base(struct exporter *ex, uint64_t base_ns)
@@ -368,8 +398,10 @@ void exporter_flow(void *ctx, const struct flow *f, enum flow_end_reason reason)
 	struct export_rec r = { .f = f, .reason = reason };
 	size_t i;
 
+	/* the observed interface: the input at ingress, else the output */
 	if (ex->ifattr)
-		ex->ifattr(ex->ifname_ctx, f->key.ifindex, &r.ifc);
+		ex->ifattr(ex->ifname_ctx, f->oif ? f->oif : f->key.ifindex,
+			   &r.ifc);
 
 	/* the flow's end is a lower bound of the export clock */
 	exporter_clock(ex, f->last_ns);

@@ -52,13 +52,11 @@ bool export_needs_routes(const struct export_cfg *cfg)
 /* The flow's routes, asked once per record and only by a template that
  * has a routing element: the five-tuple templates never pay for it. */
 static const struct export_route *route_of(const struct exporter *ex,
-					   const struct flow_key *k,
+					   const struct flow *f,
 					   struct export_route *rt, bool *done)
 {
 	if (!*done) {
-		memset(rt, 0, sizeof(*rt));
-		if (ex->route)
-			ex->route(ex->ifname_ctx, k, rt);
+		export_route_of(ex, f, rt);
 		*done = true;
 	}
 	return rt;
@@ -190,37 +188,37 @@ void record_encode(struct wbuf *w, const struct template_def *t,
 			break;
 		/* Cisco's v5 routing fields (export_route) */
 		case IE_ipNextHopIPv4Address:
-			rt = route_of(ex, k, &rtv, &rt_done);
+			rt = route_of(ex, f, &rtv, &rt_done);
 			if (rt->nexthop_ver == 4)
 				put_bytes(w, rt->nexthop, 4);
 			else
 				put_zero(w, 4);
 			break;
 		case IE_ipNextHopIPv6Address:
-			rt = route_of(ex, k, &rtv, &rt_done);
+			rt = route_of(ex, f, &rtv, &rt_done);
 			if (rt->nexthop_ver == 6)
 				put_bytes(w, rt->nexthop, 16);
 			else
 				put_zero(w, 16);
 			break;
 		case IE_sourceIPv4PrefixLength:
-			rt = route_of(ex, k, &rtv, &rt_done);
+			rt = route_of(ex, f, &rtv, &rt_done);
 			put_u8(w, mask_of(k, 4, rt->src_mask));
 			break;
 		case IE_destinationIPv4PrefixLength:
-			rt = route_of(ex, k, &rtv, &rt_done);
+			rt = route_of(ex, f, &rtv, &rt_done);
 			put_u8(w, mask_of(k, 4, rt->dst_mask));
 			break;
 		case IE_sourceIPv6PrefixLength:
-			rt = route_of(ex, k, &rtv, &rt_done);
+			rt = route_of(ex, f, &rtv, &rt_done);
 			put_u8(w, mask_of(k, 6, rt->src_mask));
 			break;
 		case IE_destinationIPv6PrefixLength:
-			rt = route_of(ex, k, &rtv, &rt_done);
+			rt = route_of(ex, f, &rtv, &rt_done);
 			put_u8(w, mask_of(k, 6, rt->dst_mask));
 			break;
 		case IE_egressInterface:
-			rt = route_of(ex, k, &rtv, &rt_done);
+			rt = route_of(ex, f, &rtv, &rt_done);
 			put_be32(w, rt->out_if);
 			break;
 		case IE_samplerId: /* appended while sampling (setmsg.c) */

@@ -261,34 +261,71 @@ static void udp_send(struct collector *c, const uint8_t *msg, size_t len,
 
 /* ---------------------------------------------------------------------- */
 
-int tx_bind_source(const struct collector *c, int fd)
+/* A connected UDP socket from c's source: the descriptor, or -errno with
+ * a message in err. */
+static int udp_socket(struct collector *c, char *err, size_t errlen)
 {
-	struct sockaddr_storage sa;
-	socklen_t len;
-	int one = 1;
+	int fd, e, one = 1;
 
-	if (!c->sport)
-		return 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.ss_family = c->addr.ss_family;
-	if (sa.ss_family == AF_INET6) {
-		((struct sockaddr_in6 *)&sa)->sin6_port = htons(c->sport);
-		len = sizeof(struct sockaddr_in6);
-	} else {
-		((struct sockaddr_in *)&sa)->sin_port = htons(c->sport);
-		len = sizeof(struct sockaddr_in);
+	fd = socket(c->addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+	if (fd < 0) {
+		e = errno;
+		snprintf(err, errlen, "collector '%s': %s", c->name,
+			 strerror(e));
+		return -e;
 	}
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, len) < 0)
-		return -errno;
-	return 0;
+	e = -tx_bind_source(c, fd);
+	if (e) {
+		char port[16] = "";
+
+		if (c->sport)
+			snprintf(port, sizeof(port), "port %u", c->sport);
+		snprintf(err, errlen, "collector '%s': source %s%s%s: %s",
+			 c->name, c->source,
+			 c->source[0] && c->sport ? " " : "", port,
+			 strerror(e));
+		close(fd);
+		return -e;
+	}
+	if (connect(fd, (struct sockaddr *)&c->addr, c->addrlen) < 0) {
+		e = errno;
+		snprintf(err, errlen, "collector '%s': %s", c->name,
+			 strerror(e));
+		close(fd);
+		return -e;
+	}
+	/* ICMP errors (and local queueing drops, as ENOBUFS) reported */
+	if (c->addr.ss_family == AF_INET6)
+		setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &one, sizeof(one));
+	else
+		setsockopt(fd, SOL_IP, IP_RECVERR, &one, sizeof(one));
+	return fd;
+}
+
+/* The source interface's address changed: go on from a new socket. */
+static void udp_follow_source(struct collector *c)
+{
+	char err[256];
+	int fd;
+
+	if (!tx_source_moved(c, tx_mono_ns()))
+		return;
+	udp_errqueue(c);
+	fd = udp_socket(c, err, sizeof(err));
+	if (fd < 0) {
+		/* (an IPv6 address is not bound before its duplicate address
+		 * detection ends): the old socket goes on, a retry is due */
+		memset(&c->src, 0, sizeof(c->src));
+		return;
+	}
+	close(c->fd);
+	c->fd = fd;
 }
 
 int transport_open(struct collector *c, enum tx_proto proto, size_t limit,
 		   char *err, size_t errlen)
 {
 	struct transport *tx = &c->tx;
-	int one = 1;
 
 	tx->proto = proto;
 	tx->limit = limit;
@@ -297,33 +334,14 @@ int transport_open(struct collector *c, enum tx_proto proto, size_t limit,
 		tcp_open(c);
 		return 0;
 	}
-	c->fd = socket(c->addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC,
-		       IPPROTO_UDP);
-	if (c->fd >= 0 && c->sport && tx_bind_source(c, c->fd) < 0) {
-		int e = errno;
+	c->fd = udp_socket(c, err, errlen);
+	if (c->fd < 0) {
+		int e = -c->fd;
 
-		snprintf(err, errlen, "collector '%s': source port %u: %s",
-			 c->name, c->sport, strerror(e));
-		close(c->fd);
 		c->fd = -1;
 		return -e;
 	}
-	if (c->fd < 0 ||
-	    connect(c->fd, (struct sockaddr *)&c->addr, c->addrlen) < 0) {
-		int e = errno;
-
-		snprintf(err, errlen, "collector '%s': %s", c->name,
-			 strerror(e));
-		if (c->fd >= 0)
-			close(c->fd);
-		c->fd = -1;
-		return -e;
-	}
-	/* ICMP errors (and local queueing drops, as ENOBUFS) reported */
-	if (c->addr.ss_family == AF_INET6)
-		setsockopt(c->fd, SOL_IPV6, IPV6_RECVERR, &one, sizeof(one));
-	else
-		setsockopt(c->fd, SOL_IP, IP_RECVERR, &one, sizeof(one));
+	c->src_next_ns = tx_mono_ns() + SOURCE_RECHECK_NS;
 	tx->state = TX_UP;
 	return 0;
 }
@@ -352,8 +370,10 @@ void transport_poll(struct collector *c)
 		return;
 	if (c->tx.proto == TX_TCP)
 		tcp_poll(c, tx_mono_ns());
-	else if (c->fd >= 0)
+	else if (c->fd >= 0) {
 		udp_errqueue(c);
+		udp_follow_source(c);
+	}
 }
 
 void transport_close(struct collector *c)

@@ -27,9 +27,28 @@ uint64_t tx_mono_ns(void);
 void tx_count_err(struct collector *c, enum tx_err e);
 enum tx_err tx_err_of(int e);
 
-/* Bind fd to c->sport (SO_REUSEADDR: collectors may share it, and a
- * reload opens the new socket before closing the old); 0 or -errno. */
-int tx_bind_source(const struct collector *c, int fd);
+/* source.c: how often a UDP collector looks at its source interface's
+ * address again */
+#define SOURCE_RECHECK_NS 1000000000ull
+
+/* Bind fd to c's source address and port, when it has either (and
+ * remember the address in c->src); 0 or -errno. */
+int tx_bind_source(struct collector *c, int fd);
+
+/* c->source (an interface or an address) resolved for c's family into
+ * *sa, port 0; an empty source is the unspecified address. 0, or -ENODEV
+ * (no such interface), -EADDRNOTAVAIL (the interface has no address of
+ * the family), -EAFNOSUPPORT (an address of the other family). */
+int tx_source_addr(const struct collector *c, struct sockaddr_storage *sa);
+
+/* Give c the source IFNAME|ADDRESS (NULL or "": none); 0 or as
+ * tx_source_addr(), except that an interface without an address is
+ * accepted (it is followed). */
+int tx_source_set(struct collector *c, const char *source);
+
+/* At most every SOURCE_RECHECK_NS: has c's source interface's address
+ * changed from the one its socket is bound to? */
+bool tx_source_moved(struct collector *c, uint64_t now_ns);
 
 /* transport_tcp.c: start connecting; take a message (sent, queued or
  * dropped and counted); connect, reconnect and write; close and free. */

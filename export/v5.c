@@ -128,11 +128,10 @@ static void v5_put(struct collector *c, const struct export_rec *r,
 static void v5_add(struct collector *c, const struct export_rec *r)
 {
 	uint64_t p = r->f->packets, o = r->f->octets, n, i;
-	struct export_route rt = { { 0 } };
+	struct export_route rt;
 
 	/* Cisco's routing fields: the kernel's main table (daemon/main.c) */
-	if (c->ex->route)
-		c->ex->route(c->ex->ifname_ctx, &r->f->key, &rt);
+	export_route_of(c->ex, r->f, &rt);
 
 	/* v5 counters are 32 bits: a larger flow goes out as n records that
 	 * share its counts evenly, so the totals at the collector stay exact

@@ -6,6 +6,7 @@
 #ifndef XFLOWD_CAPTURE_H
 #define XFLOWD_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,11 +42,12 @@ typedef void (*capture_cb)(void *ctx, const struct obs_point *op,
 
 /*
  * Called instead for back ends that parse in the kernel (--capture ebpf):
- * pi is parse.h's PARSE_IP result; cpu is the CPU that saw the packet.
+ * pi is parse.h's PARSE_IP result; in_ifindex the interface the packet
+ * came in on (0: the host's own); cpu is the CPU that saw the packet.
  */
 typedef void (*capture_info_cb)(void *ctx, const struct obs_point *op,
-				const struct pkt_info *pi, uint64_t ts_ns,
-				uint32_t cpu);
+				const struct pkt_info *pi, uint32_t in_ifindex,
+				uint64_t ts_ns, uint32_t cpu);
 
 /* What a file held that was not metered as it said (files only). */
 struct capture_fstats {
@@ -95,12 +97,13 @@ struct capture {
 /*
  * Open a pcap/pcapng file, or a live interface with filter (a BPF
  * expression keeping xflowd's own export out; may be NULL) in direction
- * dir (0: received packets, ingress; 1: sent packets, egress). NULL on error
- * with a message for the user in err.
+ * dir (0: received packets, ingress; 1: sent packets, egress), in
+ * promiscuous mode or not. NULL on error with a message for the user in
+ * err.
  */
 struct capture *capture_pcap_file(const char *path, capture_cb cb, void *ctx,
 				  char *err, size_t errlen);
-struct capture *capture_pcap_live(const char *ifname, uint8_t dir,
+struct capture *capture_pcap_live(const char *ifname, uint8_t dir, bool promisc,
 				  const char *filter, capture_cb cb, void *ctx,
 				  char *err, size_t errlen);
 
@@ -124,6 +127,7 @@ struct capture_bpf_cfg {
 	uint32_t decap;	   /* PARSE_DECAP_BIT()s of tunnels to open */
 	uint32_t nrings;   /* eBPF rings; 0: one per possible CPU */
 	int force_generic; /* XDP in generic (SKB) mode */
+	bool promisc;	   /* hold the interface in promiscuous mode */
 	const struct capture_own *own; /* collectors: never metered */
 	uint32_t nown;
 };

@@ -281,6 +281,7 @@ int capture_afxdp_open(const struct capture_bpf_cfg *cfg, capture_cb cb,
 		.ifname = cfg->ifname,
 		.sample_n = cfg->sample_n,
 		.force_generic = cfg->force_generic,
+		.promisc = cfg->promisc,
 		.own = own,
 	};
 	struct xf_bpf *b;

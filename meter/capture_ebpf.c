@@ -62,7 +62,8 @@ static void deliver_gso(struct capture *cap, const struct obs_point *op,
 
 	if (hdr == 0 || size == 0 || r->pi.octets <= hdr ||
 	    (uint64_t)(segs - 1) * size >= r->pi.octets - hdr) {
-		cap->info_cb(cap->cb_ctx, op, &r->pi, ts, r->cpu);
+		cap->info_cb(cap->cb_ctx, op, &r->pi, r->in_ifindex, ts,
+			     r->cpu);
 		return;
 	}
 	left = r->pi.octets - hdr;
@@ -70,7 +71,7 @@ static void deliver_gso(struct capture *cap, const struct obs_point *op,
 		pay = i + 1 < segs && left > size ? size : left;
 		seg.octets = hdr + pay;
 		left -= pay;
-		cap->info_cb(cap->cb_ctx, op, &seg, ts, r->cpu);
+		cap->info_cb(cap->cb_ctx, op, &seg, r->in_ifindex, ts, r->cpu);
 	}
 }
 
@@ -108,8 +109,8 @@ static int ebpf_consume(struct capture *cap, int max)
 			if (r->gso_segs > 1)
 				deliver_gso(cap, op, r, ts);
 			else
-				cap->info_cb(cap->cb_ctx, op, &r->pi, ts,
-					     r->cpu);
+				cap->info_cb(cap->cb_ctx, op, &r->pi,
+					     r->in_ifindex, ts, r->cpu);
 		}
 	}
 	/* one release per batch: the producers see the space from here */
@@ -279,6 +280,7 @@ int capture_ebpf_open(const struct capture_bpf_cfg *cfg, capture_info_cb cb,
 		.decap = cfg->decap,
 		.nrings = cfg->nrings,
 		.force_generic = cfg->force_generic,
+		.promisc = cfg->promisc,
 		.wake_bytes = XF_RING_BYTES / 2,
 		.own = own,
 	};

@@ -379,7 +379,7 @@ fail:
 	return NULL;
 }
 
-struct capture *capture_pcap_live(const char *ifname, uint8_t dir,
+struct capture *capture_pcap_live(const char *ifname, uint8_t dir, bool promisc,
 				  const char *filter, capture_cb cb, void *ctx,
 				  char *err, size_t errlen)
 {
@@ -400,7 +400,9 @@ struct capture *capture_pcap_live(const char *ifname, uint8_t dir,
 		goto fail;
 	}
 	pcap_set_snaplen(pp->p, SNAPLEN);
-	pcap_set_promisc(pp->p, 1);
+	/* off on a router: frames for other hosts, and on a bridge the
+	 * frames it only forwards, are not the router's traffic */
+	pcap_set_promisc(pp->p, promisc);
 	pcap_set_timeout(pp->p, LIVE_TIMEOUT_MS);
 	pcap_set_buffer_size(pp->p, LIVE_BUFFER);
 	pcap_set_tstamp_precision(pp->p, PCAP_TSTAMP_PRECISION_NANO);

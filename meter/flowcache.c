@@ -221,12 +221,13 @@ void flowcache_update(struct flowcache *fc, const struct flow_key *key,
 		      uint64_t ts_ns)
 {
 	flowcache_update_hashed(fc, key, flowcache_hash_len(key, fc->key_len),
-				octets, tcp_flags, tos, ts_ns, 0);
+				octets, tcp_flags, tos, ts_ns, 0, 0);
 }
 
 void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 			     uint32_t hash, uint32_t octets, uint8_t tcp_flags,
-			     uint8_t tos, uint64_t ts_ns, uint32_t cpu)
+			     uint8_t tos, uint64_t ts_ns, uint32_t cpu,
+			     uint32_t oif)
 {
 	uint32_t h = hash & fc->mask;
 	uint32_t i, now;
@@ -270,6 +271,7 @@ void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 		f->tcp_flags = 0;
 		f->tos = tos;
 		f->cpu = cpu;
+		f->oif = oif;
 		f->live = 1;
 		f->stamp = now;
 		lru_append(fc->pool, i);

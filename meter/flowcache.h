@@ -62,6 +62,10 @@ _Static_assert(__builtin_offsetof(struct flow_key, ethertype) ==
 struct flow {
 	struct flow_key key;
 	uint32_t hnext; /* hash chain; free list when unused */
+	/* egressInterface seen: the output interface of a flow metered at
+	 * an egress point (of its first packet); 0: metered at ingress,
+	 * the output is the routing table's */
+	uint32_t oif;
 	uint64_t packets;
 	uint64_t octets;
 	uint64_t first_ns; /* packet clock, ns since the epoch */
@@ -122,11 +126,13 @@ void flowcache_update(struct flowcache *fc, const struct flow_key *key,
 
 /*
  * The same with hash = flowcache_hash_len(key, fc->key_len) computed by
- * the caller, and the CPU that saw the packet.
+ * the caller, the CPU that saw the packet and the output interface seen
+ * (struct flow.oif).
  */
 void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 			     uint32_t hash, uint32_t octets, uint8_t tcp_flags,
-			     uint8_t tos, uint64_t ts_ns, uint32_t cpu);
+			     uint8_t tos, uint64_t ts_ns, uint32_t cpu,
+			     uint32_t oif);
 
 /* Key octets to hash and compare: FLOW_KEY_BASE_LEN (the default) or
  * FLOW_KEY_FULL_LEN; set before the first packet. */

@@ -24,7 +24,8 @@ const char *meter_malformed_name(int reason)
 }
 
 static void meter_parsed(struct meter *m, const struct obs_point *op,
-			 const struct pkt_info *pi, uint64_t ts_ns);
+			 const struct pkt_info *pi, uint32_t in_ifindex,
+			 uint64_t ts_ns);
 
 /* Not selected by the sampler: counted, never parsed. Without a sampler
  * this is the one test on the packet path. */
@@ -74,7 +75,8 @@ void meter_packet(struct meter *m, const struct obs_point *op,
 		}
 		return;
 	}
-	meter_parsed(m, op, &pi, ts_ns);
+	/* libpcap knows no input interface of what it sees leave */
+	meter_parsed(m, op, &pi, op->dir ? 0 : op->ifindex, ts_ns);
 }
 
 static enum meter_nofit nofit_reason(const struct pkt_info *pi, uint8_t tun_ver,
@@ -88,15 +90,16 @@ static enum meter_nofit nofit_reason(const struct pkt_info *pi, uint8_t tun_ver,
 }
 
 void meter_info(struct meter *m, const struct obs_point *op,
-		const struct pkt_info *pi, uint64_t ts_ns)
+		const struct pkt_info *pi, uint32_t in_ifindex, uint64_t ts_ns)
 {
 	if (sampled_out(m))
 		return;
-	meter_parsed(m, op, pi, ts_ns);
+	meter_parsed(m, op, pi, op->dir ? in_ifindex : op->ifindex, ts_ns);
 }
 
 static void meter_parsed(struct meter *m, const struct obs_point *op,
-			 const struct pkt_info *pi, uint64_t ts_ns)
+			 const struct pkt_info *pi, uint32_t in_ifindex,
+			 uint64_t ts_ns)
 {
 	const struct meter_cfg *cfg = m->cfg;
 	const uint8_t *tun_src = pi->tun_src, *tun_dst = pi->tun_dst;
@@ -142,7 +145,7 @@ static void meter_parsed(struct meter *m, const struct obs_point *op,
 	if (keys & MKEY_DST)
 		memcpy(k->dst, pi->dst, sizeof(k->dst));
 	if (keys & MKEY_IFINDEX)
-		k->ifindex = op->ifindex;
+		k->ifindex = in_ifindex;
 	if (keys & MKEY_SPORT)
 		k->sport = pi->sport;
 	if (keys & MKEY_DPORT)
@@ -174,6 +177,7 @@ static void meter_parsed(struct meter *m, const struct obs_point *op,
 	mp->tos = pi->tos;
 	mp->ts_ns = ts_ns;
 	mp->cpu = m->cpu;
+	mp->oif = op->dir ? op->ifindex : 0;
 	flowcache_prefetch_bucket(m->fc, mp->hash);
 	if (++m->npending == METER_BATCH)
 		meter_flush(m);
@@ -297,7 +301,7 @@ void meter_flush(struct meter *m)
 
 		flowcache_update_hashed(m->fc, &mp->key, mp->hash, mp->octets,
 					mp->tcp_flags, mp->tos, mp->ts_ns,
-					mp->cpu);
+					mp->cpu, mp->oif);
 	}
 	m->npending = 0;
 }

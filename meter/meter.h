@@ -13,11 +13,21 @@
 #include "parse.h"
 #include "sampler.h"
 
-/* An observation point: where packets come from and how they are framed. */
+/*
+ * An observation point: where packets come from and how they are framed.
+ * Cisco's semantics: a flow's input interface (ingressInterface, v5
+ * input) is where its packets came in, its output interface
+ * (egressInterface, v5 output) where they leave. At an ingress point the
+ * observed interface is the input and the output is looked up in the
+ * routing table when the flow is exported (0 for the host itself); at an
+ * egress point the observed interface is the output and the input is the
+ * packet's as the kernel knows it (eBPF TC: skb_iif, 0 for the host's own
+ * packets), or 0 when the capture cannot know it (libpcap).
+ */
 struct obs_point {
 	const struct linktype *link;
-	uint32_t ifindex; /* ingressInterface */
-	uint8_t dir;	  /* flowDirection */
+	uint32_t ifindex; /* the interface observed */
+	uint8_t dir;	  /* flowDirection: 0 ingress, 1 egress */
 	char name[16];	  /* interfaceName */
 	char descr[64];	  /* interfaceDescription, NUL-terminated */
 	uint8_t pppac;	  /* a PPP session interface (pppac templates) */
@@ -111,6 +121,7 @@ struct meter_pending {
 	uint8_t tcp_flags;
 	uint8_t tos;
 	uint32_t cpu;
+	uint32_t oif; /* egress point: the interface observed; 0 ingress */
 	uint64_t ts_ns;
 };
 
@@ -157,12 +168,13 @@ void meter_packet(struct meter *m, const struct obs_point *op,
 
 /*
  * Meter a packet already parsed (by the BPF programs of --capture ebpf,
- * which run the same parse.h in the kernel): pi is PARSE_IP's result.
+ * which run the same parse.h in the kernel): pi is PARSE_IP's result,
+ * in_ifindex the interface it came in on (0: the host's own).
  * meter_packet() counts packets; a caller of this counts its own. The
  * sampler selects here too (when the kernel did not sample).
  */
 void meter_info(struct meter *m, const struct obs_point *op,
-		const struct pkt_info *pi, uint64_t ts_ns);
+		const struct pkt_info *pi, uint32_t in_ifindex, uint64_t ts_ns);
 
 struct template_def;
 

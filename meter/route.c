@@ -46,6 +46,7 @@ struct rt {
 	uint8_t plen;
 	uint8_t gw_ver;	   /* 0: directly connected */
 	uint8_t multipath; /* gw and oif are its first live hop's */
+	uint8_t local;	   /* an address of the host (table local) */
 };
 
 struct route_table {
@@ -416,6 +417,7 @@ static int route_parse(const struct nlmsghdr *nlh, struct rt *r)
 	const struct rtmsg *rtm;
 	uint32_t table;
 	uint8_t ver;
+	bool local;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
 		return -EINVAL;
@@ -434,12 +436,15 @@ static int route_parse(const struct nlmsghdr *nlh, struct rt *r)
 	table = rtm->rtm_table;
 	if (tb[RTA_TABLE] && attr_u32(tb[RTA_TABLE], &table) < 0)
 		return -EINVAL;
-	if (table != RT_TABLE_MAIN || rtm->rtm_type != RTN_UNICAST ||
+	local = table == RT_TABLE_LOCAL && rtm->rtm_type == RTN_LOCAL;
+	if ((!local &&
+	     (table != RT_TABLE_MAIN || rtm->rtm_type != RTN_UNICAST)) ||
 	    (rtm->rtm_flags & RTM_F_CLONED) || rtm->rtm_src_len ||
 	    (ver == 4 && rtm->rtm_tos))
 		return 1;
 
 	memset(r, 0, sizeof(*r));
+	r->local = local;
 	r->ver = ver;
 	r->plen = rtm->rtm_dst_len;
 	if (tb[RTA_DST]) {
@@ -717,7 +722,9 @@ bool route_lookup(const struct route_table *t, uint8_t ver, const uint8_t *addr,
 		mask_prefix(key, (unsigned int)plen);
 		r = best(t, ver, (uint8_t)plen, key);
 		if (r) {
-			out->oif = r->oif;
+			/* IOS's "Local": a flow to the host itself has no
+			 * output interface */
+			out->oif = r->local ? 0 : r->oif;
 			out->plen = r->plen;
 			out->gw_ver = r->gw_ver;
 			memcpy(out->gw, r->gw, sizeof(out->gw));
@@ -743,7 +750,7 @@ bool route_at(const struct route_table *t, size_t i, struct route_entry *out)
 	out->plen = r->plen;
 	memcpy(out->prefix, r->pfx, sizeof(out->prefix));
 	out->metric = r->metric;
-	out->hop.oif = r->oif;
+	out->hop.oif = r->local ? 0 : r->oif;
 	out->hop.plen = r->plen;
 	out->hop.gw_ver = r->gw_ver;
 	memcpy(out->hop.gw, r->gw, sizeof(out->hop.gw));

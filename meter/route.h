@@ -13,13 +13,15 @@
  * RTA_TABLE when present), by (prefix, length, metric); a lookup takes
  * the longest prefix, and among equal prefixes the lowest metric, as the
  * kernel does. A multipath route is kept with its first nexthop that is
- * not dead (RTNH_F_DEAD), or its first.
+ * not dead (RTNH_F_DEAD), or its first. The host's own addresses (the
+ * RTN_LOCAL routes of table local) are kept too: a flow to one has output
+ * interface 0, IOS's "Local".
  *
  * Not covered:
  * - policy routing (ip rule) and VRFs: only table main is read, so a flow
  *   routed by another table gets main's answer (or none);
- * - local, broadcast, blackhole, unreachable and prohibit routes (other
- *   tables or types): a destination covered only by them has no route;
+ * - broadcast, blackhole, unreachable and prohibit routes (other tables or
+ *   types): a destination covered only by them has no route;
  * - IPv4 routes with a TOS (rtm_tos != 0) and IPv6 source-specific routes
  *   (rtm_src_len != 0): ignored, they only match some packets;
  * - cloned and cached entries (RTM_F_CLONED: IPv6 PMTU exceptions);

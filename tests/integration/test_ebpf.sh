@@ -125,7 +125,8 @@ run_case() {
     check "tshark decodes every record, no malformed packet or expert warning" \
         "$PY" "$XF_HERE/cflow_records.py" "$T/$label.sink.pcap" 9996 "$T/$label.tshark.csv"
     want="$IA.0"
-    [ "$hook" = tc ] && want="$IA.0 $IB.1"
+    # Cisco: at B's egress a forwarded flow's input is A, where it came in
+    [ "$hook" = tc ] && want="$IA.0 $IA.1"
     for how in nfdump tshark; do
         local fmt=nfdump
         [ $how = tshark ] && fmt=records
@@ -133,7 +134,7 @@ run_case() {
         check "$label $how: records only of ($want) = (ingressInterface.flowDirection) [$groups]" \
             [ "$(echo "$groups" | sed 's/:[0-9]*//g')" = "$want" ]
         for g in $want; do
-            check "$label $how: interface ${g%.*} flowDirection ${g#*.}: per-flow packets and octets exact" \
+            check "$label $how: input ${g%.*} flowDirection ${g#*.}: per-flow packets and octets exact" \
                 "$PY" "$XF_HERE/compare.py" "$truth" "$T/$label.$how.$g.csv" --format $fmt \
                 --label "$label $how ${g}"
         done
@@ -212,14 +213,16 @@ PYEOF
 import sys
 rows = [l.split(",") for l in open(sys.argv[1]) if l[:1].isdigit()]
 ok = True
-for name, src, dst, f, d, synack in (("client->server", "10.99.1.1", "10.99.1.2", sys.argv[2], "1", 0),
-                                     ("server->client", "10.99.1.2", "10.99.1.1", sys.argv[3], "0", 1)):
+# the router's own segments leave B with input 0; the server's come in at B
+for name, src, dst, f, d, synack, inif in (
+        ("client->server", "10.99.1.1", "10.99.1.2", sys.argv[2], "1", 0, "0"),
+        ("server->client", "10.99.1.2", "10.99.1.1", sys.argv[3], "0", 1, sys.argv[4])):
     segs, payload = map(int, open(f).read().split())
     segs += synack
     want = (segs, payload + 52 * segs + 8)
     got = [0, 0]
     for r in rows:
-        if r[3] == src and r[4] == dst and r[7] == "TCP" and r[15] == sys.argv[4] and r[22] == d:
+        if r[3] == src and r[4] == dst and r[7] == "TCP" and r[15] == inif and r[22] == d:
             got[0] += int(r[11])
             got[1] += int(r[12])
     print("%s: exported %d packets %d octets; TCP says %d segments, %d octets" % (name, got[0], got[1], *want))

@@ -371,6 +371,45 @@ START_TEST(via)
 }
 END_TEST
 
+/*
+ * The host's own addresses (RTN_LOCAL routes of table local): a flow to
+ * one has output interface 0 (IOS's "Local"), not the connected route's.
+ */
+START_TEST(local_addresses)
+{
+	struct route_table *t = route_new();
+
+	add(t, &(struct spec){ .dst = "10.60.0.0/24", .oif = 3 });
+	add(t, &(struct spec){ .dst = "10.60.0.1/32",
+			       .oif = 3,
+			       .table = RT_TABLE_LOCAL,
+			       .rtype = RTN_LOCAL,
+			       .src = "10.60.0.1" });
+	add(t, &(struct spec){ .family = AF_INET6,
+			       .dst = "2001:db8:60::/64",
+			       .oif = 3 });
+	add(t, &(struct spec){ .family = AF_INET6,
+			       .dst = "2001:db8:60::1/128",
+			       .oif = 3,
+			       .table = RT_TABLE_LOCAL,
+			       .rtype = RTN_LOCAL });
+	ck_assert_uint_eq(route_count(t), 4);
+	expect(t, "10.60.0.7", 24, NULL, 3);
+	expect(t, "10.60.0.1", 32, NULL, 0);
+	expect(t, "2001:db8:60::7", 64, NULL, 3);
+	expect(t, "2001:db8:60::1", 128, NULL, 0);
+	/* the address goes: its flows leave by the connected route again */
+	add(t, &(struct spec){ .type = RTM_DELROUTE,
+			       .dst = "10.60.0.1/32",
+			       .oif = 3,
+			       .table = RT_TABLE_LOCAL,
+			       .rtype = RTN_LOCAL,
+			       .src = "10.60.0.1" });
+	expect(t, "10.60.0.1", 24, NULL, 3);
+	route_close(t);
+}
+END_TEST
+
 /* Only unicast routes of table main, no TOS, no source prefix, no clone. */
 START_TEST(not_kept)
 {
@@ -990,6 +1029,7 @@ static Suite *route_suite(void)
 	tcase_add_test(tc, multipath);
 	tcase_add_test(tc, via);
 	tcase_add_test(tc, not_kept);
+	tcase_add_test(tc, local_addresses);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("changes");
