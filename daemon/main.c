@@ -497,6 +497,11 @@ static void stop_captures(struct monitor *d)
 	for (i = 0; i < d->ncap; i++)
 		if (d->cap[i]->ops->stop)
 			d->cap[i]->ops->stop(d->cap[i]);
+	/* what libpcap's socket holds is metered too: the kernel hands a
+	 * TPACKET_V3 block over only when it is full or at the read
+	 * timeout, so packets received just before SIGTERM (or a reload
+	 * that changes the monitor) wait there up to hold_ms */
+	worker_pool_drain(&d->pool);
 	for (i = 0; i < d->ncap; i++) {
 		if (!d->cap[i]->ops->stop)
 			continue;

@@ -29,14 +29,22 @@ npk=$(pcap_count "$T/live.pcap")
 info "replaying $npk packets through $B -> $A"
 
 nfcapd_start live || { fail "nfcapd"; finish; }
+XFLOWCTL=${XFLOWCTL:-$(dirname "$XFLOWD")/xflowctl}
+[ -x "$XFLOWCTL" ] || skip "xflowctl not built ($XFLOWCTL)"
 "$XFLOWD" --interface "$A" --collector "$(addr_of live)" --export ipfix \
-	--stats-file "$T/live.stats.json" >"$T/live.out" 2>"$T/live.err" &
+	--control "$T/live.sock" --stats-file "$T/live.stats.json" \
+	>"$T/live.out" 2>"$T/live.err" &
 XP=$!
-sleep 1
+# the control socket answers once the capture is open
+for _ in $(seq 200); do
+	"$XFLOWCTL" -s "$T/live.sock" show statistics >/dev/null 2>&1 && break
+	kill -0 $XP 2>/dev/null || break
+	sleep 0.05
+done
 kill -0 $XP 2>/dev/null || { show_err live; fail "xflowd did not start"; finish; }
 ip netns exec "$NS" tcpreplay -q -i "$B" --pps 3000 "$T/live.pcap" \
 	>"$T/tcpreplay.log" 2>&1 || { cat "$T/tcpreplay.log"; fail "tcpreplay"; finish; }
-sleep 1
+# at once: what the capture holds when SIGTERM comes is metered too
 kill -TERM $XP
 wait $XP
 rc=$?
