@@ -97,6 +97,28 @@ need_cmd() {
 need_xflowd() { [ -x "$XFLOWD" ] || skip "xflowd not built ($XFLOWD)"; }
 need_scapy() { "$PY" -c 'import scapy' 2>/dev/null || skip "python3-scapy not installed"; }
 
+# need_xflowctl: XFLOWCTL, the xflowctl next to xflowd (or as given)
+need_xflowctl() {
+    XFLOWCTL=${XFLOWCTL:-$(dirname "$XFLOWD")/xflowctl}
+    [ -x "$XFLOWCTL" ] || skip "xflowctl not built ($XFLOWCTL)"
+}
+
+# live_pair PREFIX: the live tests' link: a namespace NS=PREFIX$$ holding
+# veth B, its peer A in the root namespace (where xflowd captures), both
+# up without IPv6 (its neighbour discovery would be traffic of its own);
+# removed at exit. Skips unless namespaces can be made (root).
+live_pair() {
+    [ "$(id -u)" = 0 ] || skip "needs root for a network namespace"
+    NS=$1$$ A=${1}a$$ B=${1}b$$
+    trap 'ip netns del "$NS" 2>/dev/null; ip link del "$A" 2>/dev/null; xf_cleanup' EXIT
+    ip netns add "$NS" && ip link add "$A" type veth peer name "$B" &&
+        ip link set "$B" netns "$NS" || skip "cannot create a namespace with veth"
+    sysctl -qw "net.ipv6.conf.$A.disable_ipv6=1"
+    ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$B.disable_ipv6=1"
+    ip link set "$A" up
+    ip netns exec "$NS" ip link set "$B" up
+}
+
 # free_port [4|6] -> prints a UDP port free right now on the loopback
 free_port() {
     "$PY" - "${1:-4}" <<'EOF'
@@ -173,21 +195,25 @@ sink_start() {
     COLL_PORT[$name]=$(cat "$T/$name.port") COLL_KIND[$name]=sink COLL_BIND[$name]=$bind
 }
 
-# nfacctd_start NAME -> pmacct's nfacctd printing per-key CSV to $T/NAME.pmacct.csv
+# nfacctd_start NAME [KEYS [REFRESH]] -> pmacct's nfacctd printing per-key
+# CSV to $T/NAME.pmacct.csv: the five-tuple and KEYS (more aggregate
+# primitives, e.g. "timestamp_start, timestamp_end"; times in UTC), written
+# every REFRESH seconds (default 3600: at collector_stop)
 nfacctd_start() {
-    local name=$1 port
+    local name=$1 keys=${2:+, $2} refresh=${3:-3600} port
     port=$(free_port 4)
     cat >"$T/$name.nfacctd.conf" <<EOF
 daemonize: false
 nfacctd_ip: 127.0.0.1
 nfacctd_port: $port
 nfacctd_pipe_size: 8388608
+timestamps_utc: true
 plugins: print[p]
-aggregate[p]: src_host, dst_host, proto, src_port, dst_port
+aggregate[p]: src_host, dst_host, proto, src_port, dst_port$keys
 print_output[p]: csv
 print_output_file[p]: $T/$name.pmacct.csv
 print_output_file_append[p]: true
-print_refresh_time[p]: 3600
+print_refresh_time[p]: $refresh
 print_num_protos[p]: true
 print_cache_entries[p]: 65521
 EOF

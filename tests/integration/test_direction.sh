@@ -14,6 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$XF_HERE/bpf_lib.sh"
 bpf_need
+need_xflowctl
 
 C=dic$$ R=dir$$ S=dis$$
 CI=dvc$$ RA=dra$$ RB=drb$$ SV=dvs$$
@@ -57,18 +58,18 @@ for i in range(int(sys.argv[1])):
     s.sendto(b"x" * 100, (sys.argv[2], int(sys.argv[3])))' "$@"
 }
 # noports NS: UDP datagrams NS received for a port nobody listens on
-noports() { ip netns exec "$1" awk '/^Udp: [0-9]/ { print $4 }' /proc/net/snmp; }
+noports() { ip netns exec "$1" awk '/^Udp: [0-9]/ { print $3 }' /proc/net/snmp; }
 send 10 10.99.1.2 7000
 send 5 10.98.0.1 7001
 for _ in $(seq 100); do
     [ "$(noports "$S")" -ge 10 ] && [ "$(noports "$R")" -ge 5 ] && break
     sleep 0.05
 done
-# xflowctl: the egress flow's DstIf is B, the ingress flow's SrcIf A
-XFLOWCTL=${XFLOWCTL:-$(dirname "$XFLOWD")/xflowctl}
-"$XFLOWCTL" -s "$T/d.sock" --json show ip cache flow >"$T/cache.json" 2>&1
-check "xflowctl show ip cache flow: at A's ingress SrcIf $RA, at B's egress DstIf $RB" \
-    "$PY" - "$T/cache.json" "$RA" "$RB" <<'EOF'
+# cache_dirs: the flows to the server in xflowctl's cache, by direction:
+# A's ingress names A as SrcIf, B's egress B as DstIf
+cache_dirs() {
+    "$XFLOWCTL" -s "$T/d.sock" --json show ip cache flow >"$T/cache.json" 2>&1 &&
+        "$PY" - "$T/cache.json" "$RA" "$RB" <<'EOF'
 import json, sys
 j = json.load(open(sys.argv[1]))
 def walk(o):
@@ -84,6 +85,14 @@ seen = {(f["direction"], f["src_if"], f["dst_if"]) for f in walk(j)}
 print(sorted(seen, key=str))
 sys.exit(0 if seen == {("ingress", sys.argv[2], ""), ("egress", "", sys.argv[3])} else 1)
 EOF
+}
+# the two points' records come through the ring on its own timer: wait
+# (bounded) until both are metered
+for _ in $(seq 100); do
+    cache_dirs >/dev/null 2>&1 && break
+    sleep 0.05
+done
+check "xflowctl show ip cache flow: at A's ingress SrcIf $RA, at B's egress DstIf $RB" cache_dirs
 XP=$XP1
 xflowd_stop
 rc=$?

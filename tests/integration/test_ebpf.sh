@@ -13,7 +13,7 @@
 # at the server byte for byte; no ring-buffer loss.
 . "$(dirname "$0")/lib.sh"
 . "$XF_HERE/bpf_lib.sh"
-XFLOWCTL=${XFLOWCTL:-$(dirname "$XFLOWD")/xflowctl}
+need_xflowctl
 bpf_need
 need_cmd dumpcap ethtool
 

@@ -38,6 +38,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$XF_HERE/tcp_lib.sh"
 need_xflowd
+need_xflowctl
 need_scapy
 need_cmd ip tcpreplay nfcapd nfdump tshark dumpcap ss
 [ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
@@ -142,7 +143,6 @@ has_records() {
 	[ "${got:-0}" -ge "$n" ]
 }
 # seen SOCK N: xflowd (--control SOCK) has taken N packets from its capture
-XFLOWCTL=${XFLOWCTL:-$(dirname "$XFLOWD")/xflowctl}
 seen() {
 	[ "$("$XFLOWCTL" -s "$1" --json show statistics 2>/dev/null |
 		"$PY" -c 'import json, sys; print(json.load(sys.stdin)["packets"])' 2>/dev/null)" = "$2" ]

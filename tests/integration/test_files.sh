@@ -12,8 +12,7 @@
 need_xflowd
 need_scapy
 need_cmd setpriv mkfifo
-XFLOWCTL=${XFLOWCTL:-$(dirname "$XFLOWD")/xflowctl}
-[ -x "$XFLOWCTL" ] || skip "xflowctl not built ($XFLOWCTL)"
+need_xflowctl
 [ "$(id -u)" = 0 ] || skip "needs root (plants files as nobody)"
 id nobody >/dev/null 2>&1 || skip "no user nobody"
 
@@ -101,16 +100,7 @@ check "a symbolic link to a regular configuration file is followed (rc=$rc)" [ "
 
 # reload: the -f file of a running xflowd replaced by a FIFO
 need_cmd ip tcpreplay
-NS=xffl$$
-A=xffa$$ B=xffb$$
-cleanup_ns() { ip netns del "$NS" 2>/dev/null; ip link del "$A" 2>/dev/null; }
-trap 'cleanup_ns; xf_cleanup' EXIT
-ip netns add "$NS" && ip link add "$A" type veth peer name "$B" &&
-    ip link set "$B" netns "$NS" || { fail "cannot create a namespace with veth"; finish; }
-sysctl -qw "net.ipv6.conf.$A.disable_ipv6=1"
-ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$B.disable_ipv6=1"
-ip link set "$A" up
-ip netns exec "$NS" ip link set "$B" up
+live_pair xffl
 { cat "$T/x.conf"; printf 'interface %s\n    monitor m input\n' "$A"; } >"$T/live.conf"
 "$XFLOWD" -f "$T/live.conf" --control "$T/ctl.sock" >"$T/live.out" 2>"$T/live.err" &
 XP=$!

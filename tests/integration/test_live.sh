@@ -9,19 +9,8 @@
 need_xflowd
 need_scapy
 need_cmd nfcapd nfdump ip tcpreplay ss
-[ "$(id -u)" = 0 ] || skip "needs root for a network namespace"
 
-NS=xflive$$
-A=xfla$$ B=xflb$$
-cleanup_ns() { ip netns del "$NS" 2>/dev/null; ip link del "$A" 2>/dev/null; }
-trap 'cleanup_ns; xf_cleanup' EXIT
-ip netns add "$NS" && ip link add "$A" type veth peer name "$B" &&
-	ip link set "$B" netns "$NS" || skip "cannot create a namespace with veth"
-# no IPv6 on the pair: its neighbour discovery would be traffic of its own
-sysctl -qw "net.ipv6.conf.$A.disable_ipv6=1"
-ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$B.disable_ipv6=1"
-ip link set "$A" up
-ip netns exec "$NS" ip link set "$B" up
+live_pair xflive
 
 "${XFGEN[@]}" -o "$T/live.pcap" -t "$T/live.csv" --scenario mixed --flows 150 \
 	--packets 1500 --seed 21 2>/dev/null || { fail "xfgen mixed"; finish; }
@@ -29,8 +18,7 @@ npk=$(pcap_count "$T/live.pcap")
 info "replaying $npk packets through $B -> $A"
 
 nfcapd_start live || { fail "nfcapd"; finish; }
-XFLOWCTL=${XFLOWCTL:-$(dirname "$XFLOWD")/xflowctl}
-[ -x "$XFLOWCTL" ] || skip "xflowctl not built ($XFLOWCTL)"
+need_xflowctl
 "$XFLOWD" --interface "$A" --collector "$(addr_of live)" --export ipfix \
 	--control "$T/live.sock" --stats-file "$T/live.stats.json" \
 	>"$T/live.out" 2>"$T/live.err" &

@@ -17,8 +17,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$XF_HERE/bpf_lib.sh"
 bpf_need
-XFLOWCTL=${XFLOWCTL:-$(dirname "$XFLOWD")/xflowctl}
-[ -x "$XFLOWCTL" ] || skip "xflowctl not built ($XFLOWCTL)"
+need_xflowctl
 
 # --- --read: two monitors meter one file --------------------------------
 "${XFGEN[@]}" -o "$T/m.pcap" -t "$T/m.csv" --scenario mixed --seed 61 --flows 150 --packets 1500 \

@@ -11,18 +11,8 @@
 need_xflowd
 need_scapy
 need_cmd nfcapd nfdump ip tcpreplay
-[ "$(id -u)" = 0 ] || skip "needs root for a network namespace"
 
-NS=xfrl$$
-A=xfra$$ B=xfrb$$
-cleanup_ns() { ip netns del "$NS" 2>/dev/null; ip link del "$A" 2>/dev/null; }
-trap 'cleanup_ns; xf_cleanup' EXIT
-ip netns add "$NS" && ip link add "$A" type veth peer name "$B" &&
-    ip link set "$B" netns "$NS" || skip "cannot create a namespace with veth"
-sysctl -qw "net.ipv6.conf.$A.disable_ipv6=1"
-ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$B.disable_ipv6=1"
-ip link set "$A" up
-ip netns exec "$NS" ip link set "$B" up
+live_pair xfrl
 
 "${XFGEN[@]}" -o "$T/r.pcap" -t "$T/r.csv" --scenario mixed --flows 150 --packets 1500 --seed 61 \
     2>/dev/null || { fail "xfgen"; finish; }

@@ -13,20 +13,9 @@
 need_xflowd
 need_scapy
 need_cmd ip tshark
-[ "$(id -u)" = 0 ] || skip "needs root for a network namespace"
-XFLOWCTL=${XFLOWCTL:-$(dirname "$XFLOWD")/xflowctl}
-[ -x "$XFLOWCTL" ] || skip "xflowctl not built ($XFLOWCTL)"
+need_xflowctl
 
-NS=xfrs$$
-A=xfrsa$$ B=xfrsb$$
-cleanup_ns() { ip netns del "$NS" 2>/dev/null; ip link del "$A" 2>/dev/null; }
-trap 'cleanup_ns; xf_cleanup' EXIT
-ip netns add "$NS" && ip link add "$A" type veth peer name "$B" &&
-	ip link set "$B" netns "$NS" || skip "cannot create a namespace with veth"
-sysctl -qw "net.ipv6.conf.$A.disable_ipv6=1"
-ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$B.disable_ipv6=1"
-ip link set "$A" up
-ip netns exec "$NS" ip link set "$B" up
+live_pair xfrs
 
 SOCK=$T/ctl.sock
 ctl() { "$XFLOWCTL" -s "$SOCK" "$@"; }

@@ -18,8 +18,7 @@ need_xflowd
 need_scapy
 need_cmd ip tcpreplay
 [ "$(id -u)" = 0 ] || skip "needs root for a network namespace"
-XFLOWCTL=${XFLOWCTL:-$(dirname "$XFLOWD")/xflowctl}
-[ -x "$XFLOWCTL" ] || skip "xflowctl not built ($XFLOWCTL)"
+need_xflowctl
 
 NS=xfres$$
 A=xfra$$ B=xfrb$$
