@@ -63,11 +63,12 @@ same_as_ip() {
 		<(nsip -o link show | awk -F': ' '{sub(/@.*/, "", $2); print $1, $2}' | sort)
 }
 
+# the directory first: the watcher saves its first datagram at once
+mkdir -p "$T/seeds"
 ip netns exec "$NS" "$WATCH" --save "$T/seeds" --exit-after 120 \
 	>"$T/watch.out" 2>"$T/watch.err" &
 WP=$!
 XF_PIDS+=("$WP")
-mkdir -p "$T/seeds"
 
 a=$(idx nlva) b=$(idx nlvb) v4=$(idx vx4) v6=$(idx vx6) mv=$(idx mv0)
 info "ifindex: nlva $a, nlvb $b, vx4 $v4, vx6 $v6, mv0 $mv"
