@@ -17,8 +17,10 @@ ns_add "$L" || skip "cannot create a namespace"
 veth_pair "$L" "$LA" "$L" "$LB" || skip "cannot create a veth pair"
 COLL=(-c 127.0.0.1:9)
 
-# IDs of the loaded programs named xf_*
-xf_progs() { bpftool prog show 2>/dev/null | sed -n 's/^\([0-9]*\): .* name \(xf_[a-z_]*\) .*/\1/p' | sort; }
+# xf_progs PID: IDs of the BPF programs process PID holds (its program and
+# link descriptors say prog_id in fdinfo): only this test's xflowd's, whatever
+# other xflowd runs meanwhile
+xf_progs() { cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '$1 == "prog_id:" { print $2 }' | sort -u; }
 still_loaded() {
     local id
     for id in $1; do
@@ -28,9 +30,8 @@ still_loaded() {
 xdp_on() { ip -n "$L" link show "$LA" | grep -q "xdp"; }
 
 lifecycle() {
-    local label=$1 sig=$2 before ours left rc
+    local label=$1 sig=$2 ours left rc
     shift 2
-    before=$(xf_progs)
     if ! xflowd_start "$L" "$label" -i "$LA" "${COLL[@]}" "$@"; then
         # the one place a kernel without BPF support may show up
         grep -q "EPERM\|Operation not permitted" "$T/$label.err" && skip "the kernel refuses BPF: $(head -1 "$T/$label.err")"
@@ -38,7 +39,8 @@ lifecycle() {
         show_err "$label"
         return
     fi
-    ours=$(comm -13 <(echo "$before") <(xf_progs) | tr '\n' ' ')
+    ours=$(xf_progs "$XP" | tr '\n' ' ')
+    ours=${ours% }
     check "$label: programs loaded (ids $ours)" [ -n "$ours" ]
     case " $* " in
     *" afxdp "* | *" xdp "*) check "$label: XDP attached while running" xdp_on ;;
