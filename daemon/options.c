@@ -748,16 +748,11 @@ int options_parse(struct options *o, int argc, char **argv)
 			o->collector[o->ncoll++] = optarg;
 			break;
 		case 'e':
-			if (strcmp(optarg, "v5") == 0)
-				o->export.version = 5;
-			else if (strcmp(optarg, "v9") == 0)
-				o->export.version = 9;
-			else if (strcmp(optarg, "ipfix") == 0)
-				o->export.version = 10;
-			else {
+			o->export.version = export_version_named(optarg);
+			if (!o->export.version) {
 				fprintf(stderr,
-					"xflowd: --export '%s': expected v5, "
-					"v9 or ipfix\n",
+					"xflowd: --export '%s': expected v1, "
+					"v5, v7, v9 or ipfix\n",
 					optarg);
 				return 2;
 			}
