@@ -99,7 +99,7 @@ static void check_exporter(struct cfg_parser *p, int i)
 			  "domain-id %u: NetFlow v5 has 16 bits for it (engine "
 			  "type and id): 0 to 65535",
 			  e->domain_id);
-	if ((e->version == 1 || e->version == 7) && e->domain_id)
+	if ((e->version == 1 || e->version == 7) && kw[KWE_DOMAIN])
 		cfg_error(p, kw[KWE_DOMAIN],
 			  "domain-id %u: NetFlow v%d has no engine nor source "
 			  "id field; remove it, or use netflow-v5",

@@ -489,6 +489,41 @@ START_TEST(two_processes)
 }
 END_TEST
 
+/*
+ * NetFlow v7 and v1 collectors (issue 16: 'ip flow-export version 1|7'):
+ * show ip flow export says "v7 and v1", show flow exporter "NetFlow
+ * Version 7/1" with no template and no options.
+ */
+START_TEST(fixed_versions)
+{
+	static const struct {
+		enum view_id v;
+		bool json;
+		const char *name;
+	} g[] = {
+		{ VIEW_IP_EXPORT, false, "ip_flow_export_v7v1.txt" },
+		{ VIEW_FLOW_EXPORTER, false, "flow_exporter_v7v1.txt" },
+		{ VIEW_FLOW_EXPORTER, true, "flow_exporter_v7v1.json" },
+	};
+	struct view_snapshot s;
+	struct vbuf b = { 0 };
+	size_t i;
+
+	snapshot(&s);
+	s.version = 7;
+	s.coll[0].version = 7;
+	s.coll[1].version = 1;
+	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
+		vb_reset(&b);
+		view_render(&b, &s, g[i].v, g[i].json);
+		ck_assert(!b.oom);
+		ck_assert(!g[i].json || json_valid(b.p));
+		golden(g[i].name, b.p);
+	}
+	vb_free(&b);
+}
+END_TEST
+
 /* The server renders flows a slice at a time: the same bytes. */
 START_TEST(slices_equal_whole)
 {
@@ -728,6 +763,7 @@ static Suite *views_suite(void)
 	tcase_add_loop_test(tc, golden_json, 0, NVIEWS);
 	tcase_add_test(tc, slices_equal_whole);
 	tcase_add_test(tc, two_processes);
+	tcase_add_test(tc, fixed_versions);
 	tcase_add_test(tc, ios_columns);
 	tcase_add_test(tc, size_bins);
 	tcase_add_test(tc, protocol_classes);
