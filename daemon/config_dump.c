@@ -39,7 +39,9 @@ static void dump_exporter(const struct cfg_exporter *e, FILE *f)
 	fprintf(f, IND "export-protocol %s\n",
 		export_ops_of(e->version) ? export_ops_of(e->version)->protocol
 					  : "ipfix");
-	fprintf(f, IND "domain-id %u\n", e->domain_id);
+	/* v1 and v7 have no field for it (config_check refuses it) */
+	if (e->version != 1 && e->version != 7)
+		fprintf(f, IND "domain-id %u\n", e->domain_id);
 	/* refresh is a setting of templates over udp only */
 	if (!export_fixed(e->version) && e->transport == CFG_UDP)
 		fprintf(f,
