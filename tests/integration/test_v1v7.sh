@@ -37,6 +37,35 @@ n = [struct.unpack("!H", m[2:4])[0] for _, _, m in read_pcap(sys.argv[1])]
 sys.exit(0 if n and max(n) == int(sys.argv[2]) else "counts %s" % sorted(set(n)))' "$T/$v.sink.pcap" "${MOST[$v]}"
 done
 
+# the configuration file's words: one monitor to a v7 and a v1 exporter
+sink_start cf7 || fail "udpsink"
+sink_start cf1 || fail "udpsink"
+cat >"$T/x.conf" <<EOF2
+exporter cat5k
+    destination 127.0.0.1
+    transport udp ${COLL_PORT[cf7]}
+    export-protocol netflow-v7
+exporter old
+    destination 127.0.0.1
+    transport udp ${COLL_PORT[cf1]}
+    export-protocol netflow-v1
+monitor m
+    template ipv4-five-tuple
+    exporter cat5k
+    exporter old
+EOF2
+run_xflowd conf -f "$T/x.conf" --read "$T/mixed.pcap"
+rc=$?
+collector_stop cf7
+collector_stop cf1
+check "-f with export-protocol netflow-v7 and netflow-v1: exits 0 (rc=$rc)" [ "$rc" = 0 ]
+for v in 7 1; do
+    check "export-protocol netflow-v$v: tshark decodes v$v, per-flow exact" sh -c "
+        '$PY' '$XF_HERE/cflow_records.py' '$T/cf$v.pcap' '${COLL_PORT[cf$v]}' '$T/cf$v.csv' &&
+        awk -F, 'NR > 1 && \$8 != $v {exit 1}' '$T/cf$v.csv' &&
+        '$PY' '$XF_HERE/compare.py' '$T/mixed.csv' '$T/cf$v.csv' --v4-only --label 'conf v$v tshark'"
+done
+
 # neither header has a sampling field: collectors would take sampled counts
 # for all the traffic
 for v in v1 v7; do
