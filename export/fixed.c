@@ -44,14 +44,10 @@ void fixed_flush(struct collector *c)
 	c->nrec = 0;
 }
 
-void fixed_put_common(struct collector *c, const struct export_rec *r,
-		      const struct export_route *rt, uint32_t packets,
-		      uint32_t octets)
+void fixed_put_common(struct wbuf *w, const struct exporter *ex,
+		      const struct flow *f, const struct export_route *rt,
+		      uint32_t packets, uint32_t octets)
 {
-	const struct exporter *ex = c->ex;
-	const struct flow *f = r->f;
-	struct wbuf *w = &c->w;
-
 	put_bytes(w, f->key.src, 4);
 	put_bytes(w, f->key.dst, 4);
 	if (rt->nexthop_ver == 4)

@@ -26,9 +26,9 @@ struct fixed_fmt {
 
 /* Octets 0-35 of every fixed record: srcaddr, dstaddr, nexthop, input,
  * output, dPkts, dOctets, First, Last, srcport, dstport. */
-void fixed_put_common(struct collector *c, const struct export_rec *r,
-		      const struct export_route *rt, uint32_t packets,
-		      uint32_t octets);
+void fixed_put_common(struct wbuf *w, const struct exporter *ex,
+		      const struct flow *f, const struct export_route *rt,
+		      uint32_t packets, uint32_t octets);
 
 /* v7's record is v5's and router_sc: v5's writer (v5.c). */
 extern const struct fixed_fmt export_v5_fmt;

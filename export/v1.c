@@ -18,7 +18,7 @@ static void v1_put(struct collector *c, const struct export_rec *r,
 	const struct flow *f = r->f;
 	struct wbuf *w = &c->w;
 
-	fixed_put_common(c, r, rt, packets, octets);
+	fixed_put_common(w, c->ex, f, rt, packets, octets);
 	put_zero(w, 2); /* pad1 */
 	put_u8(w, f->key.proto);
 	put_u8(w, f->tos);

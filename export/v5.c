@@ -80,10 +80,11 @@ static void v5_put(struct collector *c, const struct export_rec *r,
 		   const struct export_route *rt, uint32_t packets,
 		   uint32_t octets)
 {
+	const struct exporter *ex = c->ex;
 	const struct flow *f = r->f;
 	struct wbuf *w = &c->w;
 
-	fixed_put_common(c, r, rt, packets, octets);
+	fixed_put_common(w, ex, f, rt, packets, octets);
 	put_u8(w, 0);
 	put_u8(w, f->tcp_flags);
 	put_u8(w, f->key.proto);
