@@ -51,7 +51,8 @@ BPFLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxdp libbpf 2>/dev/null)
 BPFLIB_LIBS := $(shell $(PKG_CONFIG) --libs libxdp libbpf 2>/dev/null || \
 	echo -lxdp -lbpf)
 TEMPLATE_SRC := templates/ie.c templates/templates.c
-EXPORT_SRC := export/exporter.c export/record.c export/v5.c export/setmsg.c
+EXPORT_SRC := export/exporter.c export/record.c export/setmsg.c
+EXPORT_SRC += export/fixed.c export/v1.c export/v5.c export/v7.c
 EXPORT_SRC += export/transport.c export/transport_tcp.c export/resolve.c \
 	export/source.c
 DAEMON_SRC := daemon/options.c daemon/log.c

@@ -11,7 +11,8 @@
 #include "../export/export.h"
 #include "config_blocks.h"
 
-/* NetFlow v5's fixed record (Cisco's v5 format): the elements it has. */
+/* NetFlow v5's fixed record (Cisco's v5 format): the elements it has;
+ * v7's too, and v1's but the prefix lengths. */
 static const uint8_t v5_elems[] = {
 	IE_sourceIPv4Address,	   IE_destinationIPv4Address,
 	IE_ingressInterface,	   IE_egressInterface,
@@ -28,10 +29,13 @@ static const uint8_t v5_elems[] = {
  * v5 drops: its collectors read a record as received on its input
  * interface. A record that asks for them gets what it asks or an error.
  */
-static bool v5_has(uint8_t ie, bool predefined)
+static bool v5_has(uint8_t ie, bool predefined, int version)
 {
 	size_t i;
 
+	if (version == 1 && (ie == IE_sourceIPv4PrefixLength ||
+			     ie == IE_destinationIPv4PrefixLength))
+		return false;
 	if (predefined && (ie == IE_flowDirection || ie == IE_interfaceName))
 		return true;
 	for (i = 0; i < sizeof(v5_elems); i++)
@@ -42,7 +46,9 @@ static bool v5_has(uint8_t ie, bool predefined)
 
 static const char *version_name(int v)
 {
-	return v == 5 ? "netflow-v5" : v == 9 ? "netflow-v9" : "ipfix";
+	const struct export_ops *ops = export_ops_of(v);
+
+	return ops ? ops->protocol : "ipfix";
 }
 
 /* Index of the block called name among n of size octets, or -1. */
@@ -80,6 +86,7 @@ static void check_exporter(struct cfg_parser *p, int i)
 	struct cfg_exporter *e = &p->cfg->exporter[i];
 	const unsigned int *kw = p->exp[i].kwline;
 	bool udp = e->transport == CFG_UDP;
+	bool fixed = export_fixed(e->version);
 	int k;
 
 	if (!kw[KWE_DESTINATION] && !p->exp[i].damaged)
@@ -101,20 +108,25 @@ static void check_exporter(struct cfg_parser *p, int i)
 			  "domain-id %u: NetFlow v5 has 16 bits for it (engine "
 			  "type and id): 0 to 65535",
 			  e->domain_id);
+	if ((e->version == 1 || e->version == 7) && kw[KWE_DOMAIN])
+		cfg_error(p, kw[KWE_DOMAIN],
+			  "domain-id %u: NetFlow v%d has no engine nor source "
+			  "id field; remove it, or use netflow-v5",
+			  e->domain_id, e->version);
 	if (e->version != 10 && !udp)
 		cfg_error(p, kw[KWE_TRANSPORT],
-			  "transport tcp: NetFlow v5 and v9 go over UDP; use "
-			  "udp, or export-protocol ipfix");
+			  "transport tcp: NetFlow v1, v5, v7 and v9 go over "
+			  "UDP; use udp, or export-protocol ipfix");
 	for (k = 0; k < EXPORT_OPT_N; k++) {
 		unsigned int on = kw[KWE_OPT_IFTABLE + k],
 			     off = kw[KWE_NO_IFTABLE + k];
 
-		if (e->version == 5 && (on || off))
+		if (fixed && (on || off))
 			cfg_error(p, on ? on : off,
-				  "%soption %s: NetFlow v5 has no options "
-				  "records (its header says the sampling); "
-				  "remove it",
-				  on ? "" : "no ", export_option_name(k));
+				  "%soption %s: NetFlow v%d has no options "
+				  "records; remove it",
+				  on ? "" : "no ", export_option_name(k),
+				  e->version);
 		else if (on && off)
 			cfg_error(p, on > off ? on : off,
 				  "option %s and no option %s (line %u): "
@@ -122,15 +134,17 @@ static void check_exporter(struct cfg_parser *p, int i)
 				  export_option_name(k), export_option_name(k),
 				  on > off ? off : on);
 	}
-	if (e->version == 5) {
+	if (fixed) {
 		if (kw[KWE_REFRESH_S])
 			cfg_error(p, kw[KWE_REFRESH_S],
-				  "template refresh-seconds: NetFlow v5 has "
-				  "no templates; remove it");
+				  "template refresh-seconds: NetFlow v%d has "
+				  "no templates; remove it",
+				  e->version);
 		if (kw[KWE_REFRESH_P])
 			cfg_error(p, kw[KWE_REFRESH_P],
-				  "template refresh-packets: NetFlow v5 has "
-				  "no templates; remove it");
+				  "template refresh-packets: NetFlow v%d has "
+				  "no templates; remove it",
+				  e->version);
 	} else if (!udp) {
 		if (kw[KWE_REFRESH_S])
 			cfg_error(p, kw[KWE_REFRESH_S],
@@ -145,7 +159,7 @@ static void check_exporter(struct cfg_parser *p, int i)
 	}
 	/* IOS for v9 (30 minutes and 20 packets); RFC 7011 §8.4 for IPFIX
 	 * (the 600 s of its examples), as on the command line */
-	if (e->version == 5 || !udp) {
+	if (fixed || !udp) {
 		e->refresh_s = 0;
 		e->refresh_packets = 0;
 	} else {
@@ -356,23 +370,24 @@ static void check_format_exporter(struct cfg_parser *p,
 			  x.kind, x.name, e->name, version_name(e->version));
 		return;
 	}
-	if (e->version != 5)
+	if (!export_fixed(e->version))
 		return;
 	if (x.ipver != 4) {
 		cfg_error(p, f->line,
-			  "%s %s: exporter %s uses netflow-v5, which carries "
+			  "%s %s: exporter %s uses %s, which carries "
 			  "IPv4 flows only; use netflow-v9 or ipfix, or "
 			  "another monitor",
-			  x.kind, x.name, e->name);
+			  x.kind, x.name, e->name, version_name(e->version));
 		return;
 	}
 	for (k = 0; k < x.nelem; k++) {
-		if (v5_has(x.elem[k], x.predefined))
+		if (v5_has(x.elem[k], x.predefined, e->version))
 			continue;
 		cfg_error(p, f->line,
-			  "%s %s: exporter %s uses netflow-v5, whose fixed "
+			  "%s %s: exporter %s uses %s, whose fixed "
 			  "record has no %s; use netflow-v9 or ipfix",
-			  x.kind, x.name, e->name, ie_table[x.elem[k]].name);
+			  x.kind, x.name, e->name, version_name(e->version),
+			  ie_table[x.elem[k]].name);
 		return;
 	}
 }
@@ -390,7 +405,7 @@ static void check_fits_mtu(struct cfg_parser *p, const struct cfg_monitor *m,
 		     (e->transport == CFG_TCP ? 20 : 8);
 	int i;
 
-	if (e->version == 5)
+	if (export_fixed(e->version))
 		return;
 	for (i = 0; i < m->nformat; i++) {
 		if (m->format[i].tmpl) {
@@ -431,7 +446,7 @@ static void check_monitor(struct cfg_parser *p, int mi)
 			continue;
 		}
 		m->exporter[m->nexporter++] = e;
-		v5 |= cfg->exporter[e].version == 5;
+		v5 |= export_fixed(cfg->exporter[e].version);
 	}
 	if (!a->kwline[KWM_EXPORTER] && !a->damaged)
 		cfg_error(p, m->line,
@@ -448,7 +463,7 @@ static void check_monitor(struct cfg_parser *p, int mi)
 	formats_ok = resolve_formats(p, mi);
 	if (m->nformat == 0 && !a->kwline[KWM_TEMPLATE] &&
 	    !a->kwline[KWM_RECORD]) {
-		/* the command line's default; v5 carries IPv4 only */
+		/* the command line's default; v1, v5, v7 carry IPv4 only */
 		m->format[m->nformat++] =
 			(struct cfg_format){ template_find("ipv4-five-tuple"),
 					     -1, m->line };
@@ -484,6 +499,16 @@ static void check_monitor(struct cfg_parser *p, int mi)
 					  "fit the NetFlow v5 header of "
 					  "exporter %s (at most 16383)",
 					  s->name, s->interval, e->name);
+				break;
+			}
+			/* Cisco's v1 and v7 ran unsampled: no field says it */
+			if (e->version == 1 || e->version == 7) {
+				cfg_error(p, a->kwline[KWM_SAMPLER],
+					  "sampler %s: NetFlow v%d of exporter "
+					  "%s cannot announce sampling; use "
+					  "netflow-v5, v9 or ipfix, or no "
+					  "sampler",
+					  s->name, e->version, e->name);
 				break;
 			}
 		}

@@ -39,19 +39,20 @@ static void dump_exporter(const struct cfg_exporter *e, FILE *f)
 	if (e->resolve_s)
 		fprintf(f, IND "resolve-interval %u\n", e->resolve_s);
 	fprintf(f, IND "export-protocol %s\n",
-		e->version == 5	  ? "netflow-v5"
-		: e->version == 9 ? "netflow-v9"
-				  : "ipfix");
-	fprintf(f, IND "domain-id %u\n", e->domain_id);
+		export_ops_of(e->version) ? export_ops_of(e->version)->protocol
+					  : "ipfix");
+	/* v1 and v7 have no field for it (config_check refuses it) */
+	if (e->version != 1 && e->version != 7)
+		fprintf(f, IND "domain-id %u\n", e->domain_id);
 	/* refresh is a setting of templates over udp only */
-	if (e->version != 5 && e->transport == CFG_UDP)
+	if (!export_fixed(e->version) && e->transport == CFG_UDP)
 		fprintf(f,
 			IND "template refresh-seconds %u\n" IND "template "
 			    "refresh-"
 			    "packets %u\n",
 			e->refresh_s, e->refresh_packets);
 	fprintf(f, IND "mtu %u\n", e->mtu);
-	for (k = 0; e->version != 5 && k < EXPORT_OPT_N; k++) {
+	for (k = 0; !export_fixed(e->version) && k < EXPORT_OPT_N; k++) {
 		const struct export_option_cfg *o = &e->option[k];
 
 		if (o->off)

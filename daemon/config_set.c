@@ -300,10 +300,11 @@ static void set_transport(struct cfg_parser *p, const struct kw *kw,
 static void set_protocol(struct cfg_parser *p, const struct kw *kw,
 			 unsigned int no, char **v, int nv)
 {
-	static const char *const proto[] = { "netflow-v5", "netflow-v9",
+	static const char *const proto[] = { "netflow-v1", "netflow-v5",
+					     "netflow-v7", "netflow-v9",
 					     "ipfix" };
-	static const int version[] = { 5, 9, 10 };
-	int i = get_choice(p, no, "export-protocol", v[0], proto, 3);
+	static const int version[] = { 1, 5, 7, 9, 10 };
+	int i = get_choice(p, no, "export-protocol", v[0], proto, 5);
 
 	(void)kw;
 	(void)nv;
@@ -717,7 +718,8 @@ static const struct kw exporter_kw[] = {
 	    source_port, 1, 65535),
 	{ "source", "source INTERFACE|ADDRESS", KWE_SOURCE, 1, 1, false,
 	  set_source, 0, 0, 0, 0 },
-	{ "export-protocol", "export-protocol netflow-v5|netflow-v9|ipfix",
+	{ "export-protocol",
+	  "export-protocol netflow-v1|netflow-v5|netflow-v7|netflow-v9|ipfix",
 	  KWE_PROTOCOL, 1, 1, false, set_protocol, 0, 0, 0, 0 },
 	NUM("domain-id", "domain-id N", KWE_DOMAIN, cfg_exporter, domain_id, 0,
 	    UINT32_MAX),

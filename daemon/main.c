@@ -1538,6 +1538,8 @@ static int write_stats(struct xflowd *d, const char *path)
 			kst.ncpu = mo->kst.ncpu;
 		xs.flows += x.flows;
 		xs.v5_skipped_ipv6 += x.v5_skipped_ipv6;
+		xs.v1_skipped_ipv6 += x.v1_skipped_ipv6;
+		xs.v7_skipped_ipv6 += x.v7_skipped_ipv6;
 		xs.no_template += x.no_template;
 	}
 	if (!f) {
@@ -1585,7 +1587,8 @@ static int write_stats(struct xflowd *d, const char *path)
 		"  \"expired\": {\"idle\": %llu, \"active\": %llu, "
 		"\"end_of_flow\": %llu, \"forced\": %llu, "
 		"\"lack_of_resources\": %llu},\n"
-		"  \"v5_skipped_ipv6\": %llu,\n  \"no_template\": %llu,\n",
+		"  \"v5_skipped_ipv6\": %llu,\n  \"v1_skipped_ipv6\": %llu,\n"
+		"  \"v7_skipped_ipv6\": %llu,\n  \"no_template\": %llu,\n",
 		(unsigned long long)fs->added, (unsigned long long)xs.flows,
 		(unsigned long long)fs->expired[FLOW_END_IDLE],
 		(unsigned long long)fs->expired[FLOW_END_ACTIVE],
@@ -1593,6 +1596,8 @@ static int write_stats(struct xflowd *d, const char *path)
 		(unsigned long long)fs->expired[FLOW_END_FORCED],
 		(unsigned long long)fs->expired[FLOW_END_RESOURCES],
 		(unsigned long long)xs.v5_skipped_ipv6,
+		(unsigned long long)xs.v1_skipped_ipv6,
+		(unsigned long long)xs.v7_skipped_ipv6,
 		(unsigned long long)xs.no_template);
 	/* each monitor's own counts (one, for the command line) */
 	fprintf(f, "  \"monitors\": [");

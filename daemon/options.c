@@ -128,7 +128,8 @@ static void usage(FILE *f)
 	      "interface IF\n"
 	      "                             (followed as it changes) or from "
 	      "ADDR\n"
-	      "  -e, --export v5|v9|ipfix   message format (default ipfix)\n"
+	      "  -e, --export v1|v5|v7|v9|ipfix   message format (default "
+	      "ipfix)\n"
 	      "  -t, --template NAME        (repeatable; default "
 	      "ipv4-five-tuple +\n"
 	      "                             ipv6-five-tuple)\n"
@@ -781,16 +782,11 @@ int options_parse(struct options *o, int argc, char **argv)
 			o->collector[o->ncoll++] = optarg;
 			break;
 		case 'e':
-			if (strcmp(optarg, "v5") == 0)
-				o->export.version = 5;
-			else if (strcmp(optarg, "v9") == 0)
-				o->export.version = 9;
-			else if (strcmp(optarg, "ipfix") == 0)
-				o->export.version = 10;
-			else {
+			o->export.version = export_version_named(optarg);
+			if (!o->export.version) {
 				fprintf(stderr,
-					"xflowd: --export '%s': expected v5, "
-					"v9 or ipfix\n",
+					"xflowd: --export '%s': expected v1, "
+					"v5, v7, v9 or ipfix\n",
 					optarg);
 				return 2;
 			}

@@ -181,8 +181,12 @@ void view_addr(char *out, size_t len, uint8_t ipver, const uint8_t *a)
 const char *view_version_name(int version)
 {
 	switch (version) {
+	case 1:
+		return "NetFlow Version 1";
 	case 5:
 		return "NetFlow Version 5";
+	case 7:
+		return "NetFlow Version 7";
 	case 9:
 		return "NetFlow Version 9";
 	default:

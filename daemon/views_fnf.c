@@ -69,7 +69,7 @@ static bool is_match(const struct template_def *t, unsigned int i)
  * process of version while sampling (setmsg.c data_tmpl()), or -1. */
 static int sampler_elem_of(const struct view_snapshot *s, int version)
 {
-	if (s->sample_mode == SAMPLER_NONE || version == 5)
+	if (s->sample_mode == SAMPLER_NONE || export_fixed(version))
 		return -1;
 	return version == 9 ? IE_samplerId : IE_selectorId;
 }
@@ -108,12 +108,13 @@ static const char *dash(const char *s)
 	return s && *s ? s : "-";
 }
 
-/* The options sent, as IOS lists them (those off are not); v5 has none. */
+/* The options sent, as IOS lists them (those off are not); v1, v5 and v7
+ * have none. */
 static void options_text(struct vbuf *b, const struct view_collector *c)
 {
 	int k;
 
-	if (c->version == 5)
+	if (export_fixed(c->version))
 		return;
 	vb_puts(b, "  Options Configuration:\n");
 	for (k = 0; k < EXPORT_OPT_N; k++) {
@@ -196,7 +197,8 @@ static void exporter_json(struct vbuf *b, const struct view_snapshot *s)
 			  c->refresh_s, c->refresh_msgs, c->domain_id);
 		/* each option: false (off), or its timeout (0: with the
 		 * templates); v5 has none */
-		for (k = 0; c->version != 5 && k < EXPORT_OPT_N; k++) {
+		for (k = 0; !export_fixed(c->version) && k < EXPORT_OPT_N;
+		     k++) {
 			vb_puts(b, k ? ",\"" : ",\"options\":{\"");
 			vb_printf(b, "%s\":", export_option_name(k));
 			if (c->opt[k].off)
@@ -205,7 +207,7 @@ static void exporter_json(struct vbuf *b, const struct view_snapshot *s)
 				vb_printf(b, "{\"timeout_s\":%u}",
 					  c->opt[k].timeout_s);
 		}
-		vb_puts(b, c->version != 5 ? "}}" : "}");
+		vb_puts(b, !export_fixed(c->version) ? "}}" : "}");
 	}
 	vb_puts(b, "]}\n");
 }
@@ -515,7 +517,7 @@ static void templates_text(struct vbuf *b, const struct view_snapshot *s)
 			  "  Exporter Format: %s\n",
 			  c ? "\n" : "", s->coll[c].name, monitor_name(s),
 			  view_version_name(ver));
-		if (ver == 5) {
+		if (export_fixed(ver)) {
 			vb_puts(b, "  (a fixed record format: no templates)\n");
 			continue;
 		}
@@ -555,7 +557,7 @@ static void templates_json(struct vbuf *b, const struct view_snapshot *s)
 		  "{\"view\":\"show templates\",\"version\":%d,"
 		  "\"domain_id\":%u,\"templates\":[",
 		  s->version, s->domain_id);
-	for (i = 0; s->version != 5 && i < s->ntmpl; i++) {
+	for (i = 0; !export_fixed(s->version) && i < s->ntmpl; i++) {
 		const struct template_def *t = s->tmpl[i];
 
 		vb_puts(b, i ? ",{\"name\":" : "{\"name\":");

@@ -348,7 +348,7 @@ static struct export_sums export_sums(const struct view_snapshot *s)
 
 /* The export versions of the collectors (their exporting processes may
  * differ), each once, in the collectors' order: their number. */
-static size_t versions_of(const struct view_snapshot *s, int ver[3])
+static size_t versions_of(const struct view_snapshot *s, int ver[5])
 {
 	size_t i, k, n = 0;
 
@@ -361,7 +361,7 @@ static size_t versions_of(const struct view_snapshot *s, int ver[3])
 
 		for (k = 0; k < n && ver[k] != v; k++)
 			;
-		if (k == n && n < 3)
+		if (k == n && n < 5)
 			ver[n++] = v;
 	}
 	return n;
@@ -369,7 +369,9 @@ static size_t versions_of(const struct view_snapshot *s, int ver[3])
 
 static const char *short_version(int version)
 {
-	return version == 5 ? "v5" : version == 9 ? "v9" : "IPFIX";
+	const struct export_ops *ops = export_ops_of(version);
+
+	return ops && version != 10 ? ops->name : "IPFIX";
 }
 
 static void export_text(struct vbuf *b, const struct view_snapshot *s)
@@ -402,7 +404,7 @@ static void export_text(struct vbuf *b, const struct view_snapshot *s)
 		x.err[TX_ERR_CONNECTION],
 		x.err[TX_ERR_OTHER],
 	};
-	int ver[3];
+	int ver[5];
 	size_t i, k;
 
 	size_t nv = versions_of(s, ver);

@@ -162,6 +162,10 @@ static void stats_text(struct vbuf *b, const struct view_snapshot *s)
 		  view_version_name(s->version), s->domain_id);
 	line(b, "Flows exported", s->ex.flows);
 	line(b, "IPv6 flows v5 cannot carry", s->ex.v5_skipped_ipv6);
+	if (s->ex.v1_skipped_ipv6)
+		line(b, "IPv6 flows v1 cannot carry", s->ex.v1_skipped_ipv6);
+	if (s->ex.v7_skipped_ipv6)
+		line(b, "IPv6 flows v7 cannot carry", s->ex.v7_skipped_ipv6);
 	line(b, "Flows no template fits", s->ex.no_template);
 	for (i = 0; i < s->ncoll; i++)
 		collector_text(b, &s->coll[i]);
@@ -217,6 +221,8 @@ static void stats_json(struct vbuf *b, const struct view_snapshot *s)
 			  end_names[r], s->expired[r]);
 	vb_puts(b, "},");
 	kv(b, "v5_skipped_ipv6", s->ex.v5_skipped_ipv6);
+	kv(b, "v1_skipped_ipv6", s->ex.v1_skipped_ipv6);
+	kv(b, "v7_skipped_ipv6", s->ex.v7_skipped_ipv6);
 	kv(b, "no_template", s->ex.no_template);
 	vb_puts(b, "\"collectors\":[");
 	for (i = 0; i < s->ncoll; i++) {

@@ -117,7 +117,7 @@ static inline bool export_options_equal(const struct export_option_cfg *a,
 
 /* Settings shared by every collector of one exporting process. */
 struct export_cfg {
-	int version;	       /* 5, 9 or 10 */
+	int version;	       /* 1, 5, 7, 9 or 10 */
 	uint32_t domain_id;    /* v9 source id, IPFIX domain, v5 engine */
 	uint32_t mtu;	       /* path MTU; messages fit it */
 	uint32_t refresh_s;    /* template refresh by time (UDP) */
@@ -220,8 +220,17 @@ struct transport {
 struct exporter;
 struct collector;
 
+struct fixed_fmt;
+
 struct export_ops {
-	const char *name;
+	const char *name;	       /* --export's word: "v5" */
+	const char *protocol;	       /* export-protocol's: "netflow-v5" */
+	int version;		       /* 1, 5, 7, 9 or 10 (IPFIX) */
+	size_t seq_off;		       /* octets into a message of what tells
+					* one from another: the sequence
+					* number (v1: unix_nsecs, it has none) */
+	const struct fixed_fmt *fixed; /* v1, v5, v7: fixed IPv4 records, no
+					* templates nor options; else NULL */
 	/* Append one flow record; sends full messages on the way. */
 	void (*add)(struct collector *c, const struct export_rec *r);
 	/* Send what is buffered. */
@@ -305,6 +314,8 @@ struct export_meter_stats {
 struct exporter_stats {
 	uint64_t flows;		  /* records handed to the exporter */
 	uint64_t v5_skipped_ipv6; /* v5 cannot express IPv6 */
+	uint64_t v1_skipped_ipv6; /* ... nor v1 */
+	uint64_t v7_skipped_ipv6; /* ... nor v7 */
 	uint64_t no_template;	  /* no configured template fits */
 	uint64_t rebases;	  /* moves of the time base (32-bit uptime) */
 };
@@ -488,7 +499,20 @@ int export_sampling_check(const struct export_cfg *cfg, char *err,
 /* v5 header sampling field: 2 bits of mode, 14 of interval (0: none). */
 uint16_t export_v5_sampling(const struct export_sampling *s);
 
+/* The message format of version 1, 5, 7, 9 or 10 (IPFIX); NULL: none. */
+const struct export_ops *export_ops_of(int version);
+
+/* The version --export names ("v1", "v5", "v7", "v9", "ipfix"); 0:
+ * none. */
+int export_version_named(const char *name);
+
+/* Is version one of the fixed-record NetFlow formats (v1, v5, v7): IPv4
+ * only, no templates, no options records? */
+bool export_fixed(int version);
+
+extern const struct export_ops export_v1_ops;
 extern const struct export_ops export_v5_ops;
+extern const struct export_ops export_v7_ops;
 extern const struct export_ops export_v9_ops;
 extern const struct export_ops export_ipfix_ops;
 

@@ -34,16 +34,37 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-static const struct export_ops *ops_for(int version)
+/* The message formats, as softflowd's sender table: one row each. */
+static const struct export_ops *const formats[] = {
+	&export_v1_ops, &export_v5_ops,	   &export_v7_ops,
+	&export_v9_ops, &export_ipfix_ops,
+};
+
+const struct export_ops *export_ops_of(int version)
 {
-	switch (version) {
-	case 5:
-		return &export_v5_ops;
-	case 9:
-		return &export_v9_ops;
-	default:
-		return &export_ipfix_ops;
-	}
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (formats[i]->version == version)
+			return formats[i];
+	return NULL;
+}
+
+int export_version_named(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(formats[i]->name, name) == 0)
+			return formats[i]->version;
+	return 0;
+}
+
+bool export_fixed(int version)
+{
+	const struct export_ops *ops = export_ops_of(version);
+
+	return ops && ops->fixed;
 }
 
 struct exporter *exporter_new(const struct export_cfg *cfg)
@@ -212,7 +233,9 @@ int exporter_add_collector_src(struct exporter *ex, const char *spec,
 		free(c);
 		return -EINVAL;
 	}
-	c->ops = ops_for(ex->cfg.version);
+	c->ops = export_ops_of(ex->cfg.version);
+	if (!c->ops)
+		c->ops = &export_ipfix_ops;
 	/* TCP: templates go out once per connection, sent by the transport
 	 * (RFC 7011 §8), never inside a data message that may wait */
 	c->tmpl_sent = proto == TX_TCP;
@@ -392,6 +415,26 @@ export_pick(const struct exporter *ex, const struct flow *f, uint16_t *id)
 	return NULL;
 }
 
+/* The fixed-record formats (v1, v5, v7) cannot express IPv6 flows. */
+static void skipped_ipv6(struct exporter *ex)
+{
+	int v = ex->cfg.version;
+
+	if (v == 1)
+		ex->stats.v1_skipped_ipv6++;
+	else if (v == 7)
+		ex->stats.v7_skipped_ipv6++;
+	else
+		ex->stats.v5_skipped_ipv6++;
+	if (ex->warned_v5_ipv6)
+		return;
+	pr_warn("NetFlow v%d cannot carry IPv6 flows: they are counted "
+		"(v%d_skipped_ipv6), not exported; use --export v9 or "
+		"ipfix\n",
+		v, v);
+	ex->warned_v5_ipv6 = true;
+}
+
 void exporter_flow(void *ctx, const struct flow *f, enum flow_end_reason reason)
 {
 	struct exporter *ex = ctx;
@@ -408,16 +451,9 @@ void exporter_flow(void *ctx, const struct flow *f, enum flow_end_reason reason)
 	ex->stats.flows++;
 
 	/* what every collector can carry is decided once, and counted once */
-	if (ex->cfg.version == 5) {
+	if (export_fixed(ex->cfg.version)) {
 		if (f->key.ipver != 4) {
-			ex->stats.v5_skipped_ipv6++;
-			if (!ex->warned_v5_ipv6) {
-				pr_warn("NetFlow v5 cannot carry IPv6 flows: "
-					"they are counted (v5_skipped_ipv6), "
-					"not exported; use --export v9 or "
-					"ipfix\n");
-				ex->warned_v5_ipv6 = true;
-			}
+			skipped_ipv6(ex);
 			return;
 		}
 	} else {
@@ -438,7 +474,7 @@ void exporter_interfaces_changed(struct exporter *ex)
 	size_t i;
 
 	for (i = 0; i < ex->ncoll; i++)
-		if (ex->coll[i]->ops != &export_v5_ops &&
+		if (!ex->coll[i]->ops->fixed &&
 		    export_option_on(ex->coll[i], EXPORT_OPT_IFTABLE))
 			ex->coll[i]->ifopt_due = true;
 }
@@ -454,8 +490,7 @@ void exporter_tick(struct exporter *ex, uint64_t now_ns)
 	for (i = 0; i < ex->ncoll; i++) {
 		struct collector *c = ex->coll[i];
 
-		bool opt_due = c->ops != &export_v5_ops &&
-			       export_options_due(c);
+		bool opt_due = !c->ops->fixed && export_options_due(c);
 
 		if (c->ifopt_due || opt_due)
 			c->ops->flush(c);

@@ -40,7 +40,7 @@ bool export_needs_routes(const struct export_cfg *cfg)
 {
 	size_t i, j;
 
-	if (cfg->version == 5)
+	if (export_fixed(cfg->version))
 		return true;
 	for (i = 0; i < cfg->ntmpl; i++)
 		for (j = 0; j < cfg->tmpl[i]->nelem; j++)

@@ -166,7 +166,8 @@ static const struct template_def tmpl_stats[] = {
 
 static bool sampling(const struct export_cfg *cfg)
 {
-	return cfg->sampling.mode != SAMPLER_NONE && cfg->version != 5;
+	return cfg->sampling.mode != SAMPLER_NONE &&
+	       !export_fixed(cfg->version);
 }
 
 /* The sampler's options template k (0: table, 1: interval) for cfg. */
@@ -819,7 +820,7 @@ size_t export_templates_len(const struct export_cfg *cfg)
 	size_t n, st, i, j;
 	int k;
 
-	if (cfg->version == 5)
+	if (export_fixed(cfg->version))
 		return 0;
 	n = fm->hdr_len + 4 + 3; /* header, template set, pad */
 	for (i = 0; i < cfg->ntmpl; i++) {
@@ -849,6 +850,9 @@ size_t export_templates_len(const struct export_cfg *cfg)
 
 const struct export_ops export_v9_ops = {
 	.name = "v9",
+	.protocol = "netflow-v9",
+	.version = 9,
+	.seq_off = 12,
 	.add = setmsg_add,
 	.flush = setmsg_flush,
 	.stats = setmsg_stats,
@@ -856,6 +860,9 @@ const struct export_ops export_v9_ops = {
 
 const struct export_ops export_ipfix_ops = {
 	.name = "ipfix",
+	.protocol = "ipfix",
+	.version = 10,
+	.seq_off = 8,
 	.add = setmsg_add,
 	.flush = setmsg_flush,
 	.templates = setmsg_templates,

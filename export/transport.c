@@ -23,10 +23,6 @@
 #include "transport_int.h"
 
 #define NS 1000000000ull
-/* RFC 7011 §3.1, RFC 3954 §5.1, Cisco's v5: where the sequence number is */
-#define V5_SEQ_OFF 16
-#define V9_SEQ_OFF 12
-#define IPFIX_SEQ_OFF 8
 /* lossless mode: how long a full UDP send buffer is waited for */
 #define UDP_WAITS 100
 #define UDP_WAIT_MS 10
@@ -54,23 +50,16 @@ static uint32_t rd32(const uint8_t *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Octets into a message of its sequence number (v5, v9, IPFIX headers). */
-static size_t seq_off(int version)
-{
-	return version == 5   ? V5_SEQ_OFF
-	       : version == 9 ? V9_SEQ_OFF
-			      : IPFIX_SEQ_OFF;
-}
-
 static struct msg_count msg_count(struct collector *c)
 {
 	struct msg_count k;
 	uint64_t opt = c->stats.options_records - c->tx.opt_seen;
 
-	/* v5 counts its flows in nrec; options records are counted as the
-	 * message is built, so those since the last message are its own */
+	/* the fixed formats count their flows in nrec; options records are
+	 * counted as the message is built, so those since the last message
+	 * are its own */
 	c->tx.opt_seen = c->stats.options_records;
-	k.nrec = c->ex->cfg.version == 5 ? c->nrec : c->ndata;
+	k.nrec = c->ops->fixed ? c->nrec : c->ndata;
 	k.nflows = k.nrec > opt ? k.nrec - (uint32_t)opt : 0;
 	k.npkts = c->npkts;
 	k.noct = c->noct;
@@ -141,7 +130,7 @@ static void udp_remember(struct collector *c, const uint8_t *msg, size_t len,
 			 struct msg_count k)
 {
 	struct transport *tx = &c->tx;
-	size_t off = seq_off(c->ex->cfg.version);
+	size_t off = c->ops->seq_off;
 	struct tx_sent *s;
 
 	if (len < off + 4)
@@ -162,7 +151,7 @@ static void udp_remember(struct collector *c, const uint8_t *msg, size_t len,
 static unsigned udp_errqueue(struct collector *c)
 {
 	struct transport *tx = &c->tx;
-	size_t off = seq_off(c->ex->cfg.version);
+	size_t off = c->ops->seq_off;
 	unsigned n = 0, i;
 
 	for (;;) {

@@ -345,7 +345,7 @@ show_err() { tail -n "${2:-5}" "$T/$1.err" 2>/dev/null | sed 's/^/       xflowd:
 export_and_judge() {
     local label=$1 pcap=$2 truth=$3 ver=$4 copts=$5 xopts=$6 rc range v
     v=$ver
-    case $ver in v5) v=5 ;; v9) v=9 ;; ipfix) v=10 ;; esac
+    case $ver in v1) v=1 ;; v5) v=5 ;; v7) v=7 ;; v9) v=9 ;; ipfix) v=10 ;; esac
     local pm=() bind=${XF_BIND:-127.0.0.1}
     nfcapd_start "$label.nf" "$bind" || { fail "$label: nfcapd did not start"; return 1; }
     sink_start "$label.sink" "$bind" || { fail "$label: udpsink did not start"; return 1; }
@@ -373,7 +373,7 @@ export_and_judge() {
     local nfq="" pmq=""
     [ "$v" = 9 ] && nfq="--fold-ports 1,58"
     # nfacctd zeroes the ports of SCTP flows in NetFlow v5
-    [ "$v" = 5 ] && pmq="--fold-ports 132"
+    case $v in 1 | 5 | 7) pmq="--fold-ports 132" ;; esac
     # shellcheck disable=SC2086
     # v9 headers carry whole UNIX seconds: unless XF_STRICT_TIME=1, allow 2 s (see msgcheck --check-header-base)
     local slack=1

@@ -1,16 +1,21 @@
 #!/usr/bin/python3
-"""msgcheck.py - check the message layer of a NetFlow v5 / v9 / IPFIX export.
+"""msgcheck.py - check the message layer of a NetFlow v1 / v5 / v7 / v9 / IPFIX
+export.
 
-usage: msgcheck.py EXPORT.pcap --version 5|9|10 [--records OUT.csv]
+usage: msgcheck.py EXPORT.pcap --version 1|5|7|9|10 [--records OUT.csv]
                    [--domain-id N] [--mtu 1500] [--time-range FIRST_NS LAST_NS]
                    [--need-sysinit]
 
 EXPORT.pcap is a capture of one exporter's datagrams to one collector
 (udpsink.py output: raw IPv4/IPv6 + UDP). This is a small decoder of our own,
-written from RFC 3954 / RFC 7011 and Cisco's v5 layout, independent of
-xflowd's code. It checks, in the order the messages were received:
+written from RFC 3954 / RFC 7011 and Cisco's v1, v5 and v7 layouts,
+independent of xflowd's code. It checks, in the order the messages were
+received:
   v5:    version 5, count 1..30, length 24 + 48*count, flow_sequence = flows
-         sent before this datagram;
+         sent before this datagram, no record's Last after sysUptime;
+  v7:    the same with count 1..28, length 24 + 52*count, reserved octets,
+         flags and router_sc 0;
+  v1:    count 1..24, length 16 + 48*count (no sequence number);
   v9:    version 9, count = template + options template + data + options data
          records in the packet, sequence = export packets sent before (0,1,..),
          source id = --domain-id, template ids >= 256, data only after its
@@ -33,7 +38,16 @@ import ipaddress
 import struct
 import sys
 
-V5_MAX = 30
+# Cisco's fixed-record formats: header octets, record octets, records at
+# most, flow_sequence in the header, then the record after its first 36
+# octets (addresses, next hop, interfaces, counters, times, ports) as a
+# struct format and the names of its fields
+FIXED = {
+    1: (16, 48, 24, False, "!2xBBB3x4x", ("proto", "tos", "flags")),
+    5: (24, 48, 30, True, "!xBBBHHBBxx", ("flags", "proto", "tos", "src_as", "dst_as", "src_mask", "dst_mask")),
+    7: (24, 52, 28, True, "!BBBBHHBBHI", ("flags1", "flags", "proto", "tos", "src_as", "dst_as", "src_mask",
+                                          "dst_mask", "flags2", "router_sc")),
+}
 
 
 def read_pcap(path):
@@ -144,25 +158,38 @@ class Checker:
         self.records.append(dict(src=src, dst=dst, proto=rec.get(4, 0), sport=rec.get(7, 0), dport=dport,
                                  packets=pk, octets=oc, first_ms=first, last_ms=last, reason=rec.get(136, "")))
 
-    # ------------------------------------------------------------------- v5
-    def v5(self, i, m):
-        if len(m) < 24:
-            return self.err(i, "v5 datagram of %d bytes" % len(m))
-        ver, count, uptime, secs, nsecs, seq = struct.unpack("!HHIIII", m[:20])
-        if not 1 <= count <= V5_MAX:
-            self.err(i, "v5 count %d outside 1..%d" % (count, V5_MAX))
-        if len(m) != 24 + 48 * count:
-            self.err(i, "v5 length %d != 24 + 48 * count %d" % (len(m), count))
-        if seq != self.data_records:
-            self.err(i, "v5 flow_sequence %d, expected %d (flows sent before)" % (seq, self.data_records))
+    # ------------------------------------------------------- v1, v5, v7
+    def fixed(self, i, m):
+        ver = struct.unpack("!H", m[:2])[0]
+        hl, rl, most, has_seq, tail, names = FIXED[ver]
+        if len(m) < hl:
+            return self.err(i, "v%d datagram of %d bytes" % (ver, len(m)))
+        _, count, uptime, secs, nsecs = struct.unpack("!HHIII", m[:16])
+        if not 1 <= count <= most:
+            self.err(i, "v%d count %d outside 1..%d" % (ver, count, most))
+        if len(m) != hl + rl * count:
+            self.err(i, "v%d length %d != %d + %d * count %d" % (ver, len(m), hl, rl, count))
+        if has_seq:
+            seq = struct.unpack("!I", m[16:20])[0]
+            if seq != self.data_records:
+                self.err(i, "v%d flow_sequence %d, expected %d (flows sent before)" % (ver, seq, self.data_records))
+        if ver == 7 and m[20:24] != bytes(4):
+            self.err(i, "v7 reserved header octets %s, expected 0" % m[20:24].hex())
         base = lambda: secs * 1000 + nsecs // 10**6 - uptime
         self.bases.append((i, secs * 1000 + nsecs / 1e6 - uptime))
-        for r in range(min(count, (len(m) - 24) // 48)):
-            o = 24 + 48 * r
-            (sa, da, nh, inp, outp, pk, oc, first, last, sp, dp, _, flags, proto, tos, sas, das, sm, dm,
-             _) = struct.unpack("!4s4s4sHHIIIIHHBBBBHHBBH", m[o:o + 48])
+        for r in range(min(count, (len(m) - hl) // rl)):
+            o = hl + rl * r
+            (sa, da, nh, inp, outp, pk, oc, first, last, sp, dp), rest = \
+                struct.unpack("!4s4s4sHHIIIIHH", m[o:o + 36]), struct.unpack(tail, m[o + 36:o + rl])
+            f = dict(zip(names, rest))
+            # v7: every field valid (flags 0), no router bypassed
+            for k in ("flags1", "flags2", "router_sc"):
+                if f.get(k, 0):
+                    self.err(i, "v7 record %d: %s %d, expected 0" % (r, k, f[k]))
+            if last > uptime:
+                self.err(i, "v%d record %d: Last %d after the header's sysUptime %d" % (ver, r, last, uptime))
             self.records.append(dict(src=str(ipaddress.IPv4Address(sa)), dst=str(ipaddress.IPv4Address(da)),
-                                     proto=proto, sport=sp, dport=dp, packets=pk, octets=oc,
+                                     proto=f["proto"], sport=sp, dport=dp, packets=pk, octets=oc,
                                      first_ms=base() + first,
                                      last_ms=base() + last, reason=""))
         self.data_records += count
@@ -345,21 +372,21 @@ class Checker:
             if ver != self.a.version:
                 self.err(i, "version %d, expected %d" % (ver, self.a.version))
                 continue
-            {5: self.v5, 9: self.v9, 10: self.ipfix}[ver](i, m)
+            {1: self.fixed, 5: self.fixed, 7: self.fixed, 9: self.v9, 10: self.ipfix}[ver](i, m)
             self.msgs += 1
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("pcap")
-    ap.add_argument("--version", type=int, required=True, choices=[5, 9, 10])
+    ap.add_argument("--version", type=int, required=True, choices=[1, 5, 7, 9, 10])
     ap.add_argument("--records")
     ap.add_argument("--domain-id", type=int)
     ap.add_argument("--mtu", type=int, default=1500)
     ap.add_argument("--time-range", nargs=2, type=int, metavar=("FIRST_NS", "LAST_NS"))
     ap.add_argument("--need-sysinit", action="store_true")
     ap.add_argument("--check-header-base", action="store_true",
-                    help="v5/v9: UNIX time - sysUptime must be the same in every header (within 1.5 ms)")
+                    help="v1/v5/v7/v9: UNIX time - sysUptime must be the same in every header (within 1.5 ms)")
     a = ap.parse_args()
     pkts = read_pcap(a.pcap)
     c = Checker(a)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * test_export.c - the exporting process on the wire: IPFIX, NetFlow v9 and
- * v5 messages received on a loopback socket and compared octet by octet
- * with messages built here from RFC 7011, RFC 3954 and Cisco's v5 layout.
+ * test_export.c - the exporting process on the wire: IPFIX, NetFlow v9,
+ * v5, v7 and v1 messages received on a loopback socket and compared octet
+ * by octet with messages built here from RFC 7011, RFC 3954 and Cisco's
+ * v1, v5 and v7 layouts.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -1139,44 +1140,76 @@ START_TEST(sampling_check)
 	cfg.version = 5;
 	cfg.sampling.mode = SAMPLER_NONE;
 	ck_assert_int_eq(export_sampling_check(&cfg, err, sizeof(err)), 0);
+	/* v1 and v7 have no field for it: refused, not exported unscaled */
+	cfg.sampling = (struct export_sampling){ SAMPLER_DETERMINISTIC, 2, 0 };
+	cfg.version = 1;
+	ck_assert_int_eq(export_sampling_check(&cfg, err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_msg(strstr(err, "v1") && strstr(err, "v5"), "%s", err);
+	cfg.version = 7;
+	ck_assert_int_eq(export_sampling_check(&cfg, err, sizeof(err)),
+			 -EINVAL);
+	cfg.sampling.mode = SAMPLER_NONE;
+	ck_assert_int_eq(export_sampling_check(&cfg, err, sizeof(err)), 0);
 }
 END_TEST
 
 /* ---------------------------------------------------------------------- */
 /* NetFlow v5                                                             */
 
+/* The 16 octets every fixed header opens with, for mkflow(f, 4, 0). */
+static void fixed_header(struct bb *want, int version)
+{
+	b16(want, (uint16_t)version);
+	b16(want, 1);
+	b32(want, 3250);		   /* sysUptime: the export clock */
+	b32(want, (uint32_t)(BASE_S + 3)); /* ... in UNIX time */
+	b32(want, 250000999);		   /* residual ns */
+}
+
+/* Octets 0-35 of a v1, v5 or v7 record of mkflow(f, 4, 0). */
+static void fixed_record_start(struct bb *want, const struct flow *f)
+{
+	bmem(want, f->key.src, 4);
+	bmem(want, f->key.dst, 4);
+	b32(want, 0); /* nexthop */
+	b16(want, 3); /* input */
+	b16(want, 0); /* output */
+	b32(want, 5);
+	b32(want, 1234);
+	b32(want, 1500); /* First */
+	b32(want, 3250); /* Last */
+	b16(want, 1234);
+	b16(want, 80);
+}
+
+/* An exporter of version to r that has sent mkflow(f, 4, 0) in one
+ * datagram. */
+static struct exporter *fixed_one(int version, uint32_t domain, struct rx *r,
+				  struct flow *f)
+{
+	struct exporter *ex = mkex(version, domain, 1500, NULL, NULL, r);
+
+	mkflow(f, 4, 0);
+	exporter_flow(ex, f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	ck_assert_uint_eq(rx_drain(r), 1);
+	return ex;
+}
+
 START_TEST(v5_byte_exact)
 {
 	struct rx r;
-	struct exporter *ex = mkex(5, 0x0102, 1500, NULL, NULL, &r);
 	struct flow f;
+	struct exporter *ex = fixed_one(5, 0x0102, &r, &f);
 	struct bb want = { .n = 0 };
 
-	mkflow(&f, 4, 0);
-	exporter_flow(ex, &f, FLOW_END_IDLE);
-	exporter_flush(ex);
-	ck_assert_uint_eq(rx_drain(&r), 1);
-
-	b16(&want, 5);
-	b16(&want, 1);
-	b32(&want, 3250);
-	b32(&want, (uint32_t)(BASE_S + 3));
-	b32(&want, 250000999);			/* residual ns */
+	fixed_header(&want, 5);
 	b32(&want, 0);				/* flow_sequence */
 	b8(&want, 0x01);			/* engine type */
 	b8(&want, 0x02);			/* engine id */
 	b16(&want, 0);				/* sampling */
-	bmem(&want, f.key.src, 4);
-	bmem(&want, f.key.dst, 4);
-	b32(&want, 0);				/* nexthop */
-	b16(&want, 3);				/* input */
-	b16(&want, 0);				/* output */
-	b32(&want, 5);
-	b32(&want, 1234);
-	b32(&want, 1500);
-	b32(&want, 3250);
-	b16(&want, 1234);
-	b16(&want, 80);
+	fixed_record_start(&want, &f);
 	b8(&want, 0);
 	b8(&want, 0x1b);
 	b8(&want, 6);
@@ -1190,6 +1223,14 @@ START_TEST(v5_byte_exact)
 }
 END_TEST
 
+/* The IPv6 flows skipped of a fixed-record version. */
+static uint64_t skipped_ipv6(const struct exporter *ex, int version)
+{
+	return version == 1   ? ex->stats.v1_skipped_ipv6
+	       : version == 7 ? ex->stats.v7_skipped_ipv6
+			      : ex->stats.v5_skipped_ipv6;
+}
+
 /*
  * What no collector can carry (IPv6 in v5, a flow no template fits) is
  * counted once per flow however many collectors there are, and every
@@ -1197,14 +1238,14 @@ END_TEST
  */
 START_TEST(skips_counted_once_per_flow)
 {
-	static const int versions[] = { 5, 10 };
+	static const int versions[] = { 5, 10, 1, 7 };
 	size_t v;
 
-	for (v = 0; v < 2; v++) {
+	for (v = 0; v < 4; v++) {
 		struct rx r1, r2;
 		struct exporter *ex = mkex(versions[v], 1, 1500,
-					   versions[v] == 5 ? NULL
-							    : "ipv4-five-tuple",
+					   versions[v] != 10 ? NULL
+							     : "ipv4-five-tuple",
 					   NULL, &r1);
 		char spec[64], err[256];
 		struct flow f4, f6;
@@ -1219,8 +1260,8 @@ START_TEST(skips_counted_once_per_flow)
 		exporter_flow(ex, &f6, FLOW_END_IDLE);
 		exporter_flow(ex, &f4, FLOW_END_IDLE);
 		exporter_flush(ex);
-		if (versions[v] == 5)
-			ck_assert_uint_eq(ex->stats.v5_skipped_ipv6, 1);
+		if (versions[v] != 10)
+			ck_assert_uint_eq(skipped_ipv6(ex, versions[v]), 1);
 		else
 			ck_assert_uint_eq(ex->stats.no_template, 1);
 		ck_assert_uint_eq(rx_drain(&r1), 1);
@@ -1234,10 +1275,14 @@ START_TEST(skips_counted_once_per_flow)
 }
 END_TEST
 
-static void v5_counts(uint32_t mtu, uint32_t per)
+/* 85 flows, some IPv6, over a fixed-record version: per records (at
+ * most) in datagrams of hdr + rec octets each, the flow_sequence (v5,
+ * v7) counting flows. */
+static void fixed_counts(int version, uint32_t mtu, uint32_t per, size_t hdr,
+			 size_t rec)
 {
 	struct rx r;
-	struct exporter *ex = mkex(5, 0, mtu, NULL, NULL, &r);
+	struct exporter *ex = mkex(version, 0, mtu, NULL, NULL, &r);
 	uint32_t i, seq = 0;
 	size_t m, v4 = 0;
 
@@ -1250,16 +1295,17 @@ static void v5_counts(uint32_t mtu, uint32_t per)
 	}
 	exporter_flush(ex);
 	rx_drain(&r);
-	ck_assert_uint_eq(ex->stats.v5_skipped_ipv6, 85 - v4);
+	ck_assert_uint_eq(skipped_ipv6(ex, version), 85 - v4);
 	ck_assert_uint_eq(r.n, (v4 + per - 1) / per);
 	for (m = 0; m < r.n; m++) {
 		const struct dgram *d = &r.d[m];
 		uint16_t count = rd16(d->b + 2);
 
-		ck_assert_uint_eq(rd16(d->b), 5);
+		ck_assert_uint_eq(rd16(d->b), version);
 		ck_assert_uint_eq(count, m + 1 < r.n ? per : v4 - m * per);
-		ck_assert_uint_eq(d->n, 24 + 48 * (size_t)count);
-		ck_assert_uint_eq(rd32(d->b + 16), seq);
+		ck_assert_uint_eq(d->n, hdr + rec * (size_t)count);
+		if (version != 1) /* v1 has no sequence number */
+			ck_assert_uint_eq(rd32(d->b + 16), seq);
 		seq += count;
 	}
 	ck_assert_uint_eq(seq, v4);
@@ -1269,14 +1315,14 @@ static void v5_counts(uint32_t mtu, uint32_t per)
 
 START_TEST(v5_thirty_per_datagram)
 {
-	v5_counts(1500, 30);
+	fixed_counts(5, 1500, 30, 24, 48);
 }
 END_TEST
 
 START_TEST(v5_small_mtu)
 {
 	/* (576 - 28 - 24) / 48 = 10 */
-	v5_counts(576, 10);
+	fixed_counts(5, 576, 10, 24, 48);
 }
 END_TEST
 
@@ -1350,6 +1396,135 @@ START_TEST(v5_split_no_empty_records)
 	v5_split(10000000, 10000000000ull, &sp, &so, &minp);
 	ck_assert_uint_eq(so, 10000000000ull);
 	ck_assert_uint_ge(minp, 1);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------- */
+/* NetFlow v1 and v7                                                      */
+
+/* Cisco's v1: a 16-octet header, no sequence; pad, prot, tos, flags. */
+START_TEST(v1_byte_exact)
+{
+	struct rx r;
+	struct flow f;
+	struct exporter *ex = fixed_one(1, 0, &r, &f);
+	struct bb want = { .n = 0 };
+
+	fixed_header(&want, 1);
+	fixed_record_start(&want, &f);
+	b16(&want, 0);	 /* pad1 */
+	b8(&want, 6);	 /* prot */
+	b8(&want, 0x20); /* tos */
+	b8(&want, 0x1b); /* flags: TCP flags */
+	b8(&want, 0);	 /* pad2 */
+	b16(&want, 0);	 /* pad2 */
+	b32(&want, 0);	 /* reserved */
+	ck_assert_uint_eq(want.n, 16 + 48);
+	assert_bytes(&r.d[0], &want);
+	exporter_free(ex);
+	rx_close(&r);
+}
+END_TEST
+
+/* Cisco's v7: v5's header with 4 reserved octets for engine and
+ * sampling; v5's record (flags 0: every field valid) and router_sc. */
+START_TEST(v7_byte_exact)
+{
+	struct rx r;
+	struct flow f;
+	struct exporter *ex = fixed_one(7, 0, &r, &f);
+	struct bb want = { .n = 0 };
+
+	exporter_flow(ex, &f, FLOW_END_IDLE);
+	exporter_flush(ex);
+	ck_assert_uint_eq(rx_drain(&r), 1);
+
+	fixed_header(&want, 7);
+	b32(&want, 0); /* flow_sequence */
+	b32(&want, 0); /* reserved */
+	fixed_record_start(&want, &f);
+	b8(&want, 0);	 /* flags1: all fields valid */
+	b8(&want, 0x1b); /* tcp_flags */
+	b8(&want, 6);	 /* prot */
+	b8(&want, 0x20); /* tos */
+	b32(&want, 0);	 /* src_as, dst_as */
+	b16(&want, 0);	 /* src_mask, dst_mask */
+	b16(&want, 0);	 /* flags2: all fields valid */
+	b32(&want, 0);	 /* router_sc: no router bypassed */
+	ck_assert_uint_eq(want.n, 24 + 52);
+	assert_bytes(&r.d[0], &want);
+	/* the second: one flow sent before it */
+	want.b[19] = 1;
+	assert_bytes(&r.d[1], &want);
+	exporter_free(ex);
+	rx_close(&r);
+}
+END_TEST
+
+START_TEST(v1_twenty_four_per_datagram)
+{
+	fixed_counts(1, 1500, 24, 16, 48);
+}
+END_TEST
+
+START_TEST(v7_twenty_eight_per_datagram)
+{
+	fixed_counts(7, 9000, 28, 24, 52);
+	/* the MTU first: (1500 - 28 - 24) / 52 = 27, (576 - 28 - 24) / 52 =
+	 * 10 */
+	fixed_counts(7, 1500, 27, 24, 52);
+	fixed_counts(7, 576, 10, 24, 52);
+}
+END_TEST
+
+/*
+ * The header's sysUptime is the export clock, never before a record's
+ * Last, and unix_secs.unix_nsecs - sysUptime is the time base: First and
+ * Last read back as the flow's times to the ms. 60 days on, past 2^32
+ * ms, the base has moved and the same holds.
+ */
+START_TEST(fixed_times_exact)
+{
+	static const int versions[] = { 1, 5, 7 };
+	uint64_t day = 86400 * NS;
+	size_t v;
+	int k;
+
+	for (v = 0; v < 3; v++) {
+		struct rx r;
+		struct exporter *ex =
+			mkex(versions[v], 0, 1500, NULL, NULL, &r);
+		size_t hdr = versions[v] == 1 ? 16 : 24;
+
+		for (k = 0; k < 2; k++) {
+			const struct dgram *d;
+			uint64_t up, unix_ms, first, last;
+			struct flow f;
+
+			mkflow(&f, 4, (uint32_t)k);
+			f.first_ns = BASE + (uint64_t)k * 60 * day + 7 * NS +
+				     123 * MS + 456;
+			f.last_ns = BASE + (uint64_t)k * 60 * day + 9 * NS +
+				    999 * MS + 999999;
+			exporter_flow(ex, &f, FLOW_END_IDLE);
+			exporter_flush(ex);
+			ck_assert_uint_eq(rx_drain(&r), 1);
+			d = &r.d[k];
+			up = rd32(d->b + 4);
+			unix_ms = (uint64_t)rd32(d->b + 8) * 1000 +
+				  rd32(d->b + 12) / MS;
+			first = rd32(d->b + hdr + 24);
+			last = rd32(d->b + hdr + 28);
+			ck_assert_uint_le(first, last);
+			ck_assert_uint_le(last, up);
+			ck_assert_uint_eq(unix_ms - up + first,
+					  f.first_ns / MS);
+			ck_assert_uint_eq(unix_ms - up + last, f.last_ns / MS);
+		}
+		ck_assert_uint_eq(ex->stats.rebases, 1);
+		exporter_free(ex);
+		rx_close(&r);
+	}
 }
 END_TEST
 
@@ -1714,6 +1889,14 @@ static Suite *export_suite(void)
 	tcase_add_test(tc, v5_small_mtu);
 	tcase_add_test(tc, v5_split_sums);
 	tcase_add_test(tc, v5_split_no_empty_records);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("v1_v7");
+	tcase_add_test(tc, v1_byte_exact);
+	tcase_add_test(tc, v7_byte_exact);
+	tcase_add_test(tc, v1_twenty_four_per_datagram);
+	tcase_add_test(tc, v7_twenty_eight_per_datagram);
+	tcase_add_test(tc, fixed_times_exact);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sampling");

@@ -449,6 +449,29 @@ START_TEST(golden_json)
 }
 END_TEST
 
+/* A view of s, text or JSON, against its golden file. */
+struct golden_view {
+	enum view_id v;
+	bool json;
+	const char *name;
+};
+
+static void golden_views(const struct view_snapshot *s,
+			 const struct golden_view *g, size_t n)
+{
+	struct vbuf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		vb_reset(&b);
+		view_render(&b, s, g[i].v, g[i].json);
+		ck_assert(!b.oom);
+		ck_assert(!g[i].json || json_valid(b.p));
+		golden(g[i].name, b.p);
+	}
+	vb_free(&b);
+}
+
 /*
  * Exporters of one monitor that differ (-f): the TCP collector an IPFIX
  * process of domain 7 beside the v9 one. Each collector's templates are
@@ -456,19 +479,13 @@ END_TEST
  */
 START_TEST(two_processes)
 {
-	static const struct {
-		enum view_id v;
-		bool json;
-		const char *name;
-	} g[] = {
+	static const struct golden_view g[] = {
 		{ VIEW_IP_EXPORT, false, "ip_flow_export_two.txt" },
 		{ VIEW_TEMPLATES, false, "templates_two.txt" },
 		{ VIEW_TEMPLATES, true, "templates_two.json" },
 		{ VIEW_FLOW_EXPORTER, false, "flow_exporter_two.txt" },
 	};
 	struct view_snapshot s;
-	struct vbuf b = { 0 };
-	size_t i;
 
 	snapshot(&s);
 	s.coll[1].version = 10;
@@ -478,14 +495,29 @@ START_TEST(two_processes)
 	/* its options: the statistics off, the interface table timed */
 	s.coll[1].opt[EXPORT_OPT_STATS].off = true;
 	s.coll[1].opt[EXPORT_OPT_IFTABLE].timeout_s = 300;
-	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
-		vb_reset(&b);
-		view_render(&b, &s, g[i].v, g[i].json);
-		ck_assert(!b.oom);
-		ck_assert(!g[i].json || json_valid(b.p));
-		golden(g[i].name, b.p);
-	}
-	vb_free(&b);
+	golden_views(&s, g, sizeof(g) / sizeof(g[0]));
+}
+END_TEST
+
+/*
+ * NetFlow v7 and v1 collectors (issue 16: 'ip flow-export version 1|7'):
+ * show ip flow export says "v7 and v1", show flow exporter "NetFlow
+ * Version 7/1" with no template and no options.
+ */
+START_TEST(fixed_versions)
+{
+	static const struct golden_view g[] = {
+		{ VIEW_IP_EXPORT, false, "ip_flow_export_v7v1.txt" },
+		{ VIEW_FLOW_EXPORTER, false, "flow_exporter_v7v1.txt" },
+		{ VIEW_FLOW_EXPORTER, true, "flow_exporter_v7v1.json" },
+	};
+	struct view_snapshot s;
+
+	snapshot(&s);
+	s.version = 7;
+	s.coll[0].version = 7;
+	s.coll[1].version = 1;
+	golden_views(&s, g, sizeof(g) / sizeof(g[0]));
 }
 END_TEST
 
@@ -728,6 +760,7 @@ static Suite *views_suite(void)
 	tcase_add_loop_test(tc, golden_json, 0, NVIEWS);
 	tcase_add_test(tc, slices_equal_whole);
 	tcase_add_test(tc, two_processes);
+	tcase_add_test(tc, fixed_versions);
 	tcase_add_test(tc, ios_columns);
 	tcase_add_test(tc, size_bins);
 	tcase_add_test(tc, protocol_classes);
