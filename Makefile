@@ -50,11 +50,12 @@ CAPTURE_SRC += $(BPF_USER_SRC)
 BPFLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxdp libbpf 2>/dev/null)
 BPFLIB_LIBS := $(shell $(PKG_CONFIG) --libs libxdp libbpf 2>/dev/null || \
 	echo -lxdp -lbpf)
-TEMPLATE_SRC := templates/ie.c templates/templates.c
+TEMPLATE_SRC := templates/ie.c templates/ie_fnf.c templates/templates.c
 EXPORT_SRC := export/exporter.c export/record.c export/v5.c export/setmsg.c
 EXPORT_SRC += export/transport.c export/transport_tcp.c export/resolve.c
 DAEMON_SRC := daemon/options.c daemon/log.c
 DAEMON_SRC += daemon/config.c daemon/config_blocks.c daemon/config_check.c \
+	daemon/config_ios.c daemon/config_ios_if.c \
 	daemon/config_dump.c daemon/config_set.c
 DAEMON_SRC += daemon/privdrop.c
 # --stats-file and -f opened so that no other user can plant them

@@ -127,12 +127,29 @@ static void dump_interface(const struct config *cfg,
 						: " tc");
 }
 
+/* An IOS configuration's lines that are not about flows. */
+static void dump_skipped(const struct config *cfg, FILE *f)
+{
+	unsigned int i;
+
+	fprintf(f, "# IOS configuration: %u line%s not about flows skipped\n",
+		cfg->nskipped, cfg->nskipped == 1 ? "" : "s");
+	for (i = 0; i < cfg->nskipped && i < CFG_MAX_SKIPPED; i++)
+		fprintf(f, "#   line %u: %s\n", cfg->skipped[i].line,
+			cfg->skipped[i].text);
+	if (cfg->nskipped > CFG_MAX_SKIPPED)
+		fprintf(f, "#   and %u more\n",
+			cfg->nskipped - CFG_MAX_SKIPPED);
+}
+
 void config_dump(const struct config *cfg, FILE *f)
 {
 	int i;
 
 	fprintf(f, "# %s as xflowd reads it, every default spelled out\n",
 		cfg->file);
+	if (cfg->dialect == CFG_IOS)
+		dump_skipped(cfg, f);
 	for (i = 0; i < cfg->nexporter; i++)
 		dump_exporter(&cfg->exporter[i], f);
 	for (i = 0; i < cfg->nsampler; i++) {
