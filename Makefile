@@ -55,7 +55,8 @@ EXPORT_SRC := export/exporter.c export/record.c export/v5.c export/setmsg.c
 EXPORT_SRC += export/transport.c export/transport_tcp.c export/resolve.c
 DAEMON_SRC := daemon/options.c daemon/log.c
 DAEMON_SRC += daemon/config.c daemon/config_blocks.c daemon/config_check.c \
-	daemon/config_ios.c daemon/config_ios_if.c \
+	daemon/config_ios.c daemon/config_ios_fnf.c daemon/config_ios_if.c \
+	daemon/config_ios_trad.c \
 	daemon/config_dump.c daemon/config_set.c
 DAEMON_SRC += daemon/privdrop.c
 # --stats-file and -f opened so that no other user can plant them

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * config_ios_fnf.c - Flexible NetFlow's sub-modes of an IOS configuration
+ * (flow record, flow exporter, flow monitor, sampler) into the blocks of
+ * xflowd.conf(5), through the same setting functions (config_set.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config_ios_int.h"
+
+/* ---- values ---- */
+
+int ios_number(struct cfg_parser *p, unsigned int no, const char *what,
+	       const char *v, unsigned long min, unsigned long max,
+	       unsigned int *out)
+{
+	unsigned long long n = 0;
+	const char *s;
+	char q[48];
+
+	for (s = v; *s && n <= max; s++) {
+		if (*s < '0' || *s > '9')
+			break;
+		n = n * 10 + (unsigned long long)(*s - '0');
+	}
+	if (!*v || *s || n < min || n > max) {
+		cfg_error(p, no,
+			  "%s '%s': expected a whole number from %lu to "
+			  "%lu",
+			  what, cfg_quote(v, q, sizeof(q)), min, max);
+		return -1;
+	}
+	*out = (unsigned int)n;
+	return 0;
+}
+
+/* Call the setting idx of the current block with values v[0..nv). */
+void ios_setting(struct cfg_parser *p, int idx, unsigned int no, char **v,
+		 int nv)
+{
+	const struct blk_def *d = &cfg_blocks[p->kind];
+	int i;
+
+	for (i = 0; i < d->nkw; i++) {
+		const struct kw *kw = &d->kw[i];
+
+		if (kw->idx != idx)
+			continue;
+		if (nv < kw->min || nv > kw->max) {
+			cfg_error(p, no, "wrong number of values");
+			return;
+		}
+		if (!p->aux->kwline[idx])
+			p->aux->kwline[idx] = no;
+		kw->set(p, kw, no, v, nv);
+		return;
+	}
+}
+
+/* IOS sends an option only where the exporter says 'option X'. */
+void ios_options_off(struct cfg_parser *p)
+{
+	struct cfg_exporter *e = p->blk;
+	int k;
+
+	for (k = 0; k < EXPORT_OPT_N; k++)
+		if (!p->aux->kwline[KWE_OPT_IFTABLE + k])
+			e->option[k].off = true;
+}
+
+bool ios_open_block(struct cfg_parser *p, struct ios_state *st,
+		    enum cfg_kind kind, const char *name, unsigned int no)
+{
+	char q[48];
+
+	st->blk = -1;
+	if (!cfg_good_name(name)) {
+		cfg_error(p, no,
+			  "'%s' is not a name xflowd takes: use 1 to %d "
+			  "letters, "
+			  "digits, '-', '_' or '.'",
+			  cfg_quote(name, q, sizeof(q)), CFG_NAME_MAX - 1);
+		return false;
+	}
+	if (blocks_open(p, kind, name, no))
+		return false;
+	st->blk = p->idx;
+	if (kind == BLK_EXPORTER) {
+		/* IOS's defaults: NetFlow v9 to UDP port 9995 */
+		struct cfg_exporter *e = p->blk;
+
+		if (!p->aux->kwline[KWE_PROTOCOL])
+			e->version = 9;
+		if (!p->aux->kwline[KWE_TRANSPORT])
+			e->port = 9995;
+		ios_options_off(p);
+	}
+	return true;
+}
+
+/* Make the block of the current FNF sub-mode current again. */
+bool ios_reopen(struct cfg_parser *p, struct ios_state *st, enum cfg_kind kind)
+{
+	const char *name;
+
+	if (st->blk < 0)
+		return false;
+	switch (kind) {
+	case BLK_EXPORTER:
+		name = p->cfg->exporter[st->blk].name;
+		break;
+	case BLK_SAMPLER:
+		name = p->cfg->sampler[st->blk].name;
+		break;
+	case BLK_RECORD:
+		name = p->cfg->record[st->blk].name;
+		break;
+	default:
+		name = p->cfg->monitor[st->blk].name;
+		break;
+	}
+	return blocks_open(p, kind, name, 0) == 0;
+}
+
+/* ---- flow record ---- */
+
+void ios_record_cmd(struct cfg_parser *p, unsigned int no, char **tok, int ntok)
+{
+	const char *cand[128], *best[3];
+	char words[256] = "", q[48];
+	size_t len = 0;
+	bool key;
+	int i, n, ie;
+
+	if (ios_ab(tok[0], "description", 4)) {
+		ios_setting(p, KW_DESCRIPTION, no, tok + 1, ntok - 1);
+		return;
+	}
+	if (!(ios_ab(tok[0], "match", 1) || ios_ab(tok[0], "collect", 2)) ||
+	    ntok < 2) {
+		cfg_error(p, no,
+			  "'%s' in a flow record: write 'match FIELD' or "
+			  "'collect FIELD'",
+			  cfg_quote(tok[0], q, sizeof(q)));
+		return;
+	}
+	key = ios_ab(tok[0], "match", 1);
+	for (i = 1; i < ntok && len + 2 < sizeof(words); i++) {
+		size_t k;
+
+		len += (size_t)snprintf(words + len, sizeof(words) - len,
+					"%s%s", i > 1 ? " " : "", tok[i]);
+		for (k = len - strlen(tok[i]); k < len; k++)
+			if (words[k] >= 'A' && words[k] <= 'Z')
+				words[k] = (char)(words[k] - 'A' + 'a');
+	}
+	ie = ie_fnf_find(words);
+	if (ie >= 0) {
+		cfg_record_add(p, no, ie, words, key);
+		return;
+	}
+	for (i = 0; i < ie_fnf_count && i < 128; i++)
+		cand[i] = ie_fnf_table[i].words;
+	n = cfg_closest(words, cand, i, best, 3);
+	if (n == 0)
+		cfg_error(p, no,
+			  "unknown field '%s': `xflowctl show flow record` "
+			  "prints the fields xflowd fills",
+			  cfg_quote(words, q, sizeof(q)));
+	else
+		cfg_error(p, no,
+			  "unknown field '%s' — did you mean %s%s%s%s%s?",
+			  cfg_quote(words, q, sizeof(q)), best[0],
+			  n > 2	  ? ", "
+			  : n > 1 ? " or "
+				  : "",
+			  n > 1 ? best[1] : "", n > 2 ? " or " : "",
+			  n > 2 ? best[2] : "");
+}
+
+/* ---- flow exporter ---- */
+
+void ios_exporter_cmd(struct cfg_parser *p, unsigned int no, char **tok,
+		      int ntok)
+{
+	struct cfg_exporter *e = p->blk;
+	char q[48];
+	unsigned int n;
+	int i;
+
+	if (ios_ab(tok[0], "description", 4)) {
+		ios_setting(p, KW_DESCRIPTION, no, tok + 1, ntok - 1);
+	} else if (ios_ab(tok[0], "destination", 4) && ntok == 2) {
+		ios_setting(p, KWE_DESTINATION, no, tok + 1, 1);
+	} else if (ios_ab(tok[0], "transport", 2) && ntok == 3) {
+		tok[1] = ios_ab(tok[1], "udp", 1) ? "udp" : tok[1];
+		ios_setting(p, KWE_TRANSPORT, no, tok + 1, 2);
+	} else if (ios_ab(tok[0], "export-protocol", 7) && ntok == 2) {
+		ios_setting(p, KWE_PROTOCOL, no, tok + 1, 1);
+	} else if (ios_ab(tok[0], "template", 2) && ntok == 4 &&
+		   ios_ab(tok[1], "data", 1) && ios_ab(tok[2], "timeout", 1)) {
+		if (ios_number(p, no, "template data timeout", tok[3], 1, 86400,
+			       &n) == 0) {
+			e->refresh_s = n;
+			p->aux->kwline[KWE_REFRESH_S] = no;
+		}
+	} else if (ios_ab(tok[0], "option", 2) && ntok >= 2) {
+		static const char *const opt[] = { "interface-table",
+						   "exporter-stats",
+						   "sampler-table" };
+
+		for (i = 0; i < 3 && !ios_ab(tok[1], opt[i], 3); i++)
+			;
+		if (i == 3) {
+			ios_unsupported(p, no, tok, ntok,
+					"xflowd sends the options "
+					"interface-table, "
+					"exporter-stats and sampler-table "
+					"only; "
+					"remove it");
+			return;
+		}
+		p->aux->kwline[KWE_NO_IFTABLE + i] = 0;
+		if (ntok == 2)
+			ios_setting(p, KWE_OPT_IFTABLE + i, no, tok + 2, 0);
+		else if (ntok == 4 && ios_ab(tok[2], "timeout", 1))
+			ios_setting(p, KWE_OPT_IFTABLE + i, no, tok + 2, 2);
+		else
+			ios_unsupported(p, no, tok, ntok,
+					"write 'option NAME [timeout "
+					"SECONDS]'");
+	} else if (ios_ab(tok[0], "source", 2) || ios_ab(tok[0], "dscp", 2) ||
+		   ios_ab(tok[0], "ttl", 2) ||
+		   ios_ab(tok[0], "output-features", 2)) {
+		ios_unsupported(p, no, tok, ntok,
+				"xflowd cannot set this for an exporter yet; "
+				"remove the line");
+	} else {
+		cfg_error(p, no,
+			  "'%s' in flow exporter %s: xflowd takes destination, "
+			  "transport udp PORT, export-protocol, template data "
+			  "timeout, option and description",
+			  cfg_quote(tok[0], q, sizeof(q)), e->name);
+	}
+}
+
+/* ---- flow monitor ---- */
+
+/* IOS's predefined records, as the predefined templates closest to them */
+static const struct {
+	const char *words, *tmpl;
+} predefined[] = {
+	{ "netflow ipv4 original-input", "ipv4-five-tuple" },
+	{ "netflow ipv4 original-output", "ipv4-five-tuple" },
+	{ "netflow ipv6 original-input", "ipv6-five-tuple" },
+	{ "netflow ipv6 original-output", "ipv6-five-tuple" },
+	{ "netflow-original", "ipv4-five-tuple" },
+};
+
+void ios_monitor_cmd(struct cfg_parser *p, unsigned int no, char **tok,
+		     int ntok)
+{
+	struct cfg_monitor *m = p->blk;
+	char words[128] = "", q[48];
+	size_t len = 0;
+	unsigned int n;
+	int i;
+
+	if (ios_ab(tok[0], "description", 4)) {
+		ios_setting(p, KW_DESCRIPTION, no, tok + 1, ntok - 1);
+	} else if (ios_ab(tok[0], "record", 2) && ntok == 2) {
+		ios_setting(p, KWM_RECORD, no, tok + 1, 1);
+	} else if (ios_ab(tok[0], "record", 2) && ntok > 2) {
+		for (i = 1; i < ntok && len + 2 < sizeof(words); i++)
+			len += (size_t)snprintf(words + len,
+						sizeof(words) - len, "%s%s",
+						i > 1 ? " " : "", tok[i]);
+		for (i = 0;
+		     i < (int)(sizeof(predefined) / sizeof(predefined[0])); i++)
+			if (!strcmp(words, predefined[i].words))
+				break;
+		if (i == (int)(sizeof(predefined) / sizeof(predefined[0]))) {
+			ios_unsupported(p, no, tok, ntok,
+					"xflowd has the predefined records "
+					"netflow "
+					"ipv4|ipv6 "
+					"original-input|original-output; "
+					"for others, define a flow record");
+			return;
+		}
+		tok[1] = (char *)predefined[i].tmpl;
+		ios_setting(p, KWM_TEMPLATE, no, tok + 1, 1);
+	} else if (ios_ab(tok[0], "exporter", 2) && ntok == 2) {
+		ios_setting(p, KWM_EXPORTER, no, tok + 1, 1);
+	} else if (ios_ab(tok[0], "cache", 1) && ntok == 4 &&
+		   ios_ab(tok[1], "timeout", 1) &&
+		   (ios_ab(tok[2], "active", 1) ||
+		    ios_ab(tok[2], "inactive", 1))) {
+		bool act = ios_ab(tok[2], "active", 1);
+
+		if (ios_number(p, no,
+			       act ? "cache timeout active"
+				   : "cache timeout inactive",
+			       tok[3], 1, 604800, &n))
+			return;
+		*(act ? &m->active_s : &m->inactive_s) = n;
+		p->aux->kwline[act ? KWM_ACTIVE : KWM_INACTIVE] = no;
+	} else if (ios_ab(tok[0], "cache", 1) && ntok == 3 &&
+		   ios_ab(tok[1], "entries", 1)) {
+		if (ios_number(p, no, "cache entries", tok[2], 16, 1u << 30,
+			       &n))
+			return;
+		m->cache_entries = n;
+		p->aux->kwline[KWM_ENTRIES] = no;
+	} else if (ios_ab(tok[0], "cache", 1) ||
+		   ios_ab(tok[0], "statistics", 2)) {
+		ios_unsupported(p, no, tok, ntok,
+				"xflowd's cache takes 'cache timeout active|"
+				"inactive SEC' and 'cache entries N' only; "
+				"remove "
+				"the line");
+	} else {
+		cfg_error(p, no,
+			  "'%s' in flow monitor %s: xflowd takes record, "
+			  "exporter, cache and description",
+			  cfg_quote(tok[0], q, sizeof(q)), m->name);
+	}
+}
+
+/* ---- sampler ---- */
+
+void ios_sampler_cmd(struct cfg_parser *p, unsigned int no, char **tok,
+		     int ntok)
+{
+	char q[48];
+
+	if (ios_ab(tok[0], "description", 4)) {
+		ios_setting(p, KW_DESCRIPTION, no, tok + 1, ntok - 1);
+	} else if (ios_ab(tok[0], "mode", 1) && ntok == 5) {
+		tok[1] = ios_ab(tok[1], "random", 1)	      ? (char *)"random"
+			 : ios_ab(tok[1], "deterministic", 1) ? (char *)"determ"
+									"inis"
+									"tic"
+							      : tok[1];
+		ios_setting(p, KWS_MODE, no, tok + 1, 4);
+	} else {
+		cfg_error(p, no,
+			  "'%s' in a sampler: write 'mode random|deterministic "
+			  "1 out-of N'",
+			  cfg_quote(tok[0], q, sizeof(q)));
+	}
+}
