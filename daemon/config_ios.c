@@ -314,6 +314,21 @@ static void global_cmd(struct cfg_parser *p, struct ios_state *st,
 	st->mode = M_OTHER;
 }
 
+/* The block a Flexible NetFlow sub-mode fills. */
+static enum cfg_kind kind_of(enum ios_mode m)
+{
+	switch (m) {
+	case M_RECORD:
+		return BLK_RECORD;
+	case M_EXPORTER:
+		return BLK_EXPORTER;
+	case M_SAMPLER:
+		return BLK_SAMPLER;
+	default:
+		return BLK_MONITOR;
+	}
+}
+
 void ios_line(struct cfg_parser *p, struct ios_state *st, unsigned int no,
 	      const char *s, size_t n)
 {
@@ -360,8 +375,9 @@ void ios_line(struct cfg_parser *p, struct ios_state *st, unsigned int no,
 		st->mode = M_GLOBAL; /* a running-config after 'end' */
 	/* IOS: what the sub-mode does not know is tried as a global
 	 * command; a misspelt sub-mode command stays an error of it */
-	if (st->mode > M_GLOBAL && !submode_knows(st->mode, tok, ntok) &&
-	    ((!indented && !prompted) || global_only(tok, ntok)))
+	if (st->mode > M_GLOBAL &&
+	    (global_only(tok, ntok) ||
+	     (!submode_knows(st->mode, tok, ntok) && !indented && !prompted)))
 		st->mode = M_GLOBAL;
 	if (ios_ab(tok[0], "end", 3) && ntok == 1) {
 		st->mode = M_EXEC;
@@ -401,10 +417,9 @@ void ios_line(struct cfg_parser *p, struct ios_state *st, unsigned int no,
 	default:
 		break;
 	}
-	if (ios_ab(tok[0], "no", 2) || ios_ab(tok[0], "default", 3)) {
-		ios_unsupported(p, no, tok, ntok,
-				"a file states what is configured: remove the "
-				"lines this undoes instead");
+	if ((ios_ab(tok[0], "no", 2) || ios_ab(tok[0], "default", 3)) &&
+	    ios_reopen(p, st, kind_of(st->mode))) {
+		ios_undo_cmd(p, no, tok, ntok);
 		return;
 	}
 	if (st->mode == M_RECORD && ios_reopen(p, st, BLK_RECORD))

@@ -352,3 +352,158 @@ void ios_sampler_cmd(struct cfg_parser *p, unsigned int no, char **tok,
 			  cfg_quote(tok[0], q, sizeof(q)));
 	}
 }
+
+static char *description_of(struct cfg_parser *p)
+{
+	switch (p->kind) {
+	case BLK_EXPORTER:
+		return ((struct cfg_exporter *)p->blk)->description;
+	case BLK_SAMPLER:
+		return ((struct cfg_sampler *)p->blk)->description;
+	case BLK_RECORD:
+		return ((struct cfg_record *)p->blk)->description;
+	default:
+		return ((struct cfg_monitor *)p->blk)->description;
+	}
+}
+
+/* no match|collect FIELD */
+static bool undo_element(struct cfg_parser *p, char **t, int nt)
+{
+	struct cfg_rec_aux *r = p->aux->r;
+	char words[256] = "";
+	size_t len = 0;
+	int i, ie;
+
+	for (i = 1; i < nt && len + 2 < sizeof(words); i++)
+		len += (size_t)snprintf(words + len, sizeof(words) - len,
+					"%s%s", i > 1 ? " " : "", t[i]);
+	ie = ie_fnf_find(words);
+	for (i = 0; ie >= 0 && i < r->nelem; i++) {
+		if (r->elem[i] != ie)
+			continue;
+		r->nelem--;
+		memmove(&r->elem[i], &r->elem[i + 1],
+			(size_t)(r->nelem - i) * sizeof(r->elem[0]));
+		memmove(&r->key[i], &r->key[i + 1],
+			(size_t)(r->nelem - i) * sizeof(r->key[0]));
+		memmove(&r->elem_line[i], &r->elem_line[i + 1],
+			(size_t)(r->nelem - i) * sizeof(r->elem_line[0]));
+		return true;
+	}
+	return false;
+}
+
+/* no exporter NAME */
+static bool undo_exporter(struct cfg_parser *p, const char *name)
+{
+	struct cfg_mon_aux *m = p->aux->m;
+	int i;
+
+	for (i = 0; i < m->nexp; i++) {
+		if (strcmp(m->exp[i], name) != 0)
+			continue;
+		m->nexp--;
+		memmove(m->exp[i], m->exp[i + 1],
+			(size_t)(m->nexp - i) * sizeof(m->exp[0]));
+		memmove(&m->exp_line[i], &m->exp_line[i + 1],
+			(size_t)(m->nexp - i) * sizeof(m->exp_line[0]));
+		if (!m->nexp)
+			p->aux->kwline[KWM_EXPORTER] = 0;
+		return true;
+	}
+	return false;
+}
+
+/* The exporter's settings no|default takes back; true if t was one. */
+static bool undo_exporter_setting(struct cfg_parser *p, char **t, int nt)
+{
+	struct cfg_exporter *e = p->blk;
+	unsigned int *kw = p->aux->kwline;
+	int i;
+
+	if (ios_ab(t[0], "option", 2) && nt >= 2) {
+		static const char *const opt[] = { "interface-table",
+						   "exporter-stats",
+						   "sampler-table" };
+
+		for (i = 0; i < 3 && !ios_ab(t[1], opt[i], 3); i++)
+			;
+		if (i == 3)
+			return false;
+		kw[KWE_OPT_IFTABLE + i] = 0;
+		e->option[i].off = true;
+		e->option[i].timeout_s = 0;
+	} else if (ios_ab(t[0], "transport", 2)) {
+		kw[KWE_TRANSPORT] = 0;
+		e->transport = CFG_UDP;
+		e->port = 9995;
+	} else if (ios_ab(t[0], "export-protocol", 7)) {
+		kw[KWE_PROTOCOL] = 0;
+		e->version = 9;
+	} else if (ios_ab(t[0], "template", 2)) {
+		kw[KWE_REFRESH_S] = 0;
+		e->refresh_s = 0;
+	} else if (ios_ab(t[0], "destination", 4)) {
+		kw[KWE_DESTINATION] = 0;
+		e->destination[0] = '\0';
+	} else {
+		/* source, dscp, ttl: never set, nothing to take back */
+		return ios_ab(t[0], "source", 2) || ios_ab(t[0], "dscp", 2) ||
+		       ios_ab(t[0], "ttl", 2);
+	}
+	return true;
+}
+
+/* The monitor's settings no|default takes back; true if t was one. */
+static bool undo_monitor_setting(struct cfg_parser *p, char **t, int nt)
+{
+	struct cfg_monitor *m = p->blk;
+	unsigned int *kw = p->aux->kwline;
+
+	if (ios_ab(t[0], "exporter", 2) && nt == 2)
+		return undo_exporter(p, t[1]);
+	if (ios_ab(t[0], "record", 2)) {
+		m->nformat = 0;
+		kw[KWM_RECORD] = kw[KWM_TEMPLATE] = 0;
+	} else if (ios_ab(t[0], "cache", 1) && nt >= 3 &&
+		   ios_ab(t[1], "timeout", 1) && ios_ab(t[2], "active", 1)) {
+		m->active_s = CFG_DEFAULT_ACTIVE;
+		kw[KWM_ACTIVE] = 0;
+	} else if (ios_ab(t[0], "cache", 1) && nt >= 3 &&
+		   ios_ab(t[1], "timeout", 1) && ios_ab(t[2], "inactive", 1)) {
+		m->inactive_s = CFG_DEFAULT_INACTIVE;
+		kw[KWM_INACTIVE] = 0;
+	} else if (ios_ab(t[0], "cache", 1) && nt >= 2 &&
+		   ios_ab(t[1], "entries", 1)) {
+		m->cache_entries = CFG_DEFAULT_ENTRIES;
+		kw[KWM_ENTRIES] = 0;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+void ios_undo_cmd(struct cfg_parser *p, unsigned int no, char **tok, int ntok)
+{
+	char **t = tok + 1;
+	int nt = ntok - 1;
+	bool done = false;
+
+	if (nt >= 1 && ios_ab(t[0], "description", 4)) {
+		description_of(p)[0] = '\0';
+		p->aux->kwline[KW_DESCRIPTION] = 0;
+		return;
+	}
+	if (nt >= 1 && p->kind == BLK_RECORD &&
+	    (ios_ab(t[0], "match", 1) || ios_ab(t[0], "collect", 2)))
+		done = undo_element(p, t, nt);
+	else if (nt >= 1 && p->kind == BLK_EXPORTER)
+		done = undo_exporter_setting(p, t, nt);
+	else if (nt >= 1 && p->kind == BLK_MONITOR)
+		done = undo_monitor_setting(p, t, nt);
+	if (!done)
+		ios_unsupported(p, no, tok, ntok,
+				"xflowd cannot take this back: remove the line "
+				"it undoes instead");
+}

@@ -96,6 +96,9 @@ void ios_monitor_cmd(struct cfg_parser *p, unsigned int no, char **tok,
 void ios_sampler_cmd(struct cfg_parser *p, unsigned int no, char **tok,
 		     int ntok);
 
+/* no|default SETTING in the current FNF block: IOS's default again. */
+void ios_undo_cmd(struct cfg_parser *p, unsigned int no, char **tok, int ntok);
+
 /* A command in interface mode: true if it was about flows. */
 bool ios_if_cmd(struct cfg_parser *p, struct ios_state *st, unsigned int no,
 		char **tok, int ntok);
