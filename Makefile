@@ -297,7 +297,7 @@ format-check:
 		bpf/*.h bpf/xflowd.bpf.c
 	@clang-format --dry-run --Werror $(XFLOWCTL_SRC) tests/unit/test_views.c \
 		tests/unit/test_route.c tests/unit/test_export_route.c \
-		tests/unit/test_safefile.c \
+		tests/unit/test_safefile.c tests/unit/test_config_ios.c \
 		tests/fuzz/fuzz_route.c
 
 clean:

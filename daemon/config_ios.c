@@ -250,6 +250,19 @@ static void global_cmd(struct cfg_parser *p, struct ios_state *st,
 	static const enum ios_mode modes[] = { M_RECORD, M_EXPORTER,
 					       M_MONITOR };
 	static const char *const flow[] = { "record", "exporter", "monitor" };
+	/* flow commands of a sub-mode, here in the global one */
+	static const struct {
+		const char *word, *where;
+	} sub[] = {
+		{ "match", "a command of a flow record: write it under 'flow "
+			   "record NAME'" },
+		{ "collect", "a command of a flow record: write it under 'flow "
+			     "record NAME'" },
+		{ "export-protocol", "a command of a flow exporter: write it "
+				     "under 'flow exporter NAME'" },
+		{ "exporter", "a command of a flow monitor: write it under "
+			      "'flow monitor NAME'" },
+	};
 	int i;
 
 	if (ios_ab(tok[0], "interface", 3) && ntok >= 2) {
@@ -306,6 +319,13 @@ static void global_cmd(struct cfg_parser *p, struct ios_state *st,
 		ios_unsupported(p, no, tok, ntok,
 				"a file states what is configured: remove the "
 				"lines this undoes instead");
+		return;
+	}
+	for (i = 0; i < (int)(sizeof(sub) / sizeof(sub[0])); i++) {
+		if (!ios_ab(tok[0], sub[i].word, strlen(sub[i].word)))
+			continue;
+		ios_unsupported(p, no, tok, ntok, sub[i].where);
+		st->mode = M_OTHER;
 		return;
 	}
 	/* anything else is not about flows, and may open a sub-mode whose
