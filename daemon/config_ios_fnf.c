@@ -238,11 +238,24 @@ void ios_exporter_cmd(struct cfg_parser *p, unsigned int no, char **tok,
 				"xflowd cannot set this for an exporter yet; "
 				"remove the line");
 	} else {
-		cfg_error(p, no,
-			  "'%s' in flow exporter %s: xflowd takes destination, "
-			  "transport udp PORT, export-protocol, template data "
-			  "timeout, option and description",
-			  cfg_quote(tok[0], q, sizeof(q)), e->name);
+		static const char *const w[] = {
+			"destination", "transport", "export-protocol",
+			"template",    "option",    "description"
+		};
+		const char *best;
+
+		if (cfg_closest(tok[0], w, 6, &best, 1))
+			cfg_error(p, no,
+				  "unknown flow exporter command '%s' — did "
+				  "you mean %s?",
+				  cfg_quote(tok[0], q, sizeof(q)), best);
+		else
+			cfg_error(p, no,
+				  "'%s' in flow exporter %s: xflowd takes "
+				  "destination, transport udp PORT, "
+				  "export-protocol, template data timeout, "
+				  "option and description",
+				  cfg_quote(tok[0], q, sizeof(q)), e->name);
 	}
 }
 
@@ -322,10 +335,20 @@ void ios_monitor_cmd(struct cfg_parser *p, unsigned int no, char **tok,
 				"remove "
 				"the line");
 	} else {
-		cfg_error(p, no,
-			  "'%s' in flow monitor %s: xflowd takes record, "
-			  "exporter, cache and description",
-			  cfg_quote(tok[0], q, sizeof(q)), m->name);
+		static const char *const w[] = { "record", "exporter", "cache",
+						 "description" };
+		const char *best;
+
+		if (cfg_closest(tok[0], w, 4, &best, 1))
+			cfg_error(p, no,
+				  "unknown flow monitor command '%s' — did you "
+				  "mean %s?",
+				  cfg_quote(tok[0], q, sizeof(q)), best);
+		else
+			cfg_error(p, no,
+				  "'%s' in flow monitor %s: xflowd takes "
+				  "record, exporter, cache and description",
+				  cfg_quote(tok[0], q, sizeof(q)), m->name);
 	}
 }
 
