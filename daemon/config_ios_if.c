@@ -13,7 +13,7 @@
 
 #include "config_ios.h"
 
-#define MAX_IFS 64
+#define MAX_IFS 256 /* interfaces of a host looked at */
 
 /* The interface types of IOS routers, as show commands spell them. */
 static const char *const if_types[] = {
