@@ -8,7 +8,8 @@
 # collector gets one record: 5 packets, 500 octets, destination port
 # 2048 (ICMP echo request), input the Serial1/0 interface's ifindex.
 # First traditional NetFlow (v5, tshark), then Flexible NetFlow (v9,
-# tshark).
+# tshark), then that with a sampler on the interface (deterministic 1
+# out-of 5: one packet of 100 octets).
 # Not yet checked (other work in progress): output 0 for a flow to the
 # router itself, and the export sent from FastEthernet0/0's address with
 # 'ip flow-export source'. Set IOS_LAB_OUTPUT0=1 to check the first.
@@ -72,9 +73,16 @@ r1(config-if)#ip flow monitor LAB-MON input
 r1(config-if)#end
 CONF
 
-# run LABEL CONF PORT VERSION: xflowd in the router, 5 pings, the record
+# the same with a sampler on the interface: deterministic 1 out-of 5
+# selects one of the 5 echo requests
+sed -e 's/transport udp 9997/transport udp 9998/' \
+    -e 's/^r1(config-if)#ip flow monitor LAB-MON input$/r1(config-if)#ip flow monitor LAB-MON sampler ONE-IN-5 input/' \
+    -e 's/^r1(config)#flow record LAB-REC$/r1(config)#sampler ONE-IN-5\nr1(config-sampler)#mode deterministic 1 out-of 5\nr1(config-sampler)#exit\n&/' \
+    "$T/fnf.conf" >"$T/sampled.conf"
+
+# run LABEL CONF PORT VERSION [PACKETS]: xflowd in the router, 5 pings, the record
 run() {
-    local label=$1 conf=$2 port=$3 ver=$4
+    local label=$1 conf=$2 port=$3 ver=$4 npkt=${5:-5}
     check "$label: --check-config in the router's namespace" \
         ip netns exec "$R" "$XFLOWD" -f "$conf" --check-config ||
         { ip netns exec "$R" "$XFLOWD" -f "$conf" --check-config 2>&1 | sed 's/^/       /'; return; }
@@ -121,8 +129,8 @@ PYEOF
     ns_collector_stop "$label"
     check "$label: tshark decodes the v$ver records" \
         "$PY" "$XF_HERE/cflow_records.py" "$T/$label.pcap" "$port" "$T/$label.csv"
-    check "$label: one record, 5 packets, 500 octets, dst port 2048, input Serial1/0 ($SEIDX)" \
-        "$PY" - "$T/$label.csv" "$SEIDX" "$ver" "${IOS_LAB_OUTPUT0:-0}" <<'PYEOF'
+    check "$label: one record, $npkt packets, $((npkt * 100)) octets, dst port 2048, input Serial1/0 ($SEIDX)" \
+        "$PY" - "$T/$label.csv" "$SEIDX" "$ver" "${IOS_LAB_OUTPUT0:-0}" "$npkt" <<'PYEOF'
 import csv, sys
 rows = [r for r in csv.DictReader(open(sys.argv[1]))
         if r["src"] == "10.0.0.2" and r["dst"] == "10.0.0.1"]
@@ -130,7 +138,8 @@ print(rows)
 ok = len(rows) == 1
 if ok:
     r = rows[0]
-    ok = (r["proto"] == "1" and r["packets"] == "5" and r["octets"] == "500"
+    n = int(sys.argv[5])
+    ok = (r["proto"] == "1" and r["packets"] == str(n) and r["octets"] == str(n * 100)
           and r["dport"] == "2048" and r["ifindex"] == sys.argv[2]
           and r["version"] == sys.argv[3])
     if ok and sys.argv[4] == "1":
@@ -141,4 +150,5 @@ PYEOF
 
 run trad "$T/trad.conf" 9996 5
 run fnf "$T/fnf.conf" 9997 9
+run sampled "$T/sampled.conf" 9998 9 1
 finish
