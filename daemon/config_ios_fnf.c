@@ -261,22 +261,67 @@ void ios_exporter_cmd(struct cfg_parser *p, unsigned int no, char **tok,
 
 /* ---- flow monitor ---- */
 
-/* IOS's predefined records, as the predefined templates closest to them */
+/*
+ * IOS's predefined records, made records of their own on first use: the
+ * fields of Cisco's "netflow ipv4|ipv6 original-input" that xflowd fills
+ * (not yet the AS numbers, the IPv6 flow label or the sampler id, which
+ * the exporter adds while sampling). original-output is the same record
+ * in IOS, metered on output.
+ */
+#define ORIG_KEYS(v)                                                       \
+	IE_ipClassOfService, IE_protocolIdentifier, IE_source##v##Address, \
+		IE_destination##v##Address, IE_sourceTransportPort,        \
+		IE_destinationTransportPort, IE_ingressInterface
+#define ORIG_VALS(v)                                                         \
+	IE_ipNextHop##v##Address, IE_source##v##PrefixLength,                \
+		IE_destination##v##PrefixLength, IE_tcpControlBits,          \
+		IE_egressInterface, IE_octetDeltaCount, IE_packetDeltaCount, \
+		IE_flowStartSysUpTime, IE_flowEndSysUpTime
+#define NKEYS 7
+
+static const uint8_t orig4[] = { ORIG_KEYS(IPv4), ORIG_VALS(IPv4) };
+static const uint8_t orig6[] = { ORIG_KEYS(IPv6), ORIG_VALS(IPv6) };
+
 static const struct {
-	const char *words, *tmpl;
+	const char *words, *record;
+	const uint8_t *elem;
 } predefined[] = {
-	{ "netflow ipv4 original-input", "ipv4-five-tuple" },
-	{ "netflow ipv4 original-output", "ipv4-five-tuple" },
-	{ "netflow ipv6 original-input", "ipv6-five-tuple" },
-	{ "netflow ipv6 original-output", "ipv6-five-tuple" },
-	{ "netflow-original", "ipv4-five-tuple" },
+	{ "netflow ipv4 original-input", "netflow-ipv4-original-input", orig4 },
+	{ "netflow ipv4 original-output", "netflow-ipv4-original-output",
+	  orig4 },
+	{ "netflow ipv6 original-input", "netflow-ipv6-original-input", orig6 },
+	{ "netflow ipv6 original-output", "netflow-ipv6-original-output",
+	  orig6 },
+	{ "netflow-original", "netflow-original", orig4 },
 };
+
+const char *ios_predefined_record(struct cfg_parser *p, const char *words,
+				  unsigned int no)
+{
+	size_t i, k;
+
+	for (i = 0; i < sizeof(predefined) / sizeof(predefined[0]); i++)
+		if (!strcmp(words, predefined[i].words))
+			break;
+	if (i == sizeof(predefined) / sizeof(predefined[0]))
+		return NULL;
+	for (k = 0; k < (size_t)p->cfg->nrecord; k++)
+		if (!strcmp(p->cfg->record[k].name, predefined[i].record))
+			return predefined[i].record; /* made before */
+	if (blocks_open(p, BLK_RECORD, predefined[i].record, no))
+		return NULL;
+	for (k = 0; k < sizeof(orig4); k++)
+		cfg_record_add(p, no, predefined[i].elem[k],
+			       ie_table[predefined[i].elem[k]].name, k < NKEYS);
+	return predefined[i].record;
+}
 
 void ios_monitor_cmd(struct cfg_parser *p, unsigned int no, char **tok,
 		     int ntok)
 {
 	struct cfg_monitor *m = p->blk;
-	char words[128] = "", q[48];
+	char words[128] = "", q[48], name[CFG_NAME_MAX];
+	const char *rec;
 	size_t len = 0;
 	unsigned int n;
 	int i;
@@ -290,21 +335,21 @@ void ios_monitor_cmd(struct cfg_parser *p, unsigned int no, char **tok,
 			len += (size_t)snprintf(words + len,
 						sizeof(words) - len, "%s%s",
 						i > 1 ? " " : "", tok[i]);
-		for (i = 0;
-		     i < (int)(sizeof(predefined) / sizeof(predefined[0])); i++)
-			if (!strcmp(words, predefined[i].words))
-				break;
-		if (i == (int)(sizeof(predefined) / sizeof(predefined[0]))) {
+		memcpy(name, m->name, sizeof(name));
+		rec = ios_predefined_record(p, words, no);
+		/* back to the monitor, which making the record left */
+		if (blocks_open(p, BLK_MONITOR, name, no))
+			return;
+		if (!rec) {
 			ios_unsupported(p, no, tok, ntok,
 					"xflowd has the predefined records "
-					"netflow "
-					"ipv4|ipv6 "
-					"original-input|original-output; "
-					"for others, define a flow record");
+					"netflow ipv4|ipv6 original-input|"
+					"original-output; for others, define a "
+					"flow record");
 			return;
 		}
-		tok[1] = (char *)predefined[i].tmpl;
-		ios_setting(p, KWM_TEMPLATE, no, tok + 1, 1);
+		tok[1] = (char *)rec;
+		ios_setting(p, KWM_RECORD, no, tok + 1, 1);
 	} else if (ios_ab(tok[0], "exporter", 2) && ntok == 2) {
 		ios_setting(p, KWM_EXPORTER, no, tok + 1, 1);
 	} else if (ios_ab(tok[0], "cache", 1) && ntok == 4 &&

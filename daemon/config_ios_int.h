@@ -99,6 +99,14 @@ void ios_sampler_cmd(struct cfg_parser *p, unsigned int no, char **tok,
 /* no|default SETTING in the current FNF block: IOS's default again. */
 void ios_undo_cmd(struct cfg_parser *p, unsigned int no, char **tok, int ntok);
 
+/*
+ * The record made for IOS's predefined record called words ("netflow ipv4
+ * original-input"), made now if need be (the current block then is that
+ * record); its name, or NULL if IOS has no such record here.
+ */
+const char *ios_predefined_record(struct cfg_parser *p, const char *words,
+				  unsigned int no);
+
 /* A command in interface mode: true if it was about flows. */
 bool ios_if_cmd(struct cfg_parser *p, struct ios_state *st, unsigned int no,
 		char **tok, int ntok);

@@ -288,8 +288,13 @@ void ios_traditional(struct cfg_parser *p, struct ios_state *st)
 		p->aux->damaged = true;
 	if (!st->version)
 		st->version = 5;
-	v[0] = (char *)"ipv4-five-tuple";
-	ios_setting(p, KWM_TEMPLATE, m->line, v, 1);
+	/* IOS's traditional key and fields, those of NetFlow v5 */
+	v[0] = (char *)ios_predefined_record(p, "netflow ipv4 original-input",
+					     m->line);
+	if (blocks_open(p, BLK_MONITOR, TRAD_MONITOR, 0) || !v[0])
+		return;
+	m = p->blk;
+	ios_setting(p, KWM_RECORD, m->line, v, 1);
 	if (st->active_line) {
 		m->active_s = st->active_min * 60;
 		p->aux->kwline[KWM_ACTIVE] = st->active_line;

@@ -186,6 +186,11 @@ START_TEST(traditional)
 	ck_assert_int_eq(a->nexporter, 2);
 	m = &a->monitor[0];
 	ck_assert_str_eq(m->name, "ip-flow");
+	/* IOS's traditional key: ToS, protocol, addresses, ports, input */
+	ck_assert_int_eq(m->nformat, 1);
+	ck_assert_str_eq(a->record[m->format[0].record].name, "netflow-ipv4-"
+							      "original-input");
+	ck_assert_int_eq(a->record[m->format[0].record].nkey, 7);
 	ck_assert_int_eq(m->active_s, 120);
 	ck_assert_int_eq(m->inactive_s, 20);
 	ck_assert_int_eq(m->nexporter, 2);
