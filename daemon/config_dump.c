@@ -148,8 +148,6 @@ void config_dump(const struct config *cfg, FILE *f)
 
 	fprintf(f, "# %s as xflowd reads it, every default spelled out\n",
 		cfg->file);
-	if (cfg->dialect == CFG_IOS)
-		dump_skipped(cfg, f);
 	for (i = 0; i < cfg->nexporter; i++)
 		dump_exporter(&cfg->exporter[i], f);
 	for (i = 0; i < cfg->nsampler; i++) {
@@ -168,6 +166,9 @@ void config_dump(const struct config *cfg, FILE *f)
 		dump_monitor(cfg, &cfg->monitor[i], f);
 	for (i = 0; i < cfg->ninterface; i++)
 		dump_interface(cfg, &cfg->interface[i], f);
+	/* last: the blocks keep the lines they have in a dump's dump */
+	if (cfg->dialect == CFG_IOS)
+		dump_skipped(cfg, f);
 }
 
 static int find(const void *arr, int n, size_t size, const char *name)

@@ -457,6 +457,11 @@ void ios_finish(struct cfg_parser *p, struct ios_state *st)
 	int i, m;
 
 	ios_traditional(p, st);
+	/* NetFlow v5 has no options: the same model as xflowd.conf's */
+	for (i = 0; i < p->cfg->nexporter; i++)
+		if (p->cfg->exporter[i].version == 5)
+			memset(p->cfg->exporter[i].option, 0,
+			       sizeof(p->cfg->exporter[i].option));
 	/* xflowd samples per monitor: the sampler an interface names */
 	for (i = 0; i < st->nattach; i++) {
 		struct ios_attach *a = &st->attach[i];
