@@ -197,6 +197,8 @@ rm -rf "$seeds_cfg"
 mkdir -p "$seeds_cfg"
 cp tests/config/err/*.conf tests/config/ok/*.conf examples/*.conf \
 	"$seeds_cfg/"
+# the IOS seeds' interface names bind through this fake host's aliases
+export XFLOWD_SYSFS_NET="$PWD/tests/config/sysnet"
 echo "  CC     $out/fuzz_config"
 # the exporter sources: the check that templates fit the MTU asks it
 if $CLANG $FLAGS -I. daemon/config.c daemon/config_blocks.c \
