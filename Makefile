@@ -50,13 +50,15 @@ CAPTURE_SRC += $(BPF_USER_SRC)
 BPFLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxdp libbpf 2>/dev/null)
 BPFLIB_LIBS := $(shell $(PKG_CONFIG) --libs libxdp libbpf 2>/dev/null || \
 	echo -lxdp -lbpf)
-TEMPLATE_SRC := templates/ie.c templates/templates.c
+TEMPLATE_SRC := templates/ie.c templates/ie_fnf.c templates/templates.c
 EXPORT_SRC := export/exporter.c export/record.c export/setmsg.c
 EXPORT_SRC += export/fixed.c export/v1.c export/v5.c export/v7.c
 EXPORT_SRC += export/transport.c export/transport_tcp.c export/resolve.c \
 	export/source.c
 DAEMON_SRC := daemon/options.c daemon/log.c
 DAEMON_SRC += daemon/config.c daemon/config_blocks.c daemon/config_check.c \
+	daemon/config_ios.c daemon/config_ios_fnf.c daemon/config_ios_if.c \
+	daemon/config_ios_trad.c \
 	daemon/config_dump.c daemon/config_set.c
 DAEMON_SRC += daemon/privdrop.c
 # --stats-file and -f opened so that no other user can plant them
@@ -297,7 +299,7 @@ format-check:
 		bpf/*.h bpf/xflowd.bpf.c
 	@clang-format --dry-run --Werror $(XFLOWCTL_SRC) tests/unit/test_views.c \
 		tests/unit/test_route.c tests/unit/test_export_route.c \
-		tests/unit/test_safefile.c \
+		tests/unit/test_safefile.c tests/unit/test_config_ios.c \
 		tests/fuzz/fuzz_route.c
 
 clean:

@@ -14,6 +14,7 @@
 
 #include "config_int.h"
 #include "config_blocks.h"
+#include "config_ios.h"
 #include "safefile.h"
 
 void cfg_error(struct cfg_parser *p, unsigned int line, const char *fmt, ...)
@@ -339,6 +340,14 @@ static void do_line(struct cfg_parser *p, struct line *l)
 struct config *config_parse(const char *name, const char *text, size_t len,
 			    struct config_errors *err)
 {
+	return config_parse_dialect(name, text, len, CFG_AUTO, err);
+}
+
+struct config *config_parse_dialect(const char *name, const char *text,
+				    size_t len, enum cfg_dialect dialect,
+				    struct config_errors *err)
+{
+	struct ios_state *ios = NULL;
 	struct cfg_parser *p;
 	struct config *cfg;
 	struct line *l;
@@ -357,6 +366,15 @@ struct config *config_parse(const char *name, const char *text, size_t len,
 		return NULL;
 	}
 	snprintf(cfg->file, sizeof(cfg->file), "%s", name);
+	if (dialect == CFG_AUTO)
+		dialect = ios_detect(text, len) ? CFG_IOS : CFG_XFLOWD;
+	cfg->dialect = dialect;
+	if (dialect == CFG_IOS && !(ios = ios_new())) {
+		free(p);
+		free(cfg);
+		free(l);
+		return NULL;
+	}
 	p->cfg = cfg;
 	p->err = err;
 	p->kind = BLK_NONE;
@@ -389,15 +407,21 @@ struct config *config_parse(const char *name, const char *text, size_t len,
 				p->aux->damaged = true;
 			continue;
 		}
-		if (check_text(p, no, (const unsigned char *)s, n) == 0 &&
-		    lex(p, l, s, n) == 0 && l->ntok > 0)
+		if (check_text(p, no, (const unsigned char *)s, n) != 0)
+			;
+		else if (ios)
+			ios_line(p, ios, no, s, n);
+		else if (lex(p, l, s, n) == 0 && l->ntok > 0)
 			do_line(p, l);
 		/* an error in a block makes what it lacks a likely echo */
 		if (err->count != before && p->aux)
 			p->aux->damaged = true;
 	}
+	if (ios && !p->stop)
+		ios_finish(p, ios);
 	if (!p->stop)
 		cfg_check(p);
+	free(ios);
 	free(l);
 	free(p);
 	if (err->count) {
@@ -408,6 +432,12 @@ struct config *config_parse(const char *name, const char *text, size_t len,
 }
 
 struct config *config_load(const char *path, struct config_errors *err)
+{
+	return config_load_dialect(path, CFG_AUTO, err);
+}
+
+struct config *config_load_dialect(const char *path, enum cfg_dialect dialect,
+				   struct config_errors *err)
 {
 	struct config *cfg = NULL;
 	char *text;
@@ -441,7 +471,7 @@ struct config *config_load(const char *path, struct config_errors *err)
 			 strerror(errno));
 		err->count = 1;
 	} else {
-		cfg = config_parse(path, text, len, err);
+		cfg = config_parse_dialect(path, text, len, dialect, err);
 	}
 	free(text);
 	fclose(f);

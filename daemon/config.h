@@ -145,8 +145,26 @@ struct cfg_interface {
 	unsigned int line;
 };
 
+#define CFG_MAX_SKIPPED 64 /* IOS lines not about flows, listed */
+
+/* The dialect of a file: xflowd.conf(5), or the NetFlow part of an IOS
+ * configuration (config_ios.c); CFG_AUTO tells them by their content. */
+enum cfg_dialect {
+	CFG_AUTO,
+	CFG_XFLOWD,
+	CFG_IOS,
+};
+
 struct config {
-	char file[256]; /* as messages name it */
+	char file[256];		  /* as messages name it */
+	enum cfg_dialect dialect; /* CFG_XFLOWD or CFG_IOS as read */
+	/* IOS: the lines that are not about flows, skipped; the first
+	 * CFG_MAX_SKIPPED listed by their line and first words */
+	unsigned int nskipped;
+	struct {
+		unsigned int line;
+		char text[48];
+	} skipped[CFG_MAX_SKIPPED];
 	int nexporter, nsampler, nrecord, nmonitor, ninterface;
 	struct cfg_exporter exporter[CFG_MAX_EXPORTERS];
 	struct cfg_sampler sampler[CFG_MAX_SAMPLERS];
@@ -174,6 +192,13 @@ struct config *config_load(const char *path, struct config_errors *err);
 /* The same for len octets of text; name is the file messages name. */
 struct config *config_parse(const char *name, const char *text, size_t len,
 			    struct config_errors *err);
+
+/* The same in a dialect given, or told by the content (CFG_AUTO). */
+struct config *config_load_dialect(const char *path, enum cfg_dialect d,
+				   struct config_errors *err);
+struct config *config_parse_dialect(const char *name, const char *text,
+				    size_t len, enum cfg_dialect d,
+				    struct config_errors *err);
 
 /* Accepts NULL. */
 void config_free(struct config *cfg);

@@ -325,6 +325,40 @@ void blocks_begin(struct cfg_parser *p, unsigned int no, char **tok, int ntok)
 	blk_init(kind, p->blk, tok[1], no);
 }
 
+int blocks_open(struct cfg_parser *p, enum cfg_kind kind, const char *name,
+		unsigned int no)
+{
+	struct cfg_aux *aux;
+	size_t size;
+	int *n, max, i;
+	char *arr;
+
+	p->kind = kind;
+	arr = blk_array(p->cfg, kind, &n, &size, &max, &aux, p);
+	for (i = 0; i < *n; i++) {
+		if (strcmp(arr + (size_t)i * size, name) == 0) {
+			p->idx = i;
+			p->blk = arr + (size_t)i * size;
+			p->aux = &aux[i];
+			return 0;
+		}
+	}
+	if (*n == max) {
+		cfg_error(p, no, "more than %d %s blocks: merge some", max,
+			  cfg_blocks[kind].word);
+		p->kind = BLK_SKIP;
+		p->aux = NULL;
+		return -1;
+	}
+	p->idx = (*n)++;
+	p->blk = arr + (size_t)p->idx * size;
+	p->blk_line = no;
+	p->aux = &aux[p->idx];
+	aux_init(p, p->aux, p->idx, p->idx, p->idx, no);
+	blk_init(kind, p->blk, name, no);
+	return 0;
+}
+
 /* Tell what was meant by a line that names no setting of block d. */
 static void unknown_setting(struct cfg_parser *p, const struct blk_def *d,
 			    unsigned int no, char **tok)

@@ -48,6 +48,21 @@ void blocks_begin(struct cfg_parser *p, unsigned int no, char **tok, int ntok);
 void blocks_setting(struct cfg_parser *p, unsigned int no, char **tok,
 		    int ntok);
 
+/*
+ * Make the block of kind called name (a good name) the current one, a new
+ * one with its defaults if there is none yet: IOS enters the same block
+ * again. Returns 0, or -1 after an error (too many blocks).
+ */
+int blocks_open(struct cfg_parser *p, enum cfg_kind kind, const char *name,
+		unsigned int no);
+
+/*
+ * Add element ie to the current record as a key (match) or not (collect);
+ * shown is its name in messages. Errors name line no.
+ */
+void cfg_record_add(struct cfg_parser *p, unsigned int no, int ie,
+		    const char *shown, bool key);
+
 /* The keyword of a block kind, for messages: "exporter". */
 const char *blocks_word(enum cfg_kind kind);
 

@@ -132,6 +132,21 @@ static void dump_interface(const struct config *cfg,
 		fprintf(f, IND "promiscuous %s\n", n->promisc ? "on" : "off");
 }
 
+/* An IOS configuration's lines that are not about flows. */
+static void dump_skipped(const struct config *cfg, FILE *f)
+{
+	unsigned int i;
+
+	fprintf(f, "# IOS configuration: %u line%s not about flows skipped\n",
+		cfg->nskipped, cfg->nskipped == 1 ? "" : "s");
+	for (i = 0; i < cfg->nskipped && i < CFG_MAX_SKIPPED; i++)
+		fprintf(f, "#   line %u: %s\n", cfg->skipped[i].line,
+			cfg->skipped[i].text);
+	if (cfg->nskipped > CFG_MAX_SKIPPED)
+		fprintf(f, "#   and %u more\n",
+			cfg->nskipped - CFG_MAX_SKIPPED);
+}
+
 void config_dump(const struct config *cfg, FILE *f)
 {
 	int i;
@@ -156,6 +171,9 @@ void config_dump(const struct config *cfg, FILE *f)
 		dump_monitor(cfg, &cfg->monitor[i], f);
 	for (i = 0; i < cfg->ninterface; i++)
 		dump_interface(cfg, &cfg->interface[i], f);
+	/* last: the blocks keep the lines they have in a dump's dump */
+	if (cfg->dialect == CFG_IOS)
+		dump_skipped(cfg, f);
 }
 
 static int find(const void *arr, int n, size_t size, const char *name)

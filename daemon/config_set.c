@@ -398,7 +398,6 @@ static void add_element(struct cfg_parser *p, unsigned int no, const char *v,
 			bool key)
 {
 	const char *cand[IE_COUNT], *best[3];
-	struct cfg_aux *a = p->aux;
 	char q[48];
 	int i, n;
 
@@ -426,6 +425,15 @@ static void add_element(struct cfg_parser *p, unsigned int no, const char *v,
 				  n > 2 ? best[2] : "");
 		return;
 	}
+	cfg_record_add(p, no, i, v, key);
+}
+
+void cfg_record_add(struct cfg_parser *p, unsigned int no, int i, const char *v,
+		    bool key)
+{
+	struct cfg_aux *a = p->aux;
+	int n;
+
 	if (ie_table[i].use == OPT) {
 		cfg_error(p, no,
 			  "%s has no value per flow in this exporter (it goes "

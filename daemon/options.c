@@ -24,6 +24,7 @@ enum {
 	OPT_MTU = 256,
 	OPT_STATS_FILE,
 	OPT_CHECK_CONFIG,
+	OPT_CONFIG_DIALECT,
 	OPT_REFRESH,
 	OPT_REFRESH_MSGS,
 	OPT_CAPTURE,
@@ -78,6 +79,7 @@ static const struct option longopts[] = {
 	{ "export-source", required_argument, NULL, OPT_EXPORT_SOURCE },
 	{ "config", required_argument, NULL, 'f' },
 	{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
+	{ "config-dialect", required_argument, NULL, OPT_CONFIG_DIALECT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -95,6 +97,12 @@ static void usage(FILE *f)
 	      "also the\n"
 	      "                             configuration as read), exit 0 or "
 	      "2\n"
+	      "      --config-dialect xflowd|ios  how -f FILE is written "
+	      "(default: told\n"
+	      "                             by its content); ios: the NetFlow "
+	      "part of a\n"
+	      "                             running-config or a pasted "
+	      "session\n"
 	      "  -r, --read FILE            pcap/pcapng file; expire all at "
 	      "EOF, exit 0\n"
 	      "  -i, --interface IF         live interface (repeatable)\n"
@@ -526,7 +534,8 @@ static struct config *load_monitors(const struct options *cur,
 		fprintf(stderr, "xflowd: out of memory\n");
 		goto out;
 	}
-	cfg = config_load(cur->config_file, err);
+	cfg = config_load_dialect(cur->config_file,
+				  (enum cfg_dialect)cur->config_dialect, err);
 	if (!cfg) {
 		if (err->count)
 			config_errors_print(err, stderr);
@@ -934,6 +943,19 @@ int options_parse(struct options *o, int argc, char **argv)
 			break;
 		case OPT_CHECK_CONFIG:
 			o->check_config = true;
+			break;
+		case OPT_CONFIG_DIALECT:
+			if (!strcmp(optarg, "xflowd")) {
+				o->config_dialect = CFG_XFLOWD;
+			} else if (!strcmp(optarg, "ios")) {
+				o->config_dialect = CFG_IOS;
+			} else {
+				fprintf(stderr,
+					"xflowd: --config-dialect '%s': "
+					"expected xflowd or ios\n",
+					optarg);
+				return 2;
+			}
 			break;
 		case 'v':
 			o->verbose++;

@@ -27,6 +27,9 @@ enum ebpf_hook {
 struct config;
 
 struct options {
+	/* --config-dialect: enum cfg_dialect of config.h, 0: auto */
+	int config_dialect;
+
 	const char *read;		/* --read FILE */
 	const char *ifname[OPT_MAX_IF]; /* --interface, repeatable */
 	uint8_t ifdir[OPT_MAX_IF];	/* 0 input (-i), 1 output (-f) */

@@ -12,49 +12,11 @@
 
 #include "views.h"
 
-/* Flexible NetFlow's name of an element, where it has one. */
-static const char *const fnf_field[IE_COUNT] = {
-	[IE_octetDeltaCount] = "counter bytes long",
-	[IE_packetDeltaCount] = "counter packets long",
-	[IE_protocolIdentifier] = "ip protocol",
-	[IE_ipClassOfService] = "ip tos",
-	[IE_tcpControlBits] = "transport tcp flags",
-	[IE_sourceTransportPort] = "transport source-port",
-	[IE_sourceIPv4Address] = "ipv4 source address",
-	[IE_ingressInterface] = "interface input",
-	[IE_destinationTransportPort] = "transport destination-port",
-	[IE_destinationIPv4Address] = "ipv4 destination address",
-	[IE_egressInterface] = "interface output",
-	[IE_ipNextHopIPv4Address] = "routing next-hop address ipv4",
-	[IE_ipNextHopIPv6Address] = "routing next-hop address ipv6",
-	[IE_sourceIPv4PrefixLength] = "ipv4 source mask",
-	[IE_destinationIPv4PrefixLength] = "ipv4 destination mask",
-	[IE_sourceIPv6PrefixLength] = "ipv6 source mask",
-	[IE_destinationIPv6PrefixLength] = "ipv6 destination mask",
-	[IE_flowEndSysUpTime] = "timestamp sys-uptime last",
-	[IE_flowStartSysUpTime] = "timestamp sys-uptime first",
-	[IE_sourceIPv6Address] = "ipv6 source address",
-	[IE_destinationIPv6Address] = "ipv6 destination address",
-	[IE_samplerId] = "flow sampler",
-	[IE_sourceMacAddress] = "datalink mac source address input",
-	[IE_ipVersion] = "ip version",
-	[IE_flowDirection] = "flow direction",
-	[IE_destinationMacAddress] = "datalink mac destination address input",
-	[IE_interfaceName] = "interface name",
-	[IE_interfaceDescription] = "interface description",
-	[IE_flowEndReason] = "flow end-reason",
-	[IE_observationDomainId] = "flow observation domain",
-	[IE_flowStartMilliseconds] = "timestamp absolute first",
-	[IE_flowEndMilliseconds] = "timestamp absolute last",
-	[IE_ethernetType] = "datalink ethertype",
-	[IE_selectorId] = "flow sampler",
-};
-
 static const char *field_name(unsigned int e)
 {
 	if (e >= IE_COUNT)
 		return "?";
-	return fnf_field[e] ? fnf_field[e] : ie_table[e].name;
+	return ie_fnf_name(e) ? ie_fnf_name(e) : ie_table[e].name;
 }
 
 /* a key ("match") element of t: marked, or any key of a predefined one */

@@ -44,4 +44,20 @@ int ie_find(const char *name);
  */
 int ie_closest(const char *name, const char **out, int n);
 
+/* Flexible NetFlow's words for an element ("ipv4 source address"). */
+struct ie_fnf {
+	const char *words;
+	unsigned int ie; /* enum ie_index */
+};
+
+/* Every spelling IOS takes, the one it prints first for each element. */
+extern const struct ie_fnf ie_fnf_table[];
+extern const int ie_fnf_count;
+
+/* The words IOS prints for element ie, or NULL where FNF has none. */
+const char *ie_fnf_name(unsigned int ie);
+
+/* The element FNF calls words (exactly, lower case), or -1. */
+int ie_fnf_find(const char *words);
+
 #endif

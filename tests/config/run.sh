@@ -23,6 +23,9 @@ case $xflowd in
 esac
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# IOS interface names bind through the aliases of this fake host
+XFLOWD_SYSFS_NET=$here/sysnet
+export XFLOWD_SYSFS_NET
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
@@ -80,9 +83,10 @@ for conf in "$here"/ok/*.conf; do
 		>"$tmp/dump.out" 2>&1 || bad "ok/$name: its dump does not parse"
 	sed 1,2d "$tmp/dump.out" >"$tmp/dump2.conf"
 	sed 1,2d "$base.out" >"$tmp/dump1.conf"
-	# the line numbers differ; the blocks and their settings must not
-	sed 's/ # line [0-9]*//' "$tmp/dump1.conf" >"$tmp/a"
-	sed 's/ # line [0-9]*//' "$tmp/dump2.conf" >"$tmp/b"
+	# the line numbers differ, an IOS file's skipped lines are told in
+	# comments; the blocks and their settings must not differ
+	sed -e 's/ # line [0-9]*//' -e '/^#/d' "$tmp/dump1.conf" >"$tmp/a"
+	sed -e 's/ # line [0-9]*//' -e '/^#/d' "$tmp/dump2.conf" >"$tmp/b"
 	diff -u "$tmp/a" "$tmp/b" >"$tmp/diff" ||
 		{ bad "ok/$name: the dump reads back differently:"; cat "$tmp/diff" >&2; }
 done
@@ -121,6 +125,22 @@ printf '%s\n' "xflowd: --source-port: with -f, give it in the exporter block (so
 	>"$tmp/run.err"
 expect "$tmp" "-f with --source-port" 2 - "$tmp/run.err" -f run.conf \
 	--source-port 4739 --check-config
+
+# the dialect told by the content, or forced
+printf 'interface s1/0\n ip flow ingress\n' >"$tmp/snippet.conf"
+printf '%s\n' "snippet.conf:1: 's1/0' is not an interface name: 1 to 15 characters, no '/', ':' or spaces" \
+	"snippet.conf:2: unknown interface setting 'ip': expected description, monitor, capture or promiscuous" \
+	>"$tmp/snippet.err"
+expect "$tmp" "snippet.conf, xflowd's dialect" 2 - "$tmp/snippet.err" \
+	-f snippet.conf --check-config
+printf '%s\n' "snippet.conf:2: ip flow on an interface without 'ip flow-export destination ADDR PORT': add one" \
+	>"$tmp/snippet-ios.err"
+expect "$tmp" "snippet.conf --config-dialect ios" 2 - "$tmp/snippet-ios.err" \
+	-f snippet.conf --config-dialect ios --check-config
+printf 'xflowd: --config-dialect '"'"'cisco'"'"': expected xflowd or ios\n' \
+	>"$tmp/dialect.err"
+expect "$tmp" "--config-dialect cisco" 2 - "$tmp/dialect.err" \
+	-f snippet.conf --config-dialect cisco --check-config
 
 # monitors no interface names run with --read only
 printf 'exporter c\n    destination 127.0.0.1\nmonitor m\n    exporter c\n' \

@@ -197,11 +197,14 @@ rm -rf "$seeds_cfg"
 mkdir -p "$seeds_cfg"
 cp tests/config/err/*.conf tests/config/ok/*.conf examples/*.conf \
 	"$seeds_cfg/"
+# the IOS seeds' interface names bind through this fake host's aliases
+export XFLOWD_SYSFS_NET="$PWD/tests/config/sysnet"
 echo "  CC     $out/fuzz_config"
 # the exporter sources: the check that templates fit the MTU asks it
 if $CLANG $FLAGS -I. daemon/config.c daemon/config_blocks.c \
 	daemon/config_check.c daemon/config_dump.c daemon/config_set.c \
-	templates/ie.c templates/templates.c export/*.c daemon/log.c \
+	daemon/config_ios*.c daemon/safefile.c templates/ie.c templates/ie_fnf.c \
+	templates/templates.c export/*.c daemon/log.c \
 	tests/fuzz/fuzz_config.c -o "$out/fuzz_config"; then
 	run fuzz_config -dict=tests/fuzz/config.dict "$seeds_cfg"
 else

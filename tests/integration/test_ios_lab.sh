@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# test_ios_lab.sh - the classic lab, configured as a Cisco engineer pastes
+# it: peer -- router -- collector in namespaces, the router's interfaces
+# with the aliases Serial1/0 (towards the peer) and FastEthernet0/0
+# (towards the collector). xflowd runs in the router with a terminal
+# session pasted as is (prompts, abbreviations, lines not about flows),
+# the peer pings the router 5 times with 100-octet packets, and the
+# collector gets one record: 5 packets, 500 octets, destination port
+# 2048 (ICMP echo request), input the Serial1/0 interface's ifindex.
+# First traditional NetFlow (v5, tshark), then Flexible NetFlow (v9,
+# tshark), then that with a sampler on the interface (deterministic 1
+# out-of 5: one packet of 100 octets).
+# Not yet checked (other work in progress): output 0 for a flow to the
+# router itself, and the export sent from FastEthernet0/0's address with
+# 'ip flow-export source'. Set IOS_LAB_OUTPUT0=1 to check the first.
+. "$(dirname "$0")/lib.sh"
+. "$XF_HERE/bpf_lib.sh"
+bpf_need
+
+P=iosp$$ R=iosr$$ C=iosc$$
+SE=ser$$ FA=fa$$ PE=pe$$ CE=ce$$
+ns_add "$P" && ns_add "$R" && ns_add "$C" || skip "cannot create namespaces"
+veth_pair "$P" "$PE" "$R" "$SE" && veth_pair "$R" "$FA" "$C" "$CE" ||
+    skip "cannot create the veth pairs"
+ip -n "$R" link set dev "$SE" alias Serial1/0
+ip -n "$R" link set dev "$FA" alias FastEthernet0/0
+ip -n "$P" addr add 10.0.0.2/30 dev "$PE"
+ip -n "$R" addr add 10.0.0.1/30 dev "$SE"
+ip -n "$R" addr add 10.0.1.1/24 dev "$FA"
+ip -n "$C" addr add 10.0.1.2/24 dev "$CE"
+SEIDX=$(ifindex_of "$R" "$SE")
+
+cat >"$T/trad.conf" <<'CONF'
+r1>enable
+r1#configure terminal
+Enter configuration commands, one per line.  End with CNTL/Z.
+r1(config)#hostname r1
+r1(config)#int s1/0
+r1(config-if)#ip address 10.0.0.1 255.255.255.252
+r1(config-if)#ip flow ingress
+r1(config-if)#no shutdown
+r1(config-if)#exit
+r1(config)#interface FastEthernet0/0
+r1(config-if)#ip address 10.0.1.1 255.255.255.0
+r1(config-if)#exit
+r1(config)#ip flow-export version 5
+r1(config)#ip flow-export destination 10.0.1.2 9996
+r1(config)#end
+r1#show ip cache flow
+CONF
+
+cat >"$T/fnf.conf" <<'CONF'
+r1#conf t
+r1(config)#flow record LAB-REC
+r1(config-flow-record)#match ipv4 source address
+r1(config-flow-record)#match ipv4 destination address
+r1(config-flow-record)#match ipv4 protocol
+r1(config-flow-record)#match transport source-port
+r1(config-flow-record)#match transport destination-port
+r1(config-flow-record)#match interface input
+r1(config-flow-record)#collect interface output
+r1(config-flow-record)#collect counter bytes
+r1(config-flow-record)#collect counter packets
+r1(config-flow-record)#exit
+r1(config)#flow exporter LAB-EXP
+r1(config-flow-exporter)#destination 10.0.1.2
+r1(config-flow-exporter)#transport udp 9997
+r1(config-flow-exporter)#flow monitor LAB-MON
+r1(config-flow-monitor)#record LAB-REC
+r1(config-flow-monitor)#exporter LAB-EXP
+r1(config-flow-monitor)#interface Se1/0
+r1(config-if)#ip flow monitor LAB-MON input
+r1(config-if)#end
+CONF
+
+# the same with a sampler on the interface: deterministic 1 out-of 5
+# selects one of the 5 echo requests
+sed -e 's/transport udp 9997/transport udp 9998/' \
+    -e 's/^r1(config-if)#ip flow monitor LAB-MON input$/r1(config-if)#ip flow monitor LAB-MON sampler ONE-IN-5 input/' \
+    -e 's/^r1(config)#flow record LAB-REC$/r1(config)#sampler ONE-IN-5\nr1(config-sampler)#mode deterministic 1 out-of 5\nr1(config-sampler)#exit\n&/' \
+    "$T/fnf.conf" >"$T/sampled.conf"
+
+# run LABEL CONF PORT VERSION [PACKETS]: xflowd in the router, 5 pings, the record
+run() {
+    local label=$1 conf=$2 port=$3 ver=$4 npkt=${5:-5}
+    check "$label: --check-config in the router's namespace" \
+        ip netns exec "$R" "$XFLOWD" -f "$conf" --check-config ||
+        { ip netns exec "$R" "$XFLOWD" -f "$conf" --check-config 2>&1 | sed 's/^/       /'; return; }
+    ns_sink_start "$C" "$label" 10.0.1.2 "$port" || { fail "$label: udpsink"; return; }
+    if ! xflowd_start "$R" "$label" -f "$conf" --control none -v; then
+        fail "$label: xflowd did not start"
+        show_err "$label"
+        return
+    fi
+    # the privileges go once the captures are open
+    check "$label: capturing on Serial1/0" \
+        bash -c 'for _ in $(seq 100); do grep -q "running as" "$1" && exit 0; sleep 0.05; done; exit 1' \
+        _ "$T/$label.err" || show_err "$label"
+    check "$label: 5 pings of 100 octets from the peer, 5 replies" \
+        ip netns exec "$P" "$PY" - 10.0.0.1 <<'PYEOF'
+# ping -c 5 -s 72: 20 octets of IP, 8 of ICMP, 72 of data
+import socket, struct, sys, time
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xffff)
+    return ~(s + (s >> 16)) & 0xffff
+sk = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+sk.settimeout(2)
+got = 0
+for seq in range(1, 6):
+    data = bytes(range(72))
+    hdr = struct.pack("!BBHHH", 8, 0, 0, 0x1d05, seq)
+    pkt = struct.pack("!BBHHH", 8, 0, csum(hdr + data), 0x1d05, seq) + data
+    sk.sendto(pkt, (sys.argv[1], 0))
+    try:
+        while True:
+            r = sk.recv(2048)
+            if r[20] == 0 and struct.unpack("!H", r[26:28])[0] == seq:
+                got += 1
+                break
+    except socket.timeout:
+        pass
+    time.sleep(0.2)
+print("%d replies" % got)
+sys.exit(got != 5)
+PYEOF
+    xflowd_stop
+    check "$label: SIGTERM, exit 0" [ $? = 0 ] || show_err "$label"
+    ns_collector_stop "$label"
+    check "$label: tshark decodes the v$ver records" \
+        "$PY" "$XF_HERE/cflow_records.py" "$T/$label.pcap" "$port" "$T/$label.csv"
+    check "$label: one record, $npkt packets, $((npkt * 100)) octets, dst port 2048, input Serial1/0 ($SEIDX)" \
+        "$PY" - "$T/$label.csv" "$SEIDX" "$ver" "${IOS_LAB_OUTPUT0:-0}" "$npkt" <<'PYEOF'
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1]))
+        if r["src"] == "10.0.0.2" and r["dst"] == "10.0.0.1"]
+print(rows)
+ok = len(rows) == 1
+if ok:
+    r = rows[0]
+    n = int(sys.argv[5])
+    ok = (r["proto"] == "1" and r["packets"] == str(n) and r["octets"] == str(n * 100)
+          and r["dport"] == "2048" and r["ifindex"] == sys.argv[2]
+          and r["version"] == sys.argv[3])
+    if ok and sys.argv[4] == "1":
+        ok = r["outif"] in ("0", "")
+sys.exit(not ok)
+PYEOF
+}
+
+run trad "$T/trad.conf" 9996 5
+run fnf "$T/fnf.conf" 9997 9
+run sampled "$T/sampled.conf" 9998 9 1
+finish
