@@ -231,8 +231,13 @@ void ios_exporter_cmd(struct cfg_parser *p, unsigned int no, char **tok,
 			ios_unsupported(p, no, tok, ntok,
 					"write 'option NAME [timeout "
 					"SECONDS]'");
-	} else if (ios_ab(tok[0], "source", 2) || ios_ab(tok[0], "dscp", 2) ||
-		   ios_ab(tok[0], "ttl", 2) ||
+	} else if (ntok == 2 && ios_ab(tok[0], "source", 2)) {
+		char ifname[CFG_NAME_MAX], *v[1] = { ifname };
+
+		/* the address of that interface, followed as it changes */
+		if (ios_ifbind(p, no, tok[1], ifname, sizeof(ifname)) == 0)
+			ios_setting(p, KWE_SOURCE, no, v, 1);
+	} else if (ios_ab(tok[0], "dscp", 2) || ios_ab(tok[0], "ttl", 2) ||
 		   ios_ab(tok[0], "output-features", 2)) {
 		ios_unsupported(p, no, tok, ntok,
 				"xflowd cannot set this for an exporter yet; "
@@ -279,20 +284,32 @@ void ios_exporter_cmd(struct cfg_parser *p, unsigned int no, char **tok,
 		IE_flowStartSysUpTime, IE_flowEndSysUpTime
 #define NKEYS 7
 
+/* NetFlow v1's record has no prefix lengths: traditional NetFlow's
+ * record when the export is version 1 (IOS's default) */
+#define V1_VALS                                                         \
+	IE_ipNextHopIPv4Address, IE_tcpControlBits, IE_egressInterface, \
+		IE_octetDeltaCount, IE_packetDeltaCount,                \
+		IE_flowStartSysUpTime, IE_flowEndSysUpTime
+
 static const uint8_t orig4[] = { ORIG_KEYS(IPv4), ORIG_VALS(IPv4) };
 static const uint8_t orig6[] = { ORIG_KEYS(IPv6), ORIG_VALS(IPv6) };
+static const uint8_t v1rec[] = { ORIG_KEYS(IPv4), V1_VALS };
 
 static const struct {
 	const char *words, *record;
 	const uint8_t *elem;
+	size_t n;
 } predefined[] = {
-	{ "netflow ipv4 original-input", "netflow-ipv4-original-input", orig4 },
-	{ "netflow ipv4 original-output", "netflow-ipv4-original-output",
-	  orig4 },
-	{ "netflow ipv6 original-input", "netflow-ipv6-original-input", orig6 },
-	{ "netflow ipv6 original-output", "netflow-ipv6-original-output",
-	  orig6 },
-	{ "netflow-original", "netflow-original", orig4 },
+	{ "netflow ipv4 original-input", "netflow-ipv4-original-input", orig4,
+	  sizeof(orig4) },
+	{ "netflow ipv4 original-output", "netflow-ipv4-original-output", orig4,
+	  sizeof(orig4) },
+	{ "netflow ipv6 original-input", "netflow-ipv6-original-input", orig6,
+	  sizeof(orig6) },
+	{ "netflow ipv6 original-output", "netflow-ipv6-original-output", orig6,
+	  sizeof(orig6) },
+	{ "netflow-original", "netflow-original", orig4, sizeof(orig4) },
+	{ "netflow-v1", "netflow-ipv4-v1", v1rec, sizeof(v1rec) },
 };
 
 const char *ios_predefined_record(struct cfg_parser *p, const char *words,
@@ -310,7 +327,7 @@ const char *ios_predefined_record(struct cfg_parser *p, const char *words,
 			return predefined[i].record; /* made before */
 	if (blocks_open(p, BLK_RECORD, predefined[i].record, no))
 		return NULL;
-	for (k = 0; k < sizeof(orig4); k++)
+	for (k = 0; k < predefined[i].n; k++)
 		cfg_record_add(p, no, predefined[i].elem[k],
 			       ie_table[predefined[i].elem[k]].name, k < NKEYS);
 	return predefined[i].record;
@@ -515,10 +532,13 @@ static bool undo_exporter_setting(struct cfg_parser *p, char **t, int nt)
 	} else if (ios_ab(t[0], "destination", 4)) {
 		kw[KWE_DESTINATION] = 0;
 		e->destination[0] = '\0';
+	} else if (ios_ab(t[0], "source", 2)) {
+		kw[KWE_SOURCE] = 0;
+		e->source[0] = '\0';
+		e->source_ver = 0;
 	} else {
-		/* source, dscp, ttl: never set, nothing to take back */
-		return ios_ab(t[0], "source", 2) || ios_ab(t[0], "dscp", 2) ||
-		       ios_ab(t[0], "ttl", 2);
+		/* dscp, ttl: never set, nothing to take back */
+		return ios_ab(t[0], "dscp", 2) || ios_ab(t[0], "ttl", 2);
 	}
 	return true;
 }

@@ -49,6 +49,8 @@ struct ios_state {
 	/* traditional NetFlow */
 	int version;
 	unsigned int version_line;
+	char source[CFG_NAME_MAX]; /* ip flow-export source: a Linux name */
+	unsigned int source_line;
 	int ndest;
 	struct ios_dest dest[IOS_MAX_DEST];
 	unsigned int refresh_p, refresh_min, active_min, inactive_s, entries;

@@ -180,12 +180,12 @@ void ios_flow_export(struct cfg_parser *p, struct ios_state *st,
 					"version N' alone");
 			return;
 		}
-		if (strcmp(tok[3], "5") && strcmp(tok[3], "9")) {
+		if (strcmp(tok[3], "1") && strcmp(tok[3], "5") &&
+		    strcmp(tok[3], "7") && strcmp(tok[3], "9")) {
 			ios_unsupported(p, no, tok, ntok,
-					"xflowd exports NetFlow version 5 or 9 "
-					"(and IPFIX); write 'ip flow-export "
-					"version "
-					"5' or '9'");
+					"IOS exports NetFlow version 1, 5, 7 "
+					"or 9 here; write 'ip flow-export "
+					"version 1|5|7|9'");
 			return;
 		}
 		st->version = tok[3][0] - '0';
@@ -221,16 +221,16 @@ void ios_flow_export(struct cfg_parser *p, struct ios_state *st,
 			st->refresh_min = n;
 			st->refresh_min_line = no;
 		}
-	} else if (ios_ab(tok[2], "source", 1)) {
-		ios_unsupported(p, no, tok, ntok,
-				"xflowd cannot choose the exporter's source "
-				"address yet (the routing table does); remove "
-				"the "
-				"line");
+	} else if (ntok == 4 && ios_ab(tok[2], "source", 1)) {
+		/* the address of that interface, followed as it changes */
+		if (ios_ifbind(p, no, tok[3], st->source, sizeof(st->source)) ==
+		    0)
+			st->source_line = no;
 	} else {
 		ios_unsupported(p, no, tok, ntok,
-				"xflowd takes 'ip flow-export version 5|9', "
-				"'destination ADDR PORT [udp]' and 'template "
+				"xflowd takes 'ip flow-export version "
+				"1|5|7|9', 'destination ADDR PORT [udp]', "
+				"'source INTERFACE' and 'template "
 				"refresh-rate|timeout-rate N'");
 	}
 }
@@ -274,22 +274,22 @@ void ios_traditional(struct cfg_parser *p, struct ios_state *st)
 		cfg_error(p, st->trad_line,
 			  "ip flow on an interface without 'ip flow-export "
 			  "destination ADDR PORT': add one");
-	if (st->ndest && !st->version)
-		cfg_error(p, st->dest[0].line,
-			  "no 'ip flow-export version': IOS then sends "
-			  "version 1, which xflowd does not export; add 'ip "
-			  "flow-export version 5' or '9'");
 	/* the monitor even so: the interfaces' lines refer to it */
 	if (blocks_open(p, BLK_MONITOR, TRAD_MONITOR,
 			st->ndest ? st->dest[0].line : st->trad_line))
 		return;
 	m = p->blk;
-	if (!st->ndest || !st->version)
+	if (!st->ndest)
 		p->aux->damaged = true;
+	/* IOS's default: no 'ip flow-export version', version 1 */
 	if (!st->version)
-		st->version = 5;
+		st->version = 1;
 	/* IOS's traditional key and fields, those of NetFlow v5 */
-	v[0] = (char *)ios_predefined_record(p, "netflow ipv4 original-input",
+	v[0] = (char *)ios_predefined_record(p,
+					     st->version == 1 ? "netflow-v1"
+							      : "netflow ipv4 "
+								"original-"
+								"input",
 					     m->line);
 	if (blocks_open(p, BLK_MONITOR, TRAD_MONITOR, 0) || !v[0])
 		return;
@@ -327,6 +327,10 @@ void ios_traditional(struct cfg_parser *p, struct ios_state *st)
 		v[0] = st->dest[i].host;
 		ios_setting(p, KWE_DESTINATION, st->dest[i].line, v, 1);
 		e->port = (uint16_t)atoi(st->dest[i].port);
+		if (st->source_line) {
+			v[0] = st->source;
+			ios_setting(p, KWE_SOURCE, st->source_line, v, 1);
+		}
 		if (st->version == 9 && st->refresh_p_line) {
 			e->refresh_packets = st->refresh_p;
 			p->aux->kwline[KWE_REFRESH_P] = st->refresh_p_line;
