@@ -62,7 +62,10 @@ DAEMON_SRC += daemon/control.c daemon/control_snapshot.c daemon/views.c \
 	daemon/views_ios.c daemon/views_fnf.c daemon/views_stats.c
 # metering workers: a meter, cache and captures each, threads when several
 DAEMON_SRC += daemon/worker.c
-CORE_SRC := $(METER_SRC) $(TEMPLATE_SRC) $(EXPORT_SRC) $(DAEMON_SRC)
+# BGP (issue 17): the message parser, interned attributes and the RIB
+BGP_SRC := bgp/msg.c bgp/update.c bgp/attr.c bgp/rib.c
+CORE_SRC := $(METER_SRC) $(TEMPLATE_SRC) $(EXPORT_SRC) $(DAEMON_SRC) \
+	$(BGP_SRC)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
 XFLOWD_OBJ := $(CORE_OBJ) $(CAPTURE_SRC:%.c=$(B)/%.o) $(B)/daemon/main.o
@@ -255,10 +258,11 @@ uninstall:
 format-check:
 	@clang-format --dry-run --Werror $(CORE_SRC) $(CAPTURE_SRC) \
 		daemon/main.c meter/*.h export/*.h templates/*.h daemon/*.h \
-		bpf/*.h bpf/xflowd.bpf.c
+		bpf/*.h bpf/xflowd.bpf.c bgp/*.h
 	@clang-format --dry-run --Werror $(XFLOWCTL_SRC) tests/unit/test_views.c \
 		tests/unit/test_route.c tests/unit/test_export_route.c \
-		tests/fuzz/fuzz_route.c
+		tests/fuzz/fuzz_route.c tests/unit/test_bgp_msg.c \
+		tests/fuzz/fuzz_bgp.c
 
 clean:
 	rm -rf build build-san build-tsan

@@ -11,6 +11,8 @@
 #   fuzz_netlink   meter/ifinfo.c's ifinfo_handle() (rtnetlink datagrams)
 #   fuzz_route     meter/route.c's route_handle() (routes, links, addresses)
 #   fuzz_pcapng    meter/pcapng.c, read from memory and from a stream
+#   fuzz_bgp       bgp/: a stream of BGP messages parsed and applied to a
+#                  RIB (seeds: tests/fuzz/corpus/bgp, from mkbgpseeds.py)
 #   fuzz_config    daemon/config*.c: a configuration file's text, and its
 #                  dump parsed back (seeds: tests/config and examples;
 #                  words from tests/fuzz/config.dict)
@@ -189,6 +191,15 @@ if $CLANG $FLAGS -I. meter/route.c meter/nlsock.c tests/fuzz/fuzz_route.c \
 	run fuzz_route tests/fuzz/corpus/route
 else
 	echo "fuzz: fuzz_route does not build" >&2
+	rc=1
+fi
+
+echo "  CC     $out/fuzz_bgp"
+if $CLANG $FLAGS -I. bgp/msg.c bgp/update.c bgp/attr.c bgp/rib.c \
+	tests/fuzz/fuzz_bgp.c -o "$out/fuzz_bgp"; then
+	run fuzz_bgp tests/fuzz/corpus/bgp
+else
+	echo "fuzz: fuzz_bgp does not build" >&2
 	rc=1
 fi
 

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * rib.c - a neighbor's routes: a hash of (prefix, length) per family with
+ * a count per length for longest-prefix match, entries from slabs. See
+ * rib.h for the design.
+ */
+#include "rib.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RIB_MIN_BUCKETS 1024
+#define RIB_SLAB 4096 /* entries per slab */
+
+static unsigned addr_len(enum bgp_af af)
+{
+	return af == BGP_AF_IPV6 ? 16 : 4;
+}
+
+static unsigned max_len(enum bgp_af af)
+{
+	return af == BGP_AF_IPV6 ? 128 : 32;
+}
+
+/* addr with the bits past len cleared, into out (16 octets). */
+static void mask(const uint8_t *addr, unsigned alen, unsigned len, uint8_t *out)
+{
+	unsigned full = len / 8;
+
+	memset(out, 0, 16);
+	memcpy(out, addr, full < alen ? full : alen);
+	if (len % 8 && full < alen)
+		out[full] = (uint8_t)(addr[full] & (0xff00 >> (len % 8)));
+}
+
+/* A 64-bit mix (splitmix64's finalizer) of the prefix and its length. */
+static size_t hash(const uint8_t *a, unsigned alen, unsigned len)
+{
+	uint64_t x = len, w;
+	unsigned i;
+
+	for (i = 0; i < alen; i += 8) {
+		w = 0;
+		memcpy(&w, a + i, alen - i < 8 ? alen - i : 8);
+		x ^= w;
+		x ^= x >> 30;
+		x *= 0xbf58476d1ce4e5b9ull;
+		x ^= x >> 27;
+		x *= 0x94d049bb133111ebull;
+		x ^= x >> 31;
+	}
+	return (size_t)x;
+}
+
+static int table_init(struct rib_table *t, enum bgp_af af)
+{
+	memset(t, 0, sizeof(*t));
+	t->af = af;
+	t->bucket = calloc(RIB_MIN_BUCKETS, sizeof(*t->bucket));
+	if (!t->bucket)
+		return -ENOMEM;
+	t->mask = RIB_MIN_BUCKETS - 1;
+	return 0;
+}
+
+static void table_fini(struct rib_table *t, struct bgp_attr_table *attrs)
+{
+	size_t i;
+
+	if (t->bucket)
+		for (i = 0; i <= t->mask; i++) {
+			struct rib_entry *e;
+
+			for (e = t->bucket[i]; e; e = e->next)
+				bgp_attr_put(attrs, e->attr);
+		}
+	for (i = 0; i < t->nslab; i++)
+		free(t->slab[i]);
+	free(t->slab);
+	free(t->bucket);
+	memset(t, 0, sizeof(*t));
+}
+
+int rib_init(struct rib *r, struct bgp_attr_table *attrs)
+{
+	memset(r, 0, sizeof(*r));
+	r->attrs = attrs;
+	r->gen = 1;
+	if (table_init(&r->v4, BGP_AF_IPV4) ||
+	    table_init(&r->v6, BGP_AF_IPV6)) {
+		rib_fini(r);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void rib_fini(struct rib *r)
+{
+	if (!r)
+		return;
+	table_fini(&r->v4, r->attrs);
+	table_fini(&r->v6, r->attrs);
+}
+
+static struct rib_entry *entry_alloc(struct rib_table *t)
+{
+	struct rib_entry *e = t->free;
+
+	if (e) {
+		t->free = e->next;
+		return e;
+	}
+	if (t->nslab == 0 || t->slab_used == RIB_SLAB) {
+		if (t->nslab == t->slab_cap) {
+			size_t cap = t->slab_cap ? t->slab_cap * 2 : 16;
+			void **s = realloc(t->slab, cap * sizeof(*s));
+
+			if (!s)
+				return NULL;
+			t->slab = s;
+			t->slab_cap = cap;
+		}
+		t->slab[t->nslab] = malloc(RIB_SLAB * sizeof(*e));
+		if (!t->slab[t->nslab])
+			return NULL;
+		t->nslab++;
+		t->slab_used = 0;
+	}
+	return (struct rib_entry *)t->slab[t->nslab - 1] + t->slab_used++;
+}
+
+static void entry_free(struct rib_table *t, struct rib_entry *e)
+{
+	e->next = t->free;
+	t->free = e;
+}
+
+static void grow(struct rib_table *t)
+{
+	size_t n = (t->mask + 1) * 2, i;
+	unsigned alen = addr_len(t->af);
+	struct rib_entry **b = calloc(n, sizeof(*b));
+
+	if (!b)
+		return; /* longer chains, still correct */
+	for (i = 0; i <= t->mask; i++) {
+		struct rib_entry *e = t->bucket[i], *next;
+
+		for (; e; e = next) {
+			size_t h = hash(e->addr, alen, e->len) & (n - 1);
+
+			next = e->next;
+			e->next = b[h];
+			b[h] = e;
+		}
+	}
+	free(t->bucket);
+	t->bucket = b;
+	t->mask = n - 1;
+}
+
+static struct rib_table *table_of(struct rib *r, enum bgp_af af)
+{
+	return af == BGP_AF_IPV6 ? &r->v6 : &r->v4;
+}
+
+/* The link that points to (key, len) in its chain, or to the chain end. */
+static struct rib_entry **find(const struct rib_table *t, const uint8_t *key,
+			       unsigned len)
+{
+	unsigned alen = addr_len(t->af);
+	struct rib_entry **pp = &t->bucket[hash(key, alen, len) & t->mask];
+
+	for (; *pp; pp = &(*pp)->next)
+		if ((*pp)->len == len && !memcmp((*pp)->addr, key, alen))
+			break;
+	return pp;
+}
+
+int rib_update(struct rib *r, const struct bgp_prefix *p, struct bgp_attr *a)
+{
+	struct rib_table *t = table_of(r, p->af);
+	uint8_t key[16];
+	struct rib_entry **pp, *e;
+
+	if (p->len > max_len(t->af))
+		return -EINVAL;
+	mask(p->addr, addr_len(t->af), p->len, key);
+	pp = find(t, key, p->len);
+	if (*pp) {
+		e = *pp;
+		bgp_attr_put(r->attrs, e->attr);
+		e->attr = bgp_attr_get(a);
+		e->gen = r->gen;
+		return 0;
+	}
+	if (t->count > t->mask)
+		grow(t);
+	e = entry_alloc(t);
+	if (!e)
+		return -ENOMEM;
+	memset(e, 0, sizeof(*e));
+	memcpy(e->addr, key, 16);
+	e->len = p->len;
+	e->gen = r->gen;
+	e->attr = bgp_attr_get(a);
+	pp = &t->bucket[hash(key, addr_len(t->af), p->len) & t->mask];
+	e->next = *pp;
+	*pp = e;
+	t->count++;
+	t->per_len[p->len]++;
+	return 0;
+}
+
+static void unlink_entry(struct rib *r, struct rib_table *t,
+			 struct rib_entry **pp)
+{
+	struct rib_entry *e = *pp;
+
+	*pp = e->next;
+	bgp_attr_put(r->attrs, e->attr);
+	t->count--;
+	t->per_len[e->len]--;
+	entry_free(t, e);
+}
+
+void rib_withdraw(struct rib *r, const struct bgp_prefix *p)
+{
+	struct rib_table *t = table_of(r, p->af);
+	uint8_t key[16];
+	struct rib_entry **pp;
+
+	if (p->len > max_len(t->af))
+		return;
+	mask(p->addr, addr_len(t->af), p->len, key);
+	pp = find(t, key, p->len);
+	if (*pp)
+		unlink_entry(r, t, pp);
+}
+
+const struct rib_entry *rib_lookup(const struct rib *r, enum bgp_af af,
+				   const uint8_t *addr)
+{
+	const struct rib_table *t = af == BGP_AF_IPV6 ? &r->v6 : &r->v4;
+	unsigned alen = addr_len(t->af);
+	uint8_t key[16];
+	int len;
+
+	if (af != BGP_AF_IPV4 && af != BGP_AF_IPV6)
+		return NULL;
+	for (len = (int)max_len(t->af); len >= 0 && t->count; len--) {
+		struct rib_entry **pp;
+
+		if (!t->per_len[len])
+			continue;
+		mask(addr, alen, (unsigned)len, key);
+		pp = find(t, key, (unsigned)len);
+		if (*pp)
+			return *pp;
+	}
+	return NULL;
+}
+
+static size_t table_sweep(struct rib *r, struct rib_table *t)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i <= t->mask; i++) {
+		struct rib_entry **pp = &t->bucket[i];
+
+		while (*pp) {
+			if ((*pp)->gen != r->gen) {
+				unlink_entry(r, t, pp);
+				n++;
+			} else {
+				pp = &(*pp)->next;
+			}
+		}
+	}
+	return n;
+}
+
+size_t rib_sweep(struct rib *r, enum bgp_af af)
+{
+	size_t n = 0;
+
+	if (af != BGP_AF_IPV6)
+		n += table_sweep(r, &r->v4);
+	if (af != BGP_AF_IPV4)
+		n += table_sweep(r, &r->v6);
+	return n;
+}
+
+size_t rib_count(const struct rib *r, enum bgp_af af)
+{
+	return af == BGP_AF_IPV6 ? r->v6.count : r->v4.count;
+}
+
+static size_t table_bytes(const struct rib_table *t)
+{
+	return (t->mask + 1) * sizeof(*t->bucket) +
+	       t->nslab * RIB_SLAB * sizeof(struct rib_entry) +
+	       t->slab_cap * sizeof(*t->slab);
+}
+
+size_t rib_bytes(const struct rib *r)
+{
+	return table_bytes(&r->v4) + table_bytes(&r->v6);
+}
