@@ -63,7 +63,7 @@ DAEMON_SRC += daemon/control.c daemon/control_snapshot.c daemon/views.c \
 # metering workers: a meter, cache and captures each, threads when several
 DAEMON_SRC += daemon/worker.c
 # BGP (issue 17): the message parser, interned attributes and the RIB
-BGP_SRC := bgp/msg.c bgp/update.c bgp/attr.c bgp/rib.c
+BGP_SRC := bgp/msg.c bgp/update.c bgp/attr.c bgp/rib.c bgp/apply.c
 CORE_SRC := $(METER_SRC) $(TEMPLATE_SRC) $(EXPORT_SRC) $(DAEMON_SRC) \
 	$(BGP_SRC)
 
@@ -195,9 +195,16 @@ tsan: deps
 demo: deps all
 	@tools/demo.sh $(B)
 
-bench: deps all $(B)/bench/bpfbench
+bench: deps all $(B)/bench/bpfbench $(B)/bench/bgprib
+	@$(B)/bench/bgprib
 	@bench/run.sh $(B)
 	@bench/live.sh $(B)
+
+# the RIB with a synthetic full table (issue 17)
+$(B)/bench/bgprib: bench/bgprib.c $(BGP_SRC:%.c=$(B)/%.o)
+	$(msg) LD $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) -I. -o $@ $^
 
 # The soak test (issue 6; not part of check): SOAK_SECONDS of churning
 # traffic at SOAK_PPS through a veth into a live xflowd, judged by nfcapd
@@ -262,7 +269,7 @@ format-check:
 	@clang-format --dry-run --Werror $(XFLOWCTL_SRC) tests/unit/test_views.c \
 		tests/unit/test_route.c tests/unit/test_export_route.c \
 		tests/fuzz/fuzz_route.c tests/unit/test_bgp_msg.c \
-		tests/fuzz/fuzz_bgp.c
+		tests/unit/test_rib.c tests/fuzz/fuzz_bgp.c bench/bgprib.c
 
 clean:
 	rm -rf build build-san build-tsan

@@ -3,12 +3,19 @@
  * rib.h - one neighbor's routes: per address family, prefix -> interned
  * attributes, with longest-prefix match from an address.
  *
- * A table is one hash of (prefix, length) and a count per length; a
- * lookup probes the lengths that hold prefixes, longest first (at most 25
- * probes for a full IPv4 table, whose prefixes are /8 to /32). Lookups run
- * when a flow is exported, never per packet, so a few hundred nanoseconds
- * is cheap; updates and withdrawals are O(1). Entries come from a pool of
- * fixed-size slabs: a million of them cost 40 MB, not malloc's 56 each.
+ * A table is one hash of (prefix, length). A lookup probes it once per
+ * prefix length that may hold the address, longest first; which lengths
+ * may is read from a bitmap of lengths per region of the address space:
+ * per /16 for IPv4 (per /32, hashed to 64k regions, for IPv6) for the
+ * longer prefixes, per /8 for those of 8 bits up to that, and a count per
+ * length for the few shorter ones. Each probe costs a cache (and, on a
+ * virtual machine, TLB) miss or two, so probing the 2-3 lengths present
+ * where the address is, not the 25 of a whole table, is what makes a
+ * lookup cheap. A withdrawal leaves its bit set (a probe for nothing);
+ * the bitmaps are rebuilt when withdrawals reach half the table.
+ * Lookups run when a flow is exported, never per packet; updates and
+ * withdrawals are O(1) amortized. Entries come from a pool of fixed-size
+ * slabs: a million of them cost 40 MB, not malloc's 56 each.
  *
  * Graceful restart (RFC 4724) without a second table: every entry carries
  * the generation of the session that announced it; a new session bumps
@@ -32,8 +39,19 @@ struct rib_entry {
 	uint8_t addr[16];
 };
 
+/* A bitmap of prefix lengths 0-128. */
+struct rib_lens {
+	uint64_t w[3];
+};
+
+#define RIB_REGIONS 65536
+
 struct rib_table {
 	enum bgp_af af;
+	unsigned region_bits;	 /* prefixes this long or longer are in hi */
+	struct rib_lens *hi;	 /* RIB_REGIONS: by the first region_bits */
+	struct rib_lens lo[256]; /* by the first octet, lengths 8 up */
+	size_t stale;		 /* withdrawals since the bitmaps were built */
 	struct rib_entry **bucket;
 	size_t mask;
 	size_t count;

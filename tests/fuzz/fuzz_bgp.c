@@ -15,13 +15,14 @@
  *
  * Build (from the top of the tree):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. bgp/msg.c \
- *     bgp/update.c bgp/attr.c bgp/rib.c tests/fuzz/fuzz_bgp.c \
+ *     bgp/update.c bgp/attr.c bgp/rib.c bgp/apply.c tests/fuzz/fuzz_bgp.c \
  *     -o build/fuzz/fuzz_bgp
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bgp/apply.h"
 #include "bgp/attr.h"
 #include "bgp/msg.h"
 #include "bgp/rib.h"
@@ -32,50 +33,18 @@ static void check(int ok)
 		abort();
 }
 
-static void walk(struct rib *r, struct bgp_cur c, enum bgp_af af,
-		 struct bgp_attr *a)
-{
-	struct bgp_prefix p;
-
-	while (bgp_prefix_next(&c, af, &p) > 0) {
-		if (a)
-			check(rib_update(r, &p, a) == 0);
-		else
-			rib_withdraw(r, &p);
-	}
-}
-
 static void update(struct rib *r, const uint8_t *body, size_t len, bool as4)
 {
 	static __thread struct bgp_update u;
+	struct rib_apply_stats st = { 0 };
 	struct bgp_error err;
 	enum bgp_update_action act = bgp_update_parse(body, len, as4, &u, &err);
-	struct bgp_attr *a4 = NULL, *a6 = NULL;
 
 	if (act == BGP_UPD_RESET) {
 		check(err.code == BGP_ERR_UPDATE);
 		return;
 	}
-	walk(r, u.withdrawn, BGP_AF_IPV4, NULL);
-	if (u.mp_unreach_af)
-		walk(r, u.mp_unreach, u.mp_unreach_af, NULL);
-	if (act == BGP_UPD_WITHDRAW) {
-		walk(r, u.nlri, BGP_AF_IPV4, NULL);
-		if (u.mp_reach_af)
-			walk(r, u.mp_reach, u.mp_reach_af, NULL);
-		return;
-	}
-	a4 = bgp_attr_intern(r->attrs, BGP_AF_IPV4, u.attrs.nexthop4,
-			     u.attrs.path, u.attrs.path_len);
-	a6 = bgp_attr_intern(r->attrs, BGP_AF_IPV6, u.attrs.nexthop6,
-			     u.attrs.path, u.attrs.path_len);
-	check(a4 && a6);
-	walk(r, u.nlri, BGP_AF_IPV4, a4);
-	if (u.mp_reach_af)
-		walk(r, u.mp_reach, u.mp_reach_af,
-		     u.mp_reach_af == BGP_AF_IPV6 ? a6 : a4);
-	bgp_attr_put(r->attrs, a4);
-	bgp_attr_put(r->attrs, a6);
+	check(rib_apply(r, &u, act, &st) == 0);
 	if (u.eor) {
 		r->gen++;
 		rib_sweep(r, u.eor);

@@ -196,6 +196,7 @@ fi
 
 echo "  CC     $out/fuzz_bgp"
 if $CLANG $FLAGS -I. bgp/msg.c bgp/update.c bgp/attr.c bgp/rib.c \
+	bgp/apply.c \
 	tests/fuzz/fuzz_bgp.c -o "$out/fuzz_bgp"; then
 	run fuzz_bgp tests/fuzz/corpus/bgp
 else
