@@ -63,7 +63,8 @@ DAEMON_SRC += daemon/control.c daemon/control_snapshot.c daemon/views.c \
 # metering workers: a meter, cache and captures each, threads when several
 DAEMON_SRC += daemon/worker.c
 # BGP (issue 17): the message parser, interned attributes and the RIB
-BGP_SRC := bgp/msg.c bgp/update.c bgp/attr.c bgp/rib.c bgp/apply.c
+BGP_SRC := bgp/msg.c bgp/update.c bgp/attr.c bgp/rib.c bgp/apply.c \
+	bgp/speaker.c
 CORE_SRC := $(METER_SRC) $(TEMPLATE_SRC) $(EXPORT_SRC) $(DAEMON_SRC) \
 	$(BGP_SRC)
 
@@ -269,7 +270,8 @@ format-check:
 	@clang-format --dry-run --Werror $(XFLOWCTL_SRC) tests/unit/test_views.c \
 		tests/unit/test_route.c tests/unit/test_export_route.c \
 		tests/fuzz/fuzz_route.c tests/unit/test_bgp_msg.c \
-		tests/unit/test_rib.c tests/fuzz/fuzz_bgp.c bench/bgprib.c
+		tests/unit/test_rib.c tests/unit/test_bgp_speaker.c \
+		tests/fuzz/fuzz_bgp.c bench/bgprib.c
 
 clean:
 	rm -rf build build-san build-tsan
