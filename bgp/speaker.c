@@ -69,15 +69,6 @@ const char *bgp_state_name(enum bgp_state s)
 	return s <= BGP_ESTABLISHED ? state_names[s] : "?";
 }
 
-void bgp_cfg_default(struct bgp_cfg *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->port = BGP_PORT;
-	c->hold = BGP_HOLD;
-	c->stale_time = BGP_STALE_TIME;
-	c->listen_af = BGP_AF_IPV4; /* 0.0.0.0 */
-}
-
 static uint64_t now_ms(void)
 {
 	struct timespec ts;

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "apply.h"
 #include "attr.h"
@@ -50,12 +51,24 @@ struct bgp_cfg {
 	uint16_t port;
 	uint16_t hold;
 	uint32_t stale_time; /* seconds */
+	uint32_t wait_eor_s; /* --read: End-of-RIB awaited at most this */
 	int nneighbor;
 	struct bgp_neighbor_cfg neighbor[BGP_MAX_NEIGHBORS];
 };
 
-/* bgp_cfg_default() - no neighbors, port 179, hold 90, stale 360. */
-void bgp_cfg_default(struct bgp_cfg *c);
+#define BGP_WAIT_EOR 30
+
+/* bgp_cfg_default() - no neighbors, 0.0.0.0 port 179, hold 90, stale 360,
+ * End-of-RIB awaited 30 s. */
+static inline void bgp_cfg_default(struct bgp_cfg *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->port = BGP_PORT;
+	c->hold = BGP_HOLD;
+	c->stale_time = BGP_STALE_TIME;
+	c->wait_eor_s = BGP_WAIT_EOR;
+	c->listen_af = BGP_AF_IPV4;
+}
 
 enum bgp_state {
 	BGP_IDLE,

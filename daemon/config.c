@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config_int.h"
+#include "config_bgp.h"
 #include "config_blocks.h"
 
 void cfg_error(struct cfg_parser *p, unsigned int line, const char *fmt, ...)
@@ -327,6 +328,14 @@ static int lex(struct cfg_parser *p, struct line *l, const char *s, size_t n)
 
 static void do_line(struct cfg_parser *p, struct line *l)
 {
+	if (!l->indented && strcmp(l->tok[0], "bgp") == 0) {
+		cfg_bgp_begin(p, l->no, l->tok, l->ntok);
+		return;
+	}
+	if (l->indented && p->kind == BLK_BGP) {
+		cfg_bgp_setting(p, l->no, l->tok, l->ntok);
+		return;
+	}
 	if (!l->indented) {
 		blocks_begin(p, l->no, l->tok, l->ntok);
 		return;
@@ -394,8 +403,10 @@ struct config *config_parse(const char *name, const char *text, size_t len,
 		if (err->count != before && p->aux)
 			p->aux->damaged = true;
 	}
-	if (!p->stop)
+	if (!p->stop) {
 		cfg_check(p);
+		cfg_bgp_check(p);
+	}
 	free(l);
 	free(p);
 	if (err->count) {

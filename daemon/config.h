@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../bgp/speaker.h"
 #include "../meter/sampler.h"
 #include "../templates/templates.h"
 #include "options.h"
@@ -143,6 +144,8 @@ struct config {
 	struct cfg_record record[CFG_MAX_RECORDS];
 	struct cfg_monitor monitor[CFG_MAX_MONITORS];
 	struct cfg_interface interface[CFG_MAX_INTERFACES];
+	struct bgp_cfg bgp; /* the bgp block; .enabled when there is one */
+	unsigned int bgp_line;
 };
 
 /* The messages of a file that did not parse, sorted by line. */

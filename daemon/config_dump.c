@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "config_bgp.h"
 #include "config_int.h"
 
 #define IND "    "
@@ -136,6 +137,7 @@ void config_dump(const struct config *cfg, FILE *f)
 		dump_monitor(cfg, &cfg->monitor[i], f);
 	for (i = 0; i < cfg->ninterface; i++)
 		dump_interface(cfg, &cfg->interface[i], f);
+	cfg_bgp_dump(cfg, f);
 }
 
 static int find(const void *arr, int n, size_t size, const char *name)

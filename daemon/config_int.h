@@ -79,6 +79,7 @@ enum cfg_kind {
 	BLK_MONITOR,
 	BLK_INTERFACE,
 	BLK_SKIP, /* after an unknown keyword: its settings are ignored */
+	BLK_BGP,  /* the bgp block (config_bgp.c) */
 };
 
 struct cfg_parser {

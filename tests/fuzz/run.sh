@@ -213,6 +213,7 @@ echo "  CC     $out/fuzz_config"
 # the exporter sources: the check that templates fit the MTU asks it
 if $CLANG $FLAGS -I. daemon/config.c daemon/config_blocks.c \
 	daemon/config_check.c daemon/config_dump.c daemon/config_set.c \
+	daemon/config_bgp.c \
 	templates/ie.c templates/templates.c export/*.c daemon/log.c \
 	tests/fuzz/fuzz_config.c -o "$out/fuzz_config"; then
 	run fuzz_config -dict=tests/fuzz/config.dict "$seeds_cfg"
