@@ -79,6 +79,7 @@ struct cfg_exporter {
 	uint32_t refresh_s;	  /* template refresh by time; 0: never */
 	uint32_t refresh_packets; /* ... and every N messages; 0: never */
 	uint32_t mtu;
+	uint8_t as;	   /* enum export_as: v5 src_as/dst_as (issue 17) */
 	unsigned int line; /* of the 'exporter' line */
 };
 

@@ -46,6 +46,9 @@ static void dump_exporter(const struct cfg_exporter *e, FILE *f)
 			    "packets %u\n",
 			e->refresh_s, e->refresh_packets);
 	fprintf(f, IND "mtu %u\n", e->mtu);
+	if (e->as)
+		fprintf(f, IND "as %s\n",
+			e->as == EXPORT_AS_ORIGIN ? "origin" : "peer");
 }
 
 static void dump_record(const struct cfg_record *r, FILE *f)
@@ -169,7 +172,8 @@ static bool exporter_equal(const struct cfg_exporter *a,
 	       a->port == b->port && a->source_port == b->source_port &&
 	       a->version == b->version && a->domain_id == b->domain_id &&
 	       a->refresh_s == b->refresh_s &&
-	       a->refresh_packets == b->refresh_packets && a->mtu == b->mtu;
+	       a->refresh_packets == b->refresh_packets && a->mtu == b->mtu &&
+	       a->as == b->as;
 }
 
 static bool format_equal(const struct config *a, const struct cfg_format *fa,

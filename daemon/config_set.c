@@ -276,6 +276,20 @@ static void set_protocol(struct cfg_parser *p, const struct kw *kw,
 		((struct cfg_exporter *)p->blk)->version = version[i];
 }
 
+/* 'as origin|peer': what v5's src_as/dst_as carry (issue 17) */
+static void set_as(struct cfg_parser *p, const struct kw *kw, unsigned int no,
+		   char **v, int nv)
+{
+	static const char *const as[] = { "origin", "peer" };
+	static const uint8_t val[] = { EXPORT_AS_ORIGIN, EXPORT_AS_PEER };
+	int i = get_choice(p, no, "as", v[0], as, 2);
+
+	(void)kw;
+	(void)nv;
+	if (i >= 0)
+		((struct cfg_exporter *)p->blk)->as = val[i];
+}
+
 /* ---- sampler ---- */
 
 static void set_mode(struct cfg_parser *p, const struct kw *kw, unsigned int no,
@@ -632,6 +646,7 @@ static const struct kw exporter_kw[] = {
 	    KWE_REFRESH_P, cfg_exporter, refresh_packets, 0, 1000000),
 	/* 576: the datagram every IPv4 host must accept (RFC 791) */
 	NUM("mtu", "mtu N", KWE_MTU, cfg_exporter, mtu, 576, 65535),
+	{ "as", "as origin|peer", KWE_AS, 1, 1, false, set_as, 0, 0, 0, 0 },
 };
 
 static const struct kw sampler_kw[] = {

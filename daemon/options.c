@@ -363,7 +363,8 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 			if (g->version == x->version &&
 			    g->domain_id == x->domain_id && g->mtu == x->mtu &&
 			    g->refresh_s == x->refresh_s &&
-			    g->refresh_msgs == x->refresh_packets)
+			    g->refresh_msgs == x->refresh_packets &&
+			    g->as == x->as)
 				break;
 		}
 		if (k == o->ngroup) {
@@ -373,6 +374,7 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 			g->mtu = x->mtu;
 			g->refresh_s = x->refresh_s;
 			g->refresh_msgs = x->refresh_packets;
+			g->as = x->as;
 		}
 		o->coll_group[o->ncoll] = (uint8_t)k;
 		o->sport[o->ncoll] = x->source_port;
@@ -638,6 +640,7 @@ void options_group_export(const struct options *o, int g,
 	out->mtu = x->mtu;
 	out->refresh_s = x->refresh_s;
 	out->refresh_msgs = x->refresh_msgs;
+	out->as = (enum export_as)x->as;
 }
 
 int options_parse(struct options *o, int argc, char **argv)

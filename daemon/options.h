@@ -54,6 +54,7 @@ struct options {
 	struct opt_group {
 		int version;
 		uint32_t domain_id, mtu, refresh_s, refresh_msgs;
+		uint8_t as; /* enum export_as */
 	} group[EXPORT_MAX_COLLECTORS];
 	uint8_t coll_group[EXPORT_MAX_COLLECTORS];
 	int ngroup;
