@@ -138,6 +138,8 @@ DEPS := gcc make pkg-config libpcap-dev check tshark nfdump pmacct \
 	libxdp-dev ethtool
 # test_install.sh, test_privdrop.sh: man pages, the unit, system calls
 DEPS += man-db systemd strace util-linux
+# test_bgp.sh: a real BGP speaker announcing routes to xflowd
+DEPS += exabgp
 deps:
 	@./tools/install-deps.sh $(DEPS)
 
