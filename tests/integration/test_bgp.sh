@@ -231,6 +231,63 @@ check "v5 'as origin': tshark shows each flow's origin ASes (0 without a route)"
 check "v5 'as peer': tshark shows each flow's peer ASes (0 without a route)" judge v5p peer
 check "IPFIX: tshark shows the BGP ASes and next hops of every flow, IPv4 and IPv6" judge fix ipfix
 
+# live: a lost session's routes are kept for stale-time; a session back
+# in time keeps them (its End-of-RIB removes none), one that stays away
+# loses them when stale-time ends
+wait_log() { # FILE PATTERN [N]: until N (1) lines of FILE have PATTERN, 20 s
+	local i
+	for i in $(seq 400); do
+		[ "$(grep -c "$2" "$1" 2>/dev/null)" -ge "${3:-1}" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+if [ "$(id -u)" = 0 ]; then
+	cat >"$T/live.conf" <<EOF2
+exporter fix
+    destination 127.0.0.1
+    transport udp ${COLL_PORT[fix]}
+    export-protocol ipfix
+monitor m
+    exporter fix
+interface lo
+    monitor m input
+bgp
+    local-as 64512
+    router-id 192.0.2.1
+    listen 127.0.0.1 port $BGP_PORT
+    neighbor 127.0.0.1 remote-as 65010
+    stale-time 10
+EOF2
+	"$XFLOWD" -f "$T/live.conf" >"$T/live.out" 2>"$T/live.err" &
+	XF=$!
+	XF_PIDS+=("$XF")
+	if wait_listen "$BGP_PORT" "$XF"; then
+		exabgp_start 65010
+		check "live: the session comes up with both End-of-RIBs" \
+			wait_log "$T/live.err" "End-of-RIB IPv6, 2 prefixes"
+		exabgp_stop
+		check "live: a lost session's routes are kept for stale-time" \
+			wait_log "$T/live.err" "its routes are kept 10 s"
+		exabgp_start 65010
+		check "live: back within stale-time: established again" \
+			wait_log "$T/live.err" "AS 65010: established" 2
+		check "... its End-of-RIBs remove none of the kept routes" \
+			wait_log "$T/live.err" "End-of-RIB IPv6, 2 prefixes (0 stale removed)" 2
+		check "... which were never withdrawn" bash -c '! grep -q "stale time over" "$1"' \
+			_ "$T/live.err"
+		exabgp_stop
+		check "live: lost for good, its 5 routes go when stale-time ends" \
+			wait_log "$T/live.err" "stale time over, 5 routes withdrawn"
+	else
+		fail "live: xflowd does not listen on $BGP_PORT"
+		show_err live 10
+	fi
+	kill -TERM "$XF" 2>/dev/null
+	wait "$XF"
+	check "live: xflowd exits 0 on SIGTERM, BGP included" [ "$?" = 0 ]
+fi
+
 # a neighbor whose AS is not the configured remote-as is refused
 sed -i 's/remote-as 65010/remote-as 65011/' "$T/x.conf"
 sed -i 's/wait-end-of-rib 60/wait-end-of-rib 3/' "$T/x.conf"

@@ -19,7 +19,8 @@ struct ub {
 static void put(struct ub *u, const void *p, size_t n)
 {
 	ck_assert_uint_le(u->n + n, sizeof(u->b));
-	memcpy(u->b + u->n, p, n);
+	if (n) /* p may be NULL then */
+		memcpy(u->b + u->n, p, n);
 	u->n += n;
 }
 
