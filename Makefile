@@ -56,7 +56,7 @@ EXPORT_SRC += export/transport.c export/transport_tcp.c
 DAEMON_SRC := daemon/options.c daemon/log.c
 DAEMON_SRC += daemon/config.c daemon/config_blocks.c daemon/config_check.c \
 	daemon/config_dump.c daemon/config_set.c
-DAEMON_SRC += daemon/config_bgp.c
+DAEMON_SRC += daemon/config_bgp.c daemon/views_bgp.c
 DAEMON_SRC += daemon/privdrop.c
 # the control socket and the views xflowctl shows
 DAEMON_SRC += daemon/control.c daemon/control_snapshot.c daemon/views.c \

@@ -620,3 +620,8 @@ void bgp_speaker_neighbor(const struct bgp_speaker *sp, int i,
 	out->upd = s->st;
 	out->malformed = s->malformed;
 }
+
+const struct bgp_cfg *bgp_speaker_cfg(const struct bgp_speaker *sp)
+{
+	return &sp->cfg;
+}

@@ -129,6 +129,9 @@ const struct bgp_attr *bgp_speaker_lookup(const struct bgp_speaker *s,
 					  enum bgp_af af, const uint8_t *addr,
 					  uint8_t *plen);
 
+/* The configuration it runs with. */
+const struct bgp_cfg *bgp_speaker_cfg(const struct bgp_speaker *s);
+
 /* The neighbors' count and each one's state. */
 int bgp_speaker_neighbors(const struct bgp_speaker *s);
 void bgp_speaker_neighbor(const struct bgp_speaker *s, int i,

@@ -75,6 +75,8 @@ struct control {
 	dev_t dev; /* of the socket file we created */
 	ino_t ino;
 	bool reload;
+	control_bgp_fn bgp_fn; /* show bgp summary, show ip bgp ADDRESS */
+	void *bgp_ctx;
 	struct conn conn;
 };
 
@@ -505,6 +507,15 @@ static void execute(struct control *c, struct conn *k)
 		reply(k, k->rq.json, "reload requested", false);
 		k->st = CS_LAST;
 		return;
+	case VA_BGP_SUMMARY:
+	case VA_BGP_ROUTE:
+		if (c->bgp_fn)
+			c->bgp_fn(c->bgp_ctx, &k->rq, &k->out);
+		else
+			reply(k, k->rq.json,
+			      "% BGP is not running (no bgp block)", true);
+		k->st = CS_LAST;
+		return;
 	case VA_SHOW:
 		break;
 	}
@@ -722,4 +733,10 @@ void control_serve(struct control *c)
 wait:
 	if (mono_ns() > k->deadline_ns)
 		conn_close(k);
+}
+
+void control_set_bgp(struct control *c, control_bgp_fn fn, void *ctx)
+{
+	c->bgp_fn = fn;
+	c->bgp_ctx = ctx;
 }

@@ -25,6 +25,7 @@
 #include "../meter/meter.h"
 #include "config.h"
 #include "control.h"
+#include "views_bgp.h"
 #include "log.h"
 #include "options.h"
 #include "worker.h"
@@ -309,6 +310,7 @@ static int setup_bgp(struct xflowd *d, int *exit_code)
 	for (k = 0; k < d->nmon; k++)
 		for (i = 0; i < d->mon[k]->nex; i++)
 			d->mon[k]->ex[i]->route = routes_of;
+	control_set_bgp(d->ctl, view_bgp, d->bgp);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 need_xflowd
 need_scapy
 need_cmd exabgp tshark ss
+XFLOWCTL=${XFLOWCTL:-$(dirname "$XFLOWD")/xflowctl}
 
 # the prefixes exabgp announces: AS path (exabgp's own AS 65010 first)
 # and next hop; 4200000001 needs 4 octets (v5: AS_TRANS 23456)
@@ -259,16 +260,37 @@ bgp
     neighbor 127.0.0.1 remote-as 65010
     stale-time 10
 EOF2
-	"$XFLOWD" -f "$T/live.conf" >"$T/live.out" 2>"$T/live.err" &
+	"$XFLOWD" -f "$T/live.conf" --control "$T/ctl.sock" >"$T/live.out" 2>"$T/live.err" &
 	XF=$!
 	XF_PIDS+=("$XF")
 	if wait_listen "$BGP_PORT" "$XF"; then
 		exabgp_start 65010
 		check "live: the session comes up with both End-of-RIBs" \
 			wait_log "$T/live.err" "End-of-RIB IPv6, 2 prefixes"
+		ctl() { "$XFLOWCTL" -s "$T/ctl.sock" "$@"; }
+		ctl show bgp summary >"$T/sum.txt" 2>&1
+		check "xflowctl show bgp summary: the neighbor, AS 65010, 3/2 prefixes" \
+			grep -Eq '^127\.0\.0\.1 +4 +65010 +[0-9]+ [0-9:]+ +3/2$' "$T/sum.txt"
+		check "... and its JSON says Established with both End-of-RIBs" "$PY" -c '
+import json, sys
+n = json.load(open(sys.argv[1]))["neighbors"][0]
+sys.exit(not (n["state"] == "Established" and n["end_of_rib_ipv4"] and n["end_of_rib_ipv6"]
+              and n["prefixes_ipv4"] == 3 and n["prefixes_ipv6"] == 2 and n["remote_as"] == 65010))
+' <(ctl show bgp summary '|' json)
+		ctl show ip bgp 203.0.113.200 >"$T/route.txt" 2>&1
+		check "xflowctl show ip bgp 203.0.113.200: the /25, its path and next hop" \
+			grep -qzE 'entry for 203\.0\.113\.128/25.*AS path: 65010 65021.*Next hop 10\.0\.0\.3' \
+			"$T/route.txt"
+		check "... and 2001:db8:200::7 the /48 via 2001:db8::2" bash -c \
+			'"$1" -s "$2" sh ip bgp 2001:db8:200::7 | grep -qzE "2001:db8:200::/48.*65010 65041 65050.*2001:db8::2"' \
+			_ "$XFLOWCTL" "$T/ctl.sock"
+		check "... and 192.0.2.1 is not in the table" bash -c \
+			'"$1" -s "$2" show ip bgp 192.0.2.1 2>&1 | grep -q "Network not in table"' _ "$XFLOWCTL" "$T/ctl.sock"
 		exabgp_stop
 		check "live: a lost session's routes are kept for stale-time" \
 			wait_log "$T/live.err" "its routes are kept 10 s"
+		check "... show bgp summary: Idle, the routes kept" bash -c \
+			'"$1" -s "$2" show bgp summary | grep -q "Idle (3/2 kept)"' _ "$XFLOWCTL" "$T/ctl.sock"
 		exabgp_start 65010
 		check "live: back within stale-time: established again" \
 			wait_log "$T/live.err" "AS 65010: established" 2
