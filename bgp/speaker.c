@@ -506,8 +506,15 @@ void bgp_speaker_free(struct bgp_speaker *sp)
 	for (i = 0; i < sp->n; i++) {
 		struct session *s = &sp->sess[i];
 
-		if (s->fd >= 0)
-			notify(sp, s, BGP_ERR_CEASE, BGP_SUB_CEASE_SHUTDOWN);
+		/* RFC 4486 Cease/Administrative Shutdown: we are leaving */
+		if (s->fd >= 0) {
+			queue(s,
+			      bgp_build_notification(s->out + s->nout,
+						     sizeof(s->out) - s->nout,
+						     BGP_ERR_CEASE,
+						     BGP_SUB_CEASE_SHUTDOWN));
+			close(s->fd);
+		}
 		rib_fini(&s->rib);
 	}
 	if (sp->lfd >= 0)

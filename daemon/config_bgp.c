@@ -26,7 +26,7 @@ static bool number(struct cfg_parser *p, unsigned int no, const char *what,
 		   const char *s, unsigned long long lo, unsigned long long hi,
 		   unsigned long long *out)
 {
-	char *end;
+	char *end, q[48];
 
 	errno = 0;
 	*out = strtoull(s, &end, 10);
@@ -35,7 +35,7 @@ static bool number(struct cfg_parser *p, unsigned int no, const char *what,
 		cfg_error(p, no,
 			  "bgp %s '%s': expected a number from %llu to "
 			  "%llu",
-			  what, s, lo, hi);
+			  what, cfg_quote(s, q, sizeof(q)), lo, hi);
 		return false;
 	}
 	return true;
@@ -45,6 +45,8 @@ static bool number(struct cfg_parser *p, unsigned int no, const char *what,
 static bool address(struct cfg_parser *p, unsigned int no, const char *what,
 		    const char *s, enum bgp_af *af, uint8_t *a)
 {
+	char q[48];
+
 	memset(a, 0, 16);
 	if (inet_pton(AF_INET, s, a) == 1) {
 		*af = BGP_AF_IPV4;
@@ -55,7 +57,7 @@ static bool address(struct cfg_parser *p, unsigned int no, const char *what,
 		return true;
 	}
 	cfg_error(p, no, "bgp %s '%s': expected an IPv4 or IPv6 address", what,
-		  s);
+		  cfg_quote(s, q, sizeof(q)));
 	return false;
 }
 
@@ -70,12 +72,13 @@ static void set_local_as(struct cfg_parser *p, unsigned int no, char **v)
 static void set_router_id(struct cfg_parser *p, unsigned int no, char **v)
 {
 	uint8_t a[4];
+	char q[48];
 
 	if (inet_pton(AF_INET, v[0], a) != 1 || !(a[0] | a[1] | a[2] | a[3])) {
 		cfg_error(p, no,
 			  "bgp router-id '%s': expected a non-zero IPv4 "
 			  "address (192.0.2.1)",
-			  v[0]);
+			  cfg_quote(v[0], q, sizeof(q)));
 		return;
 	}
 	p->cfg->bgp.router_id = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
@@ -87,7 +90,7 @@ static void set_listen(struct cfg_parser *p, unsigned int no, char **v)
 	struct bgp_cfg *b = &p->cfg->bgp;
 	unsigned long long n = b->port;
 
-	if (v[1] && strcmp(v[1], "port") != 0) {
+	if (v[1] && (strcmp(v[1], "port") != 0 || !v[2])) {
 		cfg_error(p, no,
 			  "bgp listen: expected 'listen ADDRESS [port "
 			  "N]'");
@@ -206,7 +209,7 @@ void cfg_bgp_begin(struct cfg_parser *p, unsigned int no, char **tok, int ntok)
 void cfg_bgp_setting(struct cfg_parser *p, unsigned int no, char **tok,
 		     int ntok)
 {
-	char *v[3] = { NULL, NULL, NULL };
+	char *v[3] = { NULL, NULL, NULL }, q[48];
 	size_t i;
 	int k;
 
@@ -218,7 +221,7 @@ void cfg_bgp_setting(struct cfg_parser *p, unsigned int no, char **tok,
 			  "unknown bgp setting '%s': local-as, router-id, "
 			  "listen, neighbor, hold-time, stale-time or "
 			  "wait-end-of-rib",
-			  tok[0]);
+			  cfg_quote(tok[0], q, sizeof(q)));
 		return;
 	}
 	if (ntok - 1 < bgp_kws[i].min || ntok - 1 > bgp_kws[i].max) {
