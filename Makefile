@@ -64,8 +64,8 @@ DAEMON_SRC += daemon/control.c daemon/control_snapshot.c daemon/views.c \
 # metering workers: a meter, cache and captures each, threads when several
 DAEMON_SRC += daemon/worker.c
 # BGP (issue 17): the message parser, interned attributes and the RIB
-BGP_SRC := bgp/msg.c bgp/update.c bgp/attr.c bgp/rib.c bgp/apply.c \
-	bgp/speaker.c
+BGP_RIB_SRC := bgp/msg.c bgp/update.c bgp/attr.c bgp/rib.c bgp/apply.c
+BGP_SRC := $(BGP_RIB_SRC) bgp/speaker.c
 CORE_SRC := $(METER_SRC) $(TEMPLATE_SRC) $(EXPORT_SRC) $(DAEMON_SRC) \
 	$(BGP_SRC)
 
@@ -205,7 +205,7 @@ bench: deps all $(B)/bench/bpfbench $(B)/bench/bgprib
 	@bench/live.sh $(B)
 
 # the RIB with a synthetic full table (issue 17)
-$(B)/bench/bgprib: bench/bgprib.c $(BGP_SRC:%.c=$(B)/%.o)
+$(B)/bench/bgprib: bench/bgprib.c $(BGP_RIB_SRC:%.c=$(B)/%.o)
 	$(msg) LD $@
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) -I. -o $@ $^

@@ -319,21 +319,19 @@ void rib_withdraw(struct rib *r, const struct bgp_prefix *p)
 		unlink_entry(r, t, pp);
 }
 
-const struct rib_entry *rib_lookup(const struct rib *r, enum bgp_af af,
-				   const uint8_t *addr)
+/*
+ * The lengths that may hold addr, longest first, into lens; how many.
+ * The region bitmaps say which of the long ones do; the short ones are
+ * few in any table.
+ */
+static int candidates(const struct rib_table *t, const uint8_t *addr,
+		      uint8_t *lens)
 {
-	const struct rib_table *t = af == BGP_AF_IPV6 ? &r->v6 : &r->v4;
-	const struct rib_lens *hi, *lo;
-	unsigned alen = addr_len(t->af);
-	uint8_t key[16];
-	int len;
+	const struct rib_lens *hi = &t->hi[region(t, addr)];
+	const struct rib_lens *lo = &t->lo[addr[0]];
+	int len, n = 0;
 
-	if ((af != BGP_AF_IPV4 && af != BGP_AF_IPV6) || !t->count)
-		return NULL;
-	hi = &t->hi[region(t, addr)];
-	lo = &t->lo[addr[0]];
 	for (len = (int)max_len(t->af); len >= 0; len--) {
-		struct rib_entry **pp;
 		bool may;
 
 		if ((unsigned)len >= t->region_bits)
@@ -342,12 +340,40 @@ const struct rib_entry *rib_lookup(const struct rib *r, enum bgp_af af,
 			may = lens_has(lo, (unsigned)len);
 		else
 			may = t->per_len[len] > 0;
-		if (!may)
-			continue;
-		mask(addr, alen, (unsigned)len, key);
-		pp = find(t, key, (unsigned)len);
-		if (*pp)
-			return *pp;
+		if (may)
+			lens[n++] = (uint8_t)len;
+	}
+	return n;
+}
+
+/*
+ * Each probe is a cache miss or two, and they do not depend on each
+ * other: the buckets of every candidate length are prefetched first, so
+ * that their misses overlap instead of adding up.
+ */
+const struct rib_entry *rib_lookup(const struct rib *r, enum bgp_af af,
+				   const uint8_t *addr)
+{
+	const struct rib_table *t = af == BGP_AF_IPV6 ? &r->v6 : &r->v4;
+	unsigned alen = addr_len(t->af);
+	uint8_t key[129][16], lens[129];
+	size_t h[129];
+	int i, n;
+
+	if ((af != BGP_AF_IPV4 && af != BGP_AF_IPV6) || !t->count)
+		return NULL;
+	n = candidates(t, addr, lens);
+	for (i = 0; i < n; i++) {
+		mask(addr, alen, lens[i], key[i]);
+		h[i] = hash(key[i], alen, lens[i]) & t->mask;
+		__builtin_prefetch(&t->bucket[h[i]]);
+	}
+	for (i = 0; i < n; i++) {
+		const struct rib_entry *e = t->bucket[h[i]];
+
+		for (; e; e = e->next)
+			if (e->len == lens[i] && !memcmp(e->addr, key[i], alen))
+				return e;
 	}
 	return NULL;
 }

@@ -9,9 +9,9 @@
  * per /16 for IPv4 (per /32, hashed to 64k regions, for IPv6) for the
  * longer prefixes, per /8 for those of 8 bits up to that, and a count per
  * length for the few shorter ones. Each probe costs a cache (and, on a
- * virtual machine, TLB) miss or two, so probing the 2-3 lengths present
- * where the address is, not the 25 of a whole table, is what makes a
- * lookup cheap. A withdrawal leaves its bit set (a probe for nothing);
+ * virtual machine, TLB) miss or two, so probing only the lengths present
+ * where the address is, not the 25 of a whole table, and prefetching
+ * their buckets together is what makes a lookup cheap. A withdrawal leaves its bit set (a probe for nothing);
  * the bitmaps are rebuilt when withdrawals reach half the table.
  * Lookups run when a flow is exported, never per packet; updates and
  * withdrawals are O(1) amortized. Entries come from a pool of fixed-size
