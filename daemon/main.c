@@ -25,9 +25,9 @@
 #include "../meter/meter.h"
 #include "config.h"
 #include "control.h"
-#include "views_bgp.h"
 #include "log.h"
 #include "options.h"
+#include "views_bgp.h"
 #include "worker.h"
 
 #define NS 1000000000ull
@@ -201,10 +201,6 @@ static void meterstats_of(void *ctx, struct export_meter_stats *out)
 }
 
 /*
- * Cisco's v5 routing fields of a flow (and their IPFIX elements), from the
- * kernel's main table as it is when the flow is exported.
- */
-/*
  * The BGP fields of a flow's routes (issue 17): the origin and peer ASes
  * of the routes to its source and its destination, and the destination's
  * BGP next hop; 0 where no neighbor has a route.
@@ -233,6 +229,10 @@ static void bgp_routes_of(const struct bgp_speaker *s, const struct flow_key *k,
 	}
 }
 
+/*
+ * Cisco's v5 routing fields of a flow (and their IPFIX elements), from the
+ * kernel's main table as it is when the flow is exported.
+ */
 static void routes_of(void *ctx, const struct flow_key *k,
 		      struct export_route *out)
 {
