@@ -60,6 +60,7 @@ DAEMON_SRC += daemon/config.c daemon/config_blocks.c daemon/config_check.c \
 	daemon/config_ios.c daemon/config_ios_fnf.c daemon/config_ios_if.c \
 	daemon/config_ios_trad.c \
 	daemon/config_dump.c daemon/config_set.c
+DAEMON_SRC += daemon/config_bgp.c daemon/views_bgp.c
 DAEMON_SRC += daemon/privdrop.c
 # --stats-file and -f opened so that no other user can plant them
 DAEMON_SRC += daemon/safefile.c
@@ -68,7 +69,11 @@ DAEMON_SRC += daemon/control.c daemon/control_snapshot.c daemon/views.c \
 	daemon/views_ios.c daemon/views_fnf.c daemon/views_stats.c
 # metering workers: a meter, cache and captures each, threads when several
 DAEMON_SRC += daemon/worker.c
-CORE_SRC := $(METER_SRC) $(TEMPLATE_SRC) $(EXPORT_SRC) $(DAEMON_SRC)
+# BGP (issue 17): the message parser, interned attributes and the RIB
+BGP_RIB_SRC := bgp/msg.c bgp/update.c bgp/attr.c bgp/rib.c bgp/apply.c
+BGP_SRC := $(BGP_RIB_SRC) bgp/speaker.c
+CORE_SRC := $(METER_SRC) $(TEMPLATE_SRC) $(EXPORT_SRC) $(DAEMON_SRC) \
+	$(BGP_SRC)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
 XFLOWD_OBJ := $(CORE_OBJ) $(CAPTURE_SRC:%.c=$(B)/%.o) $(B)/daemon/main.o
@@ -141,6 +146,8 @@ DEPS := gcc make pkg-config libpcap-dev check tshark nfdump pmacct \
 DEPS += man-db systemd strace util-linux
 # make deb, test_deb.sh: building and checking the Debian package
 DEPS += devscripts debhelper lintian
+# test_bgp.sh: a real BGP speaker announcing routes to xflowd
+DEPS += exabgp
 deps:
 	@./tools/install-deps.sh $(DEPS)
 
@@ -200,9 +207,16 @@ tsan: deps
 demo: deps all
 	@tools/demo.sh $(B)
 
-bench: deps all $(B)/bench/bpfbench
+bench: deps all $(B)/bench/bpfbench $(B)/bench/bgprib
+	@$(B)/bench/bgprib
 	@bench/run.sh $(B)
 	@bench/live.sh $(B)
+
+# the RIB with a synthetic full table (issue 17)
+$(B)/bench/bgprib: bench/bgprib.c $(BGP_RIB_SRC:%.c=$(B)/%.o)
+	$(msg) LD $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) -I. -o $@ $^
 
 # The soak test (issue 6; not part of check): SOAK_SECONDS of churning
 # traffic at SOAK_PPS through a veth into a live xflowd, judged by nfcapd
@@ -296,11 +310,13 @@ deb:
 format-check:
 	@clang-format --dry-run --Werror $(CORE_SRC) $(CAPTURE_SRC) \
 		daemon/main.c meter/*.h export/*.h templates/*.h daemon/*.h \
-		bpf/*.h bpf/xflowd.bpf.c
+		bpf/*.h bpf/xflowd.bpf.c bgp/*.h
 	@clang-format --dry-run --Werror $(XFLOWCTL_SRC) tests/unit/test_views.c \
 		tests/unit/test_route.c tests/unit/test_export_route.c \
 		tests/unit/test_safefile.c tests/unit/test_config_ios.c \
-		tests/fuzz/fuzz_route.c
+		tests/fuzz/fuzz_route.c tests/unit/test_bgp_msg.c \
+		tests/unit/test_rib.c tests/unit/test_bgp_speaker.c \
+		tests/fuzz/fuzz_bgp.c bench/bgprib.c
 
 clean:
 	rm -rf build build-san build-tsan

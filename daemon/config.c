@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "config_int.h"
+#include "config_bgp.h"
 #include "config_blocks.h"
 #include "config_ios.h"
 #include "safefile.h"
@@ -330,6 +331,14 @@ static int lex(struct cfg_parser *p, struct line *l, const char *s, size_t n)
 
 static void do_line(struct cfg_parser *p, struct line *l)
 {
+	if (!l->indented && strcmp(l->tok[0], "bgp") == 0) {
+		cfg_bgp_begin(p, l->no, l->tok, l->ntok);
+		return;
+	}
+	if (l->indented && p->kind == BLK_BGP) {
+		cfg_bgp_setting(p, l->no, l->tok, l->ntok);
+		return;
+	}
 	if (!l->indented) {
 		blocks_begin(p, l->no, l->tok, l->ntok);
 		return;
@@ -419,8 +428,10 @@ struct config *config_parse_dialect(const char *name, const char *text,
 	}
 	if (ios && !p->stop)
 		ios_finish(p, ios);
-	if (!p->stop)
+	if (!p->stop) {
 		cfg_check(p);
+		cfg_bgp_check(p);
+	}
 	free(ios);
 	free(l);
 	free(p);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../bgp/speaker.h"
 #include "../meter/sampler.h"
 #include "../templates/templates.h"
 #include "options.h"
@@ -87,6 +88,7 @@ struct cfg_exporter {
 	/* option interface-table | exporter-stats | sampler-table [timeout
 	 * SEC], or 'no option ...' (off); indexed by enum export_option */
 	struct export_option_cfg option[EXPORT_OPT_N];
+	uint8_t as;	   /* enum export_as: v5 src_as/dst_as (issue 17) */
 	unsigned int line; /* of the 'exporter' line */
 };
 
@@ -171,6 +173,8 @@ struct config {
 	struct cfg_record record[CFG_MAX_RECORDS];
 	struct cfg_monitor monitor[CFG_MAX_MONITORS];
 	struct cfg_interface interface[CFG_MAX_INTERFACES];
+	struct bgp_cfg bgp; /* the bgp block; .enabled when there is one */
+	unsigned int bgp_line;
 };
 
 /* The messages of a file that did not parse, sorted by line. */

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "config_bgp.h"
 #include "config_int.h"
 
 #define IND "    "
@@ -63,6 +64,9 @@ static void dump_exporter(const struct cfg_exporter *e, FILE *f)
 		else
 			fprintf(f, IND "option %s\n", export_option_name(k));
 	}
+	if (e->as)
+		fprintf(f, IND "as %s\n",
+			e->as == EXPORT_AS_ORIGIN ? "origin" : "peer");
 }
 
 static void dump_record(const struct cfg_record *r, FILE *f)
@@ -171,6 +175,7 @@ void config_dump(const struct config *cfg, FILE *f)
 		dump_monitor(cfg, &cfg->monitor[i], f);
 	for (i = 0; i < cfg->ninterface; i++)
 		dump_interface(cfg, &cfg->interface[i], f);
+	cfg_bgp_dump(cfg, f);
 	/* last: the blocks keep the lines they have in a dump's dump */
 	if (cfg->dialect == CFG_IOS)
 		dump_skipped(cfg, f);
@@ -207,7 +212,7 @@ static bool exporter_equal(const struct cfg_exporter *a,
 	       a->domain_id == b->domain_id && a->refresh_s == b->refresh_s &&
 	       a->refresh_packets == b->refresh_packets && a->mtu == b->mtu &&
 	       a->resolve_s == b->resolve_s &&
-	       export_options_equal(a->option, b->option);
+	       export_options_equal(a->option, b->option) && a->as == b->as;
 }
 
 static bool format_equal(const struct config *a, const struct cfg_format *fa,

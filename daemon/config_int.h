@@ -65,6 +65,7 @@ enum {
 	KWE_NO_STATS,
 	KWE_NO_SAMPLER,
 	KWE_SOURCE,
+	KWE_AS,
 	KWS_MODE = 1,
 	KWR_MATCH = 1,
 	KWR_COLLECT,
@@ -88,6 +89,7 @@ enum cfg_kind {
 	BLK_MONITOR,
 	BLK_INTERFACE,
 	BLK_SKIP, /* after an unknown keyword: its settings are ignored */
+	BLK_BGP,  /* the bgp block (config_bgp.c) */
 };
 
 struct cfg_parser {

@@ -345,6 +345,20 @@ static void set_no_option(struct cfg_parser *p, const struct kw *kw,
 	e->option[kw->idx - KWE_NO_IFTABLE].timeout_s = 0;
 }
 
+/* 'as origin|peer': what v5's src_as/dst_as carry (issue 17) */
+static void set_as(struct cfg_parser *p, const struct kw *kw, unsigned int no,
+		   char **v, int nv)
+{
+	static const char *const as[] = { "origin", "peer" };
+	static const uint8_t val[] = { EXPORT_AS_ORIGIN, EXPORT_AS_PEER };
+	int i = get_choice(p, no, "as", v[0], as, 2);
+
+	(void)kw;
+	(void)nv;
+	if (i >= 0)
+		((struct cfg_exporter *)p->blk)->as = val[i];
+}
+
 /* ---- sampler ---- */
 
 static void set_mode(struct cfg_parser *p, const struct kw *kw, unsigned int no,
@@ -747,6 +761,7 @@ static const struct kw exporter_kw[] = {
 	OPT_OFF("exporter-stats", KWE_NO_STATS),
 	OPT_ON("sampler-table", KWE_OPT_SAMPLER),
 	OPT_OFF("sampler-table", KWE_NO_SAMPLER),
+	{ "as", "as origin|peer", KWE_AS, 1, 1, false, set_as, 0, 0, 0, 0 },
 };
 
 static const struct kw sampler_kw[] = {

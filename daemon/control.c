@@ -85,7 +85,9 @@ struct control {
 	ino_t ino;
 	bool reload;
 	struct conn conn[CONTROL_MAX_CLIENTS];
-	int next; /* client to serve first: slices go round */
+	int next;	       /* client to serve first: slices go round */
+	control_bgp_fn bgp_fn; /* show bgp summary, show ip bgp ADDRESS */
+	void *bgp_ctx;
 };
 
 static void conn_close(struct conn *k);
@@ -542,6 +544,15 @@ static void execute(struct control *c, struct conn *k)
 		reply(k, k->rq.json, "reload requested", false);
 		k->st = CS_LAST;
 		return;
+	case VA_BGP_SUMMARY:
+	case VA_BGP_ROUTE:
+		if (c->bgp_fn)
+			c->bgp_fn(c->bgp_ctx, &k->rq, &k->out);
+		else
+			reply(k, k->rq.json,
+			      "% BGP is not running (no bgp block)", true);
+		k->st = CS_LAST;
+		return;
 	case VA_SHOW:
 		break;
 	}
@@ -825,4 +836,10 @@ void control_serve(struct control *c)
 		    ++slices == SLICES_PER_SERVE)
 			c->next = (c->next + i + 1) % CONTROL_MAX_CLIENTS;
 	}
+}
+
+void control_set_bgp(struct control *c, control_bgp_fn fn, void *ctx)
+{
+	c->bgp_fn = fn;
+	c->bgp_ctx = ctx;
 }

@@ -54,6 +54,12 @@ struct control_src {
 };
 
 struct control;
+struct view_req;
+struct vbuf;
+
+/* BGP's views (issue 17): renders rq (VA_BGP_*) into b. */
+typedef void (*control_bgp_fn)(void *ctx, const struct view_req *rq,
+			       struct vbuf *b);
 
 /* A control with no socket and no monitor yet (opt: the process's
  * options, kept). NULL on ENOMEM. */
@@ -65,6 +71,9 @@ struct control *control_new(const struct options *opt);
  * CONTROL_MAX_SRC already.
  */
 int control_add(struct control *c, const struct control_src *src);
+
+/* The BGP views' renderer (without one they say BGP is not running). */
+void control_set_bgp(struct control *c, control_bgp_fn fn, void *ctx);
 
 /* Monitor i reloaded (src: its new sources) or removed (src NULL; the
  * views leave it out). A listing of it half done is cut short. */

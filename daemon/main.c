@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../bgp/speaker.h"
 #include "../export/export.h"
 #include "../meter/capture.h"
 #include "../meter/ifinfo.h"
@@ -28,6 +29,7 @@
 #include "log.h"
 #include "options.h"
 #include "safefile.h"
+#include "views_bgp.h"
 #include "worker.h"
 
 #define NS 1000000000ull
@@ -82,7 +84,9 @@ struct xflowd {
 	uint64_t ift_gen;
 	struct route_table *rt; /* the kernel's main table, when needed */
 	FILE *stats; /* --stats-file: opened before the privilege drop */
-	struct control *ctl; /* xflowctl's socket and views */
+	struct control *ctl;	 /* xflowctl's socket and views */
+	struct bgp_speaker *bgp; /* the bgp block's speaker (issue 17) */
+	uint64_t bgp_next_ns;	 /* its next turn without input */
 };
 
 /* Its name in the configuration, or the command line's "default". */
@@ -200,6 +204,35 @@ static void meterstats_of(void *ctx, struct export_meter_stats *out)
 }
 
 /*
+ * The BGP fields of a flow's routes (issue 17): the origin and peer ASes
+ * of the routes to its source and its destination, and the destination's
+ * BGP next hop; 0 where no neighbor has a route.
+ */
+static void bgp_routes_of(const struct bgp_speaker *s, const struct flow_key *k,
+			  struct export_route *out)
+{
+	enum bgp_af af = k->ipver == 6 ? BGP_AF_IPV6 : BGP_AF_IPV4;
+	const struct bgp_attr *a;
+	uint8_t plen;
+
+	a = bgp_speaker_lookup(s, af, k->dst, &plen);
+	if (a) {
+		out->dst_as = bgp_attr_origin_as(a);
+		out->dst_peer_as = bgp_attr_peer_as(a);
+		if (a->nh_af != BGP_AF_NONE) {
+			out->bgp_nexthop_ver = a->nh_af == BGP_AF_IPV6 ? 6 : 4;
+			memcpy(out->bgp_nexthop, a->nexthop,
+			       sizeof(out->bgp_nexthop));
+		}
+	}
+	a = bgp_speaker_lookup(s, af, k->src, &plen);
+	if (a) {
+		out->src_as = bgp_attr_origin_as(a);
+		out->src_peer_as = bgp_attr_peer_as(a);
+	}
+}
+
+/*
  * Cisco's v5 routing fields of a flow (and their IPFIX elements), from the
  * kernel's main table as it is when the flow is exported.
  */
@@ -210,6 +243,10 @@ static void routes_of(void *ctx, const struct flow_key *k,
 	struct route_table *rt = m->d->rt;
 	struct route_hop h;
 
+	if (m->d->bgp)
+		bgp_routes_of(m->d->bgp, k, out);
+	if (!rt)
+		return;
 	if (route_lookup(rt, k->ipver, k->dst, &h)) {
 		out->dst_mask = h.plen;
 		out->out_if = h.oif;
@@ -252,6 +289,32 @@ static void setup_routes(struct xflowd *d)
 	for (k = 0; k < d->nmon; k++)
 		for (i = 0; i < d->mon[k]->nex; i++)
 			d->mon[k]->ex[i]->route = routes_of;
+}
+
+/*
+ * The BGP speaker of the configuration's bgp block (issue 17): bound
+ * before privileges are dropped (port 179 needs them); every exporter
+ * then asks it for the ASes and next hop of a flow when exporting it.
+ */
+static int setup_bgp(struct xflowd *d, int *exit_code)
+{
+	char err[512];
+	int i, k;
+
+	if (!d->opt.cfg || !d->opt.cfg->bgp.enabled)
+		return 0;
+	d->bgp = bgp_speaker_new(&d->opt.cfg->bgp, err, sizeof(err));
+	if (!d->bgp) {
+		pr_err("%s:%u: %s\n", d->opt.cfg->file, d->opt.cfg->bgp_line,
+		       err);
+		*exit_code = 1;
+		return -1;
+	}
+	for (k = 0; k < d->nmon; k++)
+		for (i = 0; i < d->mon[k]->nex; i++)
+			d->mon[k]->ex[i]->route = routes_of;
+	control_set_bgp(d->ctl, view_bgp, d->bgp);
+	return 0;
 }
 
 /*
@@ -914,6 +977,8 @@ static int setup(struct xflowd *d, int *exit_code)
 				m->opt.export.ntmpl);
 	}
 	setup_routes(d);
+	if (setup_bgp(d, exit_code))
+		return -1;
 	for (k = 0; k < d->nmon; k++) {
 		m = d->mon[k];
 		if (setup_captures(m, exit_code) || setup_workers(m, exit_code))
@@ -1056,7 +1121,7 @@ static int apply_reload(struct monitor *d, struct options *n)
 		 * sequence numbers continued */
 		for (b = 0; b < nold; b++)
 			exporter_continue(ex[a], old[b]);
-		if (d->d->rt)
+		if (d->d->rt || d->d->bgp)
 			ex[a]->route = routes_of;
 	}
 	for (a = 0; a < nold; a++)
@@ -1316,11 +1381,57 @@ static void serve(struct xflowd *d)
 		reload(d);
 }
 
+/*
+ * The speaker's turn: on input, else every 100 ms for its timers; the
+ * exporters' lookups wait meanwhile.
+ */
+static void bgp_turn(struct xflowd *d, bool input)
+{
+	uint64_t now = realtime_ns();
+
+	if (!d->bgp || (!input && now < d->bgp_next_ns))
+		return;
+	lock_all(d);
+	bgp_speaker_process(d->bgp);
+	unlock_all(d);
+	d->bgp_next_ns = now + NS / 10;
+}
+
+/*
+ * --read with BGP: the table first. Waits until every neighbor has sent
+ * End-of-RIB, at most wait-end-of-rib seconds, so that the file's flows
+ * are exported with the routes a live run would have had.
+ */
+static void bgp_wait_table(struct xflowd *d)
+{
+	uint32_t limit = d->opt.cfg->bgp.wait_eor_s;
+	uint64_t end = realtime_ns() + (uint64_t)limit * NS;
+	struct pollfd pfd[BGP_NFDS];
+
+	while (!stop_signal && !bgp_speaker_synced(d->bgp) &&
+	       realtime_ns() < end) {
+		int n = bgp_speaker_fds(d->bgp, pfd);
+
+		if (poll(pfd, (nfds_t)n, 100) < 0 && errno != EINTR)
+			break;
+		bgp_speaker_process(d->bgp);
+	}
+	if (bgp_speaker_synced(d->bgp))
+		pr_info("bgp: every neighbor's table is in: metering\n");
+	else if (limit)
+		pr_warn("bgp: not every neighbor sent End-of-RIB within %u s "
+			"(wait-end-of-rib): metering with the routes there "
+			"are\n",
+			limit);
+}
+
 /* --read: each monitor meters the file (its own reader) a batch in turn. */
 static int run_file(struct xflowd *d)
 {
 	int k, n, left = d->nmon;
 
+	if (d->bgp)
+		bgp_wait_table(d);
 	while (!stop_signal && left) {
 		for (k = 0; k < d->nmon; k++) {
 			struct monitor *m = d->mon[k];
@@ -1340,6 +1451,7 @@ static int run_file(struct xflowd *d)
 			}
 		}
 		serve(d);
+		bgp_turn(d, false);
 		/* a reload may have removed monitors */
 		left = 0;
 		for (k = 0; k < d->nmon; k++)
@@ -1355,10 +1467,11 @@ static int run_file(struct xflowd *d)
  */
 static int run_live(struct xflowd *d)
 {
-	struct pollfd pfd[MAX_CAPS + 2 + CONTROL_NFDS];
+	struct pollfd pfd[MAX_CAPS + 2 + BGP_NFDS + CONTROL_NFDS];
 	struct monitor *m0 = d->mon[0];
 	bool inline_w = d->nmon == 1 && !m0->pool.threaded;
-	int i, k, n, nfd = 0, nfix, nctl, rtfd = -1, iffd = -1, rc = 0;
+	int i, k, n, nfd = 0, nfix, nctl, nbgp = 0, rtfd = -1, iffd = -1;
+	int rc = 0;
 	bool warned = false;
 
 	if (d->rt) {
@@ -1383,9 +1496,11 @@ static int run_live(struct xflowd *d)
 	while (!stop_signal) {
 		uint64_t now;
 
-		/* the control's descriptors go last, after the fixed ones */
-		nctl = control_fds(d->ctl, pfd + nfd);
-		n = poll(pfd, (nfds_t)(nfd + nctl),
+		/* BGP's and the control's go last, after the fixed ones */
+		if (d->bgp)
+			nbgp = bgp_speaker_fds(d->bgp, pfd + nfd);
+		nctl = control_fds(d->ctl, pfd + nfd + nbgp);
+		n = poll(pfd, (nfds_t)(nfd + nbgp + nctl),
 			 control_busy(d->ctl) ? 0 : 100);
 		if (n < 0 && errno != EINTR) {
 			pr_err("poll: %s\n", strerror(errno));
@@ -1412,6 +1527,10 @@ static int run_live(struct xflowd *d)
 			warned = true;
 		}
 		serve(d);
+		for (i = 0; n > 0 && i < nbgp; i++)
+			if (pfd[nfd + i].revents)
+				break;
+		bgp_turn(d, n > 0 && i < nbgp);
 		/* a reload may have removed the inline worker's monitor */
 		if (inline_w && m0->gone) {
 			inline_w = false;
@@ -1746,6 +1865,7 @@ int main(int argc, char **argv)
 	for (k = 0; k < d->ngone; k++)
 		free_monitor(d->gone[k]);
 	control_free(d->ctl);
+	bgp_speaker_free(d->bgp);
 	ifinfo_close(d->ift);
 	route_close(d->rt);
 	config_free(d->opt.cfg);

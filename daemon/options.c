@@ -413,7 +413,8 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 			    g->domain_id == x->domain_id && g->mtu == x->mtu &&
 			    g->refresh_s == x->refresh_s &&
 			    g->refresh_msgs == x->refresh_packets &&
-			    export_options_equal(g->opt, x->option))
+			    export_options_equal(g->opt, x->option) &&
+			    g->as == x->as)
 				break;
 		}
 		if (k == o->ngroup) {
@@ -424,6 +425,7 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 			g->refresh_s = x->refresh_s;
 			g->refresh_msgs = x->refresh_packets;
 			memcpy(g->opt, x->option, sizeof(g->opt));
+			g->as = x->as;
 		}
 		o->coll_group[o->ncoll] = (uint8_t)k;
 		o->sport[o->ncoll] = x->source_port;
@@ -698,6 +700,7 @@ void options_group_export(const struct options *o, int g,
 	out->refresh_s = x->refresh_s;
 	out->refresh_msgs = x->refresh_msgs;
 	memcpy(out->opt, x->opt, sizeof(out->opt));
+	out->as = (enum export_as)x->as;
 }
 
 int options_parse(struct options *o, int argc, char **argv)

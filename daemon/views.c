@@ -265,6 +265,7 @@ static const struct {
 	{ { "show", "flow", "record" }, VA_SHOW, VIEW_FLOW_RECORD },
 	{ { "show", "templates" }, VA_SHOW, VIEW_TEMPLATES },
 	{ { "show", "statistics" }, VA_SHOW, VIEW_STATISTICS },
+	{ { "show", "bgp", "summary" }, VA_BGP_SUMMARY, 0 },
 	{ { "flush" }, VA_FLUSH, 0 },
 	{ { "reload" }, VA_RELOAD, 0 },
 };
@@ -377,6 +378,13 @@ int view_parse(const char *line, struct view_req *req, char *err, size_t errlen)
 		snprintf(err, errlen, "%% Incomplete command.");
 		return -1;
 	}
+	/* "show ip bgp ADDRESS" (issue 17): the one command with a value */
+	if (ntok == 4 && abbrev(tok[0], "show", 1) && abbrev(tok[1], "ip", 2) &&
+	    abbrev(tok[2], "bgp", 1)) {
+		req->action = VA_BGP_ROUTE;
+		snprintf(req->arg, sizeof(req->arg), "%s", tok[3]);
+		return 0;
+	}
 	c = monitor_named(tok, ntok, req, err, errlen);
 	if (c != 0)
 		return c < 0 ? -1 : 0;
@@ -393,7 +401,8 @@ int view_parse(const char *line, struct view_req *req, char *err, size_t errlen)
 				continue;
 			if (i >= nwords(c) ||
 			    strncasecmp(commands[c].w[i], tok[i], tl) != 0 ||
-			    (commands[c].action != VA_SHOW &&
+			    ((commands[c].action == VA_FLUSH ||
+			      commands[c].action == VA_RELOAD) &&
 			     strlen(commands[c].w[i]) != tl)) {
 				cand[c] = false;
 				continue;

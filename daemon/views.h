@@ -197,6 +197,8 @@ enum view_action {
 	VA_SHOW,
 	VA_FLUSH,
 	VA_RELOAD,
+	VA_BGP_SUMMARY, /* show bgp summary (issue 17) */
+	VA_BGP_ROUTE,	/* show ip bgp ADDRESS: arg */
 };
 
 struct view_req {
@@ -206,6 +208,7 @@ struct view_req {
 	/* "show flow monitor [name] NAME [statistics|cache]": that monitor
 	 * only ("": every monitor) */
 	char monitor[64];
+	char arg[64]; /* VA_BGP_ROUTE: the address */
 };
 
 /*

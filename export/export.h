@@ -43,6 +43,21 @@ struct export_route {
 	uint8_t src_mask;    /* source/destinationIPv4/IPv6PrefixLength */
 	uint8_t dst_mask;
 	uint32_t out_if; /* egressInterface */
+	/* from BGP (issue 17): the origin AS (last of the path) and the
+	 * peer AS (first) of the source's and the destination's routes,
+	 * 0 without one; the destination route's BGP next hop */
+	uint32_t src_as, dst_as;
+	uint32_t src_peer_as, dst_peer_as;
+	uint8_t bgp_nexthop[16];
+	uint8_t bgp_nexthop_ver; /* 4 or 6; 0: none */
+};
+
+/* Which AS v5's src_as/dst_as carry (IOS `ip flow-export ... origin-as|
+ * peer-as`); 0 without the setting, as IOS. */
+enum export_as {
+	EXPORT_AS_NONE = 0,
+	EXPORT_AS_ORIGIN,
+	EXPORT_AS_PEER,
 };
 
 struct export_rec {
@@ -130,6 +145,7 @@ struct export_cfg {
 	bool resolve_later;    /* live: a name that does not resolve yet
 				* is looked up again (in the background,
 				* with backoff) instead of refused */
+	enum export_as as;     /* v5 src_as/dst_as */
 	size_t ntmpl;
 	const struct template_def *tmpl[EXPORT_MAX_TEMPLATES];
 	struct export_sampling sampling;

@@ -30,6 +30,12 @@ static bool is_route_elem(uint8_t e)
 	case IE_sourceIPv6PrefixLength:
 	case IE_destinationIPv6PrefixLength:
 	case IE_egressInterface:
+	case IE_bgpSourceAsNumber:
+	case IE_bgpDestinationAsNumber:
+	case IE_bgpNextHopIPv4Address:
+	case IE_bgpNextHopIPv6Address:
+	case IE_bgpNextAdjacentAsNumber:
+	case IE_bgpPrevAdjacentAsNumber:
 		return true;
 	default:
 		return false;
@@ -220,6 +226,35 @@ void record_encode(struct wbuf *w, const struct template_def *t,
 		case IE_egressInterface:
 			rt = route_of(ex, f, &rtv, &rt_done);
 			put_be32(w, rt->out_if);
+			break;
+		/* BGP (issue 17): origin ASes, adjacent ASes, next hop */
+		case IE_bgpSourceAsNumber:
+			put_be32(w, route_of(ex, f, &rtv, &rt_done)->src_as);
+			break;
+		case IE_bgpDestinationAsNumber:
+			put_be32(w, route_of(ex, f, &rtv, &rt_done)->dst_as);
+			break;
+		case IE_bgpNextAdjacentAsNumber:
+			rt = route_of(ex, f, &rtv, &rt_done);
+			put_be32(w, rt->dst_peer_as);
+			break;
+		case IE_bgpPrevAdjacentAsNumber:
+			rt = route_of(ex, f, &rtv, &rt_done);
+			put_be32(w, rt->src_peer_as);
+			break;
+		case IE_bgpNextHopIPv4Address:
+			rt = route_of(ex, f, &rtv, &rt_done);
+			if (rt->bgp_nexthop_ver == 4)
+				put_bytes(w, rt->bgp_nexthop, 4);
+			else
+				put_zero(w, 4);
+			break;
+		case IE_bgpNextHopIPv6Address:
+			rt = route_of(ex, f, &rtv, &rt_done);
+			if (rt->bgp_nexthop_ver == 6)
+				put_bytes(w, rt->bgp_nexthop, 16);
+			else
+				put_zero(w, 16);
 			break;
 		case IE_samplerId: /* appended while sampling (setmsg.c) */
 			put_u8(w, export_sampler_id(&ex->cfg.sampling));

@@ -76,6 +76,19 @@ static void v5_put_hdr(const struct collector *c, uint8_t *h)
 	be16_store(h + 6, export_v5_sampling(&ex->cfg.sampling));
 }
 
+/*
+ * A v5 AS field: the origin or the peer AS per the exporter's setting;
+ * one that needs 4 octets is AS_TRANS (RFC 6793 §9), as IOS sends it.
+ */
+static uint16_t v5_as(enum export_as as, uint32_t origin, uint32_t peer)
+{
+	uint32_t v = as == EXPORT_AS_ORIGIN ? origin
+		     : as == EXPORT_AS_PEER ? peer
+					    : 0;
+
+	return v > 0xffff ? 23456 : (uint16_t)v;
+}
+
 static void v5_put(struct collector *c, const struct export_rec *r,
 		   const struct export_route *rt, uint32_t packets,
 		   uint32_t octets)
@@ -89,7 +102,8 @@ static void v5_put(struct collector *c, const struct export_rec *r,
 	put_u8(w, f->tcp_flags);
 	put_u8(w, f->key.proto);
 	put_u8(w, f->tos);
-	put_zero(w, 4); /* src/dst AS */
+	put_be16(w, v5_as(ex->cfg.as, rt->src_as, rt->src_peer_as));
+	put_be16(w, v5_as(ex->cfg.as, rt->dst_as, rt->dst_peer_as));
 	put_u8(w, rt->src_mask);
 	put_u8(w, rt->dst_mask);
 	put_zero(w, 2); /* pad */

@@ -11,6 +11,8 @@
 #   fuzz_netlink   meter/ifinfo.c's ifinfo_handle() (rtnetlink datagrams)
 #   fuzz_route     meter/route.c's route_handle() (routes, links, addresses)
 #   fuzz_pcapng    meter/pcapng.c, read from memory and from a stream
+#   fuzz_bgp       bgp/: a stream of BGP messages parsed and applied to a
+#                  RIB (seeds: tests/fuzz/corpus/bgp, from mkbgpseeds.py)
 #   fuzz_config    daemon/config*.c: a configuration file's text, and its
 #                  dump parsed back (seeds: tests/config and examples;
 #                  words from tests/fuzz/config.dict)
@@ -192,6 +194,16 @@ else
 	rc=1
 fi
 
+echo "  CC     $out/fuzz_bgp"
+if $CLANG $FLAGS -I. bgp/msg.c bgp/update.c bgp/attr.c bgp/rib.c \
+	bgp/apply.c \
+	tests/fuzz/fuzz_bgp.c -o "$out/fuzz_bgp"; then
+	run fuzz_bgp tests/fuzz/corpus/bgp
+else
+	echo "fuzz: fuzz_bgp does not build" >&2
+	rc=1
+fi
+
 seeds_cfg=$out/seeds-config
 rm -rf "$seeds_cfg"
 mkdir -p "$seeds_cfg"
@@ -203,8 +215,8 @@ echo "  CC     $out/fuzz_config"
 # the exporter sources: the check that templates fit the MTU asks it
 if $CLANG $FLAGS -I. daemon/config.c daemon/config_blocks.c \
 	daemon/config_check.c daemon/config_dump.c daemon/config_set.c \
-	daemon/config_ios*.c daemon/safefile.c templates/ie.c templates/ie_fnf.c \
-	templates/templates.c export/*.c daemon/log.c \
+	daemon/config_ios*.c daemon/config_bgp.c daemon/safefile.c templates/ie.c \
+	templates/ie_fnf.c templates/templates.c export/*.c daemon/log.c \
 	tests/fuzz/fuzz_config.c -o "$out/fuzz_config"; then
 	run fuzz_config -dict=tests/fuzz/config.dict "$seeds_cfg"
 else

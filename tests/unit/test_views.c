@@ -679,6 +679,11 @@ START_TEST(parse_requests)
 		{ "show statistics | j", VA_SHOW, VIEW_STATISTICS, true },
 		{ "flush", VA_FLUSH, 0, false },
 		{ "reload\r\n", VA_RELOAD, 0, false },
+		/* BGP (issue 17) */
+		{ "show bgp summary", VA_BGP_SUMMARY, 0, false },
+		{ "sh bgp sum | json", VA_BGP_SUMMARY, 0, true },
+		{ "show ip bgp 192.0.2.1", VA_BGP_ROUTE, 0, false },
+		{ "sh ip bgp 2001:db8::1 | json", VA_BGP_ROUTE, 0, true },
 		/* Flexible NetFlow's one monitor */
 		{ "show flow monitor LAB-V9-MON", VA_SHOW, VIEW_FLOW_MONITOR,
 		  false, "LAB-V9-MON" },

@@ -53,6 +53,7 @@ static void usage(FILE *f)
 	      "  show flow monitor [name] NAME [statistics|cache]\n"
 	      "  show flow interface     show flow record\n"
 	      "  show templates          show statistics\n"
+	      "  show bgp summary        show ip bgp ADDRESS\n"
 	      "  flush                   expire and export every cached flow "
 	      "now\n"
 	      "  reload                  reload the configuration (as "
