@@ -53,6 +53,7 @@ BPFLIB_LIBS := $(shell $(PKG_CONFIG) --libs libxdp libbpf 2>/dev/null || \
 TEMPLATE_SRC := templates/ie.c templates/templates.c
 EXPORT_SRC := export/exporter.c export/record.c export/v5.c export/setmsg.c
 EXPORT_SRC += export/transport.c export/transport_tcp.c export/resolve.c
+EXPORT_SRC += export/pace.c
 DAEMON_SRC := daemon/options.c daemon/log.c
 DAEMON_SRC += daemon/config.c daemon/config_blocks.c daemon/config_check.c \
 	daemon/config_dump.c daemon/config_set.c
@@ -295,7 +296,7 @@ format-check:
 		bpf/*.h bpf/xflowd.bpf.c
 	@clang-format --dry-run --Werror $(XFLOWCTL_SRC) tests/unit/test_views.c \
 		tests/unit/test_route.c tests/unit/test_export_route.c \
-		tests/unit/test_safefile.c \
+		tests/unit/test_safefile.c tests/unit/test_pace.c \
 		tests/fuzz/fuzz_route.c
 
 clean:

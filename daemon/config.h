@@ -82,6 +82,8 @@ struct cfg_exporter {
 	/* option interface-table | exporter-stats | sampler-table [timeout
 	 * SEC], or 'no option ...' (off); indexed by enum export_option */
 	struct export_option_cfg option[EXPORT_OPT_N];
+	/* rate-limit N [burst N] [queue N]: pacing; rate 0: none */
+	struct export_pace_cfg pace;
 	unsigned int line; /* of the 'exporter' line */
 };
 

@@ -49,6 +49,9 @@ static void dump_exporter(const struct cfg_exporter *e, FILE *f)
 			    "packets %u\n",
 			e->refresh_s, e->refresh_packets);
 	fprintf(f, IND "mtu %u\n", e->mtu);
+	if (e->pace.rate)
+		fprintf(f, IND "rate-limit %u burst %u queue %u\n",
+			e->pace.rate, e->pace.burst, e->pace.queue);
 	for (k = 0; e->version != 5 && k < EXPORT_OPT_N; k++) {
 		const struct export_option_cfg *o = &e->option[k];
 
@@ -184,6 +187,7 @@ static bool exporter_equal(const struct cfg_exporter *a,
 	       a->refresh_s == b->refresh_s &&
 	       a->refresh_packets == b->refresh_packets && a->mtu == b->mtu &&
 	       a->resolve_s == b->resolve_s &&
+	       !memcmp(&a->pace, &b->pace, sizeof(a->pace)) &&
 	       export_options_equal(a->option, b->option);
 }
 

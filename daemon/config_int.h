@@ -10,7 +10,7 @@
 #include "config.h"
 
 #define CFG_MAX_TOKENS 16 /* words in a line */
-#define CFG_MAX_KW 16	  /* settings of one kind of block */
+#define CFG_MAX_KW 24	  /* settings of one kind of block */
 
 /* What the validation needs of a block beyond struct cfg_*: the line of
  * each setting and, for some kinds, the names it refers to. */
@@ -64,6 +64,7 @@ enum {
 	KWE_NO_IFTABLE, /* no option X, the same */
 	KWE_NO_STATS,
 	KWE_NO_SAMPLER,
+	KWE_RATE_LIMIT,
 	KWS_MODE = 1,
 	KWR_MATCH = 1,
 	KWR_COLLECT,

@@ -382,7 +382,8 @@ void transport_stats_json(FILE *f, const struct collector *c)
 		"\"refused_records\": %llu, \"refused_packets\": %llu, "
 		"\"refused_octets\": %llu, \"unacked_octets\": %llu, "
 		"\"resolve_failures\": %llu, \"resolved\": %llu, "
-		"\"errors\": {",
+		"\"paced_records\": %llu, \"paced_packets\": %llu, "
+		"\"paced_octets\": %llu, \"errors\": {",
 		c->tx.proto == TX_TCP ? "tcp" : "udp",
 		(unsigned long long)s->connects,
 		(unsigned long long)s->disconnects,
@@ -398,7 +399,10 @@ void transport_stats_json(FILE *f, const struct collector *c)
 		(unsigned long long)s->refused_octets,
 		(unsigned long long)s->unacked_octets,
 		(unsigned long long)s->resolve_failures,
-		(unsigned long long)s->resolved);
+		(unsigned long long)s->resolved,
+		(unsigned long long)s->paced_records,
+		(unsigned long long)s->paced_packets,
+		(unsigned long long)s->paced_octets);
 	for (e = 0; e < TX_ERR_N; e++)
 		fprintf(f, "%s\"%s\": %llu", e ? ", " : "", err_names[e],
 			(unsigned long long)s->err[e]);
