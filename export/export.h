@@ -212,6 +212,7 @@ struct tx_sent {
 #define TX_SENT_RING 64
 
 struct tx_msg;
+struct tx_batch;
 
 /* How messages reach one collector (transport.c). */
 struct transport {
@@ -235,7 +236,8 @@ struct transport {
 	uint64_t next_try_ns;	    /* monotonic: next connect attempt */
 	struct tx_sent sent[TX_SENT_RING];
 	unsigned nsent;
-	uint64_t opt_seen; /* stats.options_records at the last message */
+	uint64_t opt_seen;	/* stats.options_records at the last message */
+	struct tx_batch *batch; /* UDP: messages for one sendmmsg */
 };
 
 struct exporter;
@@ -433,6 +435,10 @@ void exporter_interfaces_changed(struct exporter *ex);
 /* Send everything buffered in every collector. */
 void exporter_flush(struct exporter *ex);
 
+/* The end of an export round: the UDP messages collected go out, one
+ * sendmmsg per collector (exporter_flush and exporter_tick do this too). */
+void exporter_push(struct exporter *ex);
+
 /* Progress of the TCP collectors (connect, reconnect, write) and of the
  * lookups of names; never blocks. Call often from the main loop. */
 void exporter_poll(struct exporter *ex);
@@ -477,6 +483,8 @@ int transport_open(struct collector *c, enum tx_proto proto, size_t limit,
 		   char *err, size_t errlen);
 /* Connect, reconnect, write, read ICMP errors: never blocks. */
 void transport_poll(struct collector *c);
+/* UDP: send the messages collected (one sendmmsg). */
+void transport_push(struct collector *c);
 /* Close the socket and free the queue; accepts a closed collector. */
 void transport_close(struct collector *c);
 /* resolve.c: c->host looked up (waiting for the answer); a name that

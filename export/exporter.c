@@ -451,6 +451,7 @@ void exporter_tick(struct exporter *ex, uint64_t now_ns)
 			c->ops->flush(c);
 		transport_poll(c);
 	}
+	exporter_push(ex);
 }
 
 uint64_t exporter_next_due(const struct exporter *ex)
@@ -479,12 +480,22 @@ void exporter_poll(struct exporter *ex)
 	exporter_pace(ex, now);
 }
 
+void exporter_push(struct exporter *ex)
+{
+	size_t i;
+
+	for (i = 0; i < ex->ncoll; i++)
+		if (ex->coll[i]->tx.proto == TX_UDP && ex->coll[i]->fd >= 0)
+			transport_push(ex->coll[i]);
+}
+
 void exporter_flush(struct exporter *ex)
 {
 	size_t i;
 
 	for (i = 0; i < ex->ncoll; i++)
 		ex->coll[i]->ops->flush(ex->coll[i]);
+	exporter_push(ex);
 }
 
 void exporter_free(struct exporter *ex)

@@ -151,6 +151,7 @@ void exporter_pace(struct exporter *ex, uint64_t mono_ns)
 	if (mono_ns > p->last_ns)
 		p->last_ns = mono_ns;
 	pace_release(ex);
+	exporter_push(ex);
 }
 
 uint64_t exporter_pace_due(const struct exporter *ex, uint64_t mono_ns)

@@ -517,6 +517,7 @@ void exporter_drain(struct exporter *ex, uint64_t timeout_ns)
 	for (i = 0; i < ex->ncoll; i++)
 		if (ex->coll[i]->ops->stats)
 			ex->coll[i]->ops->stats(ex->coll[i]);
+	exporter_push(ex);
 	for (;;) {
 		struct pollfd p[EXPORT_MAX_COLLECTORS];
 		uint64_t wake = deadline;
