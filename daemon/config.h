@@ -88,7 +88,9 @@ struct cfg_exporter {
 	/* option interface-table | exporter-stats | sampler-table [timeout
 	 * SEC], or 'no option ...' (off); indexed by enum export_option */
 	struct export_option_cfg option[EXPORT_OPT_N];
-	uint8_t as;	   /* enum export_as: v5 src_as/dst_as (issue 17) */
+	uint8_t as; /* enum export_as: v5 src_as/dst_as (issue 17) */
+	/* rate-limit N [burst N] [queue N]: pacing; rate 0: none */
+	struct export_pace_cfg pace;
 	unsigned int line; /* of the 'exporter' line */
 };
 

@@ -53,6 +53,9 @@ static void dump_exporter(const struct cfg_exporter *e, FILE *f)
 			    "packets %u\n",
 			e->refresh_s, e->refresh_packets);
 	fprintf(f, IND "mtu %u\n", e->mtu);
+	if (e->pace.rate)
+		fprintf(f, IND "rate-limit %u burst %u queue %u\n",
+			e->pace.rate, e->pace.burst, e->pace.queue);
 	for (k = 0; !export_fixed(e->version) && k < EXPORT_OPT_N; k++) {
 		const struct export_option_cfg *o = &e->option[k];
 
@@ -212,6 +215,7 @@ static bool exporter_equal(const struct cfg_exporter *a,
 	       a->domain_id == b->domain_id && a->refresh_s == b->refresh_s &&
 	       a->refresh_packets == b->refresh_packets && a->mtu == b->mtu &&
 	       a->resolve_s == b->resolve_s &&
+	       !memcmp(&a->pace, &b->pace, sizeof(a->pace)) &&
 	       export_options_equal(a->option, b->option) && a->as == b->as;
 }
 

@@ -10,7 +10,7 @@
 #include "config.h"
 
 #define CFG_MAX_TOKENS 16 /* words in a line */
-#define CFG_MAX_KW 16	  /* settings of one kind of block */
+#define CFG_MAX_KW 24	  /* settings of one kind of block */
 
 /* What the validation needs of a block beyond struct cfg_*: the line of
  * each setting and, for some kinds, the names it refers to. */
@@ -66,6 +66,8 @@ enum {
 	KWE_NO_SAMPLER,
 	KWE_SOURCE,
 	KWE_AS,
+	KWE_RATE_LIMIT,
+	KWE_END, /* the number of exporter settings */
 	KWS_MODE = 1,
 	KWR_MATCH = 1,
 	KWR_COLLECT,
@@ -80,6 +82,8 @@ enum {
 	KWI_CAPTURE,
 	KWI_PROMISC,
 };
+_Static_assert(KWE_END <= CFG_MAX_KW, "CFG_MAX_KW holds every exporter "
+				      "setting");
 
 enum cfg_kind {
 	BLK_NONE, /* before the first block */

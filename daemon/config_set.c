@@ -359,6 +359,43 @@ static void set_as(struct cfg_parser *p, const struct kw *kw, unsigned int no,
 		((struct cfg_exporter *)p->blk)->as = val[i];
 }
 
+/* rate-limit N [burst N] [queue N] */
+static void set_rate_limit(struct cfg_parser *p, const struct kw *kw,
+			   unsigned int no, char **v, int nv)
+{
+	struct cfg_exporter *e = p->blk;
+	unsigned long long n;
+	int i;
+
+	if (nv % 2 == 0) {
+		cfg_error(p, no, "%s: write '%s'", kw->words, kw->usage);
+		return;
+	}
+	if (get_num(p, no, "rate-limit", v[0], 1, 100000000, &n))
+		return;
+	e->pace.rate = (uint32_t)n;
+	for (i = 1; i + 1 < nv; i += 2) {
+		bool burst = strcmp(v[i], "burst") == 0;
+
+		if (!burst && strcmp(v[i], "queue") != 0) {
+			cfg_error(p, no, "%s: write '%s'", kw->words,
+				  kw->usage);
+			return;
+		}
+		if (get_num(p, no,
+			    burst ? "rate-limit burst" : "rate-limit queue",
+			    v[i + 1], 1, 16777216, &n))
+			return;
+		if (burst)
+			e->pace.burst = (uint32_t)n;
+		else
+			e->pace.queue = (uint32_t)n;
+	}
+	/* the model holds what runs: defaults spelled out */
+	e->pace.burst = export_pace_burst(&e->pace);
+	e->pace.queue = export_pace_queue(&e->pace);
+}
+
 /* ---- sampler ---- */
 
 static void set_mode(struct cfg_parser *p, const struct kw *kw, unsigned int no,
@@ -755,6 +792,9 @@ static const struct kw exporter_kw[] = {
 	 * start, on reload and while it does not resolve */
 	NUM("resolve-interval", "resolve-interval SEC", KWE_RESOLVE,
 	    cfg_exporter, resolve_s, 0, 86400),
+	/* export pacing: records a second, at once, waiting at most */
+	{ "rate-limit", "rate-limit FLOWS-PER-SECOND [burst N] [queue N]",
+	  KWE_RATE_LIMIT, 1, 5, false, set_rate_limit, 0, 0, 0, 0 },
 	OPT_ON("interface-table", KWE_OPT_IFTABLE),
 	OPT_OFF("interface-table", KWE_NO_IFTABLE),
 	OPT_ON("exporter-stats", KWE_OPT_STATS),

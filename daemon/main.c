@@ -1428,7 +1428,7 @@ static void bgp_wait_table(struct xflowd *d)
 /* --read: each monitor meters the file (its own reader) a batch in turn. */
 static int run_file(struct xflowd *d)
 {
-	int k, n, left = d->nmon;
+	int i, k, n, left = d->nmon;
 
 	if (d->bgp)
 		bgp_wait_table(d);
@@ -1452,12 +1452,42 @@ static int run_file(struct xflowd *d)
 		}
 		serve(d);
 		bgp_turn(d, false);
+		/* paced records leave at their rate while the file is read */
+		for (k = 0; k < d->nmon; k++)
+			for (i = 0; i < d->mon[k]->nex; i++)
+				exporter_pace(d->mon[k]->ex[i],
+					      export_mono_ns());
 		/* a reload may have removed monitors */
 		left = 0;
 		for (k = 0; k < d->nmon; k++)
 			left += !d->mon[k]->eof;
 	}
 	return 0;
+}
+
+/* How long the main loop may sleep (at most max ms): until the next
+ * paced record may leave. */
+static int pace_wait_ms(struct xflowd *d, int max)
+{
+	uint64_t now = export_mono_ns(), due = UINT64_MAX, t;
+	int i, k;
+
+	for (k = 0; k < d->nmon; k++) {
+		struct monitor *m = d->mon[k];
+
+		pthread_mutex_lock(&m->pool.ex_lock);
+		for (i = 0; i < m->nex; i++) {
+			t = exporter_pace_due(m->ex[i], now);
+			if (t < due)
+				due = t;
+		}
+		pthread_mutex_unlock(&m->pool.ex_lock);
+	}
+	if (due <= now)
+		return 0;
+	if (due - now >= (uint64_t)max * 1000000)
+		return max;
+	return (int)((due - now + 999999) / 1000000);
 }
 
 /*
@@ -1501,7 +1531,7 @@ static int run_live(struct xflowd *d)
 			nbgp = bgp_speaker_fds(d->bgp, pfd + nfd);
 		nctl = control_fds(d->ctl, pfd + nfd + nbgp);
 		n = poll(pfd, (nfds_t)(nfd + nbgp + nctl),
-			 control_busy(d->ctl) ? 0 : 100);
+			 control_busy(d->ctl) ? 0 : pace_wait_ms(d, 100));
 		if (n < 0 && errno != EINTR) {
 			pr_err("poll: %s\n", strerror(errno));
 			rc = 1;
@@ -1795,6 +1825,13 @@ static void finish_monitor(struct monitor *m)
 	for (i = 0; i < m->ncap; i++)
 		if (m->cap[i]->ops->fstats)
 			m->cap[i]->ops->fstats(m->cap[i], &m->fst);
+	/* a file's paced records all leave, at the rate (the queue bound
+	 * over the rate bounds the time); at a signal (also one during
+	 * this wait) they get the time TCP collectors get, then the rest
+	 * is counted as not sent */
+	for (i = 0; i < m->nex && m->opt.read; i++)
+		while (!stop_signal && exporter_pace_step(m->ex[i], UINT64_MAX))
+			;
 	/* TCP collectors get a while to take what is queued */
 	for (i = 0; i < m->nex; i++)
 		exporter_drain(m->ex[i],

@@ -43,6 +43,9 @@ enum {
 	OPT_SOURCE_PORT,
 	OPT_RESOLVE,
 	OPT_EXPORT_SOURCE,
+	OPT_RATE_LIMIT,
+	OPT_RATE_BURST,
+	OPT_RATE_QUEUE,
 };
 
 static const struct option longopts[] = {
@@ -77,6 +80,9 @@ static const struct option longopts[] = {
 	{ "source-port", required_argument, NULL, OPT_SOURCE_PORT },
 	{ "resolve-interval", required_argument, NULL, OPT_RESOLVE },
 	{ "export-source", required_argument, NULL, OPT_EXPORT_SOURCE },
+	{ "rate-limit", required_argument, NULL, OPT_RATE_LIMIT },
+	{ "rate-burst", required_argument, NULL, OPT_RATE_BURST },
+	{ "rate-queue", required_argument, NULL, OPT_RATE_QUEUE },
 	{ "config", required_argument, NULL, 'f' },
 	{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
 	{ "config-dialect", required_argument, NULL, OPT_CONFIG_DIALECT },
@@ -185,6 +191,15 @@ static void usage(FILE *f)
 	      "collectors to\n"
 	      "                             take what is buffered (default "
 	      "10)\n"
+	      "      --rate-limit N         export at most N flow records a "
+	      "second; the\n"
+	      "                             others wait in a queue (default "
+	      "0: no limit)\n"
+	      "      --rate-burst N         ... up to N at once (default "
+	      "N/20, at least 1)\n"
+	      "      --rate-queue N         ... at most N wait (default "
+	      "65536); overflow\n"
+	      "                             is counted as not sent\n"
 	      "      --no-routes            do not read the kernel's routing "
 	      "table: v5 next\n"
 	      "                             hop, masks and output interface "
@@ -414,7 +429,8 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 			    g->refresh_s == x->refresh_s &&
 			    g->refresh_msgs == x->refresh_packets &&
 			    export_options_equal(g->opt, x->option) &&
-			    g->as == x->as)
+			    g->as == x->as &&
+			    !memcmp(&g->pace, &x->pace, sizeof(g->pace)))
 				break;
 		}
 		if (k == o->ngroup) {
@@ -426,6 +442,7 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 			g->refresh_msgs = x->refresh_packets;
 			memcpy(g->opt, x->option, sizeof(g->opt));
 			g->as = x->as;
+			g->pace = x->pace;
 		}
 		o->coll_group[o->ncoll] = (uint8_t)k;
 		o->sport[o->ncoll] = x->source_port;
@@ -444,6 +461,7 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 	o->export.domain_id = x0->domain_id;
 	o->export.mtu = x0->mtu;
 	memcpy(o->export.opt, x0->option, sizeof(o->export.opt));
+	o->export.pace = x0->pace;
 	*refresh_s = x0->refresh_s;
 	*refresh_msgs = x0->refresh_packets;
 	o->cache_size = m->cache_entries;
@@ -701,6 +719,7 @@ void options_group_export(const struct options *o, int g,
 	out->refresh_msgs = x->refresh_msgs;
 	memcpy(out->opt, x->opt, sizeof(out->opt));
 	out->as = (enum export_as)x->as;
+	out->pace = x->pace;
 }
 
 int options_parse(struct options *o, int argc, char **argv)
@@ -936,6 +955,21 @@ int options_parse(struct options *o, int argc, char **argv)
 			}
 			source = optarg;
 			break;
+		case OPT_RATE_LIMIT:
+			if (parse_num("--rate-limit", optarg, 0, 100000000, &v))
+				return 2;
+			o->export.pace.rate = (uint32_t)v;
+			break;
+		case OPT_RATE_BURST:
+			if (parse_num("--rate-burst", optarg, 1, 16777216, &v))
+				return 2;
+			o->export.pace.burst = (uint32_t)v;
+			break;
+		case OPT_RATE_QUEUE:
+			if (parse_num("--rate-queue", optarg, 1, 16777216, &v))
+				return 2;
+			o->export.pace.queue = (uint32_t)v;
+			break;
 		case OPT_WORKERS:
 			if (parse_num("--workers", optarg, 1, 64, &v))
 				return 2;
@@ -1008,6 +1042,20 @@ int options_parse(struct options *o, int argc, char **argv)
 		fprintf(stderr, "xflowd: --resolve-interval: with -f, give it "
 				"in the exporter block (resolve-interval "
 				"SEC)\n");
+		return 2;
+	}
+	if ((o->export.pace.rate || o->export.pace.burst ||
+	     o->export.pace.queue) &&
+	    o->config_file) {
+		fprintf(stderr, "xflowd: --rate-limit: with -f, give it in the "
+				"exporter block (rate-limit N [burst N] [queue "
+				"N])\n");
+		return 2;
+	}
+	if ((o->export.pace.burst || o->export.pace.queue) &&
+	    !o->export.pace.rate) {
+		fprintf(stderr, "xflowd: --rate-burst and --rate-queue shape "
+				"--rate-limit N: give it too\n");
 		return 2;
 	}
 	if (smp_mode >= 0 && o->export.sampling.interval < 2) {

@@ -69,6 +69,7 @@ struct options {
 		uint32_t domain_id, mtu, refresh_s, refresh_msgs;
 		struct export_option_cfg opt[EXPORT_OPT_N];
 		uint8_t as; /* enum export_as */
+		struct export_pace_cfg pace;
 	} group[EXPORT_MAX_COLLECTORS];
 	uint8_t coll_group[EXPORT_MAX_COLLECTORS];
 	int ngroup;

@@ -181,7 +181,8 @@ static void exporter_stats_text(struct vbuf *b, const struct view_snapshot *s)
 
 	for (i = 0; i < s->ncoll; i++) {
 		const struct collector_stats *t = &s->coll[i].st;
-		uint64_t failed = t->dropped_records + t->refused_records;
+		uint64_t failed = t->dropped_records + t->refused_records +
+				  t->paced_records;
 
 		vb_printf(b,
 			  "%sFlow Exporter %s:\n"
@@ -211,9 +212,15 @@ static void exporter_stats_text(struct vbuf *b, const struct view_snapshot *s)
 			  "    Client: Templates and options\n"
 			  "      Template records:        %" PRIu64 "\n"
 			  "      Options records:         %" PRIu64 "\n",
-			  monitor_name(s), t->data_records,
-			  t->data_records - failed, failed, t->templates,
-			  t->options_records);
+			  monitor_name(s), t->data_records + t->paced_records,
+			  t->data_records + t->paced_records - failed, failed,
+			  t->templates, t->options_records);
+		/* the rate limit's queue was full: never encoded */
+		if (t->paced_records)
+			vb_printf(b,
+				  "        - rate-limit queue full: %" PRIu64
+				  "\n",
+				  t->paced_records);
 	}
 }
 

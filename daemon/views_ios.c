@@ -339,7 +339,8 @@ static struct export_sums export_sums(const struct view_snapshot *s)
 			x.udp_msgs += msgs;
 		}
 		/* never handed to the kernel, or bounced */
-		x.lost_flows += c->st.dropped_records + c->st.refused_records;
+		x.lost_flows += c->st.dropped_records + c->st.refused_records +
+				c->st.paced_records;
 		for (e = 0; e < TX_ERR_N; e++)
 			x.err[e] += c->st.err[e];
 	}

@@ -134,6 +134,9 @@ static void collector_text(struct vbuf *b, const struct view_collector *c)
 	line(b, "Records in refused datagrams", t->refused_records);
 	line(b, "Messages dropped (never sent)", t->dropped_messages);
 	line(b, "Records dropped (never sent)", t->dropped_records);
+	if (t->paced_records) /* a rate limit: its queue was full */
+		line(b, "Records the rate limit's full queue dropped",
+		     t->paced_records);
 	line(b, "Name lookups failed", t->resolve_failures);
 	line(b, "Name lookups with a new address", t->resolved);
 	if (!c->tcp)
@@ -167,6 +170,14 @@ static void stats_text(struct vbuf *b, const struct view_snapshot *s)
 	if (s->ex.v7_skipped_ipv6)
 		line(b, "IPv6 flows v7 cannot carry", s->ex.v7_skipped_ipv6);
 	line(b, "Flows no template fits", s->ex.no_template);
+	if (s->ex.pace_sent || s->ex.pace_dropped || s->ex.pace_peak) {
+		line(b, "Flows paced out of the rate-limit queue",
+		     s->ex.pace_sent);
+		line(b, "Flows waiting in the rate-limit queue",
+		     s->ex.pace_waiting);
+		line(b, "Most flows ever waiting there", s->ex.pace_peak);
+		line(b, "Flows its full queue dropped", s->ex.pace_dropped);
+	}
 	for (i = 0; i < s->ncoll; i++)
 		collector_text(b, &s->coll[i]);
 }
@@ -224,6 +235,10 @@ static void stats_json(struct vbuf *b, const struct view_snapshot *s)
 	kv(b, "v1_skipped_ipv6", s->ex.v1_skipped_ipv6);
 	kv(b, "v7_skipped_ipv6", s->ex.v7_skipped_ipv6);
 	kv(b, "no_template", s->ex.no_template);
+	kv(b, "paced_sent", s->ex.pace_sent);
+	kv(b, "paced_waiting", s->ex.pace_waiting);
+	kv(b, "paced_peak", s->ex.pace_peak);
+	kv(b, "paced_dropped", s->ex.pace_dropped);
 	vb_puts(b, "\"collectors\":[");
 	for (i = 0; i < s->ncoll; i++) {
 		const struct view_collector *c = &s->coll[i];
@@ -248,6 +263,7 @@ static void stats_json(struct vbuf *b, const struct view_snapshot *s)
 		kv(b, "refused_records", t->refused_records);
 		kv(b, "dropped_messages", t->dropped_messages);
 		kv(b, "dropped_records", t->dropped_records);
+		kv(b, "paced_records", t->paced_records);
 		kv(b, "connects", t->connects);
 		kv(b, "disconnects", t->disconnects);
 		kv(b, "connect_attempts", t->connect_attempts);

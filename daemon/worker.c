@@ -104,6 +104,9 @@ void worker_export(struct worker *w)
 				  w->q[i].now);
 	}
 	w->nq = 0;
+	/* the end of a round: the messages it filled go out together */
+	for (k = 0; k < *p->nex; k++)
+		exporter_push(p->ex[k]);
 	w->pub_st = w->meter.st;
 	w->pub_added = w->meter.fc ? w->meter.fc->stats.added : 0;
 	w->pub_drops = w->drops;

@@ -130,6 +130,23 @@ static inline bool export_options_equal(const struct export_option_cfg *a,
 	return true;
 }
 
+/*
+ * Export pacing: records wait in a queue of queue records in arrival
+ * order and leave at rate a second, up to burst at once (a token bucket
+ * per exporting process). A record that finds the queue full is counted
+ * as not sent (notSent*TotalCount), never dropped silently.
+ */
+#define EXPORT_PACE_QUEUE 65536u /* default queue bound, records */
+struct export_pace_cfg {
+	uint32_t rate;	/* records a second; 0: no pacing */
+	uint32_t burst; /* 0: rate / 20 (50 ms), at least 1 */
+	uint32_t queue; /* 0: EXPORT_PACE_QUEUE */
+};
+
+/* The burst and the queue bound pacing p runs with (defaults filled). */
+uint32_t export_pace_burst(const struct export_pace_cfg *p);
+uint32_t export_pace_queue(const struct export_pace_cfg *p);
+
 /* Settings shared by every collector of one exporting process. */
 struct export_cfg {
 	int version;	       /* 1, 5, 7, 9 or 10 */
@@ -150,6 +167,7 @@ struct export_cfg {
 	const struct template_def *tmpl[EXPORT_MAX_TEMPLATES];
 	struct export_sampling sampling;
 	struct export_option_cfg opt[EXPORT_OPT_N];
+	struct export_pace_cfg pace;
 };
 
 /* Why a send failed (transport.c names them in the stats). */
@@ -181,6 +199,9 @@ struct collector_stats {
 	uint64_t dropped_packets;
 	uint64_t dropped_octets;
 	uint64_t dropped_message_octets; /* of the dropped messages */
+	uint64_t paced_records; /* never encoded: the pacing queue was */
+	uint64_t paced_packets; /* full (with their packets and octets) */
+	uint64_t paced_octets;
 	uint64_t notsent_first_ns; /* export clock: the first and the last */
 	uint64_t notsent_last_ns;  /* record dropped or refused; 0: none */
 	uint64_t connects;	   /* TCP connections established */
@@ -207,6 +228,7 @@ struct tx_sent {
 #define TX_SENT_RING 64
 
 struct tx_msg;
+struct tx_batch;
 
 /* How messages reach one collector (transport.c). */
 struct transport {
@@ -230,7 +252,8 @@ struct transport {
 	uint64_t next_try_ns;	    /* monotonic: next connect attempt */
 	struct tx_sent sent[TX_SENT_RING];
 	unsigned nsent;
-	uint64_t opt_seen; /* stats.options_records at the last message */
+	uint64_t opt_seen;	/* stats.options_records at the last message */
+	struct tx_batch *batch; /* UDP: messages for one sendmmsg */
 };
 
 struct exporter;
@@ -334,6 +357,28 @@ struct exporter_stats {
 	uint64_t v7_skipped_ipv6; /* ... nor v7 */
 	uint64_t no_template;	  /* no configured template fits */
 	uint64_t rebases;	  /* moves of the time base (32-bit uptime) */
+	uint64_t pace_sent;	  /* pacing: records that left the queue */
+	uint64_t pace_dropped;	  /* ... found it full, or were left in it
+				   * when the drain at exit ran out of time */
+	uint64_t pace_waiting;	  /* ... wait in it now */
+	uint64_t pace_peak;	  /* ... most that ever waited */
+};
+
+/* A record waiting in the pacing queue (pace.c): a copy of the flow. */
+struct pace_rec {
+	struct flow f;
+	const struct template_def *tmpl;
+	uint16_t tmpl_id;
+	uint8_t reason;
+};
+
+/* The token bucket and the queue (pace.c). */
+struct export_pace {
+	struct pace_rec *q; /* ring of export_pace_queue() records */
+	uint32_t cap, head, n;
+	uint32_t burst;
+	uint64_t credit;  /* records * 1e9 that may leave now */
+	uint64_t last_ns; /* monotonic: the last refill; 0: none yet */
 };
 
 struct exporter {
@@ -344,6 +389,7 @@ struct exporter {
 	size_t ncoll;
 	struct collector *coll[EXPORT_MAX_COLLECTORS];
 	struct exporter_stats stats;
+	struct export_pace pace;
 	bool warned_v5_ipv6;
 	/* interfaceName of an ifindex, owned by the caller; may be NULL */
 	void (*ifattr)(void *ctx, uint32_t ifindex, struct export_if *out);
@@ -435,6 +481,10 @@ void exporter_interfaces_changed(struct exporter *ex);
 /* Send everything buffered in every collector. */
 void exporter_flush(struct exporter *ex);
 
+/* The end of an export round: the UDP messages collected go out, one
+ * sendmmsg per collector (exporter_flush and exporter_tick do this too). */
+void exporter_push(struct exporter *ex);
+
 /* Progress of the TCP collectors (connect, reconnect, write) and of the
  * lookups of names; never blocks. Call often from the main loop. */
 void exporter_poll(struct exporter *ex);
@@ -444,6 +494,21 @@ void exporter_poll(struct exporter *ex);
  * connect and take what is queued; what is left is counted as dropped.
  */
 void exporter_drain(struct exporter *ex, uint64_t timeout_ns);
+
+/*
+ * Pacing (cfg.pace.rate): let the records the bucket allows at mono_ns
+ * (monotonic ns, export_mono_ns()) leave the queue; when the next may
+ * leave (UINT64_MAX: none waits); drain it at the rate until deadline
+ * (monotonic; UINT64_MAX: until empty), counting what is left then as
+ * not sent. Without pacing they do nothing.
+ */
+void exporter_pace(struct exporter *ex, uint64_t mono_ns);
+uint64_t exporter_pace_due(const struct exporter *ex, uint64_t mono_ns);
+void exporter_pace_drain(struct exporter *ex, uint64_t deadline);
+/* One step of a drain: wait (a signal ends the wait) until the next
+ * record may leave or deadline, and send what may; do records wait? */
+bool exporter_pace_step(struct exporter *ex, uint64_t deadline);
+uint64_t export_mono_ns(void);
 
 /* Flush, close the sockets, free; accepts NULL. */
 void exporter_free(struct exporter *ex);
@@ -464,6 +529,8 @@ int transport_open(struct collector *c, enum tx_proto proto, size_t limit,
 		   char *err, size_t errlen);
 /* Connect, reconnect, write, read ICMP errors: never blocks. */
 void transport_poll(struct collector *c);
+/* UDP: send the messages collected (one sendmmsg). */
+void transport_push(struct collector *c);
 /* Close the socket and free the queue; accepts a closed collector. */
 void transport_close(struct collector *c);
 /* resolve.c: c->host looked up (waiting for the answer); a name that

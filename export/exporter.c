@@ -74,6 +74,10 @@ struct exporter *exporter_new(const struct export_cfg *cfg)
 	if (!ex)
 		return NULL;
 	ex->cfg = *cfg;
+	if (pace_init(ex)) {
+		free(ex);
+		return NULL;
+	}
 	return ex;
 }
 
@@ -435,16 +439,34 @@ static void skipped_ipv6(struct exporter *ex)
 	ex->warned_v5_ipv6 = true;
 }
 
-void exporter_flow(void *ctx, const struct flow *f, enum flow_end_reason reason)
+/* Encode one record for every collector (the exporter owns nothing of
+ * f after the call). */
+void exporter_send_rec(struct exporter *ex, const struct flow *f,
+		       enum flow_end_reason reason,
+		       const struct template_def *tmpl, uint16_t tmpl_id)
 {
-	struct exporter *ex = ctx;
-	struct export_rec r = { .f = f, .reason = reason };
+	struct export_rec r = {
+		.f = f, .reason = reason, .tmpl = tmpl, .tmpl_id = tmpl_id
+	};
 	size_t i;
 
 	/* the observed interface: the input at ingress, else the output */
 	if (ex->ifattr)
 		ex->ifattr(ex->ifname_ctx, f->oif ? f->oif : f->key.ifindex,
 			   &r.ifc);
+	/* a paced record leaves later: the clock may have moved on */
+	exporter_clock(ex, f->last_ns);
+	if (!uptime_fits(ex, f->first_ns, ex->now_ns))
+		exporter_rebase(ex, f->first_ns);
+	for (i = 0; i < ex->ncoll; i++)
+		ex->coll[i]->ops->add(ex->coll[i], &r);
+}
+
+void exporter_flow(void *ctx, const struct flow *f, enum flow_end_reason reason)
+{
+	struct exporter *ex = ctx;
+	const struct template_def *tmpl = NULL;
+	uint16_t id = 0;
 
 	/* the flow's end is a lower bound of the export clock */
 	exporter_clock(ex, f->last_ns);
@@ -457,16 +479,16 @@ void exporter_flow(void *ctx, const struct flow *f, enum flow_end_reason reason)
 			return;
 		}
 	} else {
-		r.tmpl = export_pick(ex, f, &r.tmpl_id);
-		if (!r.tmpl) {
+		tmpl = export_pick(ex, f, &id);
+		if (!tmpl) {
 			ex->stats.no_template++;
 			return;
 		}
 	}
-	if (!uptime_fits(ex, f->first_ns, ex->now_ns))
-		exporter_rebase(ex, f->first_ns);
-	for (i = 0; i < ex->ncoll; i++)
-		ex->coll[i]->ops->add(ex->coll[i], &r);
+	if (ex->cfg.pace.rate)
+		pace_enqueue(ex, f, reason, tmpl, id);
+	else
+		exporter_send_rec(ex, f, reason, tmpl, id);
 }
 
 void exporter_interfaces_changed(struct exporter *ex)
@@ -496,6 +518,7 @@ void exporter_tick(struct exporter *ex, uint64_t now_ns)
 			c->ops->flush(c);
 		transport_poll(c);
 	}
+	exporter_push(ex);
 }
 
 uint64_t exporter_next_due(const struct exporter *ex)
@@ -521,6 +544,16 @@ void exporter_poll(struct exporter *ex)
 		if (ex->coll[i]->tx.proto == TX_TCP)
 			transport_poll(ex->coll[i]);
 	}
+	exporter_pace(ex, now);
+}
+
+void exporter_push(struct exporter *ex)
+{
+	size_t i;
+
+	for (i = 0; i < ex->ncoll; i++)
+		if (ex->coll[i]->tx.proto == TX_UDP && ex->coll[i]->fd >= 0)
+			transport_push(ex->coll[i]);
 }
 
 void exporter_flush(struct exporter *ex)
@@ -529,6 +562,7 @@ void exporter_flush(struct exporter *ex)
 
 	for (i = 0; i < ex->ncoll; i++)
 		ex->coll[i]->ops->flush(ex->coll[i]);
+	exporter_push(ex);
 }
 
 void exporter_free(struct exporter *ex)
@@ -537,6 +571,7 @@ void exporter_free(struct exporter *ex)
 
 	if (!ex)
 		return;
+	pace_free(ex);
 	exporter_flush(ex);
 	for (i = 0; i < ex->ncoll; i++) {
 		transport_close(ex->coll[i]);

@@ -407,9 +407,12 @@ static void put_stats_records(struct collector *c)
 			put_be64(w, ms.ignored_last_ns / 1000000);
 			break;
 		default:
-			put_be64(w, st->dropped_records + st->refused_records);
-			put_be64(w, st->dropped_packets + st->refused_packets);
-			put_be64(w, st->dropped_octets + st->refused_octets);
+			put_be64(w, st->dropped_records + st->refused_records +
+					    st->paced_records);
+			put_be64(w, st->dropped_packets + st->refused_packets +
+					    st->paced_packets);
+			put_be64(w, st->dropped_octets + st->refused_octets +
+					    st->paced_octets);
 			if (untimed)
 				break;
 			put_be64(w, st->notsent_first_ns / 1000000);

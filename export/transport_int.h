@@ -61,4 +61,18 @@ void tcp_close(struct collector *c);
  * the old one ends, what is queued goes to the new one (no loss). */
 void tcp_moved(struct collector *c, uint64_t now);
 
+/* exporter.c: encode one record for every collector now. */
+void exporter_send_rec(struct exporter *ex, const struct flow *f,
+		       enum flow_end_reason reason,
+		       const struct template_def *tmpl, uint16_t tmpl_id);
+/* pace.c: allocate the queue (cfg.pace.rate set), 0 or -ENOMEM; queue
+ * a record (or count it as not sent when the queue is full); count what
+ * still waits as not sent and free the queue. */
+int pace_init(struct exporter *ex);
+void pace_enqueue(struct exporter *ex, const struct flow *f,
+		  enum flow_end_reason reason, const struct template_def *tmpl,
+		  uint16_t tmpl_id);
+void pace_free_rest(struct exporter *ex);
+void pace_free(struct exporter *ex);
+
 #endif

@@ -509,11 +509,15 @@ void exporter_drain(struct exporter *ex, uint64_t timeout_ns)
 	uint64_t now = tx_mono_ns(), deadline = now + timeout_ns;
 	size_t i;
 
+	/* the pacing queue first, at the rate, in the same time */
+	exporter_pace_drain(ex, deadline);
+	now = tx_mono_ns();
 	exporter_flush(ex);
 	/* the statistics options records last, with the final counts */
 	for (i = 0; i < ex->ncoll; i++)
 		if (ex->coll[i]->ops->stats)
 			ex->coll[i]->ops->stats(ex->coll[i]);
+	exporter_push(ex);
 	for (;;) {
 		struct pollfd p[EXPORT_MAX_COLLECTORS];
 		uint64_t wake = deadline;

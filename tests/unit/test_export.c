@@ -427,6 +427,45 @@ static void ipfix_many(uint32_t mtu)
 	rx_close(&r);
 }
 
+/* The messages of a round go out together (sendmmsg of up to 32, or at
+ * the round's end), in order, sequence numbers exact. */
+START_TEST(ipfix_batched_round)
+{
+	struct rx r;
+	struct exporter *ex =
+		mkex(10, 42, 576, "ipv4-five-tuple", "ipv6-five-tuple", &r);
+	uint32_t seq = 0, i;
+	size_t data = 0, m, before;
+
+	for (i = 0; i < 1000; i++) {
+		struct flow f;
+
+		mkflow(&f, 4, i);
+		exporter_flow(ex, &f, FLOW_END_IDLE);
+	}
+	before = rx_drain(&r);
+	ck_assert_uint_gt(before, 0);
+	ck_assert_uint_eq(before % 32, 0);
+	exporter_push(ex);
+	ck_assert_uint_gt(rx_drain(&r), 0);
+	exporter_flush(ex);
+	rx_drain(&r);
+	ck_assert_uint_eq(ex->coll[0]->stats.messages, r.n);
+	for (m = 0; m < r.n; m++) {
+		const struct dgram *d = &r.d[m];
+		struct walk w;
+
+		ck_assert_uint_eq(rd32(d->b + 8), seq);
+		walk_sets(d, 16, 0, 2, &w);
+		seq += (uint32_t)(w.data_recs + w.opt_recs);
+		data += w.data_recs;
+	}
+	ck_assert_uint_eq(data, 1000);
+	exporter_free(ex);
+	rx_close(&r);
+}
+END_TEST
+
 START_TEST(ipfix_sequence_mtu)
 {
 	ipfix_many(1500);
@@ -1865,6 +1904,7 @@ static Suite *export_suite(void)
 	tc = tcase_create("ipfix");
 	tcase_add_test(tc, ipfix_byte_exact);
 	tcase_add_test(tc, ipfix_sequence_mtu);
+	tcase_add_test(tc, ipfix_batched_round);
 	tcase_add_test(tc, ipfix_sequence_small_mtu);
 	tcase_add_test(tc, ipfix_refresh_msgs);
 	tcase_add_test(tc, ipfix_refresh_time);

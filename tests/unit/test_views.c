@@ -430,6 +430,40 @@ START_TEST(golden_text)
 }
 END_TEST
 
+/* Records the rate limit's full queue dropped are never silent: Cisco's
+ * "failed to send" counts them, and each view names them. */
+START_TEST(paced_records_shown)
+{
+	struct view_snapshot s;
+	struct vbuf b = { 0 };
+
+	snapshot(&s);
+	s.coll[0].st.paced_records = 7;
+	s.ex.pace_sent = 35;
+	s.ex.pace_dropped = 7;
+	s.ex.pace_peak = 30;
+	view_render(&b, &s, VIEW_EXPORTER_STATS, false);
+	ck_assert_ptr_nonnull(b.p);
+	ck_assert_ptr_nonnull(strstr(b.p, "Records added:           49\n"));
+	ck_assert_ptr_nonnull(strstr(b.p, "- sent:                40\n"));
+	ck_assert_ptr_nonnull(strstr(b.p, "- failed to send:      9\n"));
+	ck_assert_ptr_nonnull(strstr(b.p, "- rate-limit queue full: 7\n"));
+	vb_free(&b);
+	memset(&b, 0, sizeof(b));
+	view_render(&b, &s, VIEW_STATISTICS, false);
+	ck_assert_ptr_nonnull(b.p);
+	ck_assert_ptr_nonnull(strstr(b.p, "Records the rate limit's full queue "
+					  "dropped"));
+	ck_assert_ptr_nonnull(strstr(b.p, "Flows its full queue dropped"));
+	vb_free(&b);
+	memset(&b, 0, sizeof(b));
+	view_render(&b, &s, VIEW_STATISTICS, true);
+	ck_assert_ptr_nonnull(strstr(b.p, "\"paced_records\":7,"));
+	ck_assert_ptr_nonnull(strstr(b.p, "\"paced_dropped\":7,"));
+	vb_free(&b);
+}
+END_TEST
+
 START_TEST(golden_json)
 {
 	struct view_snapshot s;
@@ -762,6 +796,7 @@ static Suite *views_suite(void)
 	TCase *tc = tcase_create("views");
 
 	tcase_add_loop_test(tc, golden_text, 0, NVIEWS);
+	tcase_add_test(tc, paced_records_shown);
 	tcase_add_loop_test(tc, golden_json, 0, NVIEWS);
 	tcase_add_test(tc, slices_equal_whole);
 	tcase_add_test(tc, two_processes);
