@@ -216,7 +216,9 @@ static bool exporter_equal(const struct cfg_exporter *a,
 	       a->refresh_packets == b->refresh_packets && a->mtu == b->mtu &&
 	       a->resolve_s == b->resolve_s &&
 	       !memcmp(&a->pace, &b->pace, sizeof(a->pace)) &&
-	       export_options_equal(a->option, b->option) && a->as == b->as;
+	       (export_fixed(a->version) ||
+		export_options_equal(a->option, b->option)) &&
+	       a->as == b->as;
 }
 
 static bool format_equal(const struct config *a, const struct cfg_format *fa,

@@ -321,8 +321,11 @@ void ios_traditional(struct cfg_parser *p, struct ios_state *st)
 		if (blocks_open(p, BLK_EXPORTER, name, st->dest[i].line))
 			return;
 		e = p->blk;
-		ios_options_off(p);
 		e->version = st->version;
+		/* IOS sends no options records unless asked; v1, v5 and v7
+		 * have none to switch off */
+		if (!export_fixed(e->version))
+			ios_options_off(p);
 		p->aux->kwline[KWE_PROTOCOL] = st->version_line;
 		v[0] = st->dest[i].host;
 		ios_setting(p, KWE_DESTINATION, st->dest[i].line, v, 1);
