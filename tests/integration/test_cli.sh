@@ -41,7 +41,7 @@ expect_exit() {
 C="--collector 127.0.0.1:$port"
 # shellcheck disable=SC2086
 {
-    expect_exit export 2 'export' --read "$T/small.pcap" $C --export v7
+    expect_exit export 2 'export' --read "$T/small.pcap" $C --export v8
     expect_exit active 2 'active-timeout' --read "$T/small.pcap" $C --active-timeout -1
     expect_exit inactive 2 'inactive-timeout' --read "$T/small.pcap" $C --inactive-timeout abc
     expect_exit cache 2 'cache-size' --read "$T/small.pcap" $C --cache-size 0
