@@ -245,6 +245,10 @@ int control_listen(struct control *c, int *exit_code)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char err[256];
 	struct group *g = NULL;
+	bool as_group;
+	struct stat st;
+	gid_t egid;
+	int rc;
 
 	if (!path && o->read)
 		return 0; /* a file: no socket unless asked for */
@@ -270,7 +274,19 @@ int control_listen(struct control *c, int *exit_code)
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	if (!required)
 		make_parent(path);
-	if (bind_socket(c, &sa, err, sizeof(err), &in_use) < 0) {
+	/* the socket is created in the control group (setegid, which the
+	 * unit's capabilities allow), as chown to a group we are not in
+	 * needs CAP_CHOWN, which the unit does not give */
+	egid = getegid();
+	as_group = g && g->gr_gid != egid && setegid(g->gr_gid) == 0;
+	rc = bind_socket(c, &sa, err, sizeof(err), &in_use);
+	if (as_group && setegid(egid) < 0) {
+		pr_err("--control-group %s: back to group %u: %s\n",
+		       o->control_group, (unsigned int)egid, strerror(errno));
+		*exit_code = 1;
+		return -1;
+	}
+	if (rc < 0) {
 		if (c->lfd >= 0)
 			close(c->lfd);
 		c->lfd = -1;
@@ -285,7 +301,8 @@ int control_listen(struct control *c, int *exit_code)
 			err);
 		return 0;
 	}
-	if (g && chown(c->path, (uid_t)-1, g->gr_gid) < 0) {
+	if (g && !(stat(c->path, &st) == 0 && st.st_gid == g->gr_gid) &&
+	    chown(c->path, (uid_t)-1, g->gr_gid) < 0) {
 		pr_err("--control-group %s: %s: %s\n", o->control_group,
 		       c->path, strerror(errno));
 		*exit_code = 1;

@@ -33,6 +33,13 @@ had_user=0
 id xflowd >/dev/null 2>&1 && had_user=1
 installed=0
 deb_cleanup() {
+	local p
+	# the xflowd it ran as the user xflowd first: userdel refuses a user
+	# with a process, which left the user (and its group) behind
+	for p in "${XF_PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
 	if [ $installed = 1 ]; then
 		"${APT[@]}" purge xflowd >>"$T/purge.log" 2>&1 || dpkg --purge xflowd >>"$T/purge.log" 2>&1
 	fi
