@@ -147,14 +147,26 @@ void ios_record_cmd(struct cfg_parser *p, unsigned int no, char **tok, int ntok)
 		return;
 	}
 	key = ios_ab(tok[0], "match", 1);
-	for (i = 1; i < ntok && len + 2 < sizeof(words); i++) {
-		size_t k;
+	for (i = 1; i < ntok; i++) {
+		size_t k, w = strlen(tok[i]) + (i > 1);
 
-		len += (size_t)snprintf(words + len, sizeof(words) - len,
-					"%s%s", i > 1 ? " " : "", tok[i]);
-		for (k = len - strlen(tok[i]); k < len; k++)
-			if (words[k] >= 'A' && words[k] <= 'Z')
-				words[k] = (char)(words[k] - 'A' + 'a');
+		if (len + w >= sizeof(words)) {
+			cfg_error(p, no,
+				  "field name longer than %zu characters: "
+				  "`xflowctl show flow record` prints the "
+				  "fields xflowd fills",
+				  sizeof(words) - 1);
+			return;
+		}
+		if (i > 1)
+			words[len++] = ' ';
+		for (k = 0; tok[i][k] != '\0'; k++) {
+			char c = tok[i][k];
+
+			words[len++] = c >= 'A' && c <= 'Z' ?
+					       (char)(c - 'A' + 'a') : c;
+		}
+		words[len] = '\0';
 	}
 	ie = ie_fnf_find(words);
 	if (ie >= 0) {
