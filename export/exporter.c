@@ -552,7 +552,7 @@ void exporter_push(struct exporter *ex)
 	size_t i;
 
 	for (i = 0; i < ex->ncoll; i++)
-		if (ex->coll[i]->tx.proto == TX_UDP && ex->coll[i]->fd >= 0)
+		if (ex->coll[i]->fd >= 0)
 			transport_push(ex->coll[i]);
 }
 

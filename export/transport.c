@@ -12,7 +12,7 @@
  * a file, which has no clock to keep up with, it waits up to a second).
  * The messages of one export round are collected and go out in one
  * sendmmsg (transport_push): half of the export's cost was one send a
- * message.
+ * message. TCP's queue is written the same way, in one sendmsg a round.
  */
 #define _GNU_SOURCE /* sendmmsg */
 #include <errno.h>
@@ -293,6 +293,10 @@ void transport_push(struct collector *c)
 	const uint8_t *msgs[UDP_BATCH];
 	unsigned i;
 
+	if (c->tx.proto == TX_TCP) {
+		tcp_push(c);
+		return;
+	}
 	if (!b || !b->n)
 		return;
 	for (i = 0; i < b->n; i++)
