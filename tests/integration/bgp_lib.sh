@@ -17,7 +17,7 @@
 # configuration from $T/routes, define peer_start (the daemon in $RTR in
 # the foreground, its pid in PEER_PID, added to XF_PIDS), peer_kill and
 # peer_log (its log's last lines), set PEER (its name in messages), then
-# bgp_run (which ends with finish).
+# bgp_run (which ends with finish). The peer's hold time must be 9 s.
 
 # bgp_setup: the checks, the namespaces RTR and HOST with the veth A (in
 # RTR, where xflowd captures) and B; $T/routes (prefix, next hop, AS path
@@ -234,6 +234,8 @@ EOF2
 	check "$PEER's session comes up, both End-of-RIBs in" \
 		wait_log "$T/live.err" "End-of-RIB IPv6, 2 prefixes" 1 30 ||
 		{ show_err live 20; peer_log; }
+	check "... with the peer's hold time of 9 s, not xflowd's 90" \
+		grep -q "AS 65010: established (hold 9 s)" "$T/live.err"
 	ctl show bgp summary >"$T/sum.txt" 2>&1
 	check "xflowctl show bgp summary: $PEER, AS 65010, 3/2 prefixes" \
 		grep -Eq '^127\.0\.0\.1 +4 +65010 +[0-9]+ [0-9:]+ +3/2$' "$T/sum.txt"

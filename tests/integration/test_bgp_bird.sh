@@ -14,7 +14,10 @@ bgp_setup
 # shellcheck disable=SC2034 # bgp_run says it
 PEER=BIRD
 
-# the BIRD configuration: nothing of the system's (/etc/bird, its socket)
+# the BIRD configuration: nothing of the system's (/etc/bird, its socket).
+# Hold time 9 (xflowd's keepalives keep the session through the test);
+# the capabilities xflowd does not take (ADD-PATH send, extended
+# messages, long-lived graceful restart, hostname) are offered
 {
 	cat <<EOF2
 router id 10.0.0.254;
@@ -50,8 +53,14 @@ protocol bgp xflowd {
 	connect delay time 1;
 	connect retry time 1;
 	error wait time 1, 2;
-	ipv4 { import none; export filter to_xflowd4; };
-	ipv6 { import none; export filter to_xflowd6; };
+	hold time 9;
+	keepalive time 3;
+	graceful restart on;
+	long lived graceful restart on;
+	enable extended messages on;
+	advertise hostname on;
+	ipv4 { import none; export filter to_xflowd4; add paths tx; };
+	ipv6 { import none; export filter to_xflowd6; add paths tx; };
 }
 EOF2
 } >"$T/bird.conf"

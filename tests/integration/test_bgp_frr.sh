@@ -16,7 +16,9 @@ bgp_setup
 # shellcheck disable=SC2034 # bgp_run says it
 PEER=FRR
 
-# the bgpd configuration: a prefix list and a route-map entry per route
+# the bgpd configuration: a prefix list and a route-map entry per route;
+# hold time 9 (xflowd's keepalives keep the session through the test),
+# graceful restart and ADD-PATH send offered (xflowd takes neither)
 {
 	echo "hostname xflowd-test"
 	echo "log file $T/bgpd.log debugging"
@@ -44,11 +46,14 @@ router bgp 65010
  neighbor 127.0.0.1 update-source 127.0.0.1
  neighbor 127.0.0.1 timers connect 1
  neighbor 127.0.0.1 advertisement-interval 0
+ neighbor 127.0.0.1 timers 3 9
+ bgp graceful-restart
  address-family ipv4 unicast
 EOF2
 	grep -v : "$T/routes" | while read -r pfx _; do echo "  network $pfx"; done
 	cat <<EOF2
   neighbor 127.0.0.1 route-map TO-XFLOWD out
+  neighbor 127.0.0.1 addpath-tx-all-paths
  exit-address-family
  address-family ipv6 unicast
 EOF2
@@ -56,6 +61,7 @@ EOF2
 	cat <<EOF2
   neighbor 127.0.0.1 activate
   neighbor 127.0.0.1 route-map TO-XFLOWD out
+  neighbor 127.0.0.1 addpath-tx-all-paths
  exit-address-family
 EOF2
 } >"$T/bgpd.conf"
