@@ -148,6 +148,8 @@ DEPS += man-db systemd strace util-linux
 DEPS += devscripts debhelper lintian
 # test_bgp.sh: a real BGP speaker announcing routes to xflowd
 DEPS += exabgp
+# test_bgp_bird.sh, test_bgp_frr.sh: BIRD and FRR as the router's BGP
+DEPS += bird2 frr
 deps:
 	@./tools/install-deps.sh $(DEPS)
 
