@@ -163,8 +163,9 @@ void ios_record_cmd(struct cfg_parser *p, unsigned int no, char **tok, int ntok)
 		for (k = 0; tok[i][k] != '\0'; k++) {
 			char c = tok[i][k];
 
-			words[len++] = c >= 'A' && c <= 'Z' ?
-					       (char)(c - 'A' + 'a') : c;
+			words[len++] = c >= 'A' && c <= 'Z'
+					       ? (char)(c - 'A' + 'a')
+					       : c;
 		}
 		words[len] = '\0';
 	}
@@ -343,6 +344,35 @@ const char *ios_predefined_record(struct cfg_parser *p, const char *words,
 		cfg_record_add(p, no, predefined[i].elem[k],
 			       ie_table[predefined[i].elem[k]].name, k < NKEYS);
 	return predefined[i].record;
+}
+
+const char *ios_trad_v9_record(struct cfg_parser *p, bool as, bool nexthop,
+			       unsigned int no)
+{
+	static const char *const name[] = { "ip-flow-v9-as",
+					    "ip-flow-v9-bgp-nexthop",
+					    "ip-flow-v9-as-bgp-nexthop" };
+	const char *rec = name[as && nexthop ? 2 : as ? 0 : 1];
+	size_t k;
+
+	for (k = 0; k < (size_t)p->cfg->nrecord; k++)
+		if (!strcmp(p->cfg->record[k].name, rec))
+			return rec;
+	if (blocks_open(p, BLK_RECORD, rec, no))
+		return NULL;
+	for (k = 0; k < sizeof(orig4); k++)
+		cfg_record_add(p, no, orig4[k], ie_table[orig4[k]].name,
+			       k < NKEYS);
+	if (as) {
+		cfg_record_add(p, no, IE_bgpSourceAsNumber,
+			       ie_table[IE_bgpSourceAsNumber].name, false);
+		cfg_record_add(p, no, IE_bgpDestinationAsNumber,
+			       ie_table[IE_bgpDestinationAsNumber].name, false);
+	}
+	if (nexthop)
+		cfg_record_add(p, no, IE_bgpNextHopIPv4Address,
+			       ie_table[IE_bgpNextHopIPv4Address].name, false);
+	return rec;
 }
 
 void ios_monitor_cmd(struct cfg_parser *p, unsigned int no, char **tok,

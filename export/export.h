@@ -162,7 +162,7 @@ struct export_cfg {
 	bool resolve_later;    /* live: a name that does not resolve yet
 				* is looked up again (in the background,
 				* with backoff) instead of refused */
-	enum export_as as;     /* v5 src_as/dst_as */
+	enum export_as as;     /* v5 src_as/dst_as, v9/IPFIX 16, 17 */
 	size_t ntmpl;
 	const struct template_def *tmpl[EXPORT_MAX_TEMPLATES];
 	struct export_sampling sampling;
