@@ -55,9 +55,10 @@ struct monitor {
 	/* the exporting processes: one per group of alike exporters */
 	struct exporter *ex[EXPORT_MAX_COLLECTORS];
 	int nex;
-	struct worker_pool pool; /* the meters, their caches and captures */
-	struct meter_cfg mcfg;	 /* what the templates ask of the meter */
-	struct pppac_info pppac; /* ifattr_of()'s answer, valid till next */
+	struct worker_pool pool;    /* the meters, their caches and captures */
+	struct meter_cfg mcfg;	    /* what the templates ask of the meter */
+	struct view_protos summary; /* `show ip cache flow`: flows that left */
+	struct pppac_info pppac;    /* ifattr_of()'s answer, valid till next */
 	struct capture *cap[MAX_CAPS];
 	int ncap;
 	uint64_t next_tick_ns;
@@ -712,6 +713,77 @@ fail:
 	return -1;
 }
 
+/* A flow left a cache whose clock read now: counted in the summary, and
+ * handed to every exporting process. */
+static void sink_flow(void *ctx, const struct flow *f,
+		      enum flow_end_reason reason, uint64_t now)
+{
+	struct monitor *m = ctx;
+	int i;
+
+	/* the message is stamped no earlier than the expiry */
+	for (i = 0; i < m->nex; i++)
+		exporter_clock(m->ex[i], now);
+	view_protos_add(&m->summary, f, now > f->last_ns ? now : f->last_ns);
+	for (i = 0; i < m->nex; i++)
+		exporter_flow(m->ex[i], f, reason);
+}
+
+static void sink_push(void *ctx)
+{
+	struct monitor *m = ctx;
+	int i;
+
+	for (i = 0; i < m->nex; i++)
+		exporter_push(m->ex[i]);
+}
+
+static uint64_t sink_next_due(void *ctx)
+{
+	struct monitor *m = ctx;
+	uint64_t t = UINT64_MAX, e;
+	int i;
+
+	for (i = 0; i < m->nex; i++) {
+		e = exporter_next_due(m->ex[i]);
+		if (e < t)
+			t = e;
+	}
+	return t;
+}
+
+/* A file: the sysUpTime origin is 1 ms before the first packet
+ * (collectors such as nfdump read an uptime of 0 as "no time"), or the
+ * epoch for a capture that starts in its first millisecond. */
+static bool sink_base(void *ctx, uint64_t ts_ns)
+{
+	struct monitor *m = ctx;
+	int i;
+
+	if (m->ex[0]->base_set)
+		return true;
+	for (i = 0; i < m->nex; i++)
+		exporter_set_base(m->ex[i],
+				  ts_ns > 1000000 ? ts_ns - 1000000 : 0);
+	return true;
+}
+
+/* Where the workers' expired flows go: the monitor's consumers. */
+static const struct worker_sink monitor_sink = {
+	.flow = sink_flow,
+	.push = sink_push,
+	.next_due = sink_next_due,
+	.base = sink_base,
+};
+
+/* `xflowctl`: monitor ctx's exporting process i. */
+static struct exporter *exporter_at(void *ctx, int i)
+{
+	const struct monitor *m = ctx;
+
+	return i >= 0 && i < m->nex ? m->ex[i] : NULL;
+}
+
 /* `xflowctl flush`: the flows the caches expired wait in the workers'
  * queues (the caller holds the pool's locks). */
 static void export_queues(void *ctx)
@@ -738,14 +810,14 @@ static void monitor_src(struct monitor *d, struct control_src *src)
 	int i;
 
 	*src = (struct control_src){
-		.ex = d->ex,
-		.nex = &d->nex,
+		.exporter = exporter_at,
+		.protos = &d->summary,
 		.cap = d->cap,
 		.ncap = &d->ncap,
 		.opt = &d->opt,
 		.flushed = export_queues,
-		.flushed_ctx = d,
 		.drain = drain_captures,
+		.ctx = d,
 	};
 	for (i = 0; i < d->pool.nw && i < CONTROL_MAX_WORKERS; i++)
 		src->meter[src->nmeter++] = &d->pool.w[i]->meter;
@@ -775,8 +847,8 @@ static int setup_workers(struct monitor *d, int *exit_code)
 	if (worker_pool_init(&d->pool, nw))
 		goto nomem;
 	d->pool.threaded |= d->d->threaded;
-	d->pool.ex = d->ex;
-	d->pool.nex = &d->nex;
+	d->pool.sink = &monitor_sink;
+	d->pool.sink_ctx = d;
 	d->pool.tick = export_tick;
 	d->pool.tick_ctx = d;
 	entries = (d->opt.cache_size + (uint32_t)nw - 1) / (uint32_t)nw;
@@ -807,13 +879,11 @@ static int setup_workers(struct monitor *d, int *exit_code)
 		pr_info("%s: %d metering thread%s for %d capture%s\n",
 			monitor_name(d), nw, nw == 1 ? "" : "s", d->ncap,
 			d->ncap == 1 ? "" : "s");
-	/* expired flows pass through the control's activity summary */
+	/* xflowctl's views of it */
 	monitor_src(d, &src);
 	d->idx = control_add(d->d->ctl, &src);
 	if (d->idx < 0)
 		goto nomem;
-	d->pool.ctl = d->d->ctl;
-	d->pool.ctl_src = d->idx;
 	setup_sampling(d);
 	return 0;
 nomem:
@@ -1129,6 +1199,7 @@ static int apply_reload(struct monitor *d, struct options *n)
 	for (a = 0; a < nex; a++)
 		d->ex[a] = ex[a];
 	d->nex = nex;
+	worker_pool_rebased(&d->pool);
 
 	options_move(&d->opt, n);
 	meter_configure(&d->mcfg, d->opt.export.tmpl, d->opt.export.ntmpl);
