@@ -76,7 +76,12 @@ CORE_SRC := $(METER_SRC) $(TEMPLATE_SRC) $(EXPORT_SRC) $(DAEMON_SRC) \
 	$(BGP_SRC)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
-XFLOWD_OBJ := $(CORE_OBJ) $(CAPTURE_SRC:%.c=$(B)/%.o) $(B)/daemon/main.o
+# the monitor (metering and exporting processes, captures opened) and the
+# process around it: linked with the capture back ends
+MONITOR_SRC := daemon/monitor.c daemon/monitor_capture.c \
+	daemon/monitor_flow.c
+MONITOR_OBJ := $(MONITOR_SRC:%.c=$(B)/%.o) $(CAPTURE_SRC:%.c=$(B)/%.o)
+XFLOWD_OBJ := $(CORE_OBJ) $(MONITOR_OBJ) $(B)/daemon/main.o
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 
@@ -308,8 +313,8 @@ deb:
 .PHONY: deb
 
 format-check:
-	@clang-format --dry-run --Werror $(CORE_SRC) $(CAPTURE_SRC) \
-		daemon/main.c meter/*.h export/*.h templates/*.h daemon/*.h \
+	@clang-format --dry-run --Werror $(CORE_SRC) $(MONITOR_SRC) \
+		$(CAPTURE_SRC) daemon/main.c meter/*.h export/*.h templates/*.h daemon/*.h \
 		bpf/*.h bpf/xflowd.bpf.c bgp/*.h
 	@clang-format --dry-run --Werror $(XFLOWCTL_SRC) tests/unit/test_views.c \
 		tests/unit/test_route.c tests/unit/test_export_route.c \
