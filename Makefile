@@ -79,7 +79,7 @@ CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
 # the monitor (metering and exporting processes, captures opened) and the
 # process around it: linked with the capture back ends
 MONITOR_SRC := daemon/monitor.c daemon/monitor_capture.c \
-	daemon/monitor_flow.c
+	daemon/monitor_flow.c daemon/reload.c daemon/setup.c
 MONITOR_OBJ := $(MONITOR_SRC:%.c=$(B)/%.o) $(CAPTURE_SRC:%.c=$(B)/%.o)
 XFLOWD_OBJ := $(CORE_OBJ) $(MONITOR_OBJ) $(B)/daemon/main.o
 
