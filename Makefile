@@ -116,6 +116,14 @@ $(B)/tests/%: tests/unit/%.c $(CORE_OBJ)
 	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) $(CHECK_CFLAGS) -I. -o $@ \
 		$< $(CORE_OBJ) $(CHECK_LIBS) $(MNL_LIBS) -pthread
 
+# the monitor's suite links the capture back ends too
+$(B)/tests/test_monitor: tests/unit/test_monitor.c $(CORE_OBJ) $(MONITOR_OBJ)
+	$(msg) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) $(CHECK_CFLAGS) -I. -o $@ \
+		$< $(CORE_OBJ) $(MONITOR_OBJ) $(CHECK_LIBS) $(PCAP_LIBS) \
+		$(MNL_LIBS) -lm $(BPFLIB_LIBS) -pthread
+
 # BPF: the capture programs include meter/parse.h; parse_check proves the
 # parser passes the verifier (loaded and unloaded by tests/bpf/verify.sh).
 BPF_CFLAGS := -O2 -g -target bpf -I/usr/include/$(shell gcc -dumpmachine)
@@ -319,7 +327,7 @@ format-check:
 	@clang-format --dry-run --Werror $(XFLOWCTL_SRC) tests/unit/test_views.c \
 		tests/unit/test_route.c tests/unit/test_export_route.c \
 		tests/unit/test_safefile.c tests/unit/test_config_ios.c \
-		tests/unit/test_pace.c \
+		tests/unit/test_pace.c tests/unit/test_monitor.c \
 		tests/fuzz/fuzz_route.c tests/unit/test_bgp_msg.c \
 		tests/unit/test_rib.c tests/unit/test_bgp_speaker.c \
 		tests/fuzz/fuzz_bgp.c bench/bgprib.c

@@ -322,6 +322,8 @@ void monitor_apply_ifinfo(struct monitor *m)
 					 e->tun.remote);
 		}
 	}
+	/* the PPP aliases are parsed again when next asked for */
+	m->if_gen++;
 	for (i = 0; i < m->nex; i++)
 		exporter_interfaces_changed(m->ex[i]);
 }

@@ -33,6 +33,8 @@
 
 /* captures: the BPF back ends open one per receive queue or ring */
 #define MONITOR_MAX_CAPS 256
+/* PPP session aliases kept parsed, by ifindex (direct-mapped) */
+#define MONITOR_PPPAC_SLOTS 64
 
 struct bgp_speaker;
 struct control;
@@ -51,6 +53,14 @@ struct monitor_env {
 	const volatile sig_atomic_t *stop;
 };
 
+/* A PPP session's alias, parsed once per interface table change. */
+struct monitor_pppac {
+	const struct obs_point *op; /* whose (NULL: empty slot) */
+	uint64_t gen;		    /* at monitor->if_gen */
+	bool ok;		    /* the alias parses */
+	struct pppac_info info;
+};
+
 struct monitor {
 	const struct monitor_env *env;
 	int idx;	    /* the control's source index */
@@ -63,7 +73,10 @@ struct monitor {
 	struct worker_pool pool;    /* the meters, their caches and captures */
 	struct meter_cfg mcfg;	    /* what the templates ask of the meter */
 	struct view_protos summary; /* `show ip cache flow`: flows that left */
-	struct pppac_info pppac;    /* ifattr's answer, valid till next */
+	/* the interface attributes' PPP sessions (ifattr) */
+	uint64_t if_gen; /* bumped when the interfaces change */
+	uint64_t pppac_parses;
+	struct monitor_pppac pppac[MONITOR_PPPAC_SLOTS];
 	struct capture *cap[MONITOR_MAX_CAPS];
 	int ncap;
 	uint64_t next_tick_ns;
@@ -127,8 +140,8 @@ void monitor_set_base(struct monitor *m, uint64_t ns);
 
 /* The kernel's interface table (env->ift) changed, or is read first:
  * the names, aliases and tunnel endpoints of the observation points
- * (libpcap; the BPF back ends name their own), and the interface
- * options records sent again. */
+ * (libpcap; the BPF back ends name their own), PPP aliases parsed again,
+ * the interface options records sent again. */
 void monitor_apply_ifinfo(struct monitor *m);
 
 /* Threads: start its workers; stop and join them. */

@@ -94,9 +94,26 @@ void monitor_export_tick(void *ctx, uint64_t now)
 	m->next_tick_ns = now - now % NS + NS;
 }
 
+/* The PPP session of op as its alias says, parsed once per change of
+ * the interfaces (m->if_gen), not once per flow. */
+static const struct monitor_pppac *pppac_of(struct monitor *m,
+					    const struct obs_point *op)
+{
+	struct monitor_pppac *p = &m->pppac[op->ifindex % MONITOR_PPPAC_SLOTS];
+
+	if (p->op != op || p->gen != m->if_gen) {
+		p->op = op;
+		p->gen = m->if_gen;
+		p->ok = pppac_parse(op->descr, &p->info) == 0;
+		m->pppac_parses++;
+	}
+	return p;
+}
+
 void monitor_ifattr(void *ctx, uint32_t ifindex, struct export_if *out)
 {
 	struct monitor *m = ctx;
+	const struct monitor_pppac *pa;
 	const struct obs_point *op;
 	int i;
 
@@ -114,9 +131,12 @@ void monitor_ifattr(void *ctx, uint32_t ifindex, struct export_if *out)
 		out->descr = op->descr;
 		if (m->env->ift)
 			out->phys = ifinfo_phys_name(m->env->ift, ifindex);
-		if (op->pppac && pppac_parse(op->descr, &m->pppac) == 0) {
-			out->user = m->pppac.user;
-			out->proto = m->pppac.proto;
+		if (op->pppac) {
+			pa = pppac_of(m, op);
+			if (pa->ok) {
+				out->user = pa->info.user;
+				out->proto = pa->info.proto;
+			}
 		}
 		return;
 	}
