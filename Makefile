@@ -76,7 +76,12 @@ CORE_SRC := $(METER_SRC) $(TEMPLATE_SRC) $(EXPORT_SRC) $(DAEMON_SRC) \
 	$(BGP_SRC)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
-XFLOWD_OBJ := $(CORE_OBJ) $(CAPTURE_SRC:%.c=$(B)/%.o) $(B)/daemon/main.o
+# the monitor (metering and exporting processes, captures opened) and the
+# process around it: linked with the capture back ends
+MONITOR_SRC := daemon/monitor.c daemon/monitor_capture.c \
+	daemon/monitor_flow.c daemon/reload.c daemon/setup.c
+MONITOR_OBJ := $(MONITOR_SRC:%.c=$(B)/%.o) $(CAPTURE_SRC:%.c=$(B)/%.o)
+XFLOWD_OBJ := $(CORE_OBJ) $(MONITOR_OBJ) $(B)/daemon/main.o
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 
@@ -110,6 +115,14 @@ $(B)/tests/%: tests/unit/%.c $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) $(CHECK_CFLAGS) -I. -o $@ \
 		$< $(CORE_OBJ) $(CHECK_LIBS) $(MNL_LIBS) -pthread
+
+# the monitor's suite links the capture back ends too
+$(B)/tests/test_monitor: tests/unit/test_monitor.c $(CORE_OBJ) $(MONITOR_OBJ)
+	$(msg) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) $(CHECK_CFLAGS) -I. -o $@ \
+		$< $(CORE_OBJ) $(MONITOR_OBJ) $(CHECK_LIBS) $(PCAP_LIBS) \
+		$(MNL_LIBS) -lm $(BPFLIB_LIBS) -pthread
 
 # BPF: the capture programs include meter/parse.h; parse_check proves the
 # parser passes the verifier (loaded and unloaded by tests/bpf/verify.sh).
@@ -310,13 +323,13 @@ deb:
 .PHONY: deb
 
 format-check:
-	@clang-format --dry-run --Werror $(CORE_SRC) $(CAPTURE_SRC) \
-		daemon/main.c meter/*.h export/*.h templates/*.h daemon/*.h \
+	@clang-format --dry-run --Werror $(CORE_SRC) $(MONITOR_SRC) \
+		$(CAPTURE_SRC) daemon/main.c meter/*.h export/*.h templates/*.h daemon/*.h \
 		bpf/*.h bpf/xflowd.bpf.c bgp/*.h
 	@clang-format --dry-run --Werror $(XFLOWCTL_SRC) tests/unit/test_views.c \
 		tests/unit/test_route.c tests/unit/test_export_route.c \
 		tests/unit/test_safefile.c tests/unit/test_config_ios.c \
-		tests/unit/test_pace.c \
+		tests/unit/test_pace.c tests/unit/test_monitor.c \
 		tests/fuzz/fuzz_route.c tests/unit/test_bgp_msg.c \
 		tests/unit/test_rib.c tests/unit/test_bgp_speaker.c \
 		tests/fuzz/fuzz_bgp.c bench/bgprib.c

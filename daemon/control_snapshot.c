@@ -167,11 +167,10 @@ static void config_names(const struct config *cfg, int mi,
 	}
 }
 
-void control_snapshot(const struct control_src *src,
-		      const struct view_protos *protos, struct view_snapshot *s)
+void control_snapshot(const struct control_src *src, struct view_snapshot *s)
 {
 	const struct options *o = src->opt;
-	struct exporter *ex = src->ex[0];
+	struct exporter *ex = src->exporter(src->ctx, 0);
 	size_t next[EXPORT_MAX_COLLECTORS] = { 0 };
 	int w, i, n = src->ncap ? *src->ncap : 0;
 	uint64_t clock = 0;
@@ -206,7 +205,7 @@ void control_snapshot(const struct control_src *src,
 	s->live = !o->read;
 	s->now_ns = s->live ? real_ns() : clock;
 	s->start_ns = ex->base_set ? ex->base_ns : s->now_ns;
-	s->protos = *protos;
+	s->protos = *src->protos;
 	for (i = 0; i < n; i++) {
 		struct capture *cap = src->cap[i];
 
@@ -239,12 +238,11 @@ void control_snapshot(const struct control_src *src,
 	 * exporters), each from its exporting process */
 	for (i = 0; i < o->ncoll && s->ncoll < EXPORT_MAX_COLLECTORS; i++) {
 		int g = o->ngroup ? o->coll_group[i] : 0;
-		const struct exporter *x;
+		const struct exporter *x = src->exporter(src->ctx, g);
 		struct view_collector *v;
 
-		if (g >= *src->nex || next[g] >= src->ex[g]->ncoll)
+		if (!x || next[g] >= x->ncoll)
 			continue;
-		x = src->ex[g];
 		v = &s->coll[s->ncoll++];
 		collector_view(v, x->coll[next[g]++]);
 		v->version = x->cfg.version;
