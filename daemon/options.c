@@ -1071,12 +1071,16 @@ int options_parse(struct options *o, int argc, char **argv)
 			    smp_mode >= 0 ? (enum sampler_mode)smp_mode
 					  : SAMPLER_RANDOM,
 			    o->export.sampling.interval, 1);
-	if (o->check_config || o->config_file) {
+	/* --check-config alone: the file is missing, not the command line */
+	if (o->config_file ||
+	    (o->check_config && !o->read && !o->nif && !o->ncoll)) {
 		rc = check_config(o);
 		if (rc)
 			return rc;
 	} else if (check_combination(o, refresh_s, refresh_msgs)) {
 		return 2;
+	} else if (o->check_config) {
+		return options_print_config(o, o->verbose > 0, stdout) ? 2 : 1;
 	}
 	/* before anything is opened: an unknown user stops nothing midway */
 	if (privdrop_init(&o->priv, o->user, o->user != NULL, o->no_drop,
