@@ -11,14 +11,11 @@
 
 #include "config.h"
 #include "options.h"
+#include "settings.h"
 
 #ifndef XFLOWD_VERSION
 #define XFLOWD_VERSION "0.1.0"
 #endif
-
-/* 31 years: long enough to mean "never", small enough that ns times plus
- * a timeout cannot overflow 64 bits */
-#define MAX_TIMEOUT_S 1000000000ull
 
 enum {
 	OPT_MTU = 256,
@@ -348,12 +345,13 @@ static int check_combination(struct options *o, long refresh_s,
 			return -1;
 		}
 	}
-	o->export.refresh_s = (uint32_t)(refresh_s >= 0		  ? refresh_s
-					 : o->export.version == 9 ? 1800
-								  : 600);
-	o->export.refresh_msgs = (uint32_t)(refresh_msgs >= 0 ? refresh_msgs
-					    : o->export.version == 9 ? 20
-								     : 100);
+	o->export.refresh_s =
+		refresh_s >= 0 ? (uint32_t)refresh_s
+			       : set_default_refresh_s(o->export.version);
+	o->export.refresh_msgs =
+		refresh_msgs >= 0
+			? (uint32_t)refresh_msgs
+			: set_default_refresh_packets(o->export.version);
 	/* a file has no clock to keep up with: wait for TCP collectors */
 	o->export.lossless = o->read != NULL;
 	return 0;
@@ -734,14 +732,14 @@ int options_parse(struct options *o, int argc, char **argv)
 	const char *source = "";
 
 	memset(o, 0, sizeof(*o));
-	o->export.version = 10;
-	o->export.domain_id = 1;
-	o->export.mtu = 1500;
-	o->active_s = 1800;
-	o->inactive_s = 15;
-	o->cache_size = 262144;
+	o->export.version = SET_DEFAULT_VERSION;
+	o->export.domain_id = SET_DEFAULT_DOMAIN;
+	o->export.mtu = SET_DEFAULT_MTU;
+	o->active_s = SET_DEFAULT_ACTIVE;
+	o->inactive_s = SET_DEFAULT_INACTIVE;
+	o->cache_size = SET_DEFAULT_ENTRIES;
 	o->export.tcp_buffer = EXPORT_TCP_BUFFER;
-	o->export.tcp_linger_s = 10;
+	o->export.tcp_linger_s = SET_DEFAULT_TCP_LINGER;
 	o->export.sampling.interval = 1;
 
 	optind = 1;
@@ -827,7 +825,8 @@ int options_parse(struct options *o, int argc, char **argv)
 				return 2;
 			break;
 		case 's':
-			if (parse_num("--sample", optarg, 1, 1u << 30, &v))
+			if (parse_num("--sample", optarg, 1, SET_INTERVAL_MAX,
+				      &v))
 				return 2;
 			o->export.sampling.interval = (uint32_t)v;
 			break;
@@ -846,18 +845,19 @@ int options_parse(struct options *o, int argc, char **argv)
 			break;
 		case 'A':
 			if (parse_num("--active-timeout", optarg, 1,
-				      MAX_TIMEOUT_S, &v))
+				      SET_TIMEOUT_MAX, &v))
 				return 2;
 			o->active_s = (uint32_t)v;
 			break;
 		case 'I':
 			if (parse_num("--inactive-timeout", optarg, 1,
-				      MAX_TIMEOUT_S, &v))
+				      SET_TIMEOUT_MAX, &v))
 				return 2;
 			o->inactive_s = (uint32_t)v;
 			break;
 		case 'C':
-			if (parse_num("--cache-size", optarg, 1, 1u << 30, &v))
+			if (parse_num("--cache-size", optarg, 1,
+				      SET_ENTRIES_MAX, &v))
 				return 2;
 			o->cache_size = (uint32_t)v;
 			break;
@@ -867,19 +867,20 @@ int options_parse(struct options *o, int argc, char **argv)
 			o->export.domain_id = (uint32_t)v;
 			break;
 		case OPT_MTU:
-			if (parse_num("--mtu", optarg, 576, 65535, &v))
+			if (parse_num("--mtu", optarg, SET_MTU_MIN, SET_MTU_MAX,
+				      &v))
 				return 2;
 			o->export.mtu = (uint32_t)v;
 			break;
 		case OPT_REFRESH:
-			if (parse_num("--template-refresh", optarg, 0, 86400,
-				      &v))
+			if (parse_num("--template-refresh", optarg, 0,
+				      SET_REFRESH_S_MAX, &v))
 				return 2;
 			refresh_s = (long)v;
 			break;
 		case OPT_REFRESH_MSGS:
 			if (parse_num("--template-refresh-packets", optarg, 0,
-				      1000000, &v))
+				      SET_REFRESH_PACKETS_MAX, &v))
 				return 2;
 			refresh_msgs = (long)v;
 			break;
@@ -895,7 +896,8 @@ int options_parse(struct options *o, int argc, char **argv)
 		case OPT_TCP_BUFFER:
 			/* at least one message: checked against --mtu
 			 * when the collectors are added */
-			if (parse_num("--tcp-buffer", optarg, 4096, 1ull << 30,
+			if (parse_num("--tcp-buffer", optarg,
+				      SET_TCP_BUFFER_MIN, SET_TCP_BUFFER_MAX,
 				      &v))
 				return 2;
 			o->export.tcp_buffer = (size_t)v;
@@ -919,7 +921,8 @@ int options_parse(struct options *o, int argc, char **argv)
 			break;
 		}
 		case OPT_TCP_LINGER:
-			if (parse_num("--tcp-linger", optarg, 0, 3600, &v))
+			if (parse_num("--tcp-linger", optarg, 0,
+				      SET_TCP_LINGER_MAX, &v))
 				return 2;
 			o->export.tcp_linger_s = (uint32_t)v;
 			break;
@@ -933,13 +936,14 @@ int options_parse(struct options *o, int argc, char **argv)
 			o->no_routes = true;
 			break;
 		case OPT_SOURCE_PORT:
-			if (parse_num("--source-port", optarg, 1, 65535, &v))
+			if (parse_num("--source-port", optarg, 1, SET_PORT_MAX,
+				      &v))
 				return 2;
 			sport = (uint16_t)v;
 			break;
 		case OPT_RESOLVE:
-			if (parse_num("--resolve-interval", optarg, 0, 86400,
-				      &v))
+			if (parse_num("--resolve-interval", optarg, 0,
+				      SET_RESOLVE_MAX, &v))
 				return 2;
 			resolve_s = (uint32_t)v;
 			break;
@@ -956,22 +960,26 @@ int options_parse(struct options *o, int argc, char **argv)
 			source = optarg;
 			break;
 		case OPT_RATE_LIMIT:
-			if (parse_num("--rate-limit", optarg, 0, 100000000, &v))
+			if (parse_num("--rate-limit", optarg, 0, SET_RATE_MAX,
+				      &v))
 				return 2;
 			o->export.pace.rate = (uint32_t)v;
 			break;
 		case OPT_RATE_BURST:
-			if (parse_num("--rate-burst", optarg, 1, 16777216, &v))
+			if (parse_num("--rate-burst", optarg, 1, SET_BURST_MAX,
+				      &v))
 				return 2;
 			o->export.pace.burst = (uint32_t)v;
 			break;
 		case OPT_RATE_QUEUE:
-			if (parse_num("--rate-queue", optarg, 1, 16777216, &v))
+			if (parse_num("--rate-queue", optarg, 1, SET_QUEUE_MAX,
+				      &v))
 				return 2;
 			o->export.pace.queue = (uint32_t)v;
 			break;
 		case OPT_WORKERS:
-			if (parse_num("--workers", optarg, 1, 64, &v))
+			if (parse_num("--workers", optarg, 1, SET_WORKERS_MAX,
+				      &v))
 				return 2;
 			o->workers = (uint32_t)v;
 			break;
