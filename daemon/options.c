@@ -358,6 +358,41 @@ static int check_combination(struct options *o, long refresh_s,
 }
 
 /*
+ * Record r of cfg as a template of element ids, as the meter and the
+ * exporter walk it; what the configuration accepts but this build's
+ * templates do not is refused as template_build() words it.
+ */
+static int record_template(struct template_user *u, const struct config *cfg,
+			   const struct cfg_record *r)
+{
+	int k;
+
+	memset(u, 0, sizeof(*u));
+	if (strlen(r->name) >= sizeof(u->name)) {
+		fprintf(stderr,
+			"xflowd: %s:%u: record name '%s': 1 to %zu "
+			"characters\n",
+			cfg->file, r->line, r->name, sizeof(u->name) - 1);
+		return -1;
+	}
+	for (k = 0; k < r->nkey; k++) {
+		if (ie_table[r->elem[k]].use == KEY)
+			continue;
+		fprintf(stderr,
+			"xflowd: %s:%u: record %s: %s cannot be a match (key) "
+			"element; collect it instead\n",
+			cfg->file, r->line, r->name, ie_table[r->elem[k]].name);
+		return -1;
+	}
+	snprintf(u->name, sizeof(u->name), "%s", r->name);
+	memcpy(u->elem, r->elem, r->nelem);
+	config_record_template(r, &u->def);
+	u->def.name = u->name;
+	u->def.elem = u->elem;
+	return 0;
+}
+
+/*
  * -f FILE: monitor mi of the configuration becomes the pipeline the
  * command line describes: its templates and records, cache, sampler,
  * exporters (alike ones grouped into an exporting process) and the
@@ -381,9 +416,6 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 	for (i = 0; i < m->nformat; i++) {
 		const struct cfg_format *fm = &m->format[i];
 		const struct cfg_record *r;
-		const char *match[CFG_MAX_RECORD_ELEMS],
-			*collect[CFG_MAX_RECORD_ELEMS];
-		char err[300];
 
 		if (fm->tmpl) {
 			if (add_template(o, fm->tmpl->name))
@@ -396,20 +428,8 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 				cfg->file, fm->line, OPT_MAX_RECORDS);
 			return -1;
 		}
-		for (k = 0; k < r->nelem; k++) {
-			if (k < r->nkey)
-				match[k] = ie_table[r->elem[k]].name;
-			else
-				collect[k - r->nkey] =
-					ie_table[r->elem[k]].name;
-		}
-		if (template_build(&o->records[o->nrecords], r->name, match,
-				   r->nkey, collect, r->nelem - r->nkey, err,
-				   sizeof(err))) {
-			fprintf(stderr, "xflowd: %s:%u: %s\n", cfg->file,
-				r->line, err);
+		if (record_template(&o->records[o->nrecords], cfg, r))
 			return -1;
-		}
 		o->nrecords++;
 		if (add_template(o, r->name))
 			return -1;

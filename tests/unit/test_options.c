@@ -389,6 +389,55 @@ START_TEST(model_round_trip)
 }
 END_TEST
 
+/* -f: a record reaches the exporter as the element ids the file gave. */
+START_TEST(record_of_file_by_ids)
+{
+	static const char text[] = "exporter e\n destination 192.0.2.9\n"
+				   "record rec\n match destinationIPv6Address\n"
+				   " match sourceIPv6Address\n collect "
+				   "octetDeltaCount\n"
+				   "monitor m\n record rec\n exporter e\n";
+	static const char longname[] = "exporter e\n destination 192.0.2.9\n"
+				       "record "
+				       "r2345678901234567890123456789012\n"
+				       " match sourceIPv4Address\n"
+				       "monitor m\n record "
+				       "r2345678901234567890123456789012\n"
+				       " exporter e\n";
+	struct options *cur = calloc(1, sizeof(*cur)),
+		       *o = calloc(1, sizeof(*o));
+	struct config_errors err;
+	struct config *cfg;
+	const struct template_def *t;
+
+	ck_assert_int_eq(parse(cur, BASE), 0);
+	cfg = config_parse("t.conf", text, strlen(text), &err);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(options_monitor(o, cur, cfg, 0), 0);
+	ck_assert_uint_eq(o->export.ntmpl, 1);
+	t = o->export.tmpl[0];
+	ck_assert_str_eq(t->name, "rec");
+	ck_assert_uint_eq(t->nelem, 3);
+	ck_assert_uint_eq(t->elem[0], IE_destinationIPv6Address);
+	ck_assert_uint_eq(t->elem[1], IE_sourceIPv6Address);
+	ck_assert_uint_eq(t->elem[2], IE_octetDeltaCount);
+	ck_assert_uint_eq(t->keymask, 3);
+	ck_assert_uint_eq(t->ipver, 6);
+	/* its own copy: the configuration may go */
+	ck_assert_ptr_eq(t, &o->records[0].def);
+	ck_assert_ptr_eq(t->elem, o->records[0].elem);
+	config_free(cfg);
+
+	/* the exporter's templates hold names of 31 octets at most */
+	cfg = config_parse("t.conf", longname, strlen(longname), &err);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(options_monitor(o, cur, cfg, 0), -1);
+	config_free(cfg);
+	free(cur);
+	free(o);
+}
+END_TEST
+
 START_TEST(bad_collector_in_model)
 {
 	struct options o;
@@ -419,6 +468,7 @@ static Suite *options_suite(void)
 	tcase_add_test(tc, model_of_interfaces);
 	tcase_add_test(tc, model_of_v5);
 	tcase_add_test(tc, model_round_trip);
+	tcase_add_test(tc, record_of_file_by_ids);
 	tcase_add_test(tc, bad_collector_in_model);
 	suite_add_tcase(s, tc);
 	return s;
