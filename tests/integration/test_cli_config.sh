@@ -89,8 +89,31 @@ same v5 1 -e v5 -t ipv4-five-tuple -D 258 -s 5 --sample-mode deterministic \
 check "v5 with the default templates: the file keeps ipv4-five-tuple" \
     bash -c 'grep -q "^    template ipv4-five-tuple$" "$1" && ! grep -q ipv6 "$1"' _ "$T/v5d.out"
 
-# what a file cannot hold is said, not dropped: the command line alone
-# still needs -f for --check-config (tests/config/run.sh keeps that)
+# live: interface blocks (capture, hook, promiscuous), a TCP collector
+# and a named one; -f reads the printed file back as the same model
+"$XFLOWD" -i lo -i xf$$ --capture ebpf --ebpf-hook xdp --promiscuous on \
+    -c '[::1]:4739/tcp' -c localhost:2055 --resolve-interval 30 -e ipfix \
+    --check-config -v >"$T/live.out" 2>&1
+rc=$?
+check "live: --check-config -v (rc=$rc)" [ "$rc" = 0 ] || sed 's/^/       /' "$T/live.out"
+sed 1d "$T/live.out" >"$T/live.conf"
+"$XFLOWD" -f "$T/live.conf" --check-config -v >"$T/live2.out" 2>&1
+rc=$?
+check "live: the printed file passes -f --check-config (rc=$rc)" [ "$rc" = 0 ] ||
+    sed 's/^/       /' "$T/live2.out"
+sed 1,2d "$T/live.out" >"$T/live.a"
+sed 1,2d "$T/live2.out" >"$T/live.b"
+check "live: -f reads it as the same configuration" cmp -s "$T/live.a" "$T/live.b"
+grep -q "^    capture ebpf xdp$" "$T/live.conf" &&
+    grep -q "^    promiscuous on$" "$T/live.conf" &&
+    grep -q "^    transport tcp 4739$" "$T/live.conf" &&
+    grep -q "^    destination localhost$" "$T/live.conf" &&
+    grep -q "^    resolve-interval 30$" "$T/live.conf" &&
+    grep -q "^interface xf$$ # line" "$T/live.conf"
+check "live: interfaces, transport and names as given" [ $? = 0 ]
+
+# the command line alone still needs -f for --check-config
+# (tests/config/run.sh keeps that)
 "$XFLOWD" --read "$PCAP" -c 127.0.0.1:9 --check-config >"$T/short.out" 2>&1
 check "--check-config without -v: one line" \
     [ "$(cat "$T/short.out")" = "command line: configuration OK" ]
