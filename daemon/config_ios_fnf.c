@@ -598,15 +598,15 @@ static bool undo_monitor_setting(struct cfg_parser *p, char **t, int nt)
 		kw[KWM_RECORD] = kw[KWM_TEMPLATE] = 0;
 	} else if (ios_ab(t[0], "cache", 1) && nt >= 3 &&
 		   ios_ab(t[1], "timeout", 1) && ios_ab(t[2], "active", 1)) {
-		m->active_s = CFG_DEFAULT_ACTIVE;
+		m->active_s = SET_DEFAULT_ACTIVE;
 		kw[KWM_ACTIVE] = 0;
 	} else if (ios_ab(t[0], "cache", 1) && nt >= 3 &&
 		   ios_ab(t[1], "timeout", 1) && ios_ab(t[2], "inactive", 1)) {
-		m->inactive_s = CFG_DEFAULT_INACTIVE;
+		m->inactive_s = SET_DEFAULT_INACTIVE;
 		kw[KWM_INACTIVE] = 0;
 	} else if (ios_ab(t[0], "cache", 1) && nt >= 2 &&
 		   ios_ab(t[1], "entries", 1)) {
-		m->cache_entries = CFG_DEFAULT_ENTRIES;
+		m->cache_entries = SET_DEFAULT_ENTRIES;
 		kw[KWM_ENTRIES] = 0;
 	} else {
 		return false;

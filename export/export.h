@@ -432,6 +432,14 @@ int exporter_add_collector_from(struct exporter *ex, const char *spec,
 int exporter_add_collector_src(struct exporter *ex, const char *spec,
 			       uint16_t sport, const char *source, char *err,
 			       size_t errlen);
+/*
+ * Split a collector "host:port[/udp|/tcp]" or "[v6]:port[/udp|/tcp]" into
+ * host (brackets removed), port (digits, 1-65535) and transport, looking
+ * nothing up. 0, or -EINVAL with a message for the user in err.
+ */
+int collector_split(const char *spec, char *host, size_t hostlen, char *port,
+		    size_t portlen, enum tx_proto *proto, char *err,
+		    size_t errlen);
 
 /*
  * Cisco's routing fields of flow f: ex->route's answer for its addresses,
