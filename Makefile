@@ -314,7 +314,7 @@ format-check:
 	@clang-format --dry-run --Werror $(XFLOWCTL_SRC) tests/unit/test_views.c \
 		tests/unit/test_route.c tests/unit/test_export_route.c \
 		tests/unit/test_safefile.c tests/unit/test_config_ios.c \
-		tests/unit/test_pace.c \
+		tests/unit/test_pace.c tests/unit/frame_build.h \
 		tests/fuzz/fuzz_route.c tests/unit/test_bgp_msg.c \
 		tests/unit/test_rib.c tests/unit/test_bgp_speaker.c \
 		tests/fuzz/fuzz_bgp.c bench/bgprib.c
