@@ -483,6 +483,245 @@ START_TEST(nofit)
 }
 END_TEST
 
+/* IPv4 in IPv4 and IPv6 in IPv4, each flow with the template of its
+ * inner version. */
+START_TEST(tunnel_ipip_6in4)
+{
+	static const char *const tmpl[] = { "tun4-ipv4-five-tuple-iij",
+					    "tun4-ipv6-five-tuple-iij", NULL };
+	struct mt *t = mt_new(1, tmpl, 16);
+	struct pkt k;
+	size_t o, i;
+
+	ck_assert_uint_eq(t->cfg.decap,
+			  PARSE_DECAP_BIT(4, 4) | PARSE_DECAP_BIT(4, 6));
+	o = outer4(&k, 4, 0);
+	ip4_tcp(&k, 0x10);
+	ip4_end(&k, o);
+	mt_packet(t, &k, T0);
+	o = outer4(&k, 41, 0);
+	ip6_udp(&k);
+	ip4_end(&k, o);
+	mt_packet(t, &k, T0 + 1);
+	mt_end(t);
+	ck_assert_uint_eq(t->n, 2);
+	ck_assert_uint_eq(t->m.st.tunnelled, 2);
+	for (i = 0; i < 2; i++) {
+		const struct flow_key *key = &t->r[i].f.key;
+
+		ck_assert_uint_eq(key->tun_ver, 4);
+		ck_assert_mem_eq(key->tun_src, SRC4, 4);
+		ck_assert_mem_eq(key->tun_dst, DST4, 4);
+		ck_assert_uint_eq(key->tmpl, key->ipver == 6 ? 1 : 0);
+		ck_assert_uint_eq(t->r[i].f.octets, key->ipver == 6 ? 60 : 50);
+	}
+	mt_free(t);
+}
+END_TEST
+
+/* An IPv6 outer header (IPv4 inside): the tunnel key is IPv6; without
+ * a template for it, an IPv4-outer tunnel is not opened and an untunnelled
+ * IPv4 packet fits no template. */
+START_TEST(tunnel_outer_ipv6)
+{
+	static const char *const tmpl[] = { "tun6-ipv4-five-tuple-iij", NULL };
+	struct mt *t = mt_new(1, tmpl, 16);
+	const struct flow_key *key = &t->r[0].f.key;
+	struct pkt k = { .n = 0 };
+	size_t o;
+
+	eth(&k, 0x86dd);
+	o = ip6_begin(&k, 4);
+	ip4_tcp(&k, 0x10);
+	ip6_end(&k, o);
+	mt_packet(t, &k, T0);
+	gre_frame(&k, 0, 0);
+	mt_packet(t, &k, T0 + 1);
+	mt_end(t);
+	ck_assert_uint_eq(t->n, 1);
+	ck_assert_uint_eq(key->ipver, 4);
+	ck_assert_uint_eq(key->sport, 1234);
+	ck_assert_uint_eq(key->tun_ver, 6);
+	ck_assert_mem_eq(key->tun_src, SRC6, 16);
+	ck_assert_mem_eq(key->tun_dst, DST6, 16);
+	ck_assert_uint_eq(t->m.st.nofit[NOFIT_IPV4], 1);
+	ck_assert_uint_eq(t->m.st.nofit_octets[NOFIT_IPV4], 20 + 4 + 50);
+	mt_free(t);
+}
+END_TEST
+
+/* A tunnel interface: packets arrive decapsulated; its endpoints are the
+ * tunnel, from the remote end at ingress and to it at egress. */
+START_TEST(tunnel_interface)
+{
+	static const char *const tmpl[] = { "tun4-ipv4-five-tuple-iij", NULL };
+	static const uint8_t local[16] = { 10, 0, 0, 1 };
+	static const uint8_t remote[16] = { 10, 0, 0, 2 };
+	int dir;
+
+	for (dir = 0; dir < 2; dir++) {
+		struct mt *t = mt_new(12, tmpl, 16);
+		const struct flow_key *key = &t->r[0].f.key;
+		struct pkt k = { .n = 0 };
+
+		t->op.dir = (uint8_t)dir;
+		obs_point_tunnel(&t->op, 4, local, remote);
+		ip4_tcp(&k, 0x10);
+		mt_packet(t, &k, T0);
+		mt_end(t);
+		ck_assert_uint_eq(t->n, 1);
+		ck_assert_uint_eq(t->m.st.tunnelled, 0);
+		ck_assert_uint_eq(key->tun_ver, 4);
+		ck_assert_mem_eq(key->tun_src, dir ? local : remote, 16);
+		ck_assert_mem_eq(key->tun_dst, dir ? remote : local, 16);
+		mt_free(t);
+	}
+}
+END_TEST
+
+/* A PPP session interface: with its endpoints from the alias (the tunnel)
+ * only the pppac template fits; a PPPoE session (no endpoints) takes the
+ * first template of its family (README: other templates fit those too);
+ * a session no template fits counts as pppac no-fit. */
+START_TEST(pppac_sessions)
+{
+	static const char *const tmpl[] = { "ipv4-five-tuple",
+					    "pppac4-ipv4-five-tuple-iij",
+					    NULL };
+	static const char *const plain[] = { "ipv4-five-tuple", NULL };
+	static const uint8_t remote[4] = { 192, 0, 2, 9 };
+	static const uint8_t local[4] = { 198, 51, 100, 1 };
+	struct mt *t = mt_new(12, tmpl, 16);
+	const struct flow_key *key = &t->r[0].f.key;
+	struct pkt k = { .n = 0 };
+
+	obs_point_pppac(&t->op, "L2TPv2 alice 192.0.2.9 198.51.100.1");
+	ck_assert_uint_eq(t->op.pppac, 1);
+	ip4_tcp(&k, 0x10);
+	mt_packet(t, &k, T0);
+	mt_end(t);
+	ck_assert_uint_eq(t->n, 1);
+	ck_assert_uint_eq(key->tmpl, 1);
+	ck_assert_uint_eq(key->tun_ver, 4);
+	ck_assert_mem_eq(key->tun_src, remote, 4);
+	ck_assert_mem_eq(key->tun_dst, local, 4);
+	mt_free(t);
+
+	t = mt_new(12, tmpl, 16);
+	key = &t->r[0].f.key;
+	obs_point_pppac(&t->op, "PPPoE bob");
+	mt_packet(t, &k, T0);
+	mt_end(t);
+	ck_assert_uint_eq(t->n, 1);
+	ck_assert_uint_eq(key->tmpl, 0);
+	ck_assert_uint_eq(key->tun_ver, 0);
+	mt_free(t);
+
+	/* ... and the pppac template with IPv4 endpoints (zero) */
+	t = mt_new(12, tmpl + 1, 16);
+	key = &t->r[0].f.key;
+	obs_point_pppac(&t->op, "PPPoE bob");
+	mt_packet(t, &k, T0);
+	mt_end(t);
+	ck_assert_uint_eq(t->n, 1);
+	ck_assert_uint_eq(key->tmpl, 0);
+	ck_assert_uint_eq(key->tun_ver, 0);
+	mt_free(t);
+
+	t = mt_new(12, plain, 16);
+	obs_point_pppac(&t->op, "L2TPv2 carol 192.0.2.9 198.51.100.1");
+	mt_packet(t, &k, T0);
+	mt_end(t);
+	ck_assert_uint_eq(t->n, 0);
+	ck_assert_uint_eq(t->m.st.nofit[NOFIT_PPPAC], 1);
+	mt_free(t);
+}
+END_TEST
+
+START_TEST(pppac_alias)
+{
+	struct pppac_info pa;
+	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+
+	ck_assert_int_eq(
+		pppac_parse("L2TPv2 alice 2001:db8::1 2001:db8::2", &pa), 0);
+	ck_assert_str_eq(pa.proto, "L2TPv2");
+	ck_assert_str_eq(pa.user, "alice");
+	ck_assert_uint_eq(pa.tun_ver, 6);
+	ck_assert_mem_eq(pa.remote, v6, 16);
+	ck_assert_uint_eq(pa.local[15], 2);
+	/* mixed families: no endpoints, nothing left of them */
+	ck_assert_int_eq(pppac_parse("PPTP bob 192.0.2.1 2001:db8::2", &pa), 0);
+	ck_assert_str_eq(pa.proto, "PPTP");
+	ck_assert_uint_eq(pa.tun_ver, 0);
+	ck_assert_uint_eq(pa.remote[0], 0);
+	ck_assert_uint_eq(pa.local[0], 0);
+	/* a bare user; an unknown protocol word is a user name */
+	ck_assert_int_eq(pppac_parse("carol", &pa), 0);
+	ck_assert_str_eq(pa.proto, "");
+	ck_assert_str_eq(pa.user, "carol");
+	ck_assert_int_eq(pppac_parse("SSTP dave", &pa), 0);
+	ck_assert_str_eq(pa.user, "SSTP");
+	ck_assert_int_eq(pppac_parse("", &pa), -1);
+	ck_assert_int_eq(pppac_parse(" \t", &pa), -1);
+	ck_assert_int_eq(pppac_parse(NULL, &pa), -1);
+	ck_assert(pppac_is_ppp("eth0", "ppp"));
+	ck_assert(!pppac_is_ppp("ppp0", "veth"));
+	ck_assert(pppac_is_ppp("ppp3", NULL));
+	ck_assert(!pppac_is_ppp("eth0", ""));
+}
+END_TEST
+
+/* Records parsed in the kernel (--capture ebpf): metered the same, the
+ * input interface the kernel's at an egress point, never counted as
+ * handed to the meter (the caller counts them), sampled here. */
+START_TEST(meter_info_records)
+{
+	struct mt *t = mt_new(1, NULL, 16);
+	struct sampler s;
+	struct pkt_info pi;
+	int i;
+
+	memset(&pi, 0, sizeof(pi));
+	pi.ipver = 4;
+	pi.proto = 17;
+	memcpy(pi.src, SRC4, 4);
+	memcpy(pi.dst, DST4, 4);
+	pi.sport = 53;
+	pi.dport = 5353;
+	pi.octets = 100;
+	t->m.cpu = 3;
+	meter_info(&t->m, &t->op, &pi, 99, T0);
+	t->op.dir = 1;
+	t->op.ifindex = 9;
+	meter_info(&t->m, &t->op, &pi, 4, T0 + 1);
+	mt_end(t);
+	ck_assert_uint_eq(t->n, 2);
+	ck_assert_uint_eq(t->m.st.packets, 0);
+	ck_assert_uint_eq(t->m.st.metered, 2);
+	ck_assert_uint_eq(t->m.st.octets, 200);
+	for (i = 0; i < 2; i++) {
+		const struct flow *f = &t->r[i].f;
+
+		ck_assert_uint_eq(f->cpu, 3);
+		if (f->key.dir) {
+			ck_assert_uint_eq(f->key.ifindex, 4);
+			ck_assert_uint_eq(f->oif, 9);
+		} else {
+			ck_assert_uint_eq(f->key.ifindex, 7);
+			ck_assert_uint_eq(f->oif, 0);
+		}
+	}
+	sampler_init(&s, SAMPLER_DETERMINISTIC, 2, 1);
+	meter_set_sampler(&t->m, &s);
+	for (i = 0; i < 10; i++)
+		meter_info(&t->m, &t->op, &pi, 4, T0 + NS);
+	ck_assert_uint_eq(t->m.st.sampled_out, 5);
+	ck_assert_uint_eq(t->m.st.metered, 2 + 5);
+	mt_free(t);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------- */
 /* Keys: what the templates ask for tells flows apart, nothing else       */
 
@@ -780,6 +1019,12 @@ static Suite *meter_suite(void)
 	tcase_add_test(tc, tunnel_gre_opened);
 	tcase_add_test(tc, tunnel_gre_not_opened);
 	tcase_add_test(tc, nofit);
+	tcase_add_test(tc, tunnel_ipip_6in4);
+	tcase_add_test(tc, tunnel_outer_ipv6);
+	tcase_add_test(tc, tunnel_interface);
+	tcase_add_test(tc, pppac_sessions);
+	tcase_add_test(tc, pppac_alias);
+	tcase_add_test(tc, meter_info_records);
 	tcase_add_test(tc, keys_five_vs_seven);
 	tcase_add_test(tc, keys_user_template);
 	tcase_add_test(tc, sampling_deterministic);
