@@ -57,7 +57,9 @@ struct fake {
 	bool live, eof;
 	int fd;
 	uint64_t drops;
-	uint32_t calls; /* dispatch() calls */
+	uint32_t calls;	  /* dispatch() calls */
+	struct pkt frame; /* built once: the builder's checks cost a write
+			   * to check's pipe per octet */
 };
 
 static void fake_frame(struct pkt *k, uint16_t sport)
@@ -82,7 +84,6 @@ static int fake_dispatch(struct capture *cap, int max)
 	struct fake *f = cap->priv;
 	uint32_t i = __atomic_load_n(&f->next, __ATOMIC_ACQUIRE);
 	uint64_t fired;
-	struct pkt k;
 	int n = 0;
 
 	f->calls++;
@@ -94,9 +95,13 @@ static int fake_dispatch(struct capture *cap, int max)
 	while (n < max && i < f->ready) {
 		uint64_t ts = f->live ? realtime_now() : f->t0 + i * f->step;
 
-		fake_frame(&k, (uint16_t)(f->sport0 + i % f->nflows));
-		cap->cb(cap->cb_ctx, &cap->op, k.b, (uint32_t)k.n,
-			(uint32_t)k.n, ts);
+		uint16_t sport = (uint16_t)(f->sport0 + i % f->nflows);
+
+		/* the TCP source port, behind Ethernet and IPv4 */
+		f->frame.b[14 + 20] = (uint8_t)(sport >> 8);
+		f->frame.b[14 + 20 + 1] = (uint8_t)sport;
+		cap->cb(cap->cb_ctx, &cap->op, f->frame.b, (uint32_t)f->frame.n,
+			(uint32_t)f->frame.n, ts);
 		__atomic_store_n(&f->next, ++i, __ATOMIC_RELEASE);
 		n++;
 	}
@@ -150,6 +155,7 @@ static struct fake *fake_new(uint32_t npkts, uint32_t nflows, uint16_t sport0)
 	f->step = MS;
 	f->eof = true;
 	f->fd = -1;
+	fake_frame(&f->frame, sport0);
 	return f;
 }
 
@@ -626,6 +632,144 @@ START_TEST(drain_files_only)
 }
 END_TEST
 
+/* Packets the kernel hands over while the threads wait for the pool's
+ * locks (`xflowctl flush`), or after they stopped (the end of the
+ * process): the drain meters them all, with no batch left behind. */
+static void held_by_kernel(bool stop_first)
+{
+	struct wt *t = wt_new(2, true, 256, 3600, 3600);
+	const struct itimerspec in50 = { .it_value = { 0, 50 * 1000000 } };
+	struct rx_sum s;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct fake *f = fake_new(20, 5, (uint16_t)(1000 * (i + 1)));
+
+		f->cap.ops = &fake_live_ops;
+		f->live = true;
+		f->eof = false;
+		f->ready = 0;
+		f->held = 20;
+		f->fd = timerfd_create(CLOCK_MONOTONIC,
+				       TFD_NONBLOCK | TFD_CLOEXEC);
+		ck_assert_int_ge(f->fd, 0);
+		wt_add(t, i, f);
+	}
+	exporter_set_base(t->ex[0], realtime_now() - MS);
+	ck_assert_int_eq(worker_pool_start(&t->pool), 0);
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(timerfd_settime(t->cap[i]->fd, 0, &in50, NULL),
+				 0);
+	if (stop_first)
+		worker_pool_stop(&t->pool);
+	worker_pool_lock(&t->pool);
+	worker_pool_drain(&t->pool);
+	for (i = 0; i < 2; i++) {
+		const struct worker *w = t->pool.w[i];
+
+		ck_assert_uint_eq(fake_taken(t->cap[i]), 20);
+		ck_assert_uint_eq(w->meter.npending, 0);
+		ck_assert_uint_eq(w->meter.fc->used, 5);
+		ck_assert_uint_eq(w->meter.st.metered, 20);
+	}
+	worker_pool_unlock(&t->pool);
+	worker_pool_stop(&t->pool);
+	wt_finish(t);
+	ck_assert_uint_eq(t->nseen, 10);
+	assert_once(t, 1000, 5);
+	assert_once(t, 2000, 5);
+	rx_read(t, &s);
+	ck_assert_uint_eq(s.packets, 40);
+	wt_free(t);
+}
+
+START_TEST(drain_threads_locked)
+{
+	held_by_kernel(false);
+}
+END_TEST
+
+START_TEST(drain_after_stop)
+{
+	held_by_kernel(true);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------- */
+/* Records parsed in the kernel; the published counters                   */
+
+/* An eBPF ring's records: the CPU that saw each is its flow's, the
+ * worker counts them as handed to the meter. */
+START_TEST(info_records)
+{
+	struct wt *t = wt_new(1, false, 64, 1800, 900);
+	struct worker *w = t->pool.w[0];
+	struct capture cap = { .op = { .ifindex = 5 } };
+	struct pkt_info pi;
+
+	memset(&pi, 0, sizeof(pi));
+	pi.ipver = 4;
+	pi.proto = 17;
+	memcpy(pi.src, SRC4, 4);
+	memcpy(pi.dst, DST4, 4);
+	pi.sport = 4000;
+	pi.dport = 53;
+	pi.octets = 80;
+	exporter_set_base(t->ex[0], T0 - MS);
+	worker_on_info(w, &cap.op, &pi, 0, T0, 2);
+	worker_on_info(w, &cap.op, &pi, 0, T0 + MS, 1);
+	pi.sport = 4001;
+	worker_on_info(w, &cap.op, &pi, 0, T0 + 2 * MS, 1);
+	wt_finish(t);
+	ck_assert_uint_eq(w->meter.st.packets, 3);
+	ck_assert_uint_eq(w->meter.st.metered, 3);
+	ck_assert_uint_eq(t->nseen, 2);
+	assert_once(t, 4000, 2);
+	wt_free(t);
+}
+END_TEST
+
+/* The statistics records' counters over the workers: sums, and of the
+ * packets not metered the earliest first and the latest last time. */
+START_TEST(published_counters)
+{
+	/* two workers (threads not started: each clock its own) */
+	struct wt *t = wt_new(2, true, 64, 1800, 900);
+	const struct obs_point op = { .link = link_lookup(1) };
+	struct meter_stats st;
+	uint64_t added, drops;
+	struct pkt k;
+	int i;
+
+	exporter_set_base(t->ex[0], T0 - MS);
+	fake_frame(&k, 1000);
+	k.b[14] = 0x65; /* bad version */
+	worker_on_packet(t->pool.w[0], &op, k.b, (uint32_t)k.n, (uint32_t)k.n,
+			 T0 + 5 * NS);
+	worker_on_packet(t->pool.w[1], &op, k.b, (uint32_t)k.n, (uint32_t)k.n,
+			 T0 + 2 * NS);
+	worker_on_packet(t->pool.w[1], &op, k.b, (uint32_t)k.n, (uint32_t)k.n,
+			 T0 + 9 * NS);
+	fake_frame(&k, 1000);
+	worker_on_packet(t->pool.w[0], &op, k.b, (uint32_t)k.n, (uint32_t)k.n,
+			 T0 + 6 * NS);
+	for (i = 0; i < 2; i++) {
+		meter_flush(&t->pool.w[i]->meter);
+		worker_export(t->pool.w[i]);
+	}
+	worker_pool_published(&t->pool, &st, &added, &drops);
+	ck_assert_uint_eq(st.packets, 4);
+	ck_assert_uint_eq(st.metered, 1);
+	ck_assert_uint_eq(st.malformed[-PARSE_ERR_VERSION], 3);
+	ck_assert_uint_eq(st.malformed_octets, 3 * k.n);
+	ck_assert_uint_eq(st.ignored_first_ns, T0 + 2 * NS);
+	ck_assert_uint_eq(st.ignored_last_ns, T0 + 9 * NS);
+	ck_assert_uint_eq(added, 1);
+	ck_assert_uint_eq(drops, 0);
+	wt_free(t);
+}
+END_TEST
+
 static Suite *worker_suite(void)
 {
 	Suite *s = suite_create("worker");
@@ -639,6 +783,10 @@ static Suite *worker_suite(void)
 	tcase_add_test(tc, threads_exactly_once);
 	tcase_add_test(tc, drain_live_captures);
 	tcase_add_test(tc, drain_files_only);
+	tcase_add_test(tc, drain_threads_locked);
+	tcase_add_test(tc, drain_after_stop);
+	tcase_add_test(tc, info_records);
+	tcase_add_test(tc, published_counters);
 	suite_add_tcase(s, tc);
 	return s;
 }
