@@ -1003,6 +1003,25 @@ START_TEST(batch_flush)
 }
 END_TEST
 
+/* IOS's packet size distribution: 32-octet bins to 576, one to 1024,
+ * 512-octet bins to 4608, larger ones in the last. */
+START_TEST(size_bins)
+{
+	static const uint32_t octets[] = { 0,	 1,    32,   33,   576,
+					   577,	 1024, 1025, 1536, 1537,
+					   4096, 4097, 4608, 4609, 65535 };
+	static const unsigned int bin[] = { 0,	0,  0,	1,  17, 18, 18, 19,
+					    19, 20, 24, 25, 25, 25, 25 };
+	size_t i;
+
+	for (i = 0; i < sizeof(octets) / sizeof(octets[0]); i++)
+		ck_assert_msg(meter_size_bin(octets[i]) == bin[i],
+			      "%u octets: bin %u, want %u", octets[i],
+			      meter_size_bin(octets[i]), bin[i]);
+	ck_assert_uint_eq(meter_size_bin(UINT32_MAX), METER_SIZE_BINS - 1);
+}
+END_TEST
+
 static Suite *meter_suite(void)
 {
 	Suite *s = suite_create("meter");
@@ -1033,6 +1052,7 @@ static Suite *meter_suite(void)
 	tcase_add_test(tc, timers_on_packet_path);
 	tcase_add_test(tc, eviction_when_full);
 	tcase_add_test(tc, batch_flush);
+	tcase_add_test(tc, size_bins);
 	suite_add_tcase(s, tc);
 	return s;
 }
