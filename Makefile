@@ -329,3 +329,5 @@ clean:
 
 -include $(XFLOWD_OBJ:.o=.d) $(XFDECODE_SRC:%.c=$(B)/%.d)
 -include $(XFLOWCTL_SRC:%.c=$(B)/%.d)
+# the unit suites' headers too (tests/unit/frame_build.h, pcapng_build.h)
+-include $(UNIT_TESTS:=.d)
