@@ -163,8 +163,9 @@ void ios_record_cmd(struct cfg_parser *p, unsigned int no, char **tok, int ntok)
 		for (k = 0; tok[i][k] != '\0'; k++) {
 			char c = tok[i][k];
 
-			words[len++] = c >= 'A' && c <= 'Z' ?
-					       (char)(c - 'A' + 'a') : c;
+			words[len++] = c >= 'A' && c <= 'Z'
+					       ? (char)(c - 'A' + 'a')
+					       : c;
 		}
 		words[len] = '\0';
 	}
