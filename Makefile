@@ -330,6 +330,8 @@ format-check:
 		tests/unit/test_route.c tests/unit/test_export_route.c \
 		tests/unit/test_safefile.c tests/unit/test_config_ios.c \
 		tests/unit/test_pace.c tests/unit/test_monitor.c \
+		tests/unit/frame_build.h \
+		tests/unit/test_meter.c tests/unit/test_worker.c \
 		tests/fuzz/fuzz_route.c tests/unit/test_bgp_msg.c \
 		tests/unit/test_rib.c tests/unit/test_bgp_speaker.c \
 		tests/fuzz/fuzz_bgp.c bench/bgprib.c
@@ -343,3 +345,5 @@ clean:
 
 -include $(XFLOWD_OBJ:.o=.d) $(XFDECODE_SRC:%.c=$(B)/%.d)
 -include $(XFLOWCTL_SRC:%.c=$(B)/%.d)
+# the unit suites' headers too (tests/unit/frame_build.h, pcapng_build.h)
+-include $(UNIT_TESTS:=.d)
