@@ -51,6 +51,23 @@ struct control_src {
 	/* `flush`, first: meter what the captures hold (NULL: nothing);
 	 * ctx is flushed_ctx */
 	void (*drain)(void *ctx);
+	/* the captures are stopped (exit): the BPF programs' non-IP,
+	 * malformed and sampled-out packets are in the meters already */
+	bool stopped;
+};
+
+/*
+ * What a monitor a reload removed had counted, kept when it stopped (its
+ * exporters, and so its collectors, are gone).
+ */
+struct control_removed {
+	const char *name;
+	const struct meter_stats *st;	  /* its meters' */
+	const struct flowcache_stats *fs; /* its caches' */
+	const struct exporter_stats *xs;  /* its first exporting process's */
+	uint64_t capture_drops;
+	const struct capture_kstats *kst; /* BPF captures; else NULL */
+	const struct capture_fstats *fst; /* --read: the file's; else NULL */
 };
 
 struct control;
@@ -117,5 +134,9 @@ bool control_reload_requested(struct control *c);
 void control_snapshot(const struct control_src *src,
 		      const struct view_protos *protos,
 		      struct view_snapshot *s);
+
+/* Fill s with what r kept (s->removed). */
+void control_snapshot_removed(const struct control_removed *r,
+			      struct view_snapshot *s);
 
 #endif
