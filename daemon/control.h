@@ -53,6 +53,23 @@ struct control_src {
 	/* `flush`, first: meter what the captures hold (NULL: nothing) */
 	void (*drain)(void *ctx);
 	void *ctx; /* of exporter(), flushed() and drain() */
+	/* the captures are stopped (exit): the BPF programs' non-IP,
+	 * malformed and sampled-out packets are in the meters already */
+	bool stopped;
+};
+
+/*
+ * What a monitor a reload removed had counted, kept when it stopped (its
+ * exporters, and so its collectors, are gone).
+ */
+struct control_removed {
+	const char *name;
+	const struct meter_stats *st;	  /* its meters' */
+	const struct flowcache_stats *fs; /* its caches' */
+	const struct exporter_stats *xs;  /* its first exporting process's */
+	uint64_t capture_drops;
+	const struct capture_kstats *kst; /* BPF captures; else NULL */
+	const struct capture_fstats *fst; /* --read: the file's; else NULL */
 };
 
 struct control;
@@ -108,5 +125,9 @@ bool control_reload_requested(struct control *c);
 /* Fill s from src: the counters now (s->flows stays NULL: the server
  * copies flows a slice at a time). */
 void control_snapshot(const struct control_src *src, struct view_snapshot *s);
+
+/* Fill s with what r kept (s->removed). */
+void control_snapshot_removed(const struct control_removed *r,
+			      struct view_snapshot *s);
 
 #endif

@@ -51,36 +51,6 @@ static uint64_t realtime_ns(void)
 	return (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
 }
 
-/* Every exporter's collectors (of every monitor), in turn. */
-static size_t ncoll_all(const struct xflowd *d)
-{
-	return monitors_ncoll(d->mon, d->nmon);
-}
-
-static const struct collector *coll_at(const struct xflowd *d, size_t n)
-{
-	return monitors_coll(d->mon, d->nmon, n);
-}
-
-static void write_kstats(FILE *f, const struct capture_kstats *k)
-{
-	int i;
-
-	fprintf(f,
-		"  \"bpf\": {\"sampled_out\": %llu, \"own_export\": %llu, "
-		"\"ring_full\": %llu, \"no_socket\": %llu, \"gso\": %llu, "
-		"\"bad_records\": %llu, \"ring_full_per_cpu\": [",
-		(unsigned long long)k->sampled_out,
-		(unsigned long long)k->own_export,
-		(unsigned long long)k->ring_full,
-		(unsigned long long)k->no_socket, (unsigned long long)k->gso,
-		(unsigned long long)k->bad_records);
-	for (i = 0; i < k->ncpu; i++)
-		fprintf(f, "%s%llu", i ? ", " : "",
-			(unsigned long long)k->ring_full_cpu[i]);
-	fprintf(f, "]},\n");
-}
-
 /* Everything is open: go on as --user with no capabilities (privdrop.h). */
 static int drop_privileges(const struct xflowd *d, int *exit_code)
 {
@@ -359,160 +329,63 @@ static const struct monitor *mon_at(const struct xflowd *d, int k)
 	return k < d->nmon ? d->mon[k] : d->gone[k - d->nmon];
 }
 
-/* Its first exporting process's counters (all of them get every flow). */
-static struct exporter_stats mon_xs(const struct monitor *m)
-{
-	struct exporter_stats none = { 0 };
-
-	if (m->gone)
-		return m->gone_xs;
-	return m->nex ? m->ex[0]->stats : none;
-}
-
-/* Of every monitor: the sums, and each's share ("monitors"), written and
- * the file closed. 0, or -1 after saying why (a full disk, EIO: the
- * counters the operator asked for are lost, which the exit status says). */
+/*
+ * Every monitor's counters, running and removed by reloads, as `xflowctl
+ * show statistics --json` renders them (views_stats.c), written and the
+ * file closed. 0, or -1 after saying why (a full disk, EIO: the counters
+ * the operator asked for are lost, which the exit status says).
+ */
 static int write_stats(struct xflowd *d, const char *path)
 {
-	struct meter_stats mst;
-	struct flowcache_stats fst;
-	const struct meter_stats *m = &mst;
-	const struct flowcache_stats *fs = &fst;
-	struct capture_kstats kst;
-	struct exporter_stats xs = { 0 };
-	struct capture_fstats fi = { 0 };
-	uint64_t cap_drops = 0;
+	const struct view_snapshot *set[2 * MAX_MON];
+	struct view_snapshot *snap;
+	struct control_src src;
+	struct vbuf b = { 0 };
 	FILE *f = d->stats;
-	bool bpf = false;
-	size_t i;
-	int r, k;
+	int k, n = d->nmon + d->ngone;
 
-	_Static_assert(sizeof(fst) % 8 == 0, "flowcache_stats: uint64_t");
-	memset(&mst, 0, sizeof(mst));
-	memset(&fst, 0, sizeof(fst));
-	memset(&kst, 0, sizeof(kst));
-	for (k = 0; k < d->nmon + d->ngone; k++) {
-		const struct monitor *mo = mon_at(d, k);
-		struct exporter_stats x = mon_xs(mo);
-
-		sum_stats(mo, &mst, &fst);
-		cap_drops += mo->cap_drops;
-		/* every monitor reads the same file: its counts once */
-		if (k == 0)
-			fi = mo->fst;
-		bpf |= mo->opt.capture != CAPTURE_PCAP;
-		/* the counters, up to ncpu */
-		add_u64(&kst, &mo->kst, offsetof(struct capture_kstats, ncpu));
-		if (mo->kst.ncpu > kst.ncpu)
-			kst.ncpu = mo->kst.ncpu;
-		xs.flows += x.flows;
-		xs.v5_skipped_ipv6 += x.v5_skipped_ipv6;
-		xs.v1_skipped_ipv6 += x.v1_skipped_ipv6;
-		xs.v7_skipped_ipv6 += x.v7_skipped_ipv6;
-		xs.no_template += x.no_template;
-	}
 	if (!f) {
 		pr_err("--stats-file %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	fprintf(f,
-		"{\n  \"packets\": %llu,\n  \"metered\": %llu,\n"
-		"  \"octets\": %llu,\n  \"non_ip\": %llu,\n"
-		"  \"capture_drops\": %llu,\n",
-		(unsigned long long)m->packets, (unsigned long long)m->metered,
-		(unsigned long long)m->octets, (unsigned long long)m->non_ip,
-		(unsigned long long)cap_drops);
-	/* packets = sampled_out + metered + non_ip + malformed + no template */
-	fprintf(f, "  \"sampled_out\": %llu,\n",
-		(unsigned long long)m->sampled_out);
-	if (bpf)
-		write_kstats(f, &kst);
-	/* packets of the file not metered as it said, by reason */
-	if (d->opt.read)
-		fprintf(f,
-			"  \"file\": {\"caplen_over_wire\": %llu, "
-			"\"unknown_interface\": %llu, "
-			"\"unsupported_link\": %llu},\n",
-			(unsigned long long)fi.caplen_over_wire,
-			(unsigned long long)fi.unknown_interface,
-			(unsigned long long)fi.unsupported_link);
-	fprintf(f,
-		"  \"tunnelled\": %llu,\n  \"no_template_packets\": "
-		"{\"ipv4\": %llu, \"ipv6\": %llu, \"tunnel\": %llu, "
-		"\"pppac\": %llu},\n",
-		(unsigned long long)m->tunnelled,
-		(unsigned long long)m->nofit[NOFIT_IPV4],
-		(unsigned long long)m->nofit[NOFIT_IPV6],
-		(unsigned long long)m->nofit[NOFIT_TUNNEL],
-		(unsigned long long)m->nofit[NOFIT_PPPAC]);
-	fprintf(f, "  \"malformed\": {");
-	for (r = 1; r <= PARSE_NERR; r++)
-		fprintf(f, "%s\"%s\": %llu", r > 1 ? ", " : "",
-			meter_malformed_name(r),
-			(unsigned long long)m->malformed[r]);
-	fprintf(f,
-		"},\n  \"flows_created\": %llu,\n"
-		"  \"flows_exported\": %llu,\n"
-		"  \"expired\": {\"idle\": %llu, \"active\": %llu, "
-		"\"end_of_flow\": %llu, \"forced\": %llu, "
-		"\"lack_of_resources\": %llu},\n"
-		"  \"v5_skipped_ipv6\": %llu,\n  \"v1_skipped_ipv6\": %llu,\n"
-		"  \"v7_skipped_ipv6\": %llu,\n  \"no_template\": %llu,\n",
-		(unsigned long long)fs->added, (unsigned long long)xs.flows,
-		(unsigned long long)fs->expired[FLOW_END_IDLE],
-		(unsigned long long)fs->expired[FLOW_END_ACTIVE],
-		(unsigned long long)fs->expired[FLOW_END_OF_FLOW],
-		(unsigned long long)fs->expired[FLOW_END_FORCED],
-		(unsigned long long)fs->expired[FLOW_END_RESOURCES],
-		(unsigned long long)xs.v5_skipped_ipv6,
-		(unsigned long long)xs.v1_skipped_ipv6,
-		(unsigned long long)xs.v7_skipped_ipv6,
-		(unsigned long long)xs.no_template);
-	/* each monitor's own counts (one, for the command line) */
-	fprintf(f, "  \"monitors\": [");
-	for (k = 0; k < d->nmon + d->ngone; k++) {
-		const struct monitor *mo = mon_at(d, k);
-		struct meter_stats a = { 0 };
-		struct flowcache_stats b = { 0 };
-
-		sum_stats(mo, &a, &b);
-		fprintf(f,
-			"%s\n    {\"monitor\": \"%s\", \"packets\": %llu, "
-			"\"metered\": %llu, \"octets\": %llu, "
-			"\"sampled_out\": %llu, \"flows_created\": %llu, "
-			"\"flows_exported\": %llu, \"removed\": %s}",
-			k ? "," : "", monitor_name(mo),
-			(unsigned long long)a.packets,
-			(unsigned long long)a.metered,
-			(unsigned long long)a.octets,
-			(unsigned long long)a.sampled_out,
-			(unsigned long long)b.added,
-			(unsigned long long)mon_xs(mo).flows,
-			mo->gone ? "true" : "false");
-	}
-	fprintf(f, "\n  ],\n  \"collectors\": [");
-	for (i = 0; i < ncoll_all(d); i++) {
-		const struct collector *c = coll_at(d, i);
-
-		fprintf(f,
-			"%s\n    {\"collector\": \"%s\", \"messages\": %llu, "
-			"\"data_records\": %llu, \"options_records\": %llu, "
-			"\"templates\": %llu, \"octets\": %llu, "
-			"\"send_errors\": %llu, \"refused\": %llu",
-			i ? "," : "", c->name,
-			(unsigned long long)c->stats.messages,
-			(unsigned long long)c->stats.data_records,
-			(unsigned long long)c->stats.options_records,
-			(unsigned long long)c->stats.templates,
-			(unsigned long long)c->stats.octets,
-			(unsigned long long)c->stats.send_errors,
-			(unsigned long long)c->stats.refused);
-		transport_stats_json(f, c);
-		fputc('}', f);
-	}
-	fprintf(f, "\n  ]\n}\n");
-	/* a write error may show at the flush or only at the close */
 	d->stats = NULL;
+	snap = calloc((size_t)n + 1, sizeof(*snap));
+	for (k = 0; snap && k < n; k++) {
+		const struct monitor *mo = mon_at(d, k);
+		struct control_removed r = {
+			.name = monitor_name(mo),
+			.st = &mo->gone_st,
+			.fs = &mo->gone_fs,
+			.xs = &mo->gone_xs,
+			.capture_drops = mo->cap_drops,
+			.kst = mo->opt.capture != CAPTURE_PCAP ? &mo->kst
+							       : NULL,
+			.fst = mo->opt.read ? &mo->fst : NULL,
+		};
+
+		if (mo->gone) {
+			control_snapshot_removed(&r, &snap[k]);
+		} else {
+			/* the captures stopped (finish_monitor) */
+			monitor_control_src(d->mon[k], &src);
+			src.stopped = true;
+			control_snapshot(&src, &snap[k]);
+		}
+		set[k] = &snap[k];
+	}
+	if (snap)
+		view_stats_json(&b, set, (size_t)n, true);
+	free(snap);
+	if (!snap || b.oom || fwrite(b.p, 1, b.len, f) != b.len) {
+		pr_err("--stats-file %s: %s\n", path,
+		       !snap || b.oom ? "out of memory"
+				      : strerror(errno ? errno : EIO));
+		vb_free(&b);
+		fclose(f);
+		return -1;
+	}
+	vb_free(&b);
+	/* a write error may show at the flush or only at the close */
 	if (fflush(f) != 0 || ferror(f)) {
 		pr_err("--stats-file %s: %s\n", path,
 		       strerror(errno ? errno : EIO));

@@ -104,6 +104,10 @@ int monitor_new(const struct monitor_env *env, struct options *cmdline,
 /* Its name in the configuration, or the command line's "default". */
 const char *monitor_name(const struct monitor *m);
 
+struct control_src;
+/* What the control's views of m are made of (its statistics, flows). */
+void monitor_control_src(struct monitor *m, struct control_src *src);
+
 /* Its exporting processes (with their collectors, looked up in the
  * background when live) and the meter's configuration. 0, or -1 after
  * saying why (*exit_code: 2 for a bad collector, 1 otherwise). */

@@ -32,7 +32,4 @@ void monitor_routes(void *ctx, const struct flow_key *k,
  * counters (monitor_capture.c). */
 void monitor_captures_stop(struct monitor *m);
 
-/* What the control's views of m are made of. */
-void monitor_control_src(struct monitor *m, struct control_src *src);
-
 #endif

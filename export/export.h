@@ -557,8 +557,6 @@ void collector_resolve_free(struct collector *c);
 /* c->maxlen for the path MTU and c's address family (unresolved: the
  * larger IPv6 header). */
 void collector_set_maxlen(struct collector *c);
-/* The transport counters as JSON members, each preceded by ", ". */
-void transport_stats_json(FILE *f, const struct collector *c);
 void record_encode(struct wbuf *w, const struct template_def *t,
 		   const struct export_rec *r, const struct exporter *ex);
 
