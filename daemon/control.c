@@ -660,10 +660,10 @@ static bool walk(struct control *c, struct conn *k)
 		uint32_t end = fc ? fc->next_unused : 0;
 
 		for (; k->walk_i < end && budget; k->walk_i++, budget--) {
-			const struct flow *f = &fc->pool[k->walk_i];
+			struct flow fl, *f = &fl;
 
-			if (f->live && f->key.ipver == ipver &&
-			    copy_flow(c, k, f) < 0)
+			if (flowcache_get(fc, k->walk_i, f) &&
+			    f->key.ipver == ipver && copy_flow(c, k, f) < 0)
 				return true; /* out of memory: list what fits */
 		}
 		if (!budget)

@@ -2,14 +2,33 @@
 /*
  * flowcache.c - fixed-size flow cache with O(1) packet path.
  *
+ * Entries. A flow is split over arrays of the same index: the hot entry
+ * (struct flow_hot, one 64-octet cache line) holds all a packet of a
+ * five-tuple flow reads or writes: the five-tuple part of the key, the
+ * hash chain link, last_ns, and in one 64-bit word the low bits of the
+ * counters, the TCP flags and a hint of first_ns. The cold entry holds
+ * the list links and what only the start and the end of a flow need. The
+ * key octets past the five-tuple part live in a side table of the
+ * configured key length's stride (nothing when templates ask for none),
+ * and a flow whose counters carry out of the hot word or whose first_ns
+ * is too far behind its last_ns for the hint also has a struct flow_big.
+ * All are anonymous mappings touched only as they fill.
+ *
+ * Times. last_ns is exact in the hot entry. first_ns is its low 32 bits
+ * (cold) and bits 32..47 (the hint, hot): its upper bits follow from
+ * last_ns as long as last_ns - first_ns < 2^46 ns (19 hours); a flow
+ * beyond that keeps first_ns in its flow_big (FH_FAR). The hint alone is
+ * a lower bound of first_ns that answers the active timer of nearly every
+ * packet without the cold entry.
+ *
  * Timers. Moving an entry to the LRU tail on every packet would touch its
  * two neighbours, two cache misses per packet on a large cache. Instead an
- * entry is moved on its first packet in each second of packet time: its
- * 'stamp' is that second, the LRU list is ordered by stamp, and the last
- * packet of a flow lies within its stamp second. The inactive scan stops
- * at the first stamp too recent to hold an idle flow. The packet path also
- * checks both timers, so a record never spans an idle gap or the active
- * timeout even between two scans.
+ * entry is moved when its last_ns enters a new second of packet time (its
+ * stamp, the second of last_ns since base_ns), so the LRU list is ordered
+ * by stamp and the last packet of a flow lies within its stamp second.
+ * The inactive scan stops at the first stamp too recent to hold an idle
+ * flow. The packet path also checks both timers, so a record never spans
+ * an idle gap or the active timeout even between two scans.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,6 +38,22 @@
 #include "flowcache.h"
 
 #define NS 1000000000ull
+
+/* struct flow_hot.w */
+#define FH_PKTS_BITS 16
+#define FH_OCTS_SHIFT 16
+#define FH_OCTS_BITS 23
+#define FH_FAR (1ull << 39) /* first_ns is in the flow_big */
+#define FH_FLAGS_SHIFT 40
+#define FH_HINT_SHIFT 48
+#define FH_PKTS_MASK ((1ull << FH_PKTS_BITS) - 1)
+#define FH_OCTS_MASK ((1ull << FH_OCTS_BITS) - 1)
+/* last_ns - first_ns below this: the hint gives first_ns's upper bits */
+#define FAR_NS (1ull << 46)
+
+/* struct flow_cold.flags */
+#define FC_LIVE 1 /* in use (not on the free list) */
+#define FC_BIG 2  /* big[i] holds counters (and first_ns if FH_FAR) */
 
 /* a + b, or UINT64_MAX: a timer of a packet near the end of 64-bit
  * nanoseconds (year 2554) never wraps to the past */
@@ -34,6 +69,132 @@ static uint32_t stamp_of(const struct flowcache *fc, uint64_t ns)
 	uint64_t s = ns > fc->base_ns ? (ns - fc->base_ns) / NS : 0;
 
 	return s < UINT32_MAX ? (uint32_t)s : UINT32_MAX;
+}
+
+/* The start of the stamp second of an entry, in ns */
+static uint64_t stamp_ns(const struct flowcache *fc, const struct flow_hot *h)
+{
+	return fc->base_ns + (uint64_t)stamp_of(fc, h->last_ns) * NS;
+}
+
+/* first_ns's bits 32 and up, from the hint and last_ns (not FH_FAR) */
+static uint64_t first_hi(const struct flow_hot *h)
+{
+	uint64_t l = h->last_ns >> 32;
+
+	return l - ((l - (h->w >> FH_HINT_SHIFT)) & 0xffff);
+}
+
+/* A lower bound of first_ns from the hot entry alone; 0 if FH_FAR */
+static uint64_t first_floor(const struct flow_hot *h)
+{
+	return h->w & FH_FAR ? 0 : first_hi(h) << 32;
+}
+
+static uint64_t first_of(const struct flowcache *fc, uint32_t i)
+{
+	const struct flow_hot *h = &fc->pool[i];
+
+	if (h->w & FH_FAR)
+		return fc->big[i].first_ns;
+	return first_hi(h) << 32 | fc->cold[i].first_lo;
+}
+
+/* The flow_big of entry i, zeroed when it is first needed */
+static struct flow_big *big_of(struct flowcache *fc, uint32_t i)
+{
+	if (!(fc->cold[i].flags & FC_BIG)) {
+		memset(&fc->big[i], 0, sizeof(fc->big[i]));
+		fc->cold[i].flags |= FC_BIG;
+	}
+	return &fc->big[i];
+}
+
+/* Set first_ns of entry i (its last_ns already set, t <= last_ns) */
+static void set_first(struct flowcache *fc, uint32_t i, uint64_t t)
+{
+	struct flow_hot *h = &fc->pool[i];
+
+	if (!(h->w & FH_FAR) && h->last_ns - t >= FAR_NS)
+		h->w |= FH_FAR;
+	if (h->w & FH_FAR) {
+		big_of(fc, i)->first_ns = t;
+		return;
+	}
+	h->w = (h->w & ~(0xffffull << FH_HINT_SHIFT)) |
+	       ((t >> 32) & 0xffff) << FH_HINT_SHIFT;
+	fc->cold[i].first_lo = (uint32_t)t;
+}
+
+/* Set last_ns of entry i to t >= last_ns, keeping first_ns */
+static void set_last(struct flowcache *fc, uint32_t i, uint64_t t)
+{
+	struct flow_hot *h = &fc->pool[i];
+	uint64_t first;
+
+	/* the hint is bits 32..47 of first_ns: it stays exact while
+	 * last_ns - first_ns < FAR_NS, which first_floor() bounds */
+	if (!(h->w & FH_FAR) && t - first_floor(h) >= FAR_NS) {
+		first = first_of(fc, i);
+		h->w |= FH_FAR;
+		big_of(fc, i)->first_ns = first;
+	}
+	h->last_ns = t;
+}
+
+/* Count a packet of octets in entry i */
+static void count(struct flowcache *fc, uint32_t i, uint32_t octets,
+		  uint8_t tcp_flags)
+{
+	struct flow_hot *h = &fc->pool[i];
+	uint64_t w = h->w, p = (w & FH_PKTS_MASK) + 1,
+		 o = (w >> FH_OCTS_SHIFT & FH_OCTS_MASK) + octets;
+
+	if (__builtin_expect(p > FH_PKTS_MASK || o > FH_OCTS_MASK, 0)) {
+		struct flow_big *b = big_of(fc, i);
+
+		b->packets += p & ~FH_PKTS_MASK;
+		b->octets += o & ~FH_OCTS_MASK;
+		p &= FH_PKTS_MASK;
+		o &= FH_OCTS_MASK;
+	}
+	w &= ~(FH_PKTS_MASK | FH_OCTS_MASK << FH_OCTS_SHIFT);
+	h->w = w | p | o << FH_OCTS_SHIFT |
+	       (uint64_t)tcp_flags << FH_FLAGS_SHIFT;
+}
+
+bool flowcache_get(const struct flowcache *fc, uint32_t i, struct flow *out)
+{
+	const struct flow_hot *h = &fc->pool[i];
+	const struct flow_cold *c = &fc->cold[i];
+
+	if (!(c->flags & FC_LIVE))
+		return false;
+	memset(out, 0, sizeof(*out));
+	memcpy(&out->key, h->key, FLOW_KEY_BASE_LEN);
+	if (fc->ext_len)
+		memcpy((uint8_t *)&out->key + FLOW_KEY_BASE_LEN,
+		       fc->ext + (size_t)i * fc->ext_len, fc->ext_len);
+	out->oif = c->oif;
+	out->cpu = c->cpu;
+	out->packets = h->w & FH_PKTS_MASK;
+	out->octets = h->w >> FH_OCTS_SHIFT & FH_OCTS_MASK;
+	if (c->flags & FC_BIG) {
+		out->packets += fc->big[i].packets;
+		out->octets += fc->big[i].octets;
+	}
+	out->first_ns = first_of(fc, i);
+	out->last_ns = h->last_ns;
+	out->tcp_flags = (uint8_t)(h->w >> FH_FLAGS_SHIFT);
+	out->tos = c->tos;
+	out->live = 1;
+	return true;
+}
+
+size_t flowcache_entry_bytes(const struct flowcache *fc)
+{
+	return sizeof(struct flow_hot) + sizeof(struct flow_cold) +
+	       fc->ext_len + fc->bucket_bytes / fc->capacity;
 }
 
 uint32_t flowcache_hash_len(const struct flow_key *k, uint32_t len)
@@ -63,25 +224,59 @@ uint32_t flowcache_hash(const struct flow_key *k)
 
 void flowcache_set_key_len(struct flowcache *fc, uint32_t len)
 {
-	fc->key_len = len == FLOW_KEY_FULL_LEN ? len : FLOW_KEY_BASE_LEN;
+	/* the pad after tun_dst is always zero: never compared */
+	if (len >= FLOW_KEY_TUN_LEN)
+		fc->key_len = FLOW_KEY_TUN_LEN;
+	else if (len >= FLOW_KEY_L2_LEN)
+		fc->key_len = FLOW_KEY_L2_LEN;
+	else
+		fc->key_len = FLOW_KEY_BASE_LEN;
+	fc->ext_len = fc->key_len - FLOW_KEY_BASE_LEN;
 }
 
 /*
  * Anonymous zero pages: an entry costs memory only when first used, so RSS
  * follows the flows, not the capacity. Huge pages where the kernel allows
- * them: a large cache is touched at random, and 4 KiB pages would add a
- * TLB miss to the cache miss of nearly every packet.
+ * them for the tables touched at random by every flow: 4 KiB pages would
+ * add a TLB miss to the cache miss of nearly every packet.
  */
-static void *map_zeroed(size_t len)
+static void *map_zeroed(size_t len, bool huge)
 {
 	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		return NULL;
-	if (len >= (2u << 20))
+	if (huge && len >= (2u << 20))
 		madvise(p, len, MADV_HUGEPAGE);
 	return p;
+}
+
+static void unmap(void *p, size_t len)
+{
+	if (p)
+		munmap(p, len);
+}
+
+/* The mapped sizes of the tables of n entries, in pool_bytes' order */
+static size_t hot_bytes(size_t n)
+{
+	return n * sizeof(struct flow_hot);
+}
+
+static size_t cold_bytes(size_t n)
+{
+	return n * sizeof(struct flow_cold);
+}
+
+static size_t ext_bytes(size_t n)
+{
+	return n * (FLOW_KEY_TUN_LEN - FLOW_KEY_BASE_LEN);
+}
+
+static size_t big_bytes(size_t n)
+{
+	return n * sizeof(struct flow_big);
 }
 
 struct flowcache *flowcache_new(uint32_t capacity, uint64_t active_ns,
@@ -90,6 +285,7 @@ struct flowcache *flowcache_new(uint32_t capacity, uint64_t active_ns,
 {
 	struct flowcache *fc;
 	uint32_t nb = 16;
+	size_t n;
 
 	if (capacity == 0 || capacity > (1u << 30)) {
 		errno = EINVAL;
@@ -102,16 +298,23 @@ struct flowcache *flowcache_new(uint32_t capacity, uint64_t active_ns,
 	fc = calloc(1, sizeof(*fc));
 	if (!fc)
 		return NULL;
-	fc->pool_bytes = ((size_t)capacity + 1) * sizeof(struct flow);
+	n = (size_t)capacity + 1;
+	fc->capacity = capacity;
+	fc->pool_bytes =
+		hot_bytes(n) + cold_bytes(n) + ext_bytes(n) + big_bytes(n);
 	fc->bucket_bytes = (size_t)nb * sizeof(uint32_t);
-	fc->pool = map_zeroed(fc->pool_bytes);
-	fc->buckets = map_zeroed(fc->bucket_bytes);
-	if (!fc->pool || !fc->buckets) {
+	fc->pool = map_zeroed(hot_bytes(n), true);
+	fc->cold = map_zeroed(cold_bytes(n), true);
+	/* the side tables: untouched (no memory) unless a template needs
+	 * the extended key, or flows grow big */
+	fc->ext = map_zeroed(ext_bytes(n), true);
+	fc->big = map_zeroed(big_bytes(n), false);
+	fc->buckets = map_zeroed(fc->bucket_bytes, true);
+	if (!fc->pool || !fc->cold || !fc->ext || !fc->big || !fc->buckets) {
 		flowcache_free(fc);
 		errno = ENOMEM;
 		return NULL;
 	}
-	fc->capacity = capacity;
 	fc->mask = nb - 1;
 	fc->next_unused = 1;
 	fc->key_len = FLOW_KEY_BASE_LEN;
@@ -124,48 +327,52 @@ struct flowcache *flowcache_new(uint32_t capacity, uint64_t active_ns,
 
 void flowcache_free(struct flowcache *fc)
 {
+	size_t n;
+
 	if (!fc)
 		return;
-	if (fc->pool)
-		munmap(fc->pool, fc->pool_bytes);
-	if (fc->buckets)
-		munmap(fc->buckets, fc->bucket_bytes);
+	n = (size_t)fc->capacity + 1;
+	unmap(fc->pool, hot_bytes(n));
+	unmap(fc->cold, cold_bytes(n));
+	unmap(fc->ext, ext_bytes(n));
+	unmap(fc->big, big_bytes(n));
+	unmap(fc->buckets, fc->bucket_bytes);
 	free(fc);
 }
 
-static void lru_unlink(struct flow *pool, uint32_t i)
+static void lru_unlink(struct flow_cold *cold, uint32_t i)
 {
-	struct flow *f = &pool[i];
+	struct flow_cold *f = &cold[i];
 
-	pool[f->lru_prev].lru_next = f->lru_next;
-	pool[f->lru_next].lru_prev = f->lru_prev;
+	cold[f->lru_prev].lru_next = f->lru_next;
+	cold[f->lru_next].lru_prev = f->lru_prev;
 }
 
-static void lru_append(struct flow *pool, uint32_t i)
+static void lru_append(struct flow_cold *cold, uint32_t i)
 {
-	struct flow *s = &pool[0], *f = &pool[i];
+	struct flow_cold *s = &cold[0], *f = &cold[i];
 
 	f->lru_prev = s->lru_prev;
 	f->lru_next = 0;
-	pool[s->lru_prev].lru_next = i;
+	cold[s->lru_prev].lru_next = i;
 	s->lru_prev = i;
 }
 
-static void age_unlink(struct flow *pool, uint32_t i)
+static void age_unlink(struct flow_cold *cold, uint32_t i)
 {
-	struct flow *f = &pool[i];
+	struct flow_cold *f = &cold[i];
 
-	pool[f->age_prev].age_next = f->age_next;
-	pool[f->age_next].age_prev = f->age_prev;
+	cold[f->age_prev].age_next = f->age_next;
+	cold[f->age_next].age_prev = f->age_prev;
 }
 
-static void age_append(struct flow *pool, uint32_t i)
+static void age_append(struct flow_cold *cold, uint32_t i)
 {
-	struct flow *s = &pool[0], *f = &pool[i];
+	struct flow_cold *s = &cold[0], *f = &cold[i];
 
 	f->age_prev = s->age_prev;
 	f->age_next = 0;
-	pool[s->age_prev].age_next = i;
+	cold[s->age_prev].age_next = i;
 	s->age_prev = i;
 }
 
@@ -173,20 +380,21 @@ static void age_append(struct flow *pool, uint32_t i)
 static void flow_remove(struct flowcache *fc, uint32_t i,
 			enum flow_end_reason reason)
 {
-	struct flow *f = &fc->pool[i];
-	uint32_t *pp = &fc->buckets[flowcache_hash_len(&f->key, fc->key_len) &
-				    fc->mask];
+	struct flow f;
+	uint32_t *pp;
 
-	fc->expire(fc->expire_ctx, f, reason);
+	flowcache_get(fc, i, &f);
+	pp = &fc->buckets[flowcache_hash_len(&f.key, fc->key_len) & fc->mask];
+	fc->expire(fc->expire_ctx, &f, reason);
 	fc->stats.expired[reason]++;
 
 	while (*pp != i)
 		pp = &fc->pool[*pp].hnext;
-	*pp = f->hnext;
-	lru_unlink(fc->pool, i);
-	age_unlink(fc->pool, i);
-	f->hnext = fc->free_list;
-	f->live = 0;
+	*pp = fc->pool[i].hnext;
+	lru_unlink(fc->cold, i);
+	age_unlink(fc->cold, i);
+	fc->pool[i].hnext = fc->free_list;
+	fc->cold[i].flags = 0;
 	fc->free_list = i;
 	fc->used--;
 }
@@ -197,7 +405,7 @@ static void flow_remove(struct flowcache *fc, uint32_t i,
  */
 static void evict_one(struct flowcache *fc)
 {
-	flow_remove(fc, fc->pool[0].lru_next, FLOW_END_RESOURCES);
+	flow_remove(fc, fc->cold[0].lru_next, FLOW_END_RESOURCES);
 }
 
 static uint32_t flow_alloc(struct flowcache *fc)
@@ -224,14 +432,26 @@ void flowcache_update(struct flowcache *fc, const struct flow_key *key,
 				octets, tcp_flags, tos, ts_ns, 0, 0);
 }
 
+/* Does entry i hold key? */
+static bool key_eq(const struct flowcache *fc, uint32_t i,
+		   const struct flow_key *key)
+{
+	if (memcmp(fc->pool[i].key, key, FLOW_KEY_BASE_LEN) != 0)
+		return false;
+	return !fc->ext_len || memcmp(fc->ext + (size_t)i * fc->ext_len,
+				      (const uint8_t *)key + FLOW_KEY_BASE_LEN,
+				      fc->ext_len) == 0;
+}
+
 void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 			     uint32_t hash, uint32_t octets, uint8_t tcp_flags,
 			     uint8_t tos, uint64_t ts_ns, uint32_t cpu,
 			     uint32_t oif)
 {
-	uint32_t h = hash & fc->mask;
-	uint32_t i, now;
-	struct flow *f;
+	uint32_t b = hash & fc->mask;
+	struct flow_cold *c;
+	struct flow_hot *h;
+	uint32_t i;
 
 	if (!fc->based) {
 		fc->base_ns = ts_ns;
@@ -239,20 +459,21 @@ void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 	}
 	if (ts_ns > fc->clock_ns)
 		fc->clock_ns = ts_ns;
-	now = stamp_of(fc, fc->clock_ns);
 
-	for (i = fc->buckets[h]; i; i = fc->pool[i].hnext)
-		if (memcmp(&fc->pool[i].key, key, fc->key_len) == 0)
+	for (i = fc->buckets[b]; i; i = fc->pool[i].hnext)
+		if (key_eq(fc, i, key))
 			break;
 
 	if (i) {
-		f = &fc->pool[i];
+		h = &fc->pool[i];
 		/* a packet after the idle gap or past the active timeout starts
-		 * a new record; the old one leaves with its own reason */
-		if (ts_ns >= add_sat(f->last_ns, fc->inactive_ns)) {
+		 * a new record; the old one leaves with its own reason (the
+		 * hint of first_ns answers the active timer until near it) */
+		if (ts_ns >= add_sat(h->last_ns, fc->inactive_ns)) {
 			flow_remove(fc, i, FLOW_END_IDLE);
 			i = 0;
-		} else if (ts_ns >= add_sat(f->first_ns, fc->active_ns)) {
+		} else if (ts_ns >= add_sat(first_floor(h), fc->active_ns) &&
+			   ts_ns >= add_sat(first_of(fc, i), fc->active_ns)) {
 			flow_remove(fc, i, FLOW_END_ACTIVE);
 			i = 0;
 		}
@@ -260,36 +481,37 @@ void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 
 	if (!i) {
 		i = flow_alloc(fc);
-		f = &fc->pool[i];
-		memcpy(&f->key, key, sizeof(*key));
-		f->hnext = fc->buckets[h];
-		fc->buckets[h] = i;
-		f->packets = 0;
-		f->octets = 0;
-		f->first_ns = ts_ns;
-		f->last_ns = ts_ns;
-		f->tcp_flags = 0;
-		f->tos = tos;
-		f->cpu = cpu;
-		f->oif = oif;
-		f->live = 1;
-		f->stamp = now;
-		lru_append(fc->pool, i);
-		age_append(fc->pool, i);
+		h = &fc->pool[i];
+		c = &fc->cold[i];
+		memcpy(h->key, key, FLOW_KEY_BASE_LEN);
+		if (fc->ext_len)
+			memcpy(fc->ext + (size_t)i * fc->ext_len,
+			       (const uint8_t *)key + FLOW_KEY_BASE_LEN,
+			       fc->ext_len);
+		h->hnext = fc->buckets[b];
+		fc->buckets[b] = i;
+		h->last_ns = ts_ns;
+		h->w = 0;
+		c->flags = FC_LIVE;
+		c->tos = tos;
+		c->cpu = (uint16_t)cpu;
+		c->oif = oif;
+		set_first(fc, i, ts_ns);
+		lru_append(fc->cold, i);
+		age_append(fc->cold, i);
 		fc->stats.added++;
-	} else if (f->stamp != now) {
-		lru_unlink(fc->pool, i);
-		f->stamp = now;
-		lru_append(fc->pool, i);
+	} else if (ts_ns > h->last_ns) {
+		/* into a new stamp second: to the LRU tail */
+		if (stamp_of(fc, ts_ns) != stamp_of(fc, h->last_ns)) {
+			lru_unlink(fc->cold, i);
+			lru_append(fc->cold, i);
+		}
+		set_last(fc, i, ts_ns);
+	} else if (ts_ns < h->last_ns && ts_ns < first_of(fc, i)) {
+		set_first(fc, i, ts_ns);
 	}
 
-	f->packets++;
-	f->octets += octets;
-	f->tcp_flags |= tcp_flags;
-	if (ts_ns > f->last_ns)
-		f->last_ns = ts_ns;
-	else if (ts_ns < f->first_ns)
-		f->first_ns = ts_ns;
+	count(fc, i, octets, tcp_flags);
 
 	/* TCP FIN or RST: the end of the flow is detected (flowEndReason 3) */
 	if (tcp_flags & 0x05)
@@ -298,7 +520,7 @@ void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 
 void flowcache_expire(struct flowcache *fc, uint64_t now_ns)
 {
-	struct flow *pool = fc->pool;
+	struct flow_cold *cold = fc->cold;
 	uint32_t i, next;
 
 	if (now_ns > fc->clock_ns)
@@ -308,26 +530,26 @@ void flowcache_expire(struct flowcache *fc, uint64_t now_ns)
 
 	/*
 	 * inactive: from the LRU head while an entry's stamp second could
-	 * hold an idle flow. An entry is moved on the first packet of every
-	 * second, so its last packet lies within its stamp second: the ones
-	 * not idle yet are passed over (not moved) and due within a second.
+	 * hold an idle flow. An entry is moved when its last packet enters
+	 * a new second, so that packet lies within its stamp second: the
+	 * ones not idle yet are passed over (not moved) and due within a
+	 * second.
 	 */
-	for (i = pool[0].lru_next; i; i = next) {
-		struct flow *f = &pool[i];
-		uint64_t stamp_ns = fc->base_ns + (uint64_t)f->stamp * NS;
+	for (i = cold[0].lru_next; i; i = next) {
+		const struct flow_hot *h = &fc->pool[i];
 
-		if (add_sat(stamp_ns, fc->inactive_ns) > now_ns)
+		if (add_sat(stamp_ns(fc, h), fc->inactive_ns) > now_ns)
 			break;
-		next = f->lru_next;
-		if (add_sat(f->last_ns, fc->inactive_ns) <= now_ns)
+		next = cold[i].lru_next;
+		if (add_sat(h->last_ns, fc->inactive_ns) <= now_ns)
 			flow_remove(fc, i, FLOW_END_IDLE);
 	}
 
 	/* active: the age list is in order of creation, i.e. of first_ns */
-	while (pool[0].age_next) {
-		i = pool[0].age_next;
+	while (cold[0].age_next) {
+		i = cold[0].age_next;
 
-		if (add_sat(pool[i].first_ns, fc->active_ns) > now_ns)
+		if (add_sat(first_of(fc, i), fc->active_ns) > now_ns)
 			break;
 		flow_remove(fc, i, FLOW_END_ACTIVE);
 	}
@@ -335,17 +557,17 @@ void flowcache_expire(struct flowcache *fc, uint64_t now_ns)
 
 uint64_t flowcache_next_due(const struct flowcache *fc)
 {
-	const struct flow *pool = fc->pool;
+	const struct flow_cold *cold = fc->cold;
 	uint64_t due = UINT64_MAX, t;
 
 	/* the LRU head's stamp second bounds its idle timer from below;
 	 * the age head's is exact */
-	if (pool[0].lru_next) {
-		t = fc->base_ns + (uint64_t)pool[pool[0].lru_next].stamp * NS;
+	if (cold[0].lru_next) {
+		t = stamp_ns(fc, &fc->pool[cold[0].lru_next]);
 		due = add_sat(t, fc->inactive_ns);
 	}
-	if (pool[0].age_next) {
-		t = add_sat(pool[pool[0].age_next].first_ns, fc->active_ns);
+	if (cold[0].age_next) {
+		t = add_sat(first_of(fc, cold[0].age_next), fc->active_ns);
 		if (t < due)
 			due = t;
 	}
@@ -354,20 +576,20 @@ uint64_t flowcache_next_due(const struct flowcache *fc)
 
 void flowcache_flush(struct flowcache *fc, enum flow_end_reason reason)
 {
-	struct flow *pool = fc->pool;
+	struct flow f;
 	uint32_t i;
 
 	/* every flow goes: walk the pool in memory order (a sequential scan,
 	 * where the LRU order costs a cache miss a hop), then reset it all */
 	for (i = 1; i < fc->next_unused; i++) {
-		if (!pool[i].live)
+		if (!flowcache_get(fc, i, &f))
 			continue;
-		fc->expire(fc->expire_ctx, &pool[i], reason);
+		fc->expire(fc->expire_ctx, &f, reason);
 		fc->stats.expired[reason]++;
-		pool[i].live = 0;
+		fc->cold[i].flags = 0;
 	}
 	memset(fc->buckets, 0, fc->bucket_bytes);
-	memset(&pool[0], 0, sizeof(pool[0]));
+	memset(&fc->cold[0], 0, sizeof(fc->cold[0]));
 	fc->free_list = 0;
 	fc->next_unused = 1;
 	fc->used = 0;

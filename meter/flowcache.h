@@ -48,35 +48,71 @@ struct flow_key {
 	uint8_t pad[4];
 };
 #define FLOW_KEY_BASE_LEN 44
+#define FLOW_KEY_L2_LEN 60  /* up to tos: seven-tuple, no tunnel */
+#define FLOW_KEY_TUN_LEN 92 /* up to tun_dst: all that is ever set */
 #define FLOW_KEY_FULL_LEN 96
 _Static_assert(sizeof(struct flow_key) == FLOW_KEY_FULL_LEN, "flow_key has "
 							     "hidden padding");
+_Static_assert(__builtin_offsetof(struct flow_key, tun_src) == FLOW_KEY_L2_LEN,
+	       "FLOW_KEY_L2_LEN does not end at tos");
+_Static_assert(__builtin_offsetof(struct flow_key, pad) == FLOW_KEY_TUN_LEN,
+	       "FLOW_KEY_TUN_LEN does not end at tun_dst");
 _Static_assert(__builtin_offsetof(struct flow_key, ethertype) ==
 		       FLOW_KEY_BASE_LEN,
 	       "the five-tuple part of flow_key is not its first 44 octets");
 
 /*
- * One cache entry. Index 0 of the pool is the sentinel of both lists and
- * the "none" value of every link, so a zeroed pool is a valid empty cache.
+ * A flow as it leaves the cache (the expire callback) or is listed
+ * (flowcache_get): the cache itself keeps it in the compact entries of
+ * flowcache.c and builds this view on demand.
  */
 struct flow {
 	struct flow_key key;
-	uint32_t hnext; /* hash chain; free list when unused */
 	/* egressInterface seen: the output interface of a flow metered at
 	 * an egress point (of its first packet); 0: metered at ingress,
 	 * the output is the routing table's */
 	uint32_t oif;
+	uint32_t cpu; /* systemCpuId: the CPU of the first packet */
 	uint64_t packets;
 	uint64_t octets;
 	uint64_t first_ns; /* packet clock, ns since the epoch */
 	uint64_t last_ns;
-	uint32_t lru_prev, lru_next;
-	uint32_t age_prev, age_next;
-	uint32_t stamp;	   /* second of the last LRU move, see .c */
-	uint32_t cpu;	   /* systemCpuId: the CPU of the first packet */
 	uint8_t tcp_flags; /* OR of all packets */
 	uint8_t tos;	   /* of the first packet */
 	uint8_t live;	   /* in use (not on the free list) */
+};
+
+/*
+ * The entry of the packet path: everything a packet of a five-tuple flow
+ * reads or writes, in one cache line (see flowcache.c for the fields).
+ */
+struct flow_hot {
+	uint8_t key[FLOW_KEY_BASE_LEN]; /* struct flow_key's first octets */
+	uint32_t hnext;			/* hash chain; free list when unused */
+	uint64_t last_ns;
+	uint64_t w; /* FH_* bit fields */
+} __attribute__((aligned(64)));
+_Static_assert(sizeof(struct flow_hot) == 64, "the packet path's entry is not "
+					      "one cache line");
+
+/* The rest of an entry, read when a flow starts, ends or moves in the
+ * LRU list (once a second of packet time at most). */
+struct flow_cold {
+	uint32_t lru_prev, lru_next;
+	uint32_t age_prev, age_next;
+	uint32_t oif;
+	uint32_t first_lo; /* the low 32 bits of first_ns */
+	uint16_t cpu;
+	uint8_t tos;
+	uint8_t flags; /* FC_* */
+};
+_Static_assert(sizeof(struct flow_cold) == 28, "flow_cold has padding");
+
+/* Counters past the hot entry's fields and a first_ns too far from
+ * last_ns for its hint: touched by few flows, so the pages of this
+ * table stay unbacked. */
+struct flow_big {
+	uint64_t packets, octets, first_ns;
 };
 
 /* Called for each flow leaving the cache; the entry is freed on return. */
@@ -90,9 +126,13 @@ struct flowcache_stats {
 };
 
 struct flowcache {
-	struct flow *pool; /* capacity + 1 entries; [0] is the sentinel */
-	uint32_t *buckets; /* nbuckets heads, 0 = empty */
-	size_t pool_bytes; /* mapped sizes, for munmap */
+	struct flow_hot *pool;	/* capacity + 1 entries; [0] is the sentinel */
+	struct flow_cold *cold; /* the same indices */
+	uint8_t *ext;		/* key octets past FLOW_KEY_BASE_LEN, ext_len
+				 * per entry; untouched unless key_len needs */
+	struct flow_big *big;	/* see FC_BIG */
+	uint32_t *buckets;	/* nbuckets heads, 0 = empty */
+	size_t pool_bytes;	/* all mapped sizes but the buckets' */
 	size_t bucket_bytes;
 	uint32_t capacity;
 	uint32_t mask; /* nbuckets - 1 */
@@ -100,6 +140,7 @@ struct flowcache {
 	uint32_t next_unused; /* pool entries never touched start here */
 	uint32_t free_list;
 	uint32_t key_len; /* octets of flow_key hashed and compared */
+	uint32_t ext_len; /* key_len - FLOW_KEY_BASE_LEN */
 	uint64_t active_ns;
 	uint64_t inactive_ns;
 	uint64_t clock_ns; /* latest packet or timer time seen */
@@ -134,9 +175,17 @@ void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 			     uint8_t tos, uint64_t ts_ns, uint32_t cpu,
 			     uint32_t oif);
 
-/* Key octets to hash and compare: FLOW_KEY_BASE_LEN (the default) or
- * FLOW_KEY_FULL_LEN; set before the first packet. */
+/* Key octets to hash and compare: FLOW_KEY_BASE_LEN (the default),
+ * FLOW_KEY_L2_LEN or FLOW_KEY_FULL_LEN; set before the first packet. */
 void flowcache_set_key_len(struct flowcache *fc, uint32_t len);
+
+/* The flow of pool entry i (1 <= i < fc->next_unused) into out; false if
+ * the entry is free. */
+bool flowcache_get(const struct flowcache *fc, uint32_t i, struct flow *out);
+
+/* Octets of memory a cached flow costs when every entry is in use: the
+ * entry, its key extension and its share of the buckets. */
+size_t flowcache_entry_bytes(const struct flowcache *fc);
 
 /*
  * Batching support: a caller that meters packets in batches first touches

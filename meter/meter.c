@@ -156,7 +156,7 @@ static void meter_parsed(struct meter *m, const struct obs_point *op,
 		k->dir = op->dir;
 	k->ipver = pi->ipver;
 	k->tmpl = (uint8_t)t;
-	if (key_len == FLOW_KEY_FULL_LEN) {
+	if (key_len > FLOW_KEY_BASE_LEN) {
 		if (keys & MKEY_ETHERTYPE)
 			k->ethertype = pi->ethertype;
 		if (keys & MKEY_SMAC)
@@ -256,8 +256,13 @@ void meter_configure(struct meter_cfg *cfg,
 	cfg->key_len = FLOW_KEY_BASE_LEN;
 	for (i = 0; i < n && i < METER_MAX_TEMPLATES; i++) {
 		cfg->keys[i] = meter_template_keys(tmpl[i]);
-		if (cfg->keys[i] & ~(uint32_t)MKEY_FIVE)
+		/* the tunnel endpoints need the whole key; the other
+		 * elements its seven-tuple part */
+		if (cfg->keys[i] & (MKEY_TUN_SRC | MKEY_TUN_DST))
 			cfg->key_len = FLOW_KEY_FULL_LEN;
+		else if (cfg->keys[i] & ~(uint32_t)MKEY_FIVE &&
+			 cfg->key_len < FLOW_KEY_L2_LEN)
+			cfg->key_len = FLOW_KEY_L2_LEN;
 		if (tmpl[i]->tunnel && !tmpl[i]->pppac) {
 			uint8_t in = tmpl[i]->ipver;
 
@@ -283,10 +288,10 @@ void meter_configure(struct meter_cfg *cfg,
 						(uint8_t)(i + 1);
 					break;
 				}
-	/* a tunnel key needs the full key, even if only the tunnel
+	/* a tunnel needs the key's tun_ver, even if only the tunnel
 	 * version tells two flows apart */
-	if (cfg->decap)
-		cfg->key_len = FLOW_KEY_FULL_LEN;
+	if (cfg->decap && cfg->key_len < FLOW_KEY_L2_LEN)
+		cfg->key_len = FLOW_KEY_L2_LEN;
 }
 
 void meter_flush(struct meter *m)

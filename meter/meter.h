@@ -73,7 +73,7 @@ enum meter_nofit {
 
 struct meter_cfg {
 	uint32_t decap;	  /* PARSE_DECAP_BIT()s: tunnels to open */
-	uint32_t key_len; /* FLOW_KEY_BASE_LEN or FLOW_KEY_FULL_LEN */
+	uint32_t key_len; /* FLOW_KEY_BASE_LEN, _L2_LEN or _FULL_LEN */
 	uint8_t class_tmpl[2][3][2]; /* template index + 1; 0: none fits */
 	uint32_t keys[METER_MAX_TEMPLATES]; /* MKEY_* of each template */
 };

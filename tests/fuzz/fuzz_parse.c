@@ -87,9 +87,11 @@ static uint64_t cached_packets(const struct flowcache *fc)
 {
 	uint64_t sum = 0;
 	uint32_t i, n = 0;
+	struct flow f;
 
-	for (i = fc->pool[0].lru_next; i; i = fc->pool[i].lru_next) {
-		sum += fc->pool[i].packets;
+	for (i = fc->cold[0].lru_next; i; i = fc->cold[i].lru_next) {
+		CHECK(flowcache_get(fc, i, &f));
+		sum += f.packets;
 		CHECK(++n <= fc->used);
 	}
 	CHECK(n == fc->used);

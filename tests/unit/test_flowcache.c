@@ -632,6 +632,150 @@ START_TEST(hash_spreads)
 }
 END_TEST
 
+/* The memory budget of issue 18: a five-tuple packet touches one cache
+ * line, and a cached flow costs at most 96 octets (128 with the
+ * seven-tuple key part); it must not grow again unnoticed. */
+START_TEST(entry_size_budget)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(1u << 20, 1800, 15, &rc);
+
+	ck_assert_uint_le(sizeof(struct flow_hot), 64);
+	ck_assert_uint_le(flowcache_entry_bytes(fc), 96);
+	flowcache_set_key_len(fc, FLOW_KEY_L2_LEN);
+	ck_assert_uint_le(flowcache_entry_bytes(fc), 128);
+	/* the tunnel endpoints: 2 x 16 octets more (see README) */
+	flowcache_set_key_len(fc, FLOW_KEY_FULL_LEN);
+	ck_assert_uint_le(flowcache_entry_bytes(fc), 160);
+	done(fc, &rc);
+}
+END_TEST
+
+/* Counters past the hot entry's bits carry exactly (65,536 packets,
+ * 2^23 octets), in flushes, timers and the listing alike. */
+START_TEST(counters_carry)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(16, 1800, 15, &rc);
+	struct flow_key a = key_n(1), b = key_n(2);
+	struct flow f;
+	uint64_t i, n = 200000, oct = 0;
+
+	for (i = 0; i < n; i++) {
+		uint32_t o = i % 7 == 0 ? 65535 : (uint32_t)(40 + i % 1460);
+
+		flowcache_update(fc, &a, o, 0x10, 0, T0 + i * 1000);
+		oct += o;
+	}
+	flowcache_update(fc, &b, 0xffffffffu, 0, 0, T0);
+	flowcache_update(fc, &b, 0xffffffffu, 0, 0, T0 + 1);
+	ck_assert(flowcache_get(fc, 1, &f));
+	ck_assert_uint_eq(f.packets, n);
+	ck_assert_uint_eq(f.octets, oct);
+	ck_assert_uint_eq(f.tcp_flags, 0x10);
+	ck_assert_uint_eq(f.first_ns, T0);
+	ck_assert_uint_eq(f.last_ns, T0 + (n - 1) * 1000);
+	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.n, 2);
+	ck_assert_uint_eq(rc.r[0].f.packets, n);
+	ck_assert_uint_eq(rc.r[0].f.octets, oct);
+	ck_assert_uint_eq(rc.r[1].f.packets, 2);
+	ck_assert_uint_eq(rc.r[1].f.octets, 2 * 0xffffffffull);
+	/* a reused entry starts from zero */
+	flowcache_update(fc, &b, 40, 0, 0, T0 + 2 * NS);
+	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.r[2].f.packets, 1);
+	ck_assert_uint_eq(rc.r[2].f.octets, 40);
+	done(fc, &rc);
+}
+END_TEST
+
+/* first_ns stays exact in ns when the flow spans more than 2^32 ns and
+ * more than the hint's range (a timeout of days, a packet from the past),
+ * and the active timer still cuts at the exact ns. */
+START_TEST(first_ns_exact_far)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(16, 40 * 3600, 40 * 3600, &rc);
+	struct flow_key a = key_n(1), b = key_n(2);
+	uint64_t t0 = T0 + 123456789, h = 3600 * NS;
+	struct flow f;
+
+	flowcache_update(fc, &a, 40, 0, 0, t0);
+	flowcache_update(fc, &a, 40, 0, 0, t0 + 5 * NS + 7);
+	ck_assert(flowcache_get(fc, 1, &f));
+	ck_assert_uint_eq(f.first_ns, t0);
+	/* past 2^46 ns (19.5 h) between first and last: no hint */
+	flowcache_update(fc, &a, 40, 0, 0, t0 + 20 * h);
+	flowcache_update(fc, &a, 40, 0, 0, t0 + 39 * h);
+	ck_assert(flowcache_get(fc, 1, &f));
+	ck_assert_uint_eq(f.first_ns, t0);
+	ck_assert_uint_eq(f.last_ns, t0 + 39 * h);
+	/* an older packet lowers it, exactly */
+	flowcache_update(fc, &a, 40, 0, 0, t0 - 3);
+	ck_assert(flowcache_get(fc, 1, &f));
+	ck_assert_uint_eq(f.first_ns, t0 - 3);
+	/* the active timeout (40 h) to the ns */
+	flowcache_update(fc, &a, 40, 0, 0, t0 - 3 + 40 * h - 1);
+	ck_assert_uint_eq(rc.n, 0);
+	flowcache_update(fc, &a, 40, 0, 0, t0 - 3 + 40 * h);
+	ck_assert_uint_eq(rc.n, 1);
+	ck_assert_uint_eq(rc.r[0].reason, FLOW_END_ACTIVE);
+	ck_assert_uint_eq(rc.r[0].f.packets, 6);
+	ck_assert_uint_eq(rc.r[0].f.first_ns, t0 - 3);
+	ck_assert_uint_eq(rc.r[0].f.last_ns, t0 - 3 + 40 * h - 1);
+
+	/* near the hint: the active timer (30 s) to the ns */
+	done(fc, &rc);
+	fc = mk(16, 30, 15, &rc);
+	flowcache_update(fc, &b, 40, 0, 0, t0 + 999);
+	flowcache_update(fc, &b, 40, 0, 0, t0 + 999 + 10 * NS);
+	flowcache_update(fc, &b, 40, 0, 0, t0 + 999 + 20 * NS);
+	flowcache_update(fc, &b, 40, 0, 0, t0 + 999 + 30 * NS - 1);
+	ck_assert_uint_eq(rc.n, 0);
+	flowcache_update(fc, &b, 40, 0, 0, t0 + 999 + 30 * NS);
+	ck_assert_uint_eq(rc.n, 1);
+	ck_assert_uint_eq(rc.r[0].reason, FLOW_END_ACTIVE);
+	ck_assert_uint_eq(rc.r[0].f.packets, 4);
+	ck_assert_uint_eq(rc.r[0].f.first_ns, t0 + 999);
+	done(fc, &rc);
+}
+END_TEST
+
+/* The extended key lives in a side table: flows that differ only there
+ * stay apart and leave with their whole key. */
+START_TEST(extended_key_side_table)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(16, 1800, 15, &rc);
+	struct flow_key a = key_n(1), b = key_n(1), c = key_n(1);
+
+	flowcache_set_key_len(fc, FLOW_KEY_FULL_LEN);
+	a.ethertype = 0x0800;
+	memcpy(a.smac, "\x02\0\0\0\0\x01", 6);
+	b = a;
+	b.smac[5] = 2;
+	c = a;
+	c.tun_ver = 6;
+	c.tun_dst[15] = 9;
+	flowcache_update(fc, &a, 40, 0, 0, T0);
+	flowcache_update(fc, &b, 50, 0, 0, T0);
+	flowcache_update(fc, &c, 60, 0, 0, T0);
+	flowcache_update(fc, &a, 40, 0, 0, T0 + 1);
+	flowcache_update(fc, &c, 60, 0, 0, T0 + 1);
+	ck_assert_uint_eq(fc->used, 3);
+	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.n, 3);
+	ck_assert_mem_eq(&rc.r[0].f.key, &a, sizeof(a));
+	ck_assert_uint_eq(rc.r[0].f.packets, 2);
+	ck_assert_mem_eq(&rc.r[1].f.key, &b, sizeof(b));
+	ck_assert_uint_eq(rc.r[1].f.packets, 1);
+	ck_assert_mem_eq(&rc.r[2].f.key, &c, sizeof(c));
+	ck_assert_uint_eq(rc.r[2].f.octets, 120);
+	done(fc, &rc);
+}
+END_TEST
+
 static Suite *flowcache_suite(void)
 {
 	Suite *s = suite_create("flowcache");
@@ -642,6 +786,9 @@ static Suite *flowcache_suite(void)
 	tcase_add_test(tc, distinct_keys);
 	tcase_add_test(tc, new_bad_capacity);
 	tcase_add_test(tc, hash_spreads);
+	tcase_add_test(tc, entry_size_budget);
+	tcase_add_test(tc, counters_carry);
+	tcase_add_test(tc, extended_key_side_table);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("timers");
@@ -655,6 +802,7 @@ static Suite *flowcache_suite(void)
 	tcase_add_test(tc, time_zero_start);
 	tcase_add_test(tc, time_end_of_range);
 	tcase_add_test(tc, next_due_across_silence);
+	tcase_add_test(tc, first_ns_exact_far);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("end");
