@@ -744,8 +744,9 @@ START_TEST(keys_five_vs_seven)
 		mt_packet(t, &k, T0 + 1);
 		mt_end(t);
 		ck_assert_uint_eq(t->n, i ? 2 : 1);
+		/* the seven-tuple's part of the key, no tunnel endpoints */
 		ck_assert_uint_eq(t->cfg.key_len,
-				  i ? FLOW_KEY_FULL_LEN : FLOW_KEY_BASE_LEN);
+				  i ? FLOW_KEY_L2_LEN : FLOW_KEY_BASE_LEN);
 		if (i) {
 			ck_assert_mem_eq(t->r[0].f.key.dmac, DMAC, 6);
 			ck_assert_uint_eq(t->r[0].f.key.ethertype, 0x0800);
@@ -783,7 +784,7 @@ START_TEST(keys_user_template)
 
 	meter_configure(&t->cfg, defs, 1);
 	ck_assert_uint_eq(t->cfg.keys[0], MKEY_SRC | MKEY_DST | MKEY_TOS);
-	ck_assert_uint_eq(t->cfg.key_len, FLOW_KEY_FULL_LEN);
+	ck_assert_uint_eq(t->cfg.key_len, FLOW_KEY_L2_LEN); /* up to tos */
 	flowcache_set_key_len(t->m.fc, t->cfg.key_len);
 	t->m.cfg = &t->cfg;
 	for (i = 0; i < 4; i++) {
