@@ -143,8 +143,8 @@ static int add_elem(struct template_user *u, const char *ename, bool key,
 		return -1;
 	}
 	/* a non-key element needs a value kept per flow: of the key-able
-	 * ones only the class of service (of the first packet) has one */
-	if (!key && ie->use == KEY && idx != IE_ipClassOfService) {
+	 * ones only those of the first packet (ie.def FACT_FIRST) have one */
+	if (!key && ie->use == KEY && !(ie->facts & FACT_FIRST)) {
 		snprintf(err, errlen,
 			 "record %s: %s can only be a match (key) element",
 			 u->name, ename);
