@@ -13,6 +13,11 @@ enum ie_fact {
 	FACT_ROUTE = 1,	   /* from the routing table when exported */
 	FACT_MEASURED = 2, /* measured over the packets: never a key */
 	FACT_FIRST = 4,	   /* a key that may be collected (first packet's) */
+	FACT_ADDR4 = 8,	   /* an IPv4 flow address */
+	FACT_ADDR6 = 16,   /* an IPv6 flow address */
+	FACT_TUN4 = 32,	   /* an IPv4 tunnel endpoint */
+	FACT_TUN6 = 64,	   /* an IPv6 tunnel endpoint */
+	FACT_PPPAC = 128,  /* a PPP session's (pppac) */
 };
 
 /* IE_<name>: index of an element in ie_table. */

@@ -364,6 +364,39 @@ START_TEST(element_facts)
 	}
 	ck_assert_uint_eq(nroute, sizeof(routed) / sizeof(routed[0]));
 	ck_assert(ie_has(IE_ipClassOfService, FACT_FIRST));
+	/* what a record's elements say of the flows it describes */
+	ck_assert(ie_has(IE_destinationIPv4Address, FACT_ADDR4));
+	ck_assert(ie_has(IE_sourceIPv6Address, FACT_ADDR6));
+	ck_assert(ie_has(IE_tunnelSourceIPv4Address, FACT_TUN4));
+	ck_assert(ie_has(IE_tunnelDestinationIPv6Address, FACT_TUN6));
+	ck_assert(ie_has(IE_pppacProtocol, FACT_PPPAC));
+	ck_assert(!ie_has(IE_ingressInterface,
+			  FACT_ADDR4 | FACT_ADDR6 | FACT_TUN4 | FACT_TUN6));
+	for (i = 0; i < template_ndefs; i++) {
+		struct template_user u;
+		const struct template_def *t = &template_defs[i];
+		const char *key[TEMPLATE_MAX_ELEM], *val[TEMPLATE_MAX_ELEM];
+		size_t nkey = 0, nval = 0;
+		char err[256];
+		uint8_t e;
+
+		/* a record of a predefined template's elements is of the
+		 * same flows */
+		for (e = 0; e < t->nelem; e++) {
+			const struct ie *ie = &ie_table[t->elem[e]];
+
+			if (ie->use == KEY)
+				key[nkey++] = ie->name;
+			else
+				val[nval++] = ie->name;
+		}
+		ck_assert_int_eq(template_build(&u, "r", key, nkey, val, nval,
+						err, sizeof(err)),
+				 0);
+		ck_assert_uint_eq(u.def.ipver, t->ipver);
+		ck_assert_uint_eq(u.def.tunnel, t->tunnel);
+		ck_assert_uint_eq(u.def.pppac, t->pppac);
+	}
 	ck_assert(ie_has(IE_octetDeltaCount, FACT_MEASURED));
 	ck_assert(!ie_has(IE_COUNT, FACT_ROUTE));
 	ck_assert_str_eq(ie_fnf_name(IE_sourceIPv4Address),
