@@ -56,7 +56,7 @@ EXPORT_SRC := export/exporter.c export/record.c export/setmsg.c \
 EXPORT_SRC += export/fixed.c export/v1.c export/v5.c export/v7.c
 EXPORT_SRC += export/transport.c export/transport_tcp.c export/resolve.c \
 	export/source.c export/pace.c
-DAEMON_SRC := daemon/options.c daemon/log.c
+DAEMON_SRC := daemon/options.c daemon/options_config.c daemon/log.c
 DAEMON_SRC += daemon/config.c daemon/config_blocks.c daemon/config_check.c \
 	daemon/config_ios.c daemon/config_ios_fnf.c daemon/config_ios_if.c \
 	daemon/config_ios_trad.c \
@@ -77,7 +77,12 @@ CORE_SRC := $(METER_SRC) $(TEMPLATE_SRC) $(EXPORT_SRC) $(DAEMON_SRC) \
 	$(BGP_SRC)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
-XFLOWD_OBJ := $(CORE_OBJ) $(CAPTURE_SRC:%.c=$(B)/%.o) $(B)/daemon/main.o
+# the monitor (metering and exporting processes, captures opened) and the
+# process around it: linked with the capture back ends
+MONITOR_SRC := daemon/monitor.c daemon/monitor_capture.c \
+	daemon/monitor_flow.c daemon/reload.c daemon/setup.c
+MONITOR_OBJ := $(MONITOR_SRC:%.c=$(B)/%.o) $(CAPTURE_SRC:%.c=$(B)/%.o)
+XFLOWD_OBJ := $(CORE_OBJ) $(MONITOR_OBJ) $(B)/daemon/main.o
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 
@@ -111,6 +116,14 @@ $(B)/tests/%: tests/unit/%.c $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) $(CHECK_CFLAGS) -I. -o $@ \
 		$< $(CORE_OBJ) $(CHECK_LIBS) $(MNL_LIBS) -pthread
+
+# the monitor's suite links the capture back ends too
+$(B)/tests/test_monitor: tests/unit/test_monitor.c $(CORE_OBJ) $(MONITOR_OBJ)
+	$(msg) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) $(CHECK_CFLAGS) -I. -o $@ \
+		$< $(CORE_OBJ) $(MONITOR_OBJ) $(CHECK_LIBS) $(PCAP_LIBS) \
+		$(MNL_LIBS) -lm $(BPFLIB_LIBS) -pthread
 
 # BPF: the capture programs include meter/parse.h; parse_check proves the
 # parser passes the verifier (loaded and unloaded by tests/bpf/verify.sh).
@@ -149,6 +162,8 @@ DEPS += man-db systemd strace util-linux
 DEPS += devscripts debhelper lintian
 # test_bgp.sh: a real BGP speaker announcing routes to xflowd
 DEPS += exabgp
+# test_bgp_bird.sh, test_bgp_frr.sh: BIRD and FRR as the router's BGP
+DEPS += bird2 frr
 deps:
 	@./tools/install-deps.sh $(DEPS)
 
@@ -309,13 +324,16 @@ deb:
 .PHONY: deb
 
 format-check:
-	@clang-format --dry-run --Werror $(CORE_SRC) $(CAPTURE_SRC) \
-		daemon/main.c meter/*.h export/*.h templates/*.h daemon/*.h \
+	@clang-format --dry-run --Werror $(CORE_SRC) $(MONITOR_SRC) \
+		$(CAPTURE_SRC) daemon/main.c meter/*.h export/*.h templates/*.h daemon/*.h \
 		bpf/*.h bpf/xflowd.bpf.c bgp/*.h
 	@clang-format --dry-run --Werror $(XFLOWCTL_SRC) tests/unit/test_views.c \
 		tests/unit/test_route.c tests/unit/test_export_route.c \
 		tests/unit/test_safefile.c tests/unit/test_config_ios.c \
 		tests/unit/test_pace.c tests/unit/test_sched.c \
+		tests/unit/test_monitor.c \
+		tests/unit/frame_build.h \
+		tests/unit/test_meter.c tests/unit/test_worker.c \
 		tests/fuzz/fuzz_route.c tests/unit/test_bgp_msg.c \
 		tests/unit/test_rib.c tests/unit/test_bgp_speaker.c \
 		tests/fuzz/fuzz_bgp.c bench/bgprib.c
@@ -329,3 +347,5 @@ clean:
 
 -include $(XFLOWD_OBJ:.o=.d) $(XFDECODE_SRC:%.c=$(B)/%.d)
 -include $(XFLOWCTL_SRC:%.c=$(B)/%.d)
+# the unit suites' headers too (tests/unit/frame_build.h, pcapng_build.h)
+-include $(UNIT_TESTS:=.d)

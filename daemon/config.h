@@ -20,6 +20,7 @@
 #include "../meter/sampler.h"
 #include "../templates/templates.h"
 #include "options.h"
+#include "settings.h"
 
 /* Limits; going past one is an error at the line that does. */
 #define CFG_FILE_MAX (1024 * 1024) /* octets in a file */
@@ -40,14 +41,7 @@
 #define CFG_MAX_ERRORS 20 /* kept; parsing stops at the next one */
 #define CFG_MSG_MAX 512	  /* octets of one message, FILE:LINE: included */
 
-/* Defaults (xflowd.conf(5)); those of the exporter match the command line */
-#define CFG_DEFAULT_PORT 4739 /* IANA ipfix; IIJ's routers pin it too */
-#define CFG_DEFAULT_VERSION 10
-#define CFG_DEFAULT_DOMAIN 1
-#define CFG_DEFAULT_MTU 1500
-#define CFG_DEFAULT_ENTRIES 262144
-#define CFG_DEFAULT_ACTIVE 1800 /* Cisco's 30 minutes */
-#define CFG_DEFAULT_INACTIVE 15
+/* The defaults and the limits of the settings: settings.h */
 
 enum cfg_transport {
 	CFG_UDP,

@@ -176,10 +176,10 @@ static void blk_init(enum cfg_kind kind, void *b, const char *name,
 	switch (kind) {
 	case BLK_EXPORTER:
 		memset(e, 0, sizeof(*e));
-		e->port = CFG_DEFAULT_PORT;
-		e->version = CFG_DEFAULT_VERSION;
-		e->domain_id = CFG_DEFAULT_DOMAIN;
-		e->mtu = CFG_DEFAULT_MTU;
+		e->port = SET_DEFAULT_PORT;
+		e->version = SET_DEFAULT_VERSION;
+		e->domain_id = SET_DEFAULT_DOMAIN;
+		e->mtu = SET_DEFAULT_MTU;
 		e->line = no;
 		break;
 	case BLK_SAMPLER:
@@ -192,9 +192,9 @@ static void blk_init(enum cfg_kind kind, void *b, const char *name,
 		break;
 	case BLK_MONITOR:
 		memset(m, 0, sizeof(*m));
-		m->cache_entries = CFG_DEFAULT_ENTRIES;
-		m->active_s = CFG_DEFAULT_ACTIVE;
-		m->inactive_s = CFG_DEFAULT_INACTIVE;
+		m->cache_entries = SET_DEFAULT_ENTRIES;
+		m->active_s = SET_DEFAULT_ACTIVE;
+		m->inactive_s = SET_DEFAULT_INACTIVE;
 		m->sampler = -1;
 		m->line = no;
 		break;

@@ -157,16 +157,16 @@ static void check_exporter(struct cfg_parser *p, int i)
 				  "templates go once per connection (RFC 7011 "
 				  "§8.4 refreshes udp only); remove it");
 	}
-	/* IOS for v9 (30 minutes and 20 packets); RFC 7011 §8.4 for IPFIX
-	 * (the 600 s of its examples), as on the command line */
+	/* settings.h: as on the command line */
 	if (fixed || !udp) {
 		e->refresh_s = 0;
 		e->refresh_packets = 0;
 	} else {
 		if (!kw[KWE_REFRESH_S])
-			e->refresh_s = e->version == 9 ? 1800 : 600;
+			e->refresh_s = set_default_refresh_s(e->version);
 		if (!kw[KWE_REFRESH_P])
-			e->refresh_packets = e->version == 9 ? 20 : 100;
+			e->refresh_packets =
+				set_default_refresh_packets(e->version);
 	}
 }
 

@@ -163,8 +163,9 @@ void ios_record_cmd(struct cfg_parser *p, unsigned int no, char **tok, int ntok)
 		for (k = 0; tok[i][k] != '\0'; k++) {
 			char c = tok[i][k];
 
-			words[len++] = c >= 'A' && c <= 'Z' ?
-					       (char)(c - 'A' + 'a') : c;
+			words[len++] = c >= 'A' && c <= 'Z'
+					       ? (char)(c - 'A' + 'a')
+					       : c;
 		}
 		words[len] = '\0';
 	}
@@ -342,6 +343,35 @@ const char *ios_predefined_record(struct cfg_parser *p, const char *words,
 		cfg_record_add(p, no, predefined[i].elem[k],
 			       ie_table[predefined[i].elem[k]].name, k < NKEYS);
 	return predefined[i].record;
+}
+
+const char *ios_trad_v9_record(struct cfg_parser *p, bool as, bool nexthop,
+			       unsigned int no)
+{
+	static const char *const name[] = { "ip-flow-v9-as",
+					    "ip-flow-v9-bgp-nexthop",
+					    "ip-flow-v9-as-bgp-nexthop" };
+	const char *rec = name[as && nexthop ? 2 : as ? 0 : 1];
+	size_t k;
+
+	for (k = 0; k < (size_t)p->cfg->nrecord; k++)
+		if (!strcmp(p->cfg->record[k].name, rec))
+			return rec;
+	if (blocks_open(p, BLK_RECORD, rec, no))
+		return NULL;
+	for (k = 0; k < sizeof(orig4); k++)
+		cfg_record_add(p, no, orig4[k], ie_table[orig4[k]].name,
+			       k < NKEYS);
+	if (as) {
+		cfg_record_add(p, no, IE_bgpSourceAsNumber,
+			       ie_table[IE_bgpSourceAsNumber].name, false);
+		cfg_record_add(p, no, IE_bgpDestinationAsNumber,
+			       ie_table[IE_bgpDestinationAsNumber].name, false);
+	}
+	if (nexthop)
+		cfg_record_add(p, no, IE_bgpNextHopIPv4Address,
+			       ie_table[IE_bgpNextHopIPv4Address].name, false);
+	return rec;
 }
 
 void ios_monitor_cmd(struct cfg_parser *p, unsigned int no, char **tok,
@@ -567,15 +597,15 @@ static bool undo_monitor_setting(struct cfg_parser *p, char **t, int nt)
 		kw[KWM_RECORD] = kw[KWM_TEMPLATE] = 0;
 	} else if (ios_ab(t[0], "cache", 1) && nt >= 3 &&
 		   ios_ab(t[1], "timeout", 1) && ios_ab(t[2], "active", 1)) {
-		m->active_s = CFG_DEFAULT_ACTIVE;
+		m->active_s = SET_DEFAULT_ACTIVE;
 		kw[KWM_ACTIVE] = 0;
 	} else if (ios_ab(t[0], "cache", 1) && nt >= 3 &&
 		   ios_ab(t[1], "timeout", 1) && ios_ab(t[2], "inactive", 1)) {
-		m->inactive_s = CFG_DEFAULT_INACTIVE;
+		m->inactive_s = SET_DEFAULT_INACTIVE;
 		kw[KWM_INACTIVE] = 0;
 	} else if (ios_ab(t[0], "cache", 1) && nt >= 2 &&
 		   ios_ab(t[1], "entries", 1)) {
-		m->cache_entries = CFG_DEFAULT_ENTRIES;
+		m->cache_entries = SET_DEFAULT_ENTRIES;
 		kw[KWM_ENTRIES] = 0;
 	} else {
 		return false;

@@ -49,6 +49,9 @@ struct ios_state {
 	/* traditional NetFlow */
 	int version;
 	unsigned int version_line;
+	/* ip flow-export version 5|9 origin-as|peer-as bgp-nexthop */
+	uint8_t as; /* enum export_as */
+	bool bgp_nexthop;
 	char source[CFG_NAME_MAX]; /* ip flow-export source: a Linux name */
 	unsigned int source_line;
 	int ndest;
@@ -108,6 +111,14 @@ void ios_undo_cmd(struct cfg_parser *p, unsigned int no, char **tok, int ntok);
  */
 const char *ios_predefined_record(struct cfg_parser *p, const char *words,
 				  unsigned int no);
+
+/*
+ * Traditional NetFlow v9's record with IOS's 'origin-as|peer-as' (the
+ * source and destination AS) and 'bgp-nexthop' (the BGP next hop) added to
+ * netflow ipv4 original-input's fields; its name, or NULL after an error.
+ */
+const char *ios_trad_v9_record(struct cfg_parser *p, bool as, bool nexthop,
+			       unsigned int no);
 
 /* A command in interface mode: true if it was about flows. */
 bool ios_if_cmd(struct cfg_parser *p, struct ios_state *st, unsigned int no,

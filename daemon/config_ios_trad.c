@@ -165,21 +165,49 @@ bool ios_if_cmd(struct cfg_parser *p, struct ios_state *st, unsigned int no,
 
 /* ---- traditional NetFlow, global ---- */
 
+/*
+ * 'ip flow-export version 5|9 [origin-as|peer-as] [bgp-nexthop]': which
+ * AS the records carry (v5's src_as/dst_as, v9's SRC_AS/DST_AS) and, in
+ * v9, the BGP next hop. Nonzero after an error.
+ */
+static int ios_export_bgp(struct cfg_parser *p, struct ios_state *st,
+			  unsigned int no, char **tok, int ntok)
+{
+	bool nexthop = false;
+	uint8_t as = EXPORT_AS_NONE;
+	int i;
+
+	for (i = 4; i < ntok; i++) {
+		if (ios_ab(tok[i], "origin-as", 1) && !as) {
+			as = EXPORT_AS_ORIGIN;
+		} else if (ios_ab(tok[i], "peer-as", 1) && !as) {
+			as = EXPORT_AS_PEER;
+		} else if (ios_ab(tok[i], "bgp-nexthop", 1) && !nexthop) {
+			nexthop = true;
+		} else {
+			ios_unsupported(p, no, tok, ntok,
+					"write 'ip flow-export version 5|9 "
+					"[origin-as|peer-as] [bgp-nexthop]'");
+			return -1;
+		}
+	}
+	if (ntok > 4 && strcmp(tok[3], "5") && strcmp(tok[3], "9")) {
+		ios_unsupported(p, no, tok, ntok,
+				"IOS takes origin-as, peer-as and bgp-nexthop "
+				"with version 5 and 9 only");
+		return -1;
+	}
+	st->as = as;
+	st->bgp_nexthop = nexthop;
+	return 0;
+}
+
 void ios_flow_export(struct cfg_parser *p, struct ios_state *st,
 		     unsigned int no, char **tok, int ntok)
 {
 	unsigned int n;
 
 	if (ntok >= 4 && ios_ab(tok[2], "version", 1)) {
-		if (ntok > 4) {
-			ios_unsupported(p, no, tok, ntok,
-					"xflowd has no BGP AS numbers or next "
-					"hops "
-					"for the record yet; write 'ip "
-					"flow-export "
-					"version N' alone");
-			return;
-		}
 		if (strcmp(tok[3], "1") && strcmp(tok[3], "5") &&
 		    strcmp(tok[3], "7") && strcmp(tok[3], "9")) {
 			ios_unsupported(p, no, tok, ntok,
@@ -188,6 +216,8 @@ void ios_flow_export(struct cfg_parser *p, struct ios_state *st,
 					"version 1|5|7|9'");
 			return;
 		}
+		if (ios_export_bgp(p, st, no, tok, ntok))
+			return;
 		st->version = tok[3][0] - '0';
 		st->version_line = no;
 	} else if (ntok >= 5 && ntok <= 6 && ios_ab(tok[2], "destination", 1) &&
@@ -284,13 +314,18 @@ void ios_traditional(struct cfg_parser *p, struct ios_state *st)
 	/* IOS's default: no 'ip flow-export version', version 1 */
 	if (!st->version)
 		st->version = 1;
-	/* IOS's traditional key and fields, those of NetFlow v5 */
-	v[0] = (char *)ios_predefined_record(p,
-					     st->version == 1 ? "netflow-v1"
-							      : "netflow ipv4 "
-								"original-"
-								"input",
-					     m->line);
+	/* IOS's traditional key and fields, those of NetFlow v5; v9 with
+	 * the BGP fields 'ip flow-export version 9 ...' asks for */
+	if (st->version == 9 && (st->as || st->bgp_nexthop))
+		v[0] = (char *)ios_trad_v9_record(
+			p, st->as != 0, st->bgp_nexthop, st->version_line);
+	else
+		v[0] = (char *)ios_predefined_record(p,
+						     st->version == 1
+							     ? "netflow-v1"
+							     : "netflow ipv4 "
+							       "original-input",
+						     m->line);
 	if (blocks_open(p, BLK_MONITOR, TRAD_MONITOR, 0) || !v[0])
 		return;
 	m = p->blk;
@@ -327,6 +362,10 @@ void ios_traditional(struct cfg_parser *p, struct ios_state *st)
 		if (!export_fixed(e->version))
 			ios_options_off(p);
 		p->aux->kwline[KWE_PROTOCOL] = st->version_line;
+		if (st->as) {
+			v[0] = st->as == EXPORT_AS_ORIGIN ? "origin" : "peer";
+			ios_setting(p, KWE_AS, st->version_line, v, 1);
+		}
 		v[0] = st->dest[i].host;
 		ios_setting(p, KWE_DESTINATION, st->dest[i].line, v, 1);
 		e->port = (uint16_t)atoi(st->dest[i].port);

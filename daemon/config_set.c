@@ -14,11 +14,6 @@
 
 #include "config_blocks.h"
 
-/* 31 years: "never", and ns times plus a timeout stay within 64 bits */
-#define MAX_TIMEOUT_S 1000000000ull
-#define MAX_ENTRIES (1ull << 30) /* flowcache_new()'s limit */
-#define MAX_INTERVAL (1ull << 30)
-
 static const char *name_of(const struct cfg_parser *p)
 {
 	return p->blk;
@@ -293,7 +288,7 @@ static void set_transport(struct cfg_parser *p, const struct kw *kw,
 	if (i >= 0)
 		e->transport = i == 0 ? CFG_UDP : CFG_TCP;
 	if (nv == 2 &&
-	    get_num(p, no, "transport port", v[1], 1, 65535, &port) == 0)
+	    get_num(p, no, "transport port", v[1], 1, SET_PORT_MAX, &port) == 0)
 		e->port = (uint16_t)port;
 }
 
@@ -371,7 +366,7 @@ static void set_rate_limit(struct cfg_parser *p, const struct kw *kw,
 		cfg_error(p, no, "%s: write '%s'", kw->words, kw->usage);
 		return;
 	}
-	if (get_num(p, no, "rate-limit", v[0], 1, 100000000, &n))
+	if (get_num(p, no, "rate-limit", v[0], 1, SET_RATE_MAX, &n))
 		return;
 	e->pace.rate = (uint32_t)n;
 	for (i = 1; i + 1 < nv; i += 2) {
@@ -384,7 +379,8 @@ static void set_rate_limit(struct cfg_parser *p, const struct kw *kw,
 		}
 		if (get_num(p, no,
 			    burst ? "rate-limit burst" : "rate-limit queue",
-			    v[i + 1], 1, 16777216, &n))
+			    v[i + 1], 1, burst ? SET_BURST_MAX : SET_QUEUE_MAX,
+			    &n))
 			return;
 		if (burst)
 			e->pace.burst = (uint32_t)n;
@@ -417,7 +413,7 @@ static void set_mode(struct cfg_parser *p, const struct kw *kw, unsigned int no,
 			  i == 1 ? "deterministic" : "random");
 		return;
 	}
-	if (get_num(p, no, "mode 1 out-of", v[3], 1, MAX_INTERVAL, &n) == 0)
+	if (get_num(p, no, "mode 1 out-of", v[3], 1, SET_INTERVAL_MAX, &n) == 0)
 		s->interval = (uint32_t)n;
 }
 
@@ -758,7 +754,7 @@ static const struct kw exporter_kw[] = {
 	{ "transport", "transport udp|tcp [PORT]", KWE_TRANSPORT, 1, 2, false,
 	  set_transport, 0, 0, 0, 0 },
 	NUM("source-port", "source-port PORT", KWE_SOURCE_PORT, cfg_exporter,
-	    source_port, 1, 65535),
+	    source_port, 1, SET_PORT_MAX),
 	{ "source", "source INTERFACE|ADDRESS", KWE_SOURCE, 1, 1, false,
 	  set_source, 0, 0, 0, 0 },
 	{ "export-protocol",
@@ -767,15 +763,16 @@ static const struct kw exporter_kw[] = {
 	NUM("domain-id", "domain-id N", KWE_DOMAIN, cfg_exporter, domain_id, 0,
 	    UINT32_MAX),
 	NUM("template refresh-seconds", "template refresh-seconds N",
-	    KWE_REFRESH_S, cfg_exporter, refresh_s, 0, 86400),
+	    KWE_REFRESH_S, cfg_exporter, refresh_s, 0, SET_REFRESH_S_MAX),
 	NUM("template refresh-packets", "template refresh-packets N",
-	    KWE_REFRESH_P, cfg_exporter, refresh_packets, 0, 1000000),
-	/* 576: the datagram every IPv4 host must accept (RFC 791) */
-	NUM("mtu", "mtu N", KWE_MTU, cfg_exporter, mtu, 576, 65535),
+	    KWE_REFRESH_P, cfg_exporter, refresh_packets, 0,
+	    SET_REFRESH_PACKETS_MAX),
+	NUM("mtu", "mtu N", KWE_MTU, cfg_exporter, mtu, SET_MTU_MIN,
+	    SET_MTU_MAX),
 	/* a destination named by DNS looked up again this often; 0: at
 	 * start, on reload and while it does not resolve */
 	NUM("resolve-interval", "resolve-interval SEC", KWE_RESOLVE,
-	    cfg_exporter, resolve_s, 0, 86400),
+	    cfg_exporter, resolve_s, 0, SET_RESOLVE_MAX),
 	/* export pacing: records a second, at once, waiting at most */
 	{ "rate-limit", "rate-limit FLOWS-PER-SECOND [burst N] [queue N]",
 	  KWE_RATE_LIMIT, 1, 5, false, set_rate_limit, 0, 0, 0, 0 },
@@ -809,11 +806,11 @@ static const struct kw monitor_kw[] = {
 	{ "record", "record NAME", KWM_RECORD, 1, 1, true, set_record, 0, 0, 0,
 	  0 },
 	NUM("cache entries", "cache entries N", KWM_ENTRIES, cfg_monitor,
-	    cache_entries, 1, MAX_ENTRIES),
+	    cache_entries, 1, SET_ENTRIES_MAX),
 	NUM("cache timeout active", "cache timeout active SECONDS", KWM_ACTIVE,
-	    cfg_monitor, active_s, 1, MAX_TIMEOUT_S),
+	    cfg_monitor, active_s, 1, SET_TIMEOUT_MAX),
 	NUM("cache timeout inactive", "cache timeout inactive SECONDS",
-	    KWM_INACTIVE, cfg_monitor, inactive_s, 1, MAX_TIMEOUT_S),
+	    KWM_INACTIVE, cfg_monitor, inactive_s, 1, SET_TIMEOUT_MAX),
 	{ "exporter", "exporter NAME", KWM_EXPORTER, 1, 1, true, set_exporter,
 	  0, 0, 0, 0 },
 	{ "sampler", "sampler NAME", KWM_SAMPLER, 1, 1, false, set_sampler, 0,

@@ -77,7 +77,6 @@ struct control {
 	/* one per monitor; on[i] false once removed */
 	struct control_src src[CONTROL_MAX_SRC];
 	bool on[CONTROL_MAX_SRC];
-	struct view_protos protos[CONTROL_MAX_SRC]; /* flows that left */
 	int nsrc;
 	int lfd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -135,24 +134,10 @@ void control_set(struct control *c, int i, const struct control_src *src)
 		if ((k->st == CS_WALK || k->st == CS_RENDER) && k->mon == i)
 			conn_close(k);
 	}
-	if (src) {
+	if (src)
 		c->src[i] = *src;
-	} else {
+	else
 		c->on[i] = false;
-		memset(&c->protos[i], 0, sizeof(c->protos[i]));
-	}
-}
-
-void control_flow_done(struct control *c, int src, const struct flow *f,
-		       enum flow_end_reason reason, uint64_t now)
-{
-	const struct control_src *s = &c->src[src];
-	int i;
-
-	view_protos_add(&c->protos[src], f,
-			now > f->last_ns ? now : f->last_ns);
-	for (i = 0; i < *s->nex; i++)
-		exporter_flow(s->ex[i], f, reason);
 }
 
 /* Is a live xflowd answering at path? */
@@ -422,7 +407,7 @@ static void do_flush(struct control *c, struct conn *k)
 		/* the packets received before the request belong to the
 		 * flows it ends: a flow must not be split by it */
 		if (s->drain)
-			s->drain(s->flushed_ctx);
+			s->drain(s->ctx);
 		for (w = 0; w < s->nmeter; w++) {
 			struct meter *m = s->meter[w];
 
@@ -435,9 +420,9 @@ static void do_flush(struct control *c, struct conn *k)
 			after += m->fc->stats.expired[FLOW_END_FORCED];
 		}
 		if (s->flushed)
-			s->flushed(s->flushed_ctx);
-		for (w = 0; w < *s->nex; w++)
-			exporter_flush(s->ex[w]);
+			s->flushed(s->ctx);
+		for (w = 0; s->exporter(s->ctx, w); w++)
+			exporter_flush(s->exporter(s->ctx, w));
 	}
 	snprintf(msg, sizeof(msg), "%llu flows expired and exported",
 		 (unsigned long long)(after - before));
@@ -518,7 +503,7 @@ static void next_monitor(struct control *c, struct conn *k)
 	else if (many && k->shown)
 		vb_puts(&k->out, "\n");
 	k->shown++;
-	control_snapshot(&c->src[k->mon], &c->protos[k->mon], &k->snap);
+	control_snapshot(&c->src[k->mon], &k->snap);
 	if (view_flow_ipver(k->rq.view)) {
 		/* room for what is cached now: no copying realloc midway */
 		if (reserve(k, (size_t)k->snap.active + 1024) < 0) {
@@ -620,7 +605,8 @@ static void read_request(struct control *c, struct conn *k)
 /* The name of ifindex, looked up once per run of equal ifindexes. */
 static const char *if_name(struct control *c, struct conn *k, uint32_t ifx)
 {
-	struct exporter *ex = c->src[k->mon].ex[0];
+	const struct control_src *s = &c->src[k->mon];
+	struct exporter *ex = s->exporter(s->ctx, 0);
 	struct export_if e = { 0 };
 
 	if (ifx != k->if_last) {

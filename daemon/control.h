@@ -36,9 +36,12 @@
 struct control_src {
 	struct meter *meter[CONTROL_MAX_WORKERS]; /* one per worker */
 	int nmeter;
-	/* the exporting processes (the caller's array and count) */
-	struct exporter *const *ex;
-	const int *nex;
+	/* the monitor's exporting process i (with ctx; NULL past the last),
+	 * asked when used: a reload replaces them */
+	struct exporter *(*exporter)(void *ctx, int i);
+	/* the activity summary of the flows that left the caches (the
+	 * monitor's, filled as they are exported) */
+	const struct view_protos *protos;
 	struct capture *const *cap; /* the observation points */
 	const int *ncap;
 	const struct options *opt;
@@ -47,10 +50,26 @@ struct control_src {
 	/* `flush`: the caches' expired flows wait in queues; this hands them
 	 * to the exporter (NULL: they need not) */
 	void (*flushed)(void *ctx);
-	void *flushed_ctx;
-	/* `flush`, first: meter what the captures hold (NULL: nothing);
-	 * ctx is flushed_ctx */
+	/* `flush`, first: meter what the captures hold (NULL: nothing) */
 	void (*drain)(void *ctx);
+	void *ctx; /* of exporter(), flushed() and drain() */
+	/* the captures are stopped (exit): the BPF programs' non-IP,
+	 * malformed and sampled-out packets are in the meters already */
+	bool stopped;
+};
+
+/*
+ * What a monitor a reload removed had counted, kept when it stopped (its
+ * exporters, and so its collectors, are gone).
+ */
+struct control_removed {
+	const char *name;
+	const struct meter_stats *st;	  /* its meters' */
+	const struct flowcache_stats *fs; /* its caches' */
+	const struct exporter_stats *xs;  /* its first exporting process's */
+	uint64_t capture_drops;
+	const struct capture_kstats *kst; /* BPF captures; else NULL */
+	const struct capture_fstats *fst; /* --read: the file's; else NULL */
 };
 
 struct control;
@@ -67,8 +86,7 @@ struct control *control_new(const struct options *opt);
 
 /*
  * A monitor to show, in the order added: src is copied. Its index (for
- * control_flow_done() and control_set()), or -1 when there are
- * CONTROL_MAX_SRC already.
+ * control_set()), or -1 when there are CONTROL_MAX_SRC already.
  */
 int control_add(struct control *c, const struct control_src *src);
 
@@ -92,14 +110,6 @@ int control_listen(struct control *c, int *exit_code);
  * NULL. */
 void control_free(struct control *c);
 
-/*
- * A flow of monitor src left a cache whose clock read now: add it to the
- * monitor's activity summary of `show ip cache flow`, then hand it to
- * every exporting process of the monitor (exporter_flow()). The caller serialises (worker.h: ex_lock).
- */
-void control_flow_done(struct control *c, int src, const struct flow *f,
-		       enum flow_end_reason reason, uint64_t now);
-
 /* Descriptors to poll (at most CONTROL_NFDS at pfd); their number. */
 int control_fds(const struct control *c, struct pollfd *pfd);
 
@@ -112,10 +122,12 @@ void control_serve(struct control *c);
 /* Did a client ask for a reload since the last call? (Clears it.) */
 bool control_reload_requested(struct control *c);
 
-/* Fill s from src and the activity summary protos: the counters now
- * (s->flows stays NULL: the server copies flows a slice at a time). */
-void control_snapshot(const struct control_src *src,
-		      const struct view_protos *protos,
-		      struct view_snapshot *s);
+/* Fill s from src: the counters now (s->flows stays NULL: the server
+ * copies flows a slice at a time). */
+void control_snapshot(const struct control_src *src, struct view_snapshot *s);
+
+/* Fill s with what r kept (s->removed). */
+void control_snapshot_removed(const struct control_removed *r,
+			      struct view_snapshot *s);
 
 #endif

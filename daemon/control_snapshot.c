@@ -39,6 +39,7 @@ static void collector_view(struct view_collector *v, const struct collector *c)
 	int val;
 
 	snprintf(v->name, sizeof(v->name), "%s", c->name);
+	snprintf(v->dest, sizeof(v->dest), "%s", c->name);
 	if (!collector_resolved(c)) {
 		snprintf(v->dst, sizeof(v->dst), "%.32s (unresolved)", c->host);
 		v->dst_port = (uint16_t)atoi(c->port);
@@ -57,6 +58,8 @@ static void collector_view(struct view_collector *v, const struct collector *c)
 	v->up = c->tx.state == TX_UP;
 	v->dscp = v->ttl = -1;
 	v->st = c->stats;
+	v->queued_octets = c->tx.queued;
+	v->queued_msgs = c->tx.nqueued;
 	if (c->fd < 0 || getsockname(c->fd, (struct sockaddr *)&ss, &len) < 0)
 		return;
 	if (ss.ss_family == AF_INET6) {
@@ -164,14 +167,14 @@ static void config_names(const struct config *cfg, int mi,
 		snprintf(s->coll[i].name, sizeof(s->coll[i].name), "%s",
 			 x->name);
 		s->coll[i].descr = x->description;
+		s->coll[i].exporter = x->name;
 	}
 }
 
-void control_snapshot(const struct control_src *src,
-		      const struct view_protos *protos, struct view_snapshot *s)
+void control_snapshot(const struct control_src *src, struct view_snapshot *s)
 {
 	const struct options *o = src->opt;
-	struct exporter *ex = src->ex[0];
+	struct exporter *ex = src->exporter(src->ctx, 0);
 	size_t next[EXPORT_MAX_COLLECTORS] = { 0 };
 	int w, i, n = src->ncap ? *src->ncap : 0;
 	uint64_t clock = 0;
@@ -206,7 +209,7 @@ void control_snapshot(const struct control_src *src,
 	s->live = !o->read;
 	s->now_ns = s->live ? real_ns() : clock;
 	s->start_ns = ex->base_set ? ex->base_ns : s->now_ns;
-	s->protos = *protos;
+	s->protos = *src->protos;
 	for (i = 0; i < n; i++) {
 		struct capture *cap = src->cap[i];
 
@@ -215,10 +218,12 @@ void control_snapshot(const struct control_src *src,
 			cap->ops->kstats(cap, &s->kst);
 			s->bpf = true;
 		}
+		if (o->read && cap->ops->fstats)
+			cap->ops->fstats(cap, &s->fst);
 	}
-	if (s->bpf) {
-		/* what the kernel parsed and found not to be a flow (as
-		 * main.c adds at exit) */
+	if (s->bpf && !src->stopped) {
+		/* what the kernel parsed and found not to be a flow (the
+		 * monitor adds it to its meters when the captures stop) */
 		s->meter.non_ip += s->kst.non_ip;
 		s->meter.packets += s->kst.non_ip;
 		s->meter.sampled_out += s->kst.sampled_out;
@@ -239,12 +244,11 @@ void control_snapshot(const struct control_src *src,
 	 * exporters), each from its exporting process */
 	for (i = 0; i < o->ncoll && s->ncoll < EXPORT_MAX_COLLECTORS; i++) {
 		int g = o->ngroup ? o->coll_group[i] : 0;
-		const struct exporter *x;
+		const struct exporter *x = src->exporter(src->ctx, g);
 		struct view_collector *v;
 
-		if (g >= *src->nex || next[g] >= src->ex[g]->ncoll)
+		if (!x || next[g] >= x->ncoll)
 			continue;
-		x = src->ex[g];
 		v = &s->coll[s->ncoll++];
 		collector_view(v, x->coll[next[g]++]);
 		v->version = x->cfg.version;
@@ -262,4 +266,25 @@ void control_snapshot(const struct control_src *src,
 	if (o->cfg)
 		config_names(o->cfg, o->monitor, s);
 	interfaces_view(src, s);
+}
+
+void control_snapshot_removed(const struct control_removed *r,
+			      struct view_snapshot *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->removed = true;
+	s->monitor = r->name;
+	s->live = !r->fst;
+	s->meter = *r->st;
+	s->capture_drops = r->capture_drops;
+	if (r->kst) {
+		s->bpf = true;
+		s->kst = *r->kst;
+	}
+	if (r->fst)
+		s->fst = *r->fst;
+	s->added = r->fs->added;
+	s->ager_polls = r->fs->ager_polls;
+	memcpy(s->expired, r->fs->expired, sizeof(s->expired));
+	s->ex = *r->xs;
 }

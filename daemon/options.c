@@ -11,14 +11,11 @@
 
 #include "config.h"
 #include "options.h"
+#include "settings.h"
 
 #ifndef XFLOWD_VERSION
 #define XFLOWD_VERSION "0.1.0"
 #endif
-
-/* 31 years: long enough to mean "never", small enough that ns times plus
- * a timeout cannot overflow 64 bits */
-#define MAX_TIMEOUT_S 1000000000ull
 
 enum {
 	OPT_MTU = 256,
@@ -102,7 +99,10 @@ static void usage(FILE *f)
 	      "                             'FILE: configuration OK' (with -v "
 	      "also the\n"
 	      "                             configuration as read), exit 0 or "
-	      "2\n"
+	      "2; without\n"
+	      "                             -f: the same for the command line "
+	      "(with -v the\n"
+	      "                             configuration file it means)\n"
 	      "      --config-dialect xflowd|ios  how -f FILE is written "
 	      "(default: told\n"
 	      "                             by its content); ios: the NetFlow "
@@ -348,14 +348,50 @@ static int check_combination(struct options *o, long refresh_s,
 			return -1;
 		}
 	}
-	o->export.refresh_s = (uint32_t)(refresh_s >= 0		  ? refresh_s
-					 : o->export.version == 9 ? 1800
-								  : 600);
-	o->export.refresh_msgs = (uint32_t)(refresh_msgs >= 0 ? refresh_msgs
-					    : o->export.version == 9 ? 20
-								     : 100);
+	o->export.refresh_s =
+		refresh_s >= 0 ? (uint32_t)refresh_s
+			       : set_default_refresh_s(o->export.version);
+	o->export.refresh_msgs =
+		refresh_msgs >= 0
+			? (uint32_t)refresh_msgs
+			: set_default_refresh_packets(o->export.version);
 	/* a file has no clock to keep up with: wait for TCP collectors */
 	o->export.lossless = o->read != NULL;
+	return 0;
+}
+
+/*
+ * Record r of cfg as a template of element ids, as the meter and the
+ * exporter walk it; what the configuration accepts but this build's
+ * templates do not is refused as template_build() words it.
+ */
+static int record_template(struct template_user *u, const struct config *cfg,
+			   const struct cfg_record *r)
+{
+	int k;
+
+	memset(u, 0, sizeof(*u));
+	if (strlen(r->name) >= sizeof(u->name)) {
+		fprintf(stderr,
+			"xflowd: %s:%u: record name '%s': 1 to %zu "
+			"characters\n",
+			cfg->file, r->line, r->name, sizeof(u->name) - 1);
+		return -1;
+	}
+	for (k = 0; k < r->nkey; k++) {
+		if (ie_table[r->elem[k]].use == KEY)
+			continue;
+		fprintf(stderr,
+			"xflowd: %s:%u: record %s: %s cannot be a match (key) "
+			"element; collect it instead\n",
+			cfg->file, r->line, r->name, ie_table[r->elem[k]].name);
+		return -1;
+	}
+	snprintf(u->name, sizeof(u->name), "%s", r->name);
+	memcpy(u->elem, r->elem, r->nelem);
+	config_record_template(r, &u->def);
+	u->def.name = u->name;
+	u->def.elem = u->elem;
 	return 0;
 }
 
@@ -383,9 +419,6 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 	for (i = 0; i < m->nformat; i++) {
 		const struct cfg_format *fm = &m->format[i];
 		const struct cfg_record *r;
-		const char *match[CFG_MAX_RECORD_ELEMS],
-			*collect[CFG_MAX_RECORD_ELEMS];
-		char err[300];
 
 		if (fm->tmpl) {
 			if (add_template(o, fm->tmpl->name))
@@ -398,20 +431,8 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 				cfg->file, fm->line, OPT_MAX_RECORDS);
 			return -1;
 		}
-		for (k = 0; k < r->nelem; k++) {
-			if (k < r->nkey)
-				match[k] = ie_table[r->elem[k]].name;
-			else
-				collect[k - r->nkey] =
-					ie_table[r->elem[k]].name;
-		}
-		if (template_build(&o->records[o->nrecords], r->name, match,
-				   r->nkey, collect, r->nelem - r->nkey, err,
-				   sizeof(err))) {
-			fprintf(stderr, "xflowd: %s:%u: %s\n", cfg->file,
-				r->line, err);
+		if (record_template(&o->records[o->nrecords], cfg, r))
 			return -1;
-		}
 		o->nrecords++;
 		if (add_template(o, r->name))
 			return -1;
@@ -734,14 +755,14 @@ int options_parse(struct options *o, int argc, char **argv)
 	const char *source = "";
 
 	memset(o, 0, sizeof(*o));
-	o->export.version = 10;
-	o->export.domain_id = 1;
-	o->export.mtu = 1500;
-	o->active_s = 1800;
-	o->inactive_s = 15;
-	o->cache_size = 262144;
+	o->export.version = SET_DEFAULT_VERSION;
+	o->export.domain_id = SET_DEFAULT_DOMAIN;
+	o->export.mtu = SET_DEFAULT_MTU;
+	o->active_s = SET_DEFAULT_ACTIVE;
+	o->inactive_s = SET_DEFAULT_INACTIVE;
+	o->cache_size = SET_DEFAULT_ENTRIES;
 	o->export.tcp_buffer = EXPORT_TCP_BUFFER;
-	o->export.tcp_linger_s = 10;
+	o->export.tcp_linger_s = SET_DEFAULT_TCP_LINGER;
 	o->export.sampling.interval = 1;
 
 	optind = 1;
@@ -827,7 +848,8 @@ int options_parse(struct options *o, int argc, char **argv)
 				return 2;
 			break;
 		case 's':
-			if (parse_num("--sample", optarg, 1, 1u << 30, &v))
+			if (parse_num("--sample", optarg, 1, SET_INTERVAL_MAX,
+				      &v))
 				return 2;
 			o->export.sampling.interval = (uint32_t)v;
 			break;
@@ -846,18 +868,19 @@ int options_parse(struct options *o, int argc, char **argv)
 			break;
 		case 'A':
 			if (parse_num("--active-timeout", optarg, 1,
-				      MAX_TIMEOUT_S, &v))
+				      SET_TIMEOUT_MAX, &v))
 				return 2;
 			o->active_s = (uint32_t)v;
 			break;
 		case 'I':
 			if (parse_num("--inactive-timeout", optarg, 1,
-				      MAX_TIMEOUT_S, &v))
+				      SET_TIMEOUT_MAX, &v))
 				return 2;
 			o->inactive_s = (uint32_t)v;
 			break;
 		case 'C':
-			if (parse_num("--cache-size", optarg, 1, 1u << 30, &v))
+			if (parse_num("--cache-size", optarg, 1,
+				      SET_ENTRIES_MAX, &v))
 				return 2;
 			o->cache_size = (uint32_t)v;
 			break;
@@ -867,19 +890,20 @@ int options_parse(struct options *o, int argc, char **argv)
 			o->export.domain_id = (uint32_t)v;
 			break;
 		case OPT_MTU:
-			if (parse_num("--mtu", optarg, 576, 65535, &v))
+			if (parse_num("--mtu", optarg, SET_MTU_MIN, SET_MTU_MAX,
+				      &v))
 				return 2;
 			o->export.mtu = (uint32_t)v;
 			break;
 		case OPT_REFRESH:
-			if (parse_num("--template-refresh", optarg, 0, 86400,
-				      &v))
+			if (parse_num("--template-refresh", optarg, 0,
+				      SET_REFRESH_S_MAX, &v))
 				return 2;
 			refresh_s = (long)v;
 			break;
 		case OPT_REFRESH_MSGS:
 			if (parse_num("--template-refresh-packets", optarg, 0,
-				      1000000, &v))
+				      SET_REFRESH_PACKETS_MAX, &v))
 				return 2;
 			refresh_msgs = (long)v;
 			break;
@@ -895,7 +919,8 @@ int options_parse(struct options *o, int argc, char **argv)
 		case OPT_TCP_BUFFER:
 			/* at least one message: checked against --mtu
 			 * when the collectors are added */
-			if (parse_num("--tcp-buffer", optarg, 4096, 1ull << 30,
+			if (parse_num("--tcp-buffer", optarg,
+				      SET_TCP_BUFFER_MIN, SET_TCP_BUFFER_MAX,
 				      &v))
 				return 2;
 			o->export.tcp_buffer = (size_t)v;
@@ -919,7 +944,8 @@ int options_parse(struct options *o, int argc, char **argv)
 			break;
 		}
 		case OPT_TCP_LINGER:
-			if (parse_num("--tcp-linger", optarg, 0, 3600, &v))
+			if (parse_num("--tcp-linger", optarg, 0,
+				      SET_TCP_LINGER_MAX, &v))
 				return 2;
 			o->export.tcp_linger_s = (uint32_t)v;
 			break;
@@ -933,13 +959,14 @@ int options_parse(struct options *o, int argc, char **argv)
 			o->no_routes = true;
 			break;
 		case OPT_SOURCE_PORT:
-			if (parse_num("--source-port", optarg, 1, 65535, &v))
+			if (parse_num("--source-port", optarg, 1, SET_PORT_MAX,
+				      &v))
 				return 2;
 			sport = (uint16_t)v;
 			break;
 		case OPT_RESOLVE:
-			if (parse_num("--resolve-interval", optarg, 0, 86400,
-				      &v))
+			if (parse_num("--resolve-interval", optarg, 0,
+				      SET_RESOLVE_MAX, &v))
 				return 2;
 			resolve_s = (uint32_t)v;
 			break;
@@ -956,22 +983,26 @@ int options_parse(struct options *o, int argc, char **argv)
 			source = optarg;
 			break;
 		case OPT_RATE_LIMIT:
-			if (parse_num("--rate-limit", optarg, 0, 100000000, &v))
+			if (parse_num("--rate-limit", optarg, 0, SET_RATE_MAX,
+				      &v))
 				return 2;
 			o->export.pace.rate = (uint32_t)v;
 			break;
 		case OPT_RATE_BURST:
-			if (parse_num("--rate-burst", optarg, 1, 16777216, &v))
+			if (parse_num("--rate-burst", optarg, 1, SET_BURST_MAX,
+				      &v))
 				return 2;
 			o->export.pace.burst = (uint32_t)v;
 			break;
 		case OPT_RATE_QUEUE:
-			if (parse_num("--rate-queue", optarg, 1, 16777216, &v))
+			if (parse_num("--rate-queue", optarg, 1, SET_QUEUE_MAX,
+				      &v))
 				return 2;
 			o->export.pace.queue = (uint32_t)v;
 			break;
 		case OPT_WORKERS:
-			if (parse_num("--workers", optarg, 1, 64, &v))
+			if (parse_num("--workers", optarg, 1, SET_WORKERS_MAX,
+				      &v))
 				return 2;
 			o->workers = (uint32_t)v;
 			break;
@@ -1071,12 +1102,16 @@ int options_parse(struct options *o, int argc, char **argv)
 			    smp_mode >= 0 ? (enum sampler_mode)smp_mode
 					  : SAMPLER_RANDOM,
 			    o->export.sampling.interval, 1);
-	if (o->check_config || o->config_file) {
+	/* --check-config alone: the file is missing, not the command line */
+	if (o->config_file ||
+	    (o->check_config && !o->read && !o->nif && !o->ncoll)) {
 		rc = check_config(o);
 		if (rc)
 			return rc;
 	} else if (check_combination(o, refresh_s, refresh_msgs)) {
 		return 2;
+	} else if (o->check_config) {
+		return options_print_config(o, o->verbose > 0, stdout) ? 2 : 1;
 	}
 	/* before anything is opened: an unknown user stops nothing midway */
 	if (privdrop_init(&o->priv, o->user, o->user != NULL, o->no_drop,

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../export/export.h"
 #include "privdrop.h"
@@ -117,6 +118,21 @@ struct config *options_reload(const struct options *cur);
 int options_ngroups(const struct options *o);
 void options_group_export(const struct options *o, int g,
 			  struct export_cfg *out);
+
+/*
+ * The configuration the command line o means (options_parse() done, no
+ * -f): one monitor "default", an exporter per --collector, a sampler,
+ * the --record records and an interface block per --interface. The
+ * caller frees it with config_free(); NULL after saying why on stderr.
+ */
+struct config *options_config(const struct options *o);
+
+/*
+ * --check-config without -f: "command line: configuration OK" on out and,
+ * with dump, the configuration file of o as config_dump() writes it,
+ * checked to read back. 0, or -1 after saying why on stderr.
+ */
+int options_print_config(const struct options *o, bool dump, FILE *out);
 
 /* Copy src to dst (an options struct points into itself). */
 void options_move(struct options *dst, const struct options *src);

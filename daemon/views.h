@@ -101,6 +101,12 @@ struct view_collector {
 	bool up;       /* UDP: socket open; TCP: connected */
 	int dscp, ttl; /* -1: unknown */
 	struct collector_stats st;
+	/* the destination as given (HOST:PORT[/PROTO]; -f: of the exporter
+	 * named here, else NULL) */
+	char dest[96];
+	const char *exporter;
+	/* TCP: octets and messages waiting to be sent */
+	uint64_t queued_octets, queued_msgs;
 	/* its exporting process's */
 	int version;
 	uint32_t domain_id, mtu, refresh_s, refresh_msgs;
@@ -131,6 +137,7 @@ struct view_snapshot {
 	uint64_t capture_drops;
 	bool bpf; /* kst holds the BPF programs' counters */
 	struct capture_kstats kst;
+	struct capture_fstats fst; /* reading a file (!live): the file's */
 
 	/* flow caches */
 	uint64_t cache_bytes, entries, active, added, ager_polls;
@@ -140,6 +147,7 @@ struct view_snapshot {
 
 	/* the exporting process */
 	const char *monitor;	   /* name of the monitor (command line: one) */
+	bool removed;		   /* by a reload: its counters, as kept */
 	const char *monitor_descr; /* its description, or NULL */
 	int version;		   /* 5, 9 or 10 */
 	uint32_t domain_id, mtu, refresh_s, refresh_msgs;
@@ -232,6 +240,17 @@ void view_ios_tail(struct vbuf *b, const struct view_snapshot *s,
 void view_fnf(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
 	      bool json);
 void view_stats(struct vbuf *b, const struct view_snapshot *s, bool json);
+
+/*
+ * `show statistics --json` of a set of monitors (n of them): the sums,
+ * each monitor's share ("monitors") and every collector, each counter
+ * under the one name README's "Counters" lists. One monitor's is what
+ * xflowctl shows; every monitor's, running and removed, is --stats-file.
+ * pretty: a line per top-level member, ": " and ", " (the stats file's
+ * layout); else compact.
+ */
+void view_stats_json(struct vbuf *b, const struct view_snapshot *const *set,
+		     size_t n, bool pretty);
 /* "NetFlow Version 9" and the like */
 const char *view_version_name(int version);
 /* seconds of s->now_ns - s->start_ns, at least 1 */

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * views_stats.c - `show statistics`: every counter of the metering and
- * exporting processes. The JSON uses the names of --stats-file.
+ * exporting processes. Its JSON, of a set of monitors, is also what
+ * --stats-file holds: one renderer, so a counter has one name (README,
+ * "Counters").
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "views.h"
 
@@ -40,7 +44,7 @@ static const char *const nofit_text[NOFIT_N] = {
 
 static const char *const err_names[TX_ERR_N] = {
 	[TX_ERR_REFUSED] = "refused",
-	[TX_ERR_BACKPRESSURE] = "send_buffer_full",
+	[TX_ERR_BACKPRESSURE] = "backpressure",
 	[TX_ERR_UNREACHABLE] = "unreachable",
 	[TX_ERR_CONNECTION] = "connection",
 	[TX_ERR_OTHER] = "other",
@@ -182,105 +186,291 @@ static void stats_text(struct vbuf *b, const struct view_snapshot *s)
 		collector_text(b, &s->coll[i]);
 }
 
-static void kv(struct vbuf *b, const char *k, uint64_t v)
+/*
+ * A JSON writer in two layouts: compact (xflowctl), or a line per member
+ * of the top-level object and per element of its arrays, with ": " and
+ * ", " (--stats-file, as it always was; tests grep `"key": N`).
+ */
+struct jw {
+	struct vbuf *b;
+	bool pretty;
+	int depth;    /* containers open */
+	bool first;   /* none in the innermost yet */
+	char open[8]; /* '{' or '[' per depth */
+};
+
+static void j_sep(struct jw *j)
 {
-	vb_printf(b, "\"%s\":%" PRIu64 ",", k, v);
+	bool row = j->pretty &&
+		   (j->depth == 1 || (j->depth == 2 && j->open[2] == '['));
+
+	if (!j->first)
+		vb_puts(j->b, ",");
+	if (row)
+		vb_puts(j->b, j->depth == 1 ? "\n  " : "\n    ");
+	else if (j->pretty && !j->first)
+		vb_puts(j->b, " ");
+	j->first = false;
 }
 
-static void stats_json(struct vbuf *b, const struct view_snapshot *s)
+/* The next member's key (NULL: an array element). */
+static void j_key(struct jw *j, const char *k)
+{
+	j_sep(j);
+	if (k)
+		vb_printf(j->b, "\"%s\":%s", k, j->pretty ? " " : "");
+}
+
+static void j_open(struct jw *j, const char *k, char c)
+{
+	j_key(j, k);
+	vb_printf(j->b, "%c", c);
+	if (j->depth < (int)sizeof(j->open) - 1)
+		j->open[++j->depth] = c;
+	j->first = true;
+}
+
+static void j_close(struct jw *j)
+{
+	char c = j->open[j->depth] == '[' ? ']' : '}';
+	bool row = j->pretty &&
+		   (j->depth == 1 || (j->depth == 2 && j->open[2] == '['));
+
+	if (row && !j->first)
+		vb_puts(j->b, j->depth == 1 ? "\n" : "\n  ");
+	vb_printf(j->b, "%c", c);
+	j->depth--;
+	j->first = false;
+}
+
+static void j_u64(struct jw *j, const char *k, uint64_t v)
+{
+	j_key(j, k);
+	vb_printf(j->b, "%" PRIu64, v);
+}
+
+static void j_str(struct jw *j, const char *k, const char *v)
+{
+	j_key(j, k);
+	if (v)
+		vb_json_str(j->b, v);
+	else
+		vb_puts(j->b, "null");
+}
+
+static void j_bool(struct jw *j, const char *k, bool v)
+{
+	j_key(j, k);
+	vb_puts(j->b, v ? "true" : "false");
+}
+
+static void add_u64(void *to, const void *from, size_t len)
+{
+	uint64_t *a = to;
+	const uint64_t *b = from;
+	size_t i;
+
+	for (i = 0; i < len / 8; i++)
+		a[i] += b[i];
+}
+
+/* t += s: the counters (a file's once: every monitor reads it whole). */
+static void stats_add(struct view_snapshot *t, const struct view_snapshot *s)
+{
+	_Static_assert(sizeof(s->meter) % 8 == 0, "meter_stats: uint64_t");
+	_Static_assert(sizeof(s->ex) % 8 == 0, "exporter_stats: uint64_t");
+	add_u64(&t->meter, &s->meter, sizeof(s->meter));
+	t->capture_drops += s->capture_drops;
+	if (s->bpf) {
+		add_u64(&t->kst, &s->kst,
+			offsetof(struct capture_kstats, ncpu));
+		if (s->kst.ncpu > t->kst.ncpu)
+			t->kst.ncpu = s->kst.ncpu;
+		t->bpf = true;
+	}
+	if (!s->live && t->live)
+		t->fst = s->fst;
+	t->live &= s->live;
+	t->entries += s->entries;
+	t->active += s->active;
+	t->added += s->added;
+	t->ager_polls += s->ager_polls;
+	add_u64(t->expired, s->expired, sizeof(s->expired));
+	add_u64(&t->ex, &s->ex, sizeof(s->ex));
+}
+
+static void meter_json(struct jw *j, const struct view_snapshot *s)
 {
 	const struct meter_stats *m = &s->meter;
-	size_t i;
 	int r;
 
-	vb_printf(b, "{\"view\":\"show statistics\",\"seconds\":%.1f,",
-		  view_uptime_s(s));
-	kv(b, "packets", m->packets);
-	kv(b, "sampled_out", m->sampled_out);
-	kv(b, "metered", m->metered);
-	kv(b, "octets", m->octets);
-	kv(b, "non_ip", m->non_ip);
-	kv(b, "capture_drops", s->capture_drops);
-	kv(b, "tunnelled", m->tunnelled);
-	vb_puts(b, "\"no_template_packets\":{");
+	j_u64(j, "packets", m->packets);
+	j_u64(j, "sampled_out", m->sampled_out);
+	j_u64(j, "metered", m->metered);
+	j_u64(j, "octets", m->octets);
+	j_u64(j, "non_ip", m->non_ip);
+	j_u64(j, "capture_drops", s->capture_drops);
+	j_u64(j, "tunnelled", m->tunnelled);
+	j_open(j, "no_template_packets", '{');
 	for (r = 0; r < NOFIT_N; r++)
-		vb_printf(b, "%s\"%s\":%" PRIu64, r ? "," : "", nofit_names[r],
-			  m->nofit[r]);
-	vb_puts(b, "},\"malformed\":{");
+		j_u64(j, nofit_names[r], m->nofit[r]);
+	j_close(j);
+	j_open(j, "malformed", '{');
 	for (r = 1; r <= PARSE_NERR; r++)
-		vb_printf(b, "%s\"%s\":%" PRIu64, r > 1 ? "," : "",
-			  meter_malformed_name(r), m->malformed[r]);
-	vb_puts(b, "},");
+		j_u64(j, meter_malformed_name(r), m->malformed[r]);
+	j_close(j);
 	if (s->bpf) {
-		vb_puts(b, "\"bpf\":{");
-		kv(b, "sampled_out", s->kst.sampled_out);
-		kv(b, "own_export", s->kst.own_export);
-		kv(b, "ring_full", s->kst.ring_full);
-		kv(b, "no_socket", s->kst.no_socket);
-		kv(b, "gso", s->kst.gso);
-		vb_printf(b, "\"bad_records\":%" PRIu64 "},",
-			  s->kst.bad_records);
+		j_open(j, "bpf", '{');
+		j_u64(j, "sampled_out", s->kst.sampled_out);
+		j_u64(j, "own_export", s->kst.own_export);
+		j_u64(j, "ring_full", s->kst.ring_full);
+		j_u64(j, "no_socket", s->kst.no_socket);
+		j_u64(j, "gso", s->kst.gso);
+		j_u64(j, "bad_records", s->kst.bad_records);
+		j_open(j, "ring_full_per_cpu", '[');
+		for (r = 0; r < s->kst.ncpu && r < CAPTURE_MAX_CPUS; r++)
+			j_u64(j, NULL, s->kst.ring_full_cpu[r]);
+		j_close(j);
+		j_close(j);
 	}
-	kv(b, "cache_entries", s->entries);
-	kv(b, "active_flows", s->active);
-	kv(b, "flows_created", s->added);
-	kv(b, "flows_exported", s->ex.flows);
-	kv(b, "ager_polls", s->ager_polls);
-	vb_puts(b, "\"expired\":{");
-	for (r = 1; r < 6; r++)
-		vb_printf(b, "%s\"%s\":%" PRIu64, r > 1 ? "," : "",
-			  end_names[r], s->expired[r]);
-	vb_puts(b, "},");
-	kv(b, "v5_skipped_ipv6", s->ex.v5_skipped_ipv6);
-	kv(b, "v1_skipped_ipv6", s->ex.v1_skipped_ipv6);
-	kv(b, "v7_skipped_ipv6", s->ex.v7_skipped_ipv6);
-	kv(b, "no_template", s->ex.no_template);
-	kv(b, "paced_sent", s->ex.pace_sent);
-	kv(b, "paced_waiting", s->ex.pace_waiting);
-	kv(b, "paced_peak", s->ex.pace_peak);
-	kv(b, "paced_dropped", s->ex.pace_dropped);
-	vb_puts(b, "\"collectors\":[");
-	for (i = 0; i < s->ncoll; i++) {
-		const struct view_collector *c = &s->coll[i];
-		const struct collector_stats *t = &c->st;
-		int e;
+	if (!s->live) {
+		/* packets of the file not metered as it said, by reason */
+		j_open(j, "file", '{');
+		j_u64(j, "caplen_over_wire", s->fst.caplen_over_wire);
+		j_u64(j, "unknown_interface", s->fst.unknown_interface);
+		j_u64(j, "unsupported_link", s->fst.unsupported_link);
+		j_close(j);
+	}
+}
 
-		vb_puts(b, i ? ",{\"collector\":" : "{\"collector\":");
-		vb_json_str(b, c->name);
-		vb_printf(b, ",\"transport\":\"%s\",", c->tcp ? "tcp" : "udp");
-		kv(b, "messages", t->messages);
-		kv(b, "data_records", t->data_records);
-		kv(b, "options_records", t->options_records);
-		kv(b, "templates", t->templates);
-		kv(b, "octets", t->octets);
-		kv(b, "send_errors", t->send_errors);
-		kv(b, "refused", t->refused);
-		vb_puts(b, "\"errors\":{");
-		for (e = 0; e < TX_ERR_N; e++)
-			vb_printf(b, "%s\"%s\":%" PRIu64, e ? "," : "",
-				  err_names[e], t->err[e]);
-		vb_puts(b, "},");
-		kv(b, "refused_records", t->refused_records);
-		kv(b, "dropped_messages", t->dropped_messages);
-		kv(b, "dropped_records", t->dropped_records);
-		kv(b, "paced_records", t->paced_records);
-		kv(b, "connects", t->connects);
-		kv(b, "disconnects", t->disconnects);
-		kv(b, "connect_attempts", t->connect_attempts);
-		kv(b, "connect_failures", t->connect_failures);
-		kv(b, "unacked_octets", t->unacked_octets);
-		kv(b, "resolve_failures", t->resolve_failures);
-		kv(b, "resolved", t->resolved);
-		vb_printf(b, "\"buffered_peak\":%" PRIu64 "}",
-			  t->buffered_peak);
+static void export_json(struct jw *j, const struct view_snapshot *s)
+{
+	int r;
+
+	j_u64(j, "cache_entries", s->entries);
+	j_u64(j, "active_flows", s->active);
+	j_u64(j, "flows_created", s->added);
+	j_u64(j, "flows_exported", s->ex.flows);
+	j_u64(j, "ager_polls", s->ager_polls);
+	j_open(j, "expired", '{');
+	for (r = 1; r < 6; r++)
+		j_u64(j, end_names[r], s->expired[r]);
+	j_close(j);
+	j_u64(j, "v5_skipped_ipv6", s->ex.v5_skipped_ipv6);
+	j_u64(j, "v1_skipped_ipv6", s->ex.v1_skipped_ipv6);
+	j_u64(j, "v7_skipped_ipv6", s->ex.v7_skipped_ipv6);
+	j_u64(j, "no_template", s->ex.no_template);
+	j_u64(j, "paced_sent", s->ex.pace_sent);
+	j_u64(j, "paced_waiting", s->ex.pace_waiting);
+	j_u64(j, "paced_peak", s->ex.pace_peak);
+	j_u64(j, "paced_dropped", s->ex.pace_dropped);
+}
+
+/* A monitor's share of the sums. */
+static void monitor_json(struct jw *j, const struct view_snapshot *s)
+{
+	j_open(j, NULL, '{');
+	j_str(j, "monitor", s->monitor ? s->monitor : "default");
+	j_u64(j, "packets", s->meter.packets);
+	j_u64(j, "metered", s->meter.metered);
+	j_u64(j, "octets", s->meter.octets);
+	j_u64(j, "sampled_out", s->meter.sampled_out);
+	j_u64(j, "flows_created", s->added);
+	j_u64(j, "flows_exported", s->ex.flows);
+	j_bool(j, "removed", s->removed);
+	j_close(j);
+}
+
+static void collector_json(struct jw *j, const struct view_collector *c)
+{
+	const struct collector_stats *t = &c->st;
+	int e;
+
+	j_open(j, NULL, '{');
+	j_str(j, "collector", c->dest[0] ? c->dest : c->name);
+	j_str(j, "exporter", c->exporter);
+	j_str(j, "transport", c->tcp ? "tcp" : "udp");
+	j_u64(j, "messages", t->messages);
+	j_u64(j, "data_records", t->data_records);
+	j_u64(j, "options_records", t->options_records);
+	j_u64(j, "templates", t->templates);
+	j_u64(j, "octets", t->octets);
+	j_u64(j, "send_errors", t->send_errors);
+	j_u64(j, "refused", t->refused);
+	j_open(j, "errors", '{');
+	for (e = 0; e < TX_ERR_N; e++)
+		j_u64(j, err_names[e], t->err[e]);
+	j_close(j);
+	j_u64(j, "refused_records", t->refused_records);
+	j_u64(j, "refused_packets", t->refused_packets);
+	j_u64(j, "refused_octets", t->refused_octets);
+	j_u64(j, "dropped_messages", t->dropped_messages);
+	j_u64(j, "dropped_records", t->dropped_records);
+	j_u64(j, "dropped_packets", t->dropped_packets);
+	j_u64(j, "dropped_octets", t->dropped_octets);
+	j_u64(j, "paced_records", t->paced_records);
+	j_u64(j, "paced_packets", t->paced_packets);
+	j_u64(j, "paced_octets", t->paced_octets);
+	j_u64(j, "connects", t->connects);
+	j_u64(j, "disconnects", t->disconnects);
+	j_u64(j, "connect_attempts", t->connect_attempts);
+	j_u64(j, "connect_failures", t->connect_failures);
+	j_u64(j, "unacked_octets", t->unacked_octets);
+	j_u64(j, "resolve_failures", t->resolve_failures);
+	j_u64(j, "resolved", t->resolved);
+	j_u64(j, "buffered_octets", c->queued_octets);
+	j_u64(j, "buffered_messages", c->queued_msgs);
+	j_u64(j, "buffered_peak", t->buffered_peak);
+	j_close(j);
+}
+
+void view_stats_json(struct vbuf *b, const struct view_snapshot *const *set,
+		     size_t n, bool pretty)
+{
+	struct jw j = { .b = b, .pretty = pretty };
+	struct view_snapshot *t;
+	double secs = 0;
+	size_t i, k;
+
+	/* the sums: a snapshot is large, and so is a set's */
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		b->oom = true;
+		return;
 	}
-	vb_puts(b, "]}\n");
+	t->live = true;
+	for (i = 0; i < n; i++) {
+		stats_add(t, set[i]);
+		if (!set[i]->removed && view_uptime_s(set[i]) > secs)
+			secs = view_uptime_s(set[i]);
+	}
+	vb_puts(b, "{");
+	j.depth = 1;
+	j.open[1] = '{';
+	j.first = true;
+	j_str(&j, "view", "show statistics");
+	j_key(&j, "seconds");
+	vb_printf(b, "%.1f", secs ? secs : 1.0);
+	meter_json(&j, t);
+	export_json(&j, t);
+	j_open(&j, "monitors", '[');
+	for (i = 0; i < n; i++)
+		monitor_json(&j, set[i]);
+	j_close(&j);
+	j_open(&j, "collectors", '[');
+	for (i = 0; i < n; i++)
+		for (k = 0; k < set[i]->ncoll; k++)
+			collector_json(&j, &set[i]->coll[k]);
+	j_close(&j);
+	j_close(&j);
+	vb_puts(b, "\n");
+	free(t);
 }
 
 void view_stats(struct vbuf *b, const struct view_snapshot *s, bool json)
 {
 	if (json)
-		stats_json(b, s);
+		view_stats_json(b, &s, 1, false);
 	else
 		stats_text(b, s);
 }

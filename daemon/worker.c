@@ -14,8 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../export/export.h"
-#include "control.h"
 #include "log.h"
 #include "worker.h"
 
@@ -92,25 +90,26 @@ void worker_export(struct worker *w)
 {
 	struct worker_pool *p = w->pool;
 	unsigned int i;
-	int k;
 
 	pthread_mutex_lock(&p->ex_lock);
-	for (i = 0; i < w->nq; i++) {
-		/* the message is stamped no earlier than the expiry */
-		for (k = 0; k < *p->nex; k++)
-			exporter_clock(p->ex[k], w->q[i].now);
-		control_flow_done(p->ctl, p->ctl_src, &w->q[i].f,
-				  (enum flow_end_reason)w->q[i].reason,
-				  w->q[i].now);
-	}
+	for (i = 0; i < w->nq; i++)
+		p->sink->flow(p->sink_ctx, &w->q[i].f,
+			      (enum flow_end_reason)w->q[i].reason,
+			      w->q[i].now);
 	w->nq = 0;
-	/* the end of a round: the messages it filled go out together */
-	for (k = 0; k < *p->nex; k++)
-		exporter_push(p->ex[k]);
+	p->sink->push(p->sink_ctx);
 	w->pub_st = w->meter.st;
 	w->pub_added = w->meter.fc ? w->meter.fc->stats.added : 0;
 	w->pub_drops = w->drops;
 	pthread_mutex_unlock(&p->ex_lock);
+}
+
+void worker_pool_rebased(struct worker_pool *p)
+{
+	int i;
+
+	for (i = 0; i < p->nw; i++)
+		p->w[i]->based = false;
 }
 
 void worker_read_drops(struct worker *w)
@@ -148,18 +147,15 @@ static void worker_tick(struct worker *w, uint64_t now)
 static void worker_clock(struct worker *w, uint64_t ts_ns)
 {
 	const struct worker_pool *p = w->pool;
-	uint64_t t;
-	int i;
+	uint64_t t, e;
 
 	while (ts_ns >= w->next_tick_ns) {
 		t = flowcache_next_due(w->meter.fc);
-		if (!p->threaded)
-			for (i = 0; i < *p->nex; i++) {
-				uint64_t e = exporter_next_due(p->ex[i]);
-
-				if (e < t)
-					t = e;
-			}
+		if (!p->threaded) {
+			e = p->sink->next_due(p->sink_ctx);
+			if (e < t)
+				t = e;
+		}
 		if (t < w->next_tick_ns)
 			t = w->next_tick_ns;
 		if (t > ts_ns)
@@ -175,18 +171,11 @@ void worker_on_packet(void *ctx, const struct obs_point *op,
 		      uint64_t ts_ns)
 {
 	struct worker *w = ctx;
-	struct exporter *ex = w->pool->ex[0];
-	int i;
 
-	/* a file: the sysUpTime origin is 1 ms before the first packet
-	 * (collectors such as nfdump read an uptime of 0 as "no time"), or
-	 * the epoch for a capture that starts in its first millisecond;
-	 * live, it was set at start */
-	if (!ex->base_set)
-		for (i = 0; i < *w->pool->nex; i++)
-			exporter_set_base(w->pool->ex[i],
-					  ts_ns > 1000000 ? ts_ns - 1000000
-							  : 0);
+	/* a file: the sysUpTime origin comes from the first packet; live,
+	 * it was set at start */
+	if (!w->based)
+		w->based = w->pool->sink->base(w->pool->sink_ctx, ts_ns);
 	if (ts_ns >= w->next_tick_ns)
 		worker_clock(w, ts_ns);
 	meter_packet(&w->meter, op, data, caplen, wirelen, ts_ns);

@@ -11,8 +11,8 @@
  *     one poll finds, up to WORKER_ROUND per capture) and released
  *     between rounds; the main thread takes it to read or change the
  *     worker's cache, counters and observation points.
- *   - pool->ex_lock (recursive) guards the exporter, the control's
- *     activity summary, the routing and interface tables the exporter's
+ *   - pool->ex_lock (recursive) guards the sink (the exporter, the
+ *     activity summary), the routing and interface tables the exporter's
  *     callbacks read, and each worker's published counters. It is always
  *     taken last: worker locks first (in index order), then ex_lock.
  *   - flows expire into the worker's queue and reach the exporter a round
@@ -34,10 +34,25 @@
 #define WORKER_QUEUE 128 /* expired flows held before the exporter */
 #define WORKER_CAPS 256
 
-struct control;
-struct exporter;
-
 struct worker_pool;
+
+/*
+ * Where the pool's expired flows go: the monitor's consumers (its
+ * exporting processes, the activity summary). Called under ex_lock.
+ */
+struct worker_sink {
+	/* a flow left a cache whose clock read now */
+	void (*flow)(void *ctx, const struct flow *f,
+		     enum flow_end_reason reason, uint64_t now);
+	/* the end of a round: the messages it filled go out together */
+	void (*push)(void *ctx);
+	/* the earliest timer of the consumers (main thread only) */
+	uint64_t (*next_due)(void *ctx);
+	/* a packet at ts_ns: the sysUpTime origin, if not set yet, is set
+	 * from it; returns whether it is set (then not asked again until
+	 * worker_pool_rebased()) */
+	bool (*base)(void *ctx, uint64_t ts_ns);
+};
 
 struct expired_flow {
 	struct flow f;
@@ -57,6 +72,7 @@ struct worker {
 	pthread_t thread;
 	bool running;
 	int wake_fd; /* eventfd: stop */
+	bool based;  /* the sink's time origin is set */
 	/* counters for the exporter's statistics records, copied under
 	 * ex_lock at the end of each round */
 	struct meter_stats pub_st;
@@ -71,12 +87,9 @@ struct worker_pool {
 	int nw;
 	bool threaded; /* workers run in threads (nw > 1, or monitors > 1) */
 	pthread_mutex_t ex_lock;
-	struct control *ctl; /* expired flows go through it to the exporter */
-	int ctl_src;	     /* ... as this monitor's (control_add()) */
-	/* the exporting processes (the caller's array; a reload replaces
-	 * them under every lock) */
-	struct exporter *const *ex;
-	const int *nex;
+	/* expired flows go to the sink (with sink_ctx) */
+	const struct worker_sink *sink;
+	void *sink_ctx;
 	/* main thread only, single worker: the exporter's timers at a
 	 * packet-clock tick (--read) */
 	void (*tick)(void *ctx, uint64_t now_ns);
@@ -93,7 +106,7 @@ void worker_pool_free(struct worker_pool *p);
 void worker_flow_expired(void *ctx, const struct flow *f,
 			 enum flow_end_reason reason);
 
-/* Hand the queued flows to the exporter (takes ex_lock). */
+/* Hand the queued flows to the sink (takes ex_lock). */
 void worker_export(struct worker *w);
 
 /* The capture callbacks (ctx: the worker). */
@@ -133,6 +146,10 @@ void worker_pool_unlock(struct worker_pool *p);
 /* Sum the published counters (under ex_lock: exporter callbacks). */
 void worker_pool_published(const struct worker_pool *p, struct meter_stats *st,
 			   uint64_t *added, uint64_t *drops);
+
+/* The sink's consumers were replaced (the caller holds every lock):
+ * their time origin is asked for again. */
+void worker_pool_rebased(struct worker_pool *p);
 
 /* Read the captures' losses into w->drops (published by worker_export). */
 void worker_read_drops(struct worker *w);

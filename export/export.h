@@ -162,7 +162,7 @@ struct export_cfg {
 	bool resolve_later;    /* live: a name that does not resolve yet
 				* is looked up again (in the background,
 				* with backoff) instead of refused */
-	enum export_as as;     /* v5 src_as/dst_as */
+	enum export_as as;     /* v5 src_as/dst_as, v9/IPFIX 16, 17 */
 	size_t ntmpl;
 	const struct template_def *tmpl[EXPORT_MAX_TEMPLATES];
 	struct export_sampling sampling;
@@ -455,6 +455,14 @@ int exporter_add_collector_from(struct exporter *ex, const char *spec,
 int exporter_add_collector_src(struct exporter *ex, const char *spec,
 			       uint16_t sport, const char *source, char *err,
 			       size_t errlen);
+/*
+ * Split a collector "host:port[/udp|/tcp]" or "[v6]:port[/udp|/tcp]" into
+ * host (brackets removed), port (digits, 1-65535) and transport, looking
+ * nothing up. 0, or -EINVAL with a message for the user in err.
+ */
+int collector_split(const char *spec, char *host, size_t hostlen, char *port,
+		    size_t portlen, enum tx_proto *proto, char *err,
+		    size_t errlen);
 
 /*
  * Cisco's routing fields of flow f: ex->route's answer for its addresses,
@@ -572,8 +580,6 @@ void collector_resolve_free(struct collector *c);
 /* c->maxlen for the path MTU and c's address family (unresolved: the
  * larger IPv6 header). */
 void collector_set_maxlen(struct collector *c);
-/* The transport counters as JSON members, each preceded by ", ". */
-void transport_stats_json(FILE *f, const struct collector *c);
 void record_encode(struct wbuf *w, const struct template_def *t,
 		   const struct export_rec *r, const struct exporter *ex);
 

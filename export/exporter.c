@@ -81,10 +81,9 @@ struct exporter *exporter_new(const struct export_cfg *cfg)
 	return ex;
 }
 
-/* Split "host:port[/udp|/tcp]" or "[v6]:port[/udp|/tcp]" into its parts. */
-static int parse_hostport(const char *spec, char *host, size_t hostlen,
-			  char *port, size_t portlen, enum tx_proto *proto,
-			  char *err, size_t errlen)
+int collector_split(const char *spec, char *host, size_t hostlen, char *port,
+		    size_t portlen, enum tx_proto *proto, char *err,
+		    size_t errlen)
 {
 	const char *colon, *hs, *he, *slash;
 	size_t n;
@@ -175,8 +174,8 @@ int exporter_add_collector_src(struct exporter *ex, const char *spec,
 			 spec, EXPORT_MAX_COLLECTORS);
 		return -E2BIG;
 	}
-	rc = parse_hostport(spec, host, sizeof(host), port, sizeof(port),
-			    &proto, err, errlen);
+	rc = collector_split(spec, host, sizeof(host), port, sizeof(port),
+			     &proto, err, errlen);
 	if (rc)
 		return rc;
 	if (proto == TX_TCP && ex->cfg.version != 10) {
@@ -552,7 +551,7 @@ void exporter_push(struct exporter *ex)
 	size_t i;
 
 	for (i = 0; i < ex->ncoll; i++)
-		if (ex->coll[i]->tx.proto == TX_UDP && ex->coll[i]->fd >= 0)
+		if (ex->coll[i]->fd >= 0)
 			transport_push(ex->coll[i]);
 }
 

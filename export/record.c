@@ -206,11 +206,19 @@ void record_encode(struct wbuf *w, const struct template_def *t,
 			put_be32(w, rt->out_if);
 			break;
 		/* BGP (issue 17): origin ASes, adjacent ASes, next hop */
+		/* the exporter's 'as peer' (IOS's v9 'peer-as'): the peer
+		 * ASes in the source and destination AS fields */
 		case IE_bgpSourceAsNumber:
-			put_be32(w, route_of(ex, f, &rtv, &rt_done)->src_as);
+			rt = route_of(ex, f, &rtv, &rt_done);
+			put_be32(w, ex->cfg.as == EXPORT_AS_PEER
+					    ? rt->src_peer_as
+					    : rt->src_as);
 			break;
 		case IE_bgpDestinationAsNumber:
-			put_be32(w, route_of(ex, f, &rtv, &rt_done)->dst_as);
+			rt = route_of(ex, f, &rtv, &rt_done);
+			put_be32(w, ex->cfg.as == EXPORT_AS_PEER
+					    ? rt->dst_peer_as
+					    : rt->dst_as);
 			break;
 		case IE_bgpNextAdjacentAsNumber:
 			rt = route_of(ex, f, &rtv, &rt_done);

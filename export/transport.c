@@ -12,7 +12,7 @@
  * a file, which has no clock to keep up with, it waits up to a second).
  * The messages of one export round are collected and go out in one
  * sendmmsg (transport_push): half of the export's cost was one send a
- * message.
+ * message. TCP's queue is written the same way, in one sendmsg a round.
  */
 #define _GNU_SOURCE /* sendmmsg */
 #include <errno.h>
@@ -43,15 +43,6 @@ struct tx_batch {
 	size_t len[UDP_BATCH];
 	struct msg_count k[UDP_BATCH];
 	uint8_t buf[]; /* UDP_BATCH slots */
-};
-
-static const char *const err_names[TX_ERR_N] = {
-	[TX_ERR_REFUSED] = "refused",
-	[TX_ERR_BACKPRESSURE] = "backpressure",
-	[TX_ERR_UNREACHABLE] = "unreachable",
-	[TX_ERR_CONNECTION] = "connection",
-	[TX_ERR_OTHER] = "other",
-	[TX_ERR_UNRESOLVED] = "unresolved",
 };
 
 uint64_t tx_mono_ns(void)
@@ -293,6 +284,10 @@ void transport_push(struct collector *c)
 	const uint8_t *msgs[UDP_BATCH];
 	unsigned i;
 
+	if (c->tx.proto == TX_TCP) {
+		tcp_push(c);
+		return;
+	}
 	if (!b || !b->n)
 		return;
 	for (i = 0; i < b->n; i++)
@@ -457,46 +452,4 @@ void transport_close(struct collector *c)
 	c->fd = -1;
 	free(c->tx.batch);
 	c->tx.batch = NULL;
-}
-
-void transport_stats_json(FILE *f, const struct collector *c)
-{
-	const struct collector_stats *s = &c->stats;
-	int e;
-
-	fprintf(f,
-		", \"transport\": \"%s\", \"connects\": %llu, "
-		"\"disconnects\": %llu, \"connect_attempts\": %llu, "
-		"\"connect_failures\": %llu, \"buffered_octets\": %zu, "
-		"\"buffered_messages\": %zu, \"buffered_peak\": %llu, "
-		"\"dropped_messages\": %llu, \"dropped_records\": %llu, "
-		"\"dropped_packets\": %llu, \"dropped_octets\": %llu, "
-		"\"refused_records\": %llu, \"refused_packets\": %llu, "
-		"\"refused_octets\": %llu, \"unacked_octets\": %llu, "
-		"\"resolve_failures\": %llu, \"resolved\": %llu, "
-		"\"paced_records\": %llu, \"paced_packets\": %llu, "
-		"\"paced_octets\": %llu, \"errors\": {",
-		c->tx.proto == TX_TCP ? "tcp" : "udp",
-		(unsigned long long)s->connects,
-		(unsigned long long)s->disconnects,
-		(unsigned long long)s->connect_attempts,
-		(unsigned long long)s->connect_failures, c->tx.queued,
-		c->tx.nqueued, (unsigned long long)s->buffered_peak,
-		(unsigned long long)s->dropped_messages,
-		(unsigned long long)s->dropped_records,
-		(unsigned long long)s->dropped_packets,
-		(unsigned long long)s->dropped_octets,
-		(unsigned long long)s->refused_records,
-		(unsigned long long)s->refused_packets,
-		(unsigned long long)s->refused_octets,
-		(unsigned long long)s->unacked_octets,
-		(unsigned long long)s->resolve_failures,
-		(unsigned long long)s->resolved,
-		(unsigned long long)s->paced_records,
-		(unsigned long long)s->paced_packets,
-		(unsigned long long)s->paced_octets);
-	for (e = 0; e < TX_ERR_N; e++)
-		fprintf(f, "%s\"%s\": %llu", e ? ", " : "", err_names[e],
-			(unsigned long long)s->err[e]);
-	fputc('}', f);
 }

@@ -56,6 +56,8 @@ void tcp_open(struct collector *c);
 void tcp_send(struct collector *c, uint8_t *msg, size_t len,
 	      struct msg_count k);
 void tcp_poll(struct collector *c, uint64_t now);
+/* the end of an export round: write what it queued */
+void tcp_push(struct collector *c);
 void tcp_close(struct collector *c);
 /* resolve.c: the collector's name has a new address: the connection to
  * the old one ends, what is queued goes to the new one (no loss). */

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "../daemon/log.h"
@@ -32,6 +34,10 @@
 #define CONNECT_TIMEOUT_NS (5 * NS)
 /* RFC 7011 §3.1: the sequence number follows version, length, time */
 #define IPFIX_SEQ_OFF 8
+/* the messages of one export round go out in one sendmsg: at most this
+ * many, and a write starts once this many octets wait */
+#define TCP_IOV 64
+#define TCP_BATCH (64 * 1024)
 
 /* A whole message waiting for the TCP socket. */
 struct tx_msg {
@@ -246,21 +252,36 @@ static bool tcp_alive(struct collector *c, uint64_t now)
 	}
 }
 
-/* Write from the queue until it is empty or the socket is full. */
+/*
+ * Write from the queue until it is empty or the socket is full, up to
+ * TCP_IOV messages a system call. A message is stamped with its sequence
+ * number when its first octet is about to go: the records of every message
+ * before it, and of the drops between them.
+ */
 static void tcp_write(struct collector *c, uint64_t now)
 {
 	struct transport *tx = &c->tx;
+	struct iovec iov[TCP_IOV];
+	struct msghdr mh = { .msg_iov = iov };
 	ssize_t n;
 
 	if (!tcp_alive(c, now))
 		return;
 	while (tx->head) {
-		struct tx_msg *m = tx->head;
+		struct tx_msg *m;
+		uint32_t seq = tx->seq;
+		size_t k = 0, off = tx->off;
 
-		if (tx->off == 0)
-			be32_store(m->data + IPFIX_SEQ_OFF, tx->seq);
-		n = send(c->fd, m->data + tx->off, m->len - tx->off,
-			 MSG_DONTWAIT | MSG_NOSIGNAL);
+		for (m = tx->head; m && k < TCP_IOV; m = m->next, k++) {
+			if (off == 0)
+				be32_store(m->data + IPFIX_SEQ_OFF, seq);
+			seq += m->nrec + m->gap;
+			iov[k].iov_base = m->data + off;
+			iov[k].iov_len = m->len - off;
+			off = 0;
+		}
+		mh.msg_iovlen = k;
+		n = sendmsg(c->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -271,11 +292,18 @@ static void tcp_write(struct collector *c, uint64_t now)
 			tcp_lost(c, errno, now);
 			return;
 		}
-		tx->off += (size_t)n;
-		if (tx->off < m->len)
-			continue;
-		tx->seq += m->nrec + m->gap;
-		q_pop(tx);
+		/* what went: whole messages off the queue, then a part */
+		while (n > 0) {
+			size_t rest = tx->head->len - tx->off;
+
+			if ((size_t)n < rest) {
+				tx->off += (size_t)n;
+				break;
+			}
+			n -= (ssize_t)rest;
+			tx->seq += tx->head->nrec + tx->head->gap;
+			q_pop(tx);
+		}
 	}
 	/* records dropped while nothing was queued come after all of it */
 	tx->seq += tx->gap;
@@ -404,7 +432,6 @@ void tcp_send(struct collector *c, uint8_t *msg, size_t len, struct msg_count k)
 {
 	struct transport *tx = &c->tx;
 	struct tx_msg *m;
-	ssize_t n = 0;
 
 	if (tx->to_head) {
 		/* the templates of a new connection: never dropped */
@@ -420,49 +447,35 @@ void tcp_send(struct collector *c, uint8_t *msg, size_t len, struct msg_count k)
 		tx->ins = m;
 		goto peak;
 	}
-	if (tx->state == TX_UP && !tx->head && tcp_alive(c, tx_mono_ns())) {
-		/* the common case: straight to the socket */
-		be32_store(msg + IPFIX_SEQ_OFF, tx->seq);
-		do
-			n = send(c->fd, msg, len, MSG_DONTWAIT | MSG_NOSIGNAL);
-		while (n < 0 && errno == EINTR);
-		if (n == (ssize_t)len) {
-			tx->seq += k.nrec + tx->gap;
-			tx->gap = 0;
-			return;
-		}
-		if (n < 0 && errno != EAGAIN) {
-			tcp_lost(c, errno, tx_mono_ns());
-			n = 0;
-		} else if (n < 0) {
-			tx_count_err(c, TX_ERR_BACKPRESSURE);
-			n = 0;
-		}
-	}
 	m = msg_copy(msg, len, k);
 	if (!m) {
 		tx_count_err(c, TX_ERR_OTHER);
 		tx_drop(c, k);
 		return;
 	}
-	/* a partly written message is queued first whatever the bound:
-	 * it is finished next, never cut */
-	if (n == 0 && tx->queued + len > tx->limit && c->ex->cfg.lossless &&
-	    !tx->in_up && !tx->gave_up)
+	if (tx->queued + len > tx->limit && c->ex->cfg.lossless && !tx->in_up &&
+	    !tx->gave_up)
 		tcp_wait_room(c, m);
-	if (n == 0 && tx->queued + len > tx->limit) {
+	if (tx->queued + len > tx->limit) {
 		free(m);
 		tx_drop(c, k);
 		return;
 	}
+	/* written at the end of the round (transport_push), or once a
+	 * batch's worth waits */
 	q_push(tx, m, false, NULL);
-	if (n > 0)
-		tx->off = (size_t)n;
-	else if (tx->state == TX_UP && !tx->in_up)
+	if (tx->state == TX_UP && !tx->in_up && tx->queued >= TCP_BATCH)
 		tcp_write(c, tx_mono_ns());
 peak:
 	if (tx->queued > c->stats.buffered_peak)
 		c->stats.buffered_peak = tx->queued;
+}
+
+/* The end of a round: what it queued goes out together. */
+void tcp_push(struct collector *c)
+{
+	if (c->tx.state == TX_UP && c->tx.head && !c->tx.in_up)
+		tcp_write(c, tx_mono_ns());
 }
 
 void tcp_moved(struct collector *c, uint64_t now)

@@ -207,8 +207,11 @@ fi
 seeds_cfg=$out/seeds-config
 rm -rf "$seeds_cfg"
 mkdir -p "$seeds_cfg"
-cp tests/config/err/*.conf tests/config/ok/*.conf examples/*.conf \
-	"$seeds_cfg/"
+# named by folder: tests/config/ok and examples share file names
+for f in tests/config/err/*.conf tests/config/ok/*.conf examples/*.conf; do
+	d=${f%/*}
+	cp "$f" "$seeds_cfg/${d##*/}-${f##*/}"
+done
 # the IOS seeds' interface names bind through this fake host's aliases
 export XFLOWD_SYSFS_NET="$PWD/tests/config/sysnet"
 echo "  CC     $out/fuzz_config"

@@ -27,25 +27,10 @@ import sys
 import time
 from decimal import Decimal
 
-
-def pairs_hook(pairs):
-    d = {}
-    for k, v in pairs:
-        if k in d:
-            if not isinstance(d[k], Multi):
-                d[k] = Multi([d[k]])
-            d[k].append(v)
-        else:
-            d[k] = v
-    return d
+import tshark_json
+from tshark_json import one, vals
 
 
-class Multi(list):
-    pass
-
-
-def one(v):
-    return v[0] if isinstance(v, Multi) else v
 
 
 def ms_of(rel):
@@ -70,7 +55,7 @@ def records(node, out):
             out.append(("flow", node))
             return
         for v in node.values():
-            for x in (v if isinstance(v, Multi) else [v]):
+            for x in vals(v):
                 records(x, out)
     elif isinstance(node, list):
         for x in node:
@@ -89,7 +74,7 @@ def main():
     truth = json.load(open(a.truth))
     out = subprocess.run(["tshark", "-n", "-r", a.pcap, "-d", "udp.port==%d,cflow" % a.port, "-T", "json"],
                          capture_output=True, text=True, check=True).stdout
-    frames = json.loads(out, object_pairs_hook=pairs_hook)
+    frames = tshark_json.loads(out)
     problems, pk, nr, nrec, sysinit, versions = [], {}, {}, 0, None, set()
 
     def bad(msg):

@@ -13,31 +13,15 @@ decodes nothing. TCP's own notes (a reset, a retransmission) are not looked
 at: only what is inside the cflow layers.
 """
 import csv
-import json
 import subprocess
 import sys
+
+import tshark_json
+from tshark_json import vals
 
 SEV_WARN = 0x00600000
 
 
-def hook(pairs):
-    d = {}
-    for k, v in pairs:
-        if k in d:
-            if not isinstance(d[k], Multi):
-                d[k] = Multi([d[k]])
-            d[k].append(v)
-        else:
-            d[k] = v
-    return d
-
-
-class Multi(list):
-    pass
-
-
-def vals(v):
-    return list(v) if isinstance(v, Multi) else [v]
 
 
 def first(d, *names):
@@ -86,7 +70,7 @@ def main():
             for x in node:
                 walk(x, path, frame)
 
-    for pk in json.loads(p.stdout or "[]", object_pairs_hook=hook):
+    for pk in tshark_json.loads(p.stdout or "[]"):
         layers = pk["_source"]["layers"]
         frame = int(first(layers.get("frame", {}), "frame.number") or 0)
         if "_ws.malformed" in layers:

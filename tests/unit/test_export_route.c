@@ -166,6 +166,53 @@ START_TEST(record_elements)
 }
 END_TEST
 
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * bgpSource/DestinationAsNumber carry the origin ASes, or the peer ASes
+ * with the exporter's 'as peer' (IOS's v9 'ip flow-export version 9
+ * peer-as'); bgpPrev/NextAdjacentAsNumber the peer ASes either way.
+ */
+START_TEST(bgp_as_fields)
+{
+	static const uint8_t as_of[] = { EXPORT_AS_NONE, EXPORT_AS_ORIGIN,
+					 EXPORT_AS_PEER };
+	struct template_user u;
+	struct fake fk = { 0 };
+	struct flow f;
+	uint8_t b[64];
+	int i;
+
+	mkflow(&f, 4);
+	mkrecord(&u, "as:sourceIPv4Address/bgpSourceAsNumber,"
+		     "bgpDestinationAsNumber,bgpPrevAdjacentAsNumber,"
+		     "bgpNextAdjacentAsNumber");
+	set_route(&fk, NULL, 0, 0, 0);
+	fk.r.src_as = 65001;
+	fk.r.dst_as = 4200000002u;
+	fk.r.src_peer_as = 65010;
+	fk.r.dst_peer_as = 65020;
+	for (i = 0; i < 3; i++) {
+		struct export_cfg cfg = { .version = 10, .as = as_of[i] };
+		struct exporter *ex = exporter_new(&cfg);
+		bool peer = as_of[i] == EXPORT_AS_PEER;
+
+		ex->route = route_cb;
+		ex->ifname_ctx = &fk;
+		ck_assert_uint_eq(encode(ex, &u.def, &f, b, sizeof(b)), 20);
+		ck_assert_uint_eq(rd32(b + 4), peer ? 65010 : 65001);
+		ck_assert_uint_eq(rd32(b + 8), peer ? 65020 : 4200000002u);
+		ck_assert_uint_eq(rd32(b + 12), 65010);
+		ck_assert_uint_eq(rd32(b + 16), 65020);
+		exporter_free(ex);
+	}
+}
+END_TEST
+
 /* A template without a routing element never asks. */
 START_TEST(five_tuple_never_asks)
 {
@@ -271,6 +318,7 @@ static Suite *export_route_suite(void)
 	tcase_add_test(tc, record_elements);
 	tcase_add_test(tc, five_tuple_never_asks);
 	tcase_add_test(tc, needs_routes);
+	tcase_add_test(tc, bgp_as_fields);
 	tcase_add_test(tc, v5_fields);
 	suite_add_tcase(s, tc);
 	return s;

@@ -337,6 +337,48 @@ START_TEST(tcp_basic)
 }
 END_TEST
 
+/*
+ * The messages of one round wait for its end and go out together: none is
+ * on the wire before exporter_push, all are after it, in order, with their
+ * sequence numbers.
+ */
+START_TEST(tcp_round_batched)
+{
+	uint16_t port = 0;
+	int lfd = listener(AF_INET, &port, 0), fd;
+	struct exporter *ex = mkexporter(0);
+	struct stream s = { 0 };
+	struct collector *c;
+	size_t before, msgs;
+
+	add(ex, "127.0.0.1:%u/tcp", port);
+	c = ex->coll[0];
+	fd = wait_up(ex, c, lfd);
+	pump(ex, &s, fd, 100); /* the connection's templates */
+	before = s.n;
+	ck_assert_uint_gt(before, 0);
+	flows(ex, 300, 0);
+	msgs = c->tx.nqueued;
+	ck_assert_uint_ge(msgs, 5);
+	stream_read(&s, fd, 50);
+	ck_assert_uint_eq(s.n, before);
+	exporter_push(ex);
+	ck_assert_uint_eq(c->tx.nqueued, 0);
+	stream_read(&s, fd, 200);
+	exporter_flush(ex);
+	pump(ex, &s, fd, 200);
+	stream_parse(&s);
+	ck_assert_uint_eq(s.first_seq, 0);
+	ck_assert_uint_eq(s.data, 300);
+	ck_assert_uint_eq(s.gaps, 0);
+	ck_assert_uint_eq(c->stats.dropped_records, 0);
+	exporter_free(ex);
+	stream_free(&s);
+	close(fd);
+	close(lfd);
+}
+END_TEST
+
 /* Absent at start: buffered, connected by the backoff, all delivered. */
 START_TEST(tcp_absent_then_listening)
 {
@@ -648,6 +690,7 @@ static Suite *transport_suite(void)
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, tcp_basic, 0, 2);
+	tcase_add_test(tc, tcp_round_batched);
 	tcase_add_test(tc, tcp_absent_then_listening);
 	tcase_add_test(tc, tcp_overflow_counted);
 	tcase_add_test(tc, tcp_reconnect);

@@ -555,6 +555,59 @@ START_TEST(fixed_versions)
 }
 END_TEST
 
+/*
+ * --stats-file: the statistics of a set of monitors from the renderer of
+ * show statistics --json. A running monitor reading a file with eBPF-like
+ * kernel counters and one a reload removed: the sums, each monitor's
+ * share, the running one's collectors, the file's counters once, and the
+ * file's layout (a line per member, ": ", ", ").
+ */
+START_TEST(stats_of_a_set)
+{
+	struct view_snapshot *a = calloc(2, sizeof(*a)), *r = a + 1;
+	const struct view_snapshot *set[2] = { a, r };
+	struct vbuf b = { 0 }, one = { 0 };
+
+	ck_assert_ptr_nonnull(a);
+	snapshot(a);
+	a->live = false;
+	a->fst.unknown_interface = 2;
+	a->bpf = true;
+	a->kst.ncpu = 2;
+	a->kst.ring_full = 5;
+	a->kst.ring_full_cpu[1] = 5;
+	a->kst.own_export = 11;
+	snprintf(a->coll[0].dest, sizeof(a->coll[0].dest), "[::1]:9995/udp");
+	a->coll[0].exporter = "NF-COLLECTOR";
+	a->coll[1].queued_octets = 1400;
+	a->coll[1].queued_msgs = 2;
+
+	r->removed = true;
+	r->monitor = "OLD";
+	r->live = false;
+	r->fst.unknown_interface = 2; /* the same file: counted once */
+	r->meter.packets = 100;
+	r->meter.metered = 90;
+	r->meter.sampled_out = 10;
+	r->meter.octets = 9000;
+	r->added = 7;
+	r->expired[FLOW_END_FORCED] = 7;
+	r->ex.flows = 7;
+
+	view_stats_json(&b, set, 2, true);
+	ck_assert(!b.oom);
+	ck_assert(json_valid(b.p));
+	golden("stats_file.json", b.p);
+	/* one monitor's is xflowctl's, compact */
+	view_stats_json(&one, set, 1, false);
+	view_render(&b, a, VIEW_STATISTICS, true);
+	ck_assert_ptr_nonnull(strstr(b.p, one.p));
+	vb_free(&b);
+	vb_free(&one);
+	free(a);
+}
+END_TEST
+
 /* The server renders flows a slice at a time: the same bytes. */
 START_TEST(slices_equal_whole)
 {
@@ -799,6 +852,7 @@ static Suite *views_suite(void)
 	tcase_add_test(tc, paced_records_shown);
 	tcase_add_loop_test(tc, golden_json, 0, NVIEWS);
 	tcase_add_test(tc, slices_equal_whole);
+	tcase_add_test(tc, stats_of_a_set);
 	tcase_add_test(tc, two_processes);
 	tcase_add_test(tc, fixed_versions);
 	tcase_add_test(tc, ios_columns);

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# test_cli_config.sh - a command line is a shorthand for a configuration
+# file (issue 15 item 3): `xflowd OPTIONS --check-config -v` prints the
+# file the options mean, and that file run with -f on the same pcap sends
+# every collector the same datagrams, byte for byte, as the options did.
+# IPFIX (a --record and a predefined --template, deterministic sampling,
+# timeouts, domain id, MTU, template refresh, two collectors), v9 (random
+# sampling with the file's fixed seed, a pinned source port and address)
+# and v5 (engine id, sampling) on tests/data/demo.pcap.
+. "$(dirname "$0")/lib.sh"
+need_xflowd
+
+PCAP=$XF_ROOT/tests/data/demo.pcap
+
+# payloads SINK.pcap -> the UDP payloads udpsink received, hex, one a line
+payloads() {
+    "$PY" - "$1" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+off = 24
+while off + 16 <= len(d):
+    n = struct.unpack_from("<I", d, off + 8)[0]
+    pkt = d[off + 16:off + 16 + n]
+    off += 16 + n
+    ihl = (pkt[0] & 15) * 4 if pkt[0] >> 4 == 4 else 40
+    print(pkt[ihl + 8:].hex())
+EOF
+}
+
+# same LABEL NCOLL OPTIONS... : run OPTIONS (with --collector to NCOLL
+# fresh sinks), print their configuration, run it with -f; the sinks of
+# both runs must hold the same datagrams
+same() {
+    local label=$1 ncoll=$2 i coll=() rc
+    shift 2
+    for i in $(seq "$ncoll"); do
+        sink_start "$label-a$i" || { fail "$label: udpsink"; return; }
+        coll+=(-c "127.0.0.1:${COLL_PORT[$label-a$i]}")
+    done
+    run_xflowd "$label-cli" --read "$PCAP" "${coll[@]}" "$@"
+    rc=$?
+    for i in $(seq "$ncoll"); do collector_stop "$label-a$i"; done
+    check "$label: the command line runs (rc=$rc)" [ "$rc" = 0 ] || show_err "$label-cli"
+    "$XFLOWD" --read "$PCAP" "${coll[@]}" "$@" --check-config -v \
+        >"$T/$label.out" 2>"$T/$label.check.err"
+    rc=$?
+    check "$label: --check-config -v prints its configuration (rc=$rc)" \
+        [ "$rc" = 0 ] || show_err "$label.check"
+    sed 1d "$T/$label.out" >"$T/$label.conf"
+    # the second run's sinks take the ports of the first's
+    for i in $(seq "$ncoll"); do
+        sink_start "$label-b$i" || { fail "$label: udpsink"; return; }
+        sed -i "s/^    transport udp ${COLL_PORT[$label-a$i]}\$/    transport udp ${COLL_PORT[$label-b$i]}/" \
+            "$T/$label.conf"
+    done
+    run_xflowd "$label-file" -f "$T/$label.conf" --read "$PCAP"
+    rc=$?
+    for i in $(seq "$ncoll"); do collector_stop "$label-b$i"; done
+    check "$label: the printed file runs with -f (rc=$rc)" [ "$rc" = 0 ] || show_err "$label-file"
+    for i in $(seq "$ncoll"); do
+        payloads "$T/$label-a$i.pcap" >"$T/$label-a$i.hex"
+        payloads "$T/$label-b$i.pcap" >"$T/$label-b$i.hex"
+        check "$label: collector $i got $(wc -l <"$T/$label-a$i.hex") datagrams, the same bytes from -f" \
+            bash -c '[ -s "$1" ] && cmp -s "$1" "$2"' _ "$T/$label-a$i.hex" "$T/$label-b$i.hex"
+    done
+}
+
+same ipfix 2 -e ipfix \
+    --record 'pairs:sourceIPv4Address,destinationIPv4Address/packetDeltaCount,octetDeltaCount' \
+    -t pairs -t ipv6-five-tuple -s 3 --sample-mode deterministic \
+    -A 20 -I 5 -D 7 --mtu 1200 --template-refresh 30 --template-refresh-packets 4
+grep -q "^    record pairs$" "$T/ipfix.conf" &&
+    grep -q "^    match destinationIPv4Address$" "$T/ipfix.conf" &&
+    grep -q "^    mode deterministic 1 out-of 3$" "$T/ipfix.conf"
+check "ipfix: the file has the record, its elements and the sampler" [ $? = 0 ]
+
+SPORT=$(free_port 4)
+same v9 2 -e v9 -t ipv4-five-tuple -t ipv6-five-tuple -s 2 -A 60 -I 10 \
+    --source-port "$SPORT" --export-source 127.0.0.1 -C 4096
+grep -q "^    source-port $SPORT$" "$T/v9.conf"
+check "v9: the file pins the source port" [ $? = 0 ]
+
+# v5 carries IPv4 only: the file names ipv4-five-tuple alone. (Without
+# -t, the command line also meters IPv6 flows that v5 skips, and the last
+# of them moves the clock of the last message: not the same bytes.)
+same v5 1 -e v5 -t ipv4-five-tuple -D 258 -s 5 --sample-mode deterministic \
+    -A 30 -I 15
+"$XFLOWD" --read "$PCAP" -c 127.0.0.1:9 -e v5 --check-config -v >"$T/v5d.out" 2>&1
+check "v5 with the default templates: the file keeps ipv4-five-tuple" \
+    bash -c 'grep -q "^    template ipv4-five-tuple$" "$1" && ! grep -q ipv6 "$1"' _ "$T/v5d.out"
+
+# live: interface blocks (capture, hook, promiscuous), a TCP collector
+# and a named one; -f reads the printed file back as the same model
+"$XFLOWD" -i lo -i xf$$ --capture ebpf --ebpf-hook xdp --promiscuous on \
+    -c '[::1]:4739/tcp' -c localhost:2055 --resolve-interval 30 -e ipfix \
+    --check-config -v >"$T/live.out" 2>&1
+rc=$?
+check "live: --check-config -v (rc=$rc)" [ "$rc" = 0 ] || sed 's/^/       /' "$T/live.out"
+sed 1d "$T/live.out" >"$T/live.conf"
+"$XFLOWD" -f "$T/live.conf" --check-config -v >"$T/live2.out" 2>&1
+rc=$?
+check "live: the printed file passes -f --check-config (rc=$rc)" [ "$rc" = 0 ] ||
+    sed 's/^/       /' "$T/live2.out"
+sed 1,2d "$T/live.out" >"$T/live.a"
+sed 1,2d "$T/live2.out" >"$T/live.b"
+check "live: -f reads it as the same configuration" cmp -s "$T/live.a" "$T/live.b"
+grep -q "^    capture ebpf xdp$" "$T/live.conf" &&
+    grep -q "^    promiscuous on$" "$T/live.conf" &&
+    grep -q "^    transport tcp 4739$" "$T/live.conf" &&
+    grep -q "^    destination localhost$" "$T/live.conf" &&
+    grep -q "^    resolve-interval 30$" "$T/live.conf" &&
+    grep -q "^interface xf$$ # line" "$T/live.conf"
+check "live: interfaces, transport and names as given" [ $? = 0 ]
+
+# the command line alone still needs -f for --check-config
+# (tests/config/run.sh keeps that)
+"$XFLOWD" --read "$PCAP" -c 127.0.0.1:9 --check-config >"$T/short.out" 2>&1
+check "--check-config without -v: one line" \
+    [ "$(cat "$T/short.out")" = "command line: configuration OK" ]
+"$XFLOWD" --read "$PCAP" -c 127.0.0.1:9 -s 0 --check-config >"$T/bad.out" 2>&1
+rc=$?
+check "--check-config of a wrong command line: exit 2 naming the option (rc=$rc)" \
+    bash -c '[ "$1" = 2 ] && grep -q -- "--sample" "$2"' _ "$rc" "$T/bad.out"
+finish

@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * test_options.c - the command line (daemon/options.c) and the
+ * configuration it means (daemon/options_config.c): the defaults, every
+ * numeric option's limits (the bounds accepted, one past refused with the
+ * option named), the combinations refused, and the model: collectors as
+ * host/port/transport values, --record as element ids, the sampler, the
+ * interfaces; that model made back into options by options_monitor() is
+ * the command line's pipeline.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon/config.h"
+#include "daemon/options.h"
+
+/* the arguments of the parses of one test: options point into them */
+static char lines[4][2048];
+static int nlines;
+static char errout[8192]; /* what the last parse wrote on stderr */
+
+/* Run options_parse() on line split at spaces, stderr into errout. */
+static int parse(struct options *o, const char *line)
+{
+	char *argv[64], *s = lines[nlines++ % 4], *save = NULL;
+	int argc = 0, rc, saved;
+	FILE *t = tmpfile();
+	size_t n;
+
+	ck_assert_ptr_nonnull(t);
+	snprintf(s, sizeof(lines[0]), "xflowd %s", line);
+	for (char *w = strtok_r(s, " ", &save); w && argc < 63;
+	     w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fileno(t), 2);
+	rc = options_parse(o, argc, argv);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(t);
+	n = fread(errout, 1, sizeof(errout) - 1, t);
+	errout[n] = '\0';
+	fclose(t);
+	return rc;
+}
+
+#define BASE "-r x.pcap -c 127.0.0.1:4739 "
+
+/* Refused with exit 2 and a message holding want. */
+static void refused(const char *line, const char *want)
+{
+	struct options o;
+
+	ck_assert_msg(parse(&o, line) == 2, "accepted: %s", line);
+	ck_assert_msg(strstr(errout, want), "%s: said '%s', not '%s'", line,
+		      errout, want);
+}
+
+START_TEST(defaults)
+{
+	struct options o;
+
+	ck_assert_int_eq(parse(&o, BASE), 0);
+	ck_assert_int_eq(o.export.version, 10);
+	ck_assert_uint_eq(o.export.domain_id, 1);
+	ck_assert_uint_eq(o.export.mtu, 1500);
+	ck_assert_uint_eq(o.active_s, 1800);
+	ck_assert_uint_eq(o.inactive_s, 15);
+	ck_assert_uint_eq(o.cache_size, 262144);
+	ck_assert_uint_eq(o.export.refresh_s, 600);
+	ck_assert_uint_eq(o.export.refresh_msgs, 100);
+	ck_assert_uint_eq(o.export.ntmpl, 2);
+	ck_assert_str_eq(o.export.tmpl[0]->name, "ipv4-five-tuple");
+	ck_assert_str_eq(o.export.tmpl[1]->name, "ipv6-five-tuple");
+	ck_assert_int_eq(o.export.sampling.mode, SAMPLER_NONE);
+	ck_assert(o.export.lossless); /* a file waits for TCP collectors */
+	ck_assert_int_eq(o.ncoll, 1);
+	ck_assert_str_eq(o.collector[0], "127.0.0.1:4739");
+
+	ck_assert_int_eq(parse(&o, BASE "-e v9"), 0);
+	ck_assert_uint_eq(o.export.refresh_s, 1800);
+	ck_assert_uint_eq(o.export.refresh_msgs, 20);
+}
+END_TEST
+
+/* Every numeric option: its bounds run, one past them is refused. */
+static const struct {
+	const char *opt, *extra;
+	unsigned long long min, max;
+} limits[] = {
+	{ "--active-timeout", "", 1, 1000000000 },
+	{ "--inactive-timeout", "", 1, 1000000000 },
+	{ "--cache-size", "", 1, 1u << 30 },
+	{ "--domain-id", "", 0, 4294967295u },
+	{ "--mtu", "", 576, 65535 },
+	{ "--template-refresh", "", 0, 86400 },
+	{ "--template-refresh-packets", "", 0, 1000000 },
+	{ "--tcp-buffer", "", 4096, 1u << 30 },
+	{ "--tcp-linger", "", 0, 3600 },
+	{ "--source-port", "", 1, 65535 },
+	{ "--resolve-interval", "", 0, 86400 },
+	{ "--rate-limit", "", 0, 100000000 },
+	{ "--rate-burst", "--rate-limit 10 ", 1, 16777216 },
+	{ "--rate-queue", "--rate-limit 10 ", 1, 16777216 },
+	{ "--workers", "", 1, 64 },
+	{ "--sample", "", 1, 1u << 30 },
+};
+
+START_TEST(numeric_limits)
+{
+	const char *opt = limits[_i].opt, *extra = limits[_i].extra;
+	unsigned long long min = limits[_i].min, max = limits[_i].max;
+	char line[256], want[128];
+	struct options o;
+
+	snprintf(line, sizeof(line), BASE "%s%s %llu", extra, opt, min);
+	ck_assert_msg(parse(&o, line) == 0, "%s: %s", line, errout);
+	snprintf(line, sizeof(line), BASE "%s%s %llu", extra, opt, max);
+	ck_assert_msg(parse(&o, line) == 0, "%s: %s", line, errout);
+	snprintf(line, sizeof(line), BASE "%s%s %llu", extra, opt, max + 1);
+	snprintf(want, sizeof(want),
+		 "xflowd: %s '%llu': expected a whole number from %llu to "
+		 "%llu\n",
+		 opt, max + 1, min, max);
+	ck_assert_int_eq(parse(&o, line), 2);
+	ck_assert_str_eq(errout, want);
+	if (min > 0) {
+		snprintf(line, sizeof(line), BASE "%s%s %llu", extra, opt,
+			 min - 1);
+		ck_assert_int_eq(parse(&o, line), 2);
+	}
+	snprintf(line, sizeof(line), BASE "%s%s 12x", extra, opt);
+	ck_assert_int_eq(parse(&o, line), 2);
+	snprintf(line, sizeof(line), BASE "%s%s -1", extra, opt);
+	ck_assert_int_eq(parse(&o, line), 2);
+}
+END_TEST
+
+START_TEST(combinations_refused)
+{
+	char line[1024];
+	size_t n;
+	int i;
+
+	refused("-c 127.0.0.1:4739", "nothing to observe");
+	refused("-r x.pcap", "no collector");
+	refused(BASE "-i eth0", "--read and --interface exclude each other");
+	refused(BASE "--capture ebpf", "--capture afxdp and ebpf need");
+	refused(BASE "-t ipv4-fivetuple", "did you mean ipv4-five-tuple?");
+	refused(BASE "-t ipv4-five-tuple -t ipv4-five-tuple", "given twice");
+	refused(BASE "-e v8", "--export 'v8': expected v1, v5, v7, v9");
+	refused(BASE "--rate-burst 5", "give it too");
+	refused(BASE "--sample-mode random", "--sample N with N > 1");
+	refused(BASE "--sample-mode sometimes", "random or deterministic");
+	refused(BASE "--promiscuous yes", "expected on or off");
+	refused(BASE "--capture dpdk", "expected pcap, afxdp or ebpf");
+	refused(BASE "--ebpf-hook lsm", "expected tc or xdp");
+	refused(BASE "--config-dialect junos", "expected xflowd or ios");
+	refused(BASE "--export-source ", "--export-source");
+	refused(BASE "stray", "unexpected argument 'stray'");
+	refused(BASE "--record r:nosuchElement -t r", "--record");
+	refused("-f x.conf -c 127.0.0.1:4739", "--collector");
+	refused("-f x.conf --source-port 4739", "--source-port: with -f, give "
+						"it in the exporter block");
+	refused("-f x.conf --export-source lo", "exporter block (source");
+	refused("-f x.conf --resolve-interval 5", "resolve-interval SEC");
+	refused("-f x.conf --rate-limit 5", "rate-limit N [burst N]");
+	refused("-f x.conf --promiscuous on", "interface block");
+	refused("--check-config", "--check-config needs -f FILE");
+	/* 16 collectors, interfaces and 8 records at most */
+	n = (size_t)snprintf(line, sizeof(line), "-r x.pcap");
+	for (i = 0; i < 17; i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n,
+				      " -c 127.0.0.1:%d", 1000 + i);
+	refused(line, "at most 16 collectors");
+	n = (size_t)snprintf(line, sizeof(line), "-c 127.0.0.1:9");
+	for (i = 0; i < 17; i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " -i e%d", i);
+	refused(line, "at most 16 interfaces");
+	n = (size_t)snprintf(line, sizeof(line), BASE);
+	for (i = 0; i < 9; i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n,
+				      " --record r%d:sourceIPv4Address", i);
+	refused(line, "at most 8 records");
+}
+END_TEST
+
+START_TEST(sampling_per_version)
+{
+	struct options o;
+
+	ck_assert_int_eq(parse(&o, BASE "-s 10"), 0);
+	ck_assert_int_eq(o.export.sampling.mode, SAMPLER_RANDOM);
+	ck_assert_uint_eq(o.export.sampling.interval, 10);
+	ck_assert_int_eq(parse(&o, BASE "-s 10 --sample-mode deterministic"),
+			 0);
+	ck_assert_int_eq(o.export.sampling.mode, SAMPLER_DETERMINISTIC);
+	/* 1 in 1 is no sampling: nothing announced */
+	ck_assert_int_eq(parse(&o, BASE "-s 1"), 0);
+	ck_assert_int_eq(o.export.sampling.mode, SAMPLER_NONE);
+	/* v5 has 14 bits for the interval */
+	ck_assert_int_eq(parse(&o, BASE "-e v5 -s 16384"), 2);
+	ck_assert_ptr_nonnull(strstr(errout, "--sample 16384"));
+}
+END_TEST
+
+/* The configuration of a command line holds values, not strings. */
+START_TEST(model_of_command_line)
+{
+	struct options o;
+	struct config *cfg;
+	const struct cfg_exporter *e;
+	const struct cfg_record *r;
+	const struct cfg_monitor *m;
+
+	ck_assert_int_eq(parse(&o, "-r x.pcap -c 192.0.2.1:2055 -c "
+				   "[2001:db8::1]:4739/tcp"
+				   " -c collector.example:9995/udp "
+				   "--source-port 4000"
+				   " --export-source lo --resolve-interval 60"
+				   " --record pairs:sourceIPv4Address,"
+				   "destinationIPv4Address/packetDeltaCount"
+				   " -t ipv6-five-tuple -t pairs -s 7 -A 60 -I "
+				   "5"
+				   " -C 1024 -D 9 --mtu 1400 --rate-limit 100"),
+			 0);
+	cfg = options_config(&o);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(cfg->nexporter, 3);
+	e = &cfg->exporter[0];
+	ck_assert_str_eq(e->name, "collector1");
+	ck_assert_str_eq(e->destination, "192.0.2.1");
+	ck_assert_int_eq(e->host, CFG_HOST_IPV4);
+	ck_assert_mem_eq(e->addr, "\xc0\x00\x02\x01", 4);
+	ck_assert_uint_eq(e->port, 2055);
+	ck_assert_int_eq(e->transport, CFG_UDP);
+	ck_assert_uint_eq(e->source_port, 4000);
+	ck_assert_str_eq(e->source, "lo");
+	ck_assert_uint_eq(e->resolve_s, 60);
+	ck_assert_uint_eq(e->refresh_s, 600);
+	ck_assert_uint_eq(e->domain_id, 9);
+	ck_assert_uint_eq(e->mtu, 1400);
+	ck_assert_uint_eq(e->pace.rate, 100);
+	ck_assert_uint_eq(e->pace.burst, 5); /* the default spelled out */
+	e = &cfg->exporter[1];
+	ck_assert_str_eq(e->destination, "2001:db8::1");
+	ck_assert_int_eq(e->host, CFG_HOST_IPV6);
+	ck_assert_int_eq(e->transport, CFG_TCP);
+	ck_assert_uint_eq(e->refresh_s, 0); /* not over tcp */
+	e = &cfg->exporter[2];
+	ck_assert_int_eq(e->host, CFG_HOST_NAME);
+	ck_assert_str_eq(e->destination, "collector.example");
+	ck_assert_uint_eq(e->port, 9995);
+
+	ck_assert_int_eq(cfg->nrecord, 1);
+	r = &cfg->record[0];
+	ck_assert_str_eq(r->name, "pairs");
+	ck_assert_uint_eq(r->nelem, 3);
+	ck_assert_uint_eq(r->nkey, 2);
+	ck_assert_uint_eq(r->elem[0], IE_sourceIPv4Address);
+	ck_assert_uint_eq(r->elem[1], IE_destinationIPv4Address);
+	ck_assert_uint_eq(r->elem[2], IE_packetDeltaCount);
+	ck_assert_uint_eq(r->ipver, 4);
+
+	ck_assert_int_eq(cfg->nsampler, 1);
+	ck_assert_int_eq(cfg->sampler[0].mode, SAMPLER_RANDOM);
+	ck_assert_uint_eq(cfg->sampler[0].interval, 7);
+
+	ck_assert_int_eq(cfg->nmonitor, 1);
+	m = &cfg->monitor[0];
+	ck_assert_str_eq(m->name, "default");
+	ck_assert_int_eq(m->nformat, 2);
+	ck_assert_str_eq(m->format[0].tmpl->name, "ipv6-five-tuple");
+	ck_assert_ptr_null(m->format[1].tmpl);
+	ck_assert_int_eq(m->format[1].record, 0);
+	ck_assert_uint_eq(m->cache_entries, 1024);
+	ck_assert_uint_eq(m->active_s, 60);
+	ck_assert_uint_eq(m->inactive_s, 5);
+	ck_assert_int_eq(m->nexporter, 3);
+	ck_assert_int_eq(m->sampler, 0);
+	ck_assert_int_eq(cfg->ninterface, 0); /* --read: no interface */
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(model_of_interfaces)
+{
+	struct options o;
+	struct config *cfg;
+
+	ck_assert_int_eq(parse(&o, "-i eth0 -i eth1 -c 127.0.0.1:9 "
+				   "--capture ebpf --ebpf-hook xdp "
+				   "--promiscuous on"),
+			 0);
+	cfg = options_config(&o);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(cfg->ninterface, 2);
+	ck_assert_str_eq(cfg->interface[1].name, "eth1");
+	ck_assert_int_eq(cfg->interface[1].monitor[CFG_INPUT], 0);
+	ck_assert_int_eq(cfg->interface[1].monitor[CFG_OUTPUT], -1);
+	ck_assert_int_eq(cfg->interface[1].capture, CAPTURE_EBPF);
+	ck_assert_int_eq(cfg->interface[1].ebpf_hook, EBPF_HOOK_XDP);
+	ck_assert_int_eq(cfg->interface[1].promisc, 1);
+	ck_assert_int_eq(cfg->nsampler, 0);
+	config_free(cfg);
+}
+END_TEST
+
+/* v5 carries IPv4 only: the file keeps the IPv4 formats. */
+START_TEST(model_of_v5)
+{
+	struct options o;
+	struct config *cfg;
+
+	ck_assert_int_eq(parse(&o, BASE "-e v5"), 0);
+	ck_assert_uint_eq(o.export.ntmpl, 2);
+	cfg = options_config(&o);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(cfg->monitor[0].nformat, 1);
+	ck_assert_str_eq(cfg->monitor[0].format[0].tmpl->name, "ipv4-five-"
+							       "tuple");
+	ck_assert_uint_eq(cfg->exporter[0].refresh_s, 0);
+	config_free(cfg);
+}
+END_TEST
+
+/*
+ * The model back into options (what -f does with the printed file): the
+ * same pipeline as the command line's.
+ */
+START_TEST(model_round_trip)
+{
+	struct options *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+	struct config *cfg;
+	size_t i;
+	int k;
+
+	ck_assert_int_eq(parse(a, "-r x.pcap -c 127.0.0.1:2055 -c [::1]:4739 "
+				  "-e ipfix"
+				  " --record "
+				  "r:sourceIPv4Address/octetDeltaCount -t r"
+				  " -t ipv6-five-tuple -s 3 --sample-mode "
+				  "deterministic"
+				  " -A 30 -I 7 -C 2048 -D 5 --mtu 1300"
+				  " --template-refresh 60 "
+				  "--template-refresh-packets 3"
+				  " --source-port 4000"),
+			 0);
+	cfg = options_config(a);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(options_monitor(b, a, cfg, 0), 0);
+	ck_assert_int_eq(b->ncoll, 2);
+	ck_assert_str_eq(b->collector[0], "127.0.0.1:2055/udp");
+	ck_assert_str_eq(b->collector[1], "[::1]:4739/udp");
+	for (k = 0; k < 2; k++)
+		ck_assert_uint_eq(b->sport[k], 4000);
+	ck_assert_int_eq(options_ngroups(b), 1);
+	ck_assert_int_eq(b->export.version, a->export.version);
+	ck_assert_uint_eq(b->export.domain_id, a->export.domain_id);
+	ck_assert_uint_eq(b->export.mtu, a->export.mtu);
+	ck_assert_uint_eq(b->export.refresh_s, a->export.refresh_s);
+	ck_assert_uint_eq(b->export.refresh_msgs, a->export.refresh_msgs);
+	ck_assert_int_eq(b->export.sampling.mode, a->export.sampling.mode);
+	ck_assert_uint_eq(b->export.sampling.interval,
+			  a->export.sampling.interval);
+	ck_assert_uint_eq(b->export.sampling.id, a->export.sampling.id);
+	ck_assert_uint_eq(b->active_s, a->active_s);
+	ck_assert_uint_eq(b->inactive_s, a->inactive_s);
+	ck_assert_uint_eq(b->cache_size, a->cache_size);
+	ck_assert_uint_eq(b->export.ntmpl, a->export.ntmpl);
+	for (i = 0; i < a->export.ntmpl; i++) {
+		const struct template_def *x = a->export.tmpl[i],
+					  *y = b->export.tmpl[i];
+
+		ck_assert_str_eq(x->name, y->name);
+		ck_assert_uint_eq(x->nelem, y->nelem);
+		ck_assert_mem_eq(x->elem, y->elem, x->nelem);
+		ck_assert_uint_eq(x->keymask, y->keymask);
+	}
+	config_free(cfg);
+	free(a);
+	free(b);
+}
+END_TEST
+
+/* -f: a record reaches the exporter as the element ids the file gave. */
+START_TEST(record_of_file_by_ids)
+{
+	static const char text[] = "exporter e\n destination 192.0.2.9\n"
+				   "record rec\n match destinationIPv6Address\n"
+				   " match sourceIPv6Address\n collect "
+				   "octetDeltaCount\n"
+				   "monitor m\n record rec\n exporter e\n";
+	static const char longname[] = "exporter e\n destination 192.0.2.9\n"
+				       "record "
+				       "r2345678901234567890123456789012\n"
+				       " match sourceIPv4Address\n"
+				       "monitor m\n record "
+				       "r2345678901234567890123456789012\n"
+				       " exporter e\n";
+	struct options *cur = calloc(1, sizeof(*cur)),
+		       *o = calloc(1, sizeof(*o));
+	struct config_errors err;
+	struct config *cfg;
+	const struct template_def *t;
+
+	ck_assert_int_eq(parse(cur, BASE), 0);
+	cfg = config_parse("t.conf", text, strlen(text), &err);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(options_monitor(o, cur, cfg, 0), 0);
+	ck_assert_uint_eq(o->export.ntmpl, 1);
+	t = o->export.tmpl[0];
+	ck_assert_str_eq(t->name, "rec");
+	ck_assert_uint_eq(t->nelem, 3);
+	ck_assert_uint_eq(t->elem[0], IE_destinationIPv6Address);
+	ck_assert_uint_eq(t->elem[1], IE_sourceIPv6Address);
+	ck_assert_uint_eq(t->elem[2], IE_octetDeltaCount);
+	ck_assert_uint_eq(t->keymask, 3);
+	ck_assert_uint_eq(t->ipver, 6);
+	/* its own copy: the configuration may go */
+	ck_assert_ptr_eq(t, &o->records[0].def);
+	ck_assert_ptr_eq(t->elem, o->records[0].elem);
+	config_free(cfg);
+
+	/* the exporter's templates hold names of 31 octets at most */
+	cfg = config_parse("t.conf", longname, strlen(longname), &err);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(options_monitor(o, cur, cfg, 0), -1);
+	config_free(cfg);
+	free(cur);
+	free(o);
+}
+END_TEST
+
+START_TEST(bad_collector_in_model)
+{
+	struct options o;
+
+	/* a collector string the exporter refuses is refused here too */
+	ck_assert_int_eq(parse(&o, "-r x.pcap -c 2001:db8::1:4739"), 0);
+	ck_assert_ptr_null(options_config(&o));
+}
+END_TEST
+
+static void setup(void)
+{
+	nlines = 0;
+}
+
+static Suite *options_suite(void)
+{
+	Suite *s = suite_create("options");
+	TCase *tc = tcase_create("options");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, defaults);
+	tcase_add_loop_test(tc, numeric_limits, 0,
+			    (int)(sizeof(limits) / sizeof(limits[0])));
+	tcase_add_test(tc, combinations_refused);
+	tcase_add_test(tc, sampling_per_version);
+	tcase_add_test(tc, model_of_command_line);
+	tcase_add_test(tc, model_of_interfaces);
+	tcase_add_test(tc, model_of_v5);
+	tcase_add_test(tc, model_round_trip);
+	tcase_add_test(tc, record_of_file_by_ids);
+	tcase_add_test(tc, bad_collector_in_model);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(options_suite());
+	int nf;
+
+	srunner_run_all(sr, CK_ENV);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+}
