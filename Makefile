@@ -51,7 +51,8 @@ BPFLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxdp libbpf 2>/dev/null)
 BPFLIB_LIBS := $(shell $(PKG_CONFIG) --libs libxdp libbpf 2>/dev/null || \
 	echo -lxdp -lbpf)
 TEMPLATE_SRC := templates/ie.c templates/ie_fnf.c templates/templates.c
-EXPORT_SRC := export/exporter.c export/record.c export/setmsg.c
+EXPORT_SRC := export/exporter.c export/record.c export/setmsg.c \
+	export/optset.c export/sched.c
 EXPORT_SRC += export/fixed.c export/v1.c export/v5.c export/v7.c
 EXPORT_SRC += export/transport.c export/transport_tcp.c export/resolve.c \
 	export/source.c export/pace.c
@@ -329,7 +330,8 @@ format-check:
 	@clang-format --dry-run --Werror $(XFLOWCTL_SRC) tests/unit/test_views.c \
 		tests/unit/test_route.c tests/unit/test_export_route.c \
 		tests/unit/test_safefile.c tests/unit/test_config_ios.c \
-		tests/unit/test_pace.c tests/unit/test_monitor.c \
+		tests/unit/test_pace.c tests/unit/test_sched.c \
+		tests/unit/test_monitor.c \
 		tests/unit/frame_build.h \
 		tests/unit/test_meter.c tests/unit/test_worker.c \
 		tests/fuzz/fuzz_route.c tests/unit/test_bgp_msg.c \

@@ -174,8 +174,7 @@ void ios_record_cmd(struct cfg_parser *p, unsigned int no, char **tok, int ntok)
 		cfg_record_add(p, no, ie, words, key);
 		return;
 	}
-	for (i = 0; i < ie_fnf_count && i < 128; i++)
-		cand[i] = ie_fnf_table[i].words;
+	i = ie_fnf_spellings(cand, 128);
 	n = cfg_closest(words, cand, i, best, 3);
 	if (n == 0)
 		cfg_error(p, no,

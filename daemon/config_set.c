@@ -422,23 +422,7 @@ static void set_mode(struct cfg_parser *p, const struct kw *kw, unsigned int no,
 /* Elements measured over the flow's packets: never part of its key. */
 static bool measured(uint8_t ie)
 {
-	static const uint8_t m[] = {
-		IE_octetDeltaCount,
-		IE_packetDeltaCount,
-		IE_flowStartSysUpTime,
-		IE_flowEndSysUpTime,
-		IE_flowStartMilliseconds,
-		IE_flowEndMilliseconds,
-		IE_flowEndReason,
-		IE_tcpControlBits,
-		IE_systemInitTimeMilliseconds,
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(m); i++)
-		if (m[i] == ie)
-			return true;
-	return false;
+	return ie_has(ie, FACT_MEASURED);
 }
 
 static void add_element(struct cfg_parser *p, unsigned int no, const char *v,
@@ -488,7 +472,7 @@ void cfg_record_add(struct cfg_parser *p, unsigned int no, int i, const char *v,
 			  v);
 		return;
 	}
-	if (!key && ie_table[i].use == KEY && i != IE_ipClassOfService) {
+	if (!key && ie_table[i].use == KEY && !ie_has(i, FACT_FIRST)) {
 		cfg_error(p, no,
 			  "%s has no value of its own per flow, only as a key: "
 			  "write 'match %s'",

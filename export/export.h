@@ -283,6 +283,42 @@ struct export_ops {
 
 struct resolve;
 
+/*
+ * What a v9 or IPFIX collector is owed (sched.c decides from this alone
+ * which set goes next): RFC 7011 §8.4 / RFC 3954 §9 template state and
+ * the options records due, one bit each.
+ */
+enum export_owed {
+	OWED_TEMPLATES = 1u << 0,  /* every template: never sent, or a new
+				   * UDP destination (TCP: each connection) */
+	OWED_BASE = 1u << 1,	   /* the time base moved (IPFIX IE 160) */
+	OWED_IFTABLE = 1u << 2,	   /* the interface table's records */
+	OWED_SAMPLER = 1u << 3,	   /* the sampler's templates and records */
+	OWED_STATS = 1u << 4,	   /* the statistics records ... */
+	OWED_STATS_TMPL = 1u << 5, /* ... with their templates */
+};
+
+/* What the message being built is for (sched.c). */
+enum export_msg_for {
+	MSG_NONE = 0,  /* no message open */
+	MSG_DATA,      /* data records (the templates first when due) */
+	MSG_TEMPLATES, /* the templates alone (TCP connect, exit) */
+	MSG_IFTABLE,   /* interface-table records, sent once they end */
+	MSG_SAMPLER,   /* the sampler's options, a message of their own */
+	MSG_STATS,     /* the statistics, a message of their own */
+};
+
+struct export_sched {
+	unsigned int owed;	  /* enum export_owed bits */
+	enum export_msg_for msg;  /* the message being built */
+	uint64_t tmpl_sent_ns;	  /* export clock: the templates went */
+	uint32_t msgs_since_tmpl; /* messages sent since, those included */
+	size_t if_next;		  /* the next interface-table record */
+	/* when each option's records went last (export clock), for the
+	 * options' timeouts */
+	uint64_t opt_sent_ns[EXPORT_OPT_N];
+};
+
 struct collector {
 	char name[96];	/* as the user wrote it */
 	int fd;		/* -1 while a TCP collector is not connected */
@@ -316,21 +352,8 @@ struct collector {
 	uint64_t npkts, noct;  /* packets and octets its flows account */
 	uint64_t msg_first_ns; /* clock when its first record came */
 
-	/* RFC 7011 §8.4 / RFC 3954 §9: per-collector template state */
-	uint32_t seq; /* v5 flows, v9 packets, IPFIX records */
-	uint64_t tmpl_sent_ns;
-	uint32_t msgs_since_tmpl;
-	bool tmpl_sent;
-	bool ifopt_due; /* interface options records follow the templates */
-	bool in_ifopt;
-	bool st_due;  /* statistics options records follow the message */
-	bool st_tmpl; /* ... with their templates */
-	bool in_stats;
-	bool base_due; /* the time base moved: announce it (IPFIX IE 160) */
-	bool smp_due;  /* the sampler's options records are due */
-	/* when each option's records went last (export clock), for the
-	 * options' timeouts */
-	uint64_t opt_sent_ns[EXPORT_OPT_N];
+	uint32_t seq;		   /* v5 flows, v9 packets, IPFIX records */
+	struct export_sched sched; /* v9, IPFIX: what goes next (sched.c) */
 
 	struct collector_stats stats;
 	uint8_t buf[EXPORT_MAX_MSG];
@@ -567,6 +590,20 @@ bool export_needs_routes(const struct export_cfg *cfg);
 /* Is an option's timeout up for c? Marks its records due (the next
  * flush sends them). v9 and IPFIX only. */
 bool export_options_due(struct collector *c);
+
+/* c owes what (enum export_owed bits) from now on: the templates (a new
+ * UDP destination), the time base, the interface table (it changed). */
+void export_owe(struct collector *c, unsigned int what);
+
+/* Does c owe any of what (enum export_owed bits)? */
+static inline bool export_owes(const struct collector *c, unsigned int what)
+{
+	return (c->sched.owed & what) != 0;
+}
+
+/* A new collector's schedule: the templates go first over UDP; over TCP
+ * each connection sends them (export_ops.templates). */
+void export_sched_init(struct collector *c);
 
 /* Cisco's name of option k: "interface-table", "exporter-stats",
  * "sampler-table" (static). */

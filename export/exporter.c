@@ -241,7 +241,7 @@ int exporter_add_collector_src(struct exporter *ex, const char *spec,
 		c->ops = &export_ipfix_ops;
 	/* TCP: templates go out once per connection, sent by the transport
 	 * (RFC 7011 §8), never inside a data message that may wait */
-	c->tmpl_sent = proto == TX_TCP;
+	export_sched_init(c);
 	c->tx.limit = limit;
 	/* a name not resolved yet: the socket is opened when it is */
 	rc = collector_resolved(c)
@@ -364,7 +364,7 @@ static void exporter_rebase(struct exporter *ex, uint64_t first_ns)
 	ex->base_ns = base - base % MS;
 	ex->stats.rebases++;
 	for (i = 0; i < ex->ncoll; i++)
-		ex->coll[i]->base_due = true;
+		export_owe(ex->coll[i], OWED_BASE);
 }
 
 static bool uptime_fits(const struct exporter *ex, uint64_t first_ns,
@@ -497,7 +497,7 @@ void exporter_interfaces_changed(struct exporter *ex)
 	for (i = 0; i < ex->ncoll; i++)
 		if (!ex->coll[i]->ops->fixed &&
 		    export_option_on(ex->coll[i], EXPORT_OPT_IFTABLE))
-			ex->coll[i]->ifopt_due = true;
+			export_owe(ex->coll[i], OWED_IFTABLE);
 }
 
 void exporter_tick(struct exporter *ex, uint64_t now_ns)
@@ -513,7 +513,7 @@ void exporter_tick(struct exporter *ex, uint64_t now_ns)
 
 		bool opt_due = !c->ops->fixed && export_options_due(c);
 
-		if (c->ifopt_due || opt_due)
+		if (opt_due || export_owes(c, OWED_IFTABLE))
 			c->ops->flush(c);
 		transport_poll(c);
 	}

@@ -20,28 +20,6 @@ static void put_counter(struct wbuf *w, uint64_t v, uint16_t len)
 	}
 }
 
-static bool is_route_elem(uint8_t e)
-{
-	switch (e) {
-	case IE_ipNextHopIPv4Address:
-	case IE_ipNextHopIPv6Address:
-	case IE_sourceIPv4PrefixLength:
-	case IE_destinationIPv4PrefixLength:
-	case IE_sourceIPv6PrefixLength:
-	case IE_destinationIPv6PrefixLength:
-	case IE_egressInterface:
-	case IE_bgpSourceAsNumber:
-	case IE_bgpDestinationAsNumber:
-	case IE_bgpNextHopIPv4Address:
-	case IE_bgpNextHopIPv6Address:
-	case IE_bgpNextAdjacentAsNumber:
-	case IE_bgpPrevAdjacentAsNumber:
-		return true;
-	default:
-		return false;
-	}
-}
-
 bool export_needs_routes(const struct export_cfg *cfg)
 {
 	size_t i, j;
@@ -50,7 +28,7 @@ bool export_needs_routes(const struct export_cfg *cfg)
 		return true;
 	for (i = 0; i < cfg->ntmpl; i++)
 		for (j = 0; j < cfg->tmpl[i]->nelem; j++)
-			if (is_route_elem(cfg->tmpl[i]->elem[j]))
+			if (ie_has(cfg->tmpl[i]->elem[j], FACT_ROUTE))
 				return true;
 	return false;
 }

@@ -145,7 +145,7 @@ static void readdress(struct collector *c, const struct addrinfo *ai,
 	transport_close(c);
 	/* UDP: the templates go first to whoever listens there now; TCP
 	 * sends them at connect */
-	c->tmpl_sent = c->tx.proto == TX_TCP;
+	export_sched_init(c);
 	if (transport_open(c, c->tx.proto, c->tx.limit, err, sizeof(err))) {
 		pr_warn("%s; trying again\n", err);
 		memset(&c->addr, 0, sizeof(c->addr));

@@ -7,13 +7,15 @@
 #include "ie.h"
 
 const struct ie ie_table[IE_COUNT] = {
-#define IE(name_, pen_, id_, type_, len_, use_) \
-	[IE_##name_] = { .name = #name_,        \
-			 .pen = pen_,           \
-			 .id = id_,             \
-			 .len = len_,           \
-			 .type = type_,         \
-			 .use = use_ },
+#define IE(name_, pen_, id_, type_, len_, use_, facts_, fnf_) \
+	[IE_##name_] = { .name = #name_,                      \
+			 .pen = pen_,                         \
+			 .id = id_,                           \
+			 .len = len_,                         \
+			 .type = type_,                       \
+			 .use = use_,                         \
+			 .facts = facts_,                     \
+			 .fnf = fnf_ },
 #include "ie.def"
 #undef IE
 };

@@ -8,10 +8,21 @@
 
 enum ie_type { U8, U16, U32, U64, IPV4, IPV6, MAC, STR, MSEC };
 enum ie_use { KEY, VAL, OPT };
+/* What else xflowd knows of an element (ie.def says which). */
+enum ie_fact {
+	FACT_ROUTE = 1,	   /* from the routing table when exported */
+	FACT_MEASURED = 2, /* measured over the packets: never a key */
+	FACT_FIRST = 4,	   /* a key that may be collected (first packet's) */
+	FACT_ADDR4 = 8,	   /* an IPv4 flow address */
+	FACT_ADDR6 = 16,   /* an IPv6 flow address */
+	FACT_TUN4 = 32,	   /* an IPv4 tunnel endpoint */
+	FACT_TUN6 = 64,	   /* an IPv6 tunnel endpoint */
+	FACT_PPPAC = 128,  /* a PPP session's (pppac) */
+};
 
 /* IE_<name>: index of an element in ie_table. */
 enum ie_index {
-#define IE(name, pen, id, type, len, use) IE_##name,
+#define IE(name, pen, id, type, len, use, facts, fnf) IE_##name,
 #include "ie.def"
 #undef IE
 	IE_COUNT
@@ -24,6 +35,8 @@ struct ie {
 	uint16_t len; /* fixed length on the wire */
 	enum ie_type type;
 	enum ie_use use;
+	unsigned int facts; /* enum ie_fact bits */
+	const char *fnf;    /* Flexible NetFlow's name, or NULL */
 };
 
 extern const struct ie ie_table[IE_COUNT];
@@ -44,20 +57,20 @@ int ie_find(const char *name);
  */
 int ie_closest(const char *name, const char **out, int n);
 
-/* Flexible NetFlow's words for an element ("ipv4 source address"). */
-struct ie_fnf {
-	const char *words;
-	unsigned int ie; /* enum ie_index */
-};
-
-/* Every spelling IOS takes, the one it prints first for each element. */
-extern const struct ie_fnf ie_fnf_table[];
-extern const int ie_fnf_count;
+/* Does element ie (enum ie_index) have fact f (enum ie_fact)? */
+static inline int ie_has(unsigned int ie, enum ie_fact f)
+{
+	return ie < IE_COUNT && (ie_table[ie].facts & f) != 0;
+}
 
 /* The words IOS prints for element ie, or NULL where FNF has none. */
 const char *ie_fnf_name(unsigned int ie);
 
 /* The element FNF calls words (exactly, lower case), or -1. */
 int ie_fnf_find(const char *words);
+
+/* Up to n of the spellings IOS takes (every element's name, then the
+ * other spellings), for "did you mean" messages; how many were written. */
+int ie_fnf_spellings(const char **out, int n);
 
 #endif

@@ -143,8 +143,8 @@ static int add_elem(struct template_user *u, const char *ename, bool key,
 		return -1;
 	}
 	/* a non-key element needs a value kept per flow: of the key-able
-	 * ones only the class of service (of the first packet) has one */
-	if (!key && ie->use == KEY && idx != IE_ipClassOfService) {
+	 * ones only those of the first packet (ie.def FACT_FIRST) have one */
+	if (!key && ie->use == KEY && !(ie->facts & FACT_FIRST)) {
 		snprintf(err, errlen,
 			 "record %s: %s can only be a match (key) element",
 			 u->name, ename);
@@ -169,12 +169,13 @@ static int add_elem(struct template_user *u, const char *ename, bool key,
 	return 0;
 }
 
-static bool has_elem(const struct template_user *u, int idx)
+/* Has u an element with fact f (ie.def)? */
+static bool has_fact(const struct template_user *u, enum ie_fact f)
 {
 	int i;
 
 	for (i = 0; i < u->def.nelem; i++)
-		if (u->elem[i] == idx)
+		if (ie_has(u->elem[i], f))
 			return true;
 	return false;
 }
@@ -216,18 +217,14 @@ int template_build(struct template_user *u, const char *name,
 		if (add_elem(u, collect[i], false, err, errlen))
 			return -1;
 	ver = 0;
-	if (has_elem(u, IE_sourceIPv4Address) ||
-	    has_elem(u, IE_destinationIPv4Address))
+	if (has_fact(u, FACT_ADDR4))
 		ver = 4;
-	if (has_elem(u, IE_sourceIPv6Address) ||
-	    has_elem(u, IE_destinationIPv6Address))
+	if (has_fact(u, FACT_ADDR6))
 		ver = ver == 4 ? -1 : 6;
 	tun = 0;
-	if (has_elem(u, IE_tunnelSourceIPv4Address) ||
-	    has_elem(u, IE_tunnelDestinationIPv4Address))
+	if (has_fact(u, FACT_TUN4))
 		tun = 4;
-	if (has_elem(u, IE_tunnelSourceIPv6Address) ||
-	    has_elem(u, IE_tunnelDestinationIPv6Address))
+	if (has_fact(u, FACT_TUN6))
 		tun = tun == 4 ? -1 : 6;
 	if (ver < 0 || tun < 0) {
 		snprintf(err, errlen,
@@ -238,8 +235,7 @@ int template_build(struct template_user *u, const char *name,
 	}
 	t->ipver = (uint8_t)ver;
 	t->tunnel = (uint8_t)tun;
-	t->pppac = has_elem(u, IE_pppacUserName) ||
-		   has_elem(u, IE_pppacProtocol);
+	t->pppac = has_fact(u, FACT_PPPAC);
 	if (t->pppac && !t->tunnel)
 		t->tunnel = 4;
 	return 0;

@@ -326,6 +326,100 @@ START_TEST(find_and_closest)
 }
 END_TEST
 
+/*
+ * The facts ie.def states of an element, as the rest of xflowd reads
+ * them: the routing fields (Cisco's v5 next hop, masks, output interface,
+ * and BGP's), the values measured over packets, the one key with a value
+ * of its own, and the words of Flexible NetFlow with their other
+ * spellings.
+ */
+START_TEST(element_facts)
+{
+	static const unsigned int routed[] = {
+		IE_ipNextHopIPv4Address,	 IE_ipNextHopIPv6Address,
+		IE_sourceIPv4PrefixLength,	 IE_destinationIPv4PrefixLength,
+		IE_sourceIPv6PrefixLength,	 IE_destinationIPv6PrefixLength,
+		IE_egressInterface,		 IE_bgpSourceAsNumber,
+		IE_bgpDestinationAsNumber,	 IE_bgpNextHopIPv4Address,
+		IE_bgpNextHopIPv6Address,	 IE_bgpNextAdjacentAsNumber,
+		IE_bgpPrevAdjacentAsNumber,
+	};
+	const char *all[256];
+	size_t i, nroute = 0;
+	int n, k;
+
+	for (i = 0; i < sizeof(routed) / sizeof(routed[0]); i++)
+		ck_assert(ie_has(routed[i], FACT_ROUTE));
+	for (i = 0; i < IE_COUNT; i++) {
+		nroute += ie_has((unsigned int)i, FACT_ROUTE) != 0;
+		/* a measured value or a route is never a key */
+		if (ie_table[i].facts & (FACT_MEASURED | FACT_ROUTE))
+			ck_assert_int_ne(ie_table[i].use, KEY);
+		if (ie_table[i].facts & FACT_FIRST)
+			ck_assert_int_eq(ie_table[i].use, KEY);
+		/* every FNF name leads back to its element (the two
+		 * "flow sampler" ones to the v9 one) */
+		if (ie_table[i].fnf && i != IE_selectorId)
+			ck_assert_int_eq(ie_fnf_find(ie_table[i].fnf), (int)i);
+	}
+	ck_assert_uint_eq(nroute, sizeof(routed) / sizeof(routed[0]));
+	ck_assert(ie_has(IE_ipClassOfService, FACT_FIRST));
+	/* what a record's elements say of the flows it describes */
+	ck_assert(ie_has(IE_destinationIPv4Address, FACT_ADDR4));
+	ck_assert(ie_has(IE_sourceIPv6Address, FACT_ADDR6));
+	ck_assert(ie_has(IE_tunnelSourceIPv4Address, FACT_TUN4));
+	ck_assert(ie_has(IE_tunnelDestinationIPv6Address, FACT_TUN6));
+	ck_assert(ie_has(IE_pppacProtocol, FACT_PPPAC));
+	ck_assert(!ie_has(IE_ingressInterface,
+			  FACT_ADDR4 | FACT_ADDR6 | FACT_TUN4 | FACT_TUN6));
+	for (i = 0; i < template_ndefs; i++) {
+		struct template_user u;
+		const struct template_def *t = &template_defs[i];
+		const char *key[TEMPLATE_MAX_ELEM], *val[TEMPLATE_MAX_ELEM];
+		size_t nkey = 0, nval = 0;
+		char err[256];
+		uint8_t e;
+
+		/* a record of a predefined template's elements is of the
+		 * same flows */
+		for (e = 0; e < t->nelem; e++) {
+			const struct ie *ie = &ie_table[t->elem[e]];
+
+			if (ie->use == KEY)
+				key[nkey++] = ie->name;
+			else
+				val[nval++] = ie->name;
+		}
+		ck_assert_int_eq(template_build(&u, "r", key, nkey, val, nval,
+						err, sizeof(err)),
+				 0);
+		ck_assert_uint_eq(u.def.ipver, t->ipver);
+		ck_assert_uint_eq(u.def.tunnel, t->tunnel);
+		ck_assert_uint_eq(u.def.pppac, t->pppac);
+	}
+	ck_assert(ie_has(IE_octetDeltaCount, FACT_MEASURED));
+	ck_assert(!ie_has(IE_COUNT, FACT_ROUTE));
+	ck_assert_str_eq(ie_fnf_name(IE_sourceIPv4Address),
+			 "ipv4 source address");
+	ck_assert_str_eq(ie_fnf_name(IE_selectorId), "flow sampler");
+	ck_assert_ptr_null(ie_fnf_name(IE_tunnelSourceIPv4Address));
+	ck_assert_ptr_null(ie_fnf_name(IE_COUNT));
+	ck_assert_int_eq(ie_fnf_find("flow sampler"), IE_samplerId);
+	ck_assert_int_eq(ie_fnf_find("ipv6 traffic-class"),
+			 IE_ipClassOfService);
+	ck_assert_int_eq(ie_fnf_find("counter bytes"), IE_octetDeltaCount);
+	ck_assert_int_eq(ie_fnf_find("counter bytes long"),
+			 IE_octetDeltaCount);
+	ck_assert_int_eq(ie_fnf_find("Counter Bytes"), -1);
+	/* the candidates of "did you mean": names and spellings alike */
+	n = ie_fnf_spellings(all, 256);
+	ck_assert_int_gt(n, 40);
+	for (k = 0; k < n; k++)
+		ck_assert_int_ge(ie_fnf_find(all[k]), 0);
+	ck_assert_int_eq(ie_fnf_spellings(all, 3), 3);
+}
+END_TEST
+
 static Suite *templates_suite(void)
 {
 	Suite *s = suite_create("templates");
@@ -339,6 +433,7 @@ static Suite *templates_suite(void)
 	tcase_add_test(tc, enterprise_flag);
 	tcase_add_test(tc, source_mac_is_56);
 	tcase_add_test(tc, find_and_closest);
+	tcase_add_test(tc, element_facts);
 	suite_add_tcase(s, tc);
 	return s;
 }
