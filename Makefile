@@ -57,6 +57,7 @@ EXPORT_SRC += export/fixed.c export/v1.c export/v5.c export/v7.c
 EXPORT_SRC += export/transport.c export/transport_tcp.c export/resolve.c \
 	export/source.c export/pace.c
 DAEMON_SRC := daemon/options.c daemon/options_config.c daemon/log.c
+DAEMON_SRC += daemon/options_bgp.c
 DAEMON_SRC += daemon/config.c daemon/config_blocks.c daemon/config_check.c \
 	daemon/config_ios.c daemon/config_ios_fnf.c daemon/config_ios_if.c \
 	daemon/config_ios_trad.c \

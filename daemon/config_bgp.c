@@ -20,11 +20,12 @@
 #include <string.h>
 
 #include "config_bgp.h"
+#include "settings.h"
 
-/* A number in [lo, hi], or false with a message at no. */
-static bool number(struct cfg_parser *p, unsigned int no, const char *what,
-		   const char *s, unsigned long long lo, unsigned long long hi,
-		   unsigned long long *out)
+/* A number in [lo, hi], or -1 saying why in err. */
+static int number(const char *what, const char *s, unsigned long long lo,
+		  unsigned long long hi, unsigned long long *out, char *err,
+		  size_t len)
 {
 	char *end, q[48];
 
@@ -32,63 +33,160 @@ static bool number(struct cfg_parser *p, unsigned int no, const char *what,
 	*out = strtoull(s, &end, 10);
 	if (s[0] < '0' || s[0] > '9' || *end || errno || *out < lo ||
 	    *out > hi) {
-		cfg_error(p, no,
-			  "bgp %s '%s': expected a number from %llu to "
-			  "%llu",
-			  what, cfg_quote(s, q, sizeof(q)), lo, hi);
-		return false;
+		snprintf(err, len,
+			 "%s '%s': expected a number from %llu to %llu", what,
+			 cfg_quote(s, q, sizeof(q)), lo, hi);
+		return -1;
 	}
-	return true;
+	return 0;
 }
 
-/* An IPv4 or IPv6 address into af and a (16 octets). */
-static bool address(struct cfg_parser *p, unsigned int no, const char *what,
-		    const char *s, enum bgp_af *af, uint8_t *a)
+/* An IPv4 or IPv6 address into af and a (16 octets), or -1. */
+static int address(const char *what, const char *s, enum bgp_af *af, uint8_t *a,
+		   char *err, size_t len)
 {
 	char q[48];
 
 	memset(a, 0, 16);
 	if (inet_pton(AF_INET, s, a) == 1) {
 		*af = BGP_AF_IPV4;
-		return true;
+		return 0;
 	}
 	if (inet_pton(AF_INET6, s, a) == 1) {
 		*af = BGP_AF_IPV6;
-		return true;
+		return 0;
 	}
-	cfg_error(p, no, "bgp %s '%s': expected an IPv4 or IPv6 address", what,
-		  cfg_quote(s, q, sizeof(q)));
-	return false;
+	snprintf(err, len, "%s '%s': expected an IPv4 or IPv6 address", what,
+		 cfg_quote(s, q, sizeof(q)));
+	return -1;
 }
 
-static void set_local_as(struct cfg_parser *p, unsigned int no, char **v)
+int bgp_set_local_as(struct bgp_cfg *b, const char *s, char *err, size_t len)
 {
 	unsigned long long n;
 
-	if (number(p, no, "local-as", v[0], 1, UINT32_MAX, &n))
-		p->cfg->bgp.local_as = (uint32_t)n;
+	if (number("local-as", s, SET_BGP_AS_MIN, SET_BGP_AS_MAX, &n, err, len))
+		return -1;
+	b->local_as = (uint32_t)n;
+	return 0;
 }
 
-static void set_router_id(struct cfg_parser *p, unsigned int no, char **v)
+int bgp_set_router_id(struct bgp_cfg *b, const char *s, char *err, size_t len)
 {
 	uint8_t a[4];
 	char q[48];
 
-	if (inet_pton(AF_INET, v[0], a) != 1 || !(a[0] | a[1] | a[2] | a[3])) {
-		cfg_error(p, no,
-			  "bgp router-id '%s': expected a non-zero IPv4 "
-			  "address (192.0.2.1)",
-			  cfg_quote(v[0], q, sizeof(q)));
-		return;
+	if (inet_pton(AF_INET, s, a) != 1 || !(a[0] | a[1] | a[2] | a[3])) {
+		snprintf(err, len,
+			 "router-id '%s': expected a non-zero IPv4 "
+			 "address (192.0.2.1)",
+			 cfg_quote(s, q, sizeof(q)));
+		return -1;
 	}
-	p->cfg->bgp.router_id = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
-				(uint32_t)a[2] << 8 | a[3];
+	b->router_id = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+		       (uint32_t)a[2] << 8 | a[3];
+	return 0;
+}
+
+int bgp_set_listen(struct bgp_cfg *b, const char *addr, const char *port,
+		   char *err, size_t len)
+{
+	unsigned long long n = b->port;
+
+	if (port && number("listen port", port, 1, SET_PORT_MAX, &n, err, len))
+		return -1;
+	if (address("listen", addr, &b->listen_af, b->listen_addr, err, len))
+		return -1;
+	b->port = (uint16_t)n;
+	return 0;
+}
+
+int bgp_add_neighbor(struct bgp_cfg *b, const char *addr, const char *as,
+		     char *err, size_t len)
+{
+	struct bgp_neighbor_cfg nb;
+	unsigned long long n;
+	char q[48];
+	int i;
+
+	if (address("neighbor", addr, &nb.af, nb.addr, err, len) ||
+	    number("neighbor remote-as", as, SET_BGP_AS_MIN, SET_BGP_AS_MAX, &n,
+		   err, len))
+		return -1;
+	nb.remote_as = (uint32_t)n;
+	for (i = 0; i < b->nneighbor; i++)
+		if (b->neighbor[i].af == nb.af &&
+		    !memcmp(b->neighbor[i].addr, nb.addr, 16)) {
+			snprintf(err, len, "neighbor %s: given twice",
+				 cfg_quote(addr, q, sizeof(q)));
+			return -1;
+		}
+	if (b->nneighbor == BGP_MAX_NEIGHBORS) {
+		snprintf(err, len, "neighbor %s: at most %d neighbors",
+			 cfg_quote(addr, q, sizeof(q)), BGP_MAX_NEIGHBORS);
+		return -1;
+	}
+	b->neighbor[b->nneighbor++] = nb;
+	return 0;
+}
+
+int bgp_set_hold(struct bgp_cfg *b, const char *s, char *err, size_t len)
+{
+	unsigned long long n;
+
+	if (number("hold-time", s, 0, SET_BGP_HOLD_MAX, &n, err, len))
+		return -1;
+	/* RFC 4271 §4.2: zero or at least three seconds */
+	if (n == 1 || n == 2) {
+		snprintf(err, len,
+			 "hold-time %llu: 0 or at least 3 seconds (RFC 4271)",
+			 n);
+		return -1;
+	}
+	b->hold = (uint16_t)n;
+	return 0;
+}
+
+int bgp_set_stale(struct bgp_cfg *b, const char *s, char *err, size_t len)
+{
+	unsigned long long n;
+
+	if (number("stale-time", s, 0, SET_BGP_STALE_MAX, &n, err, len))
+		return -1;
+	b->stale_time = (uint32_t)n;
+	return 0;
+}
+
+int bgp_set_wait(struct bgp_cfg *b, const char *s, char *err, size_t len)
+{
+	unsigned long long n;
+
+	if (number("wait-end-of-rib", s, 0, SET_BGP_WAIT_EOR_MAX, &n, err, len))
+		return -1;
+	b->wait_eor_s = (uint32_t)n;
+	return 0;
+}
+
+/* The bgp block's lines: v holds the values after the setting's word. */
+static void set_local_as(struct cfg_parser *p, unsigned int no, char **v)
+{
+	char err[160];
+
+	if (bgp_set_local_as(&p->cfg->bgp, v[0], err, sizeof(err)))
+		cfg_error(p, no, "bgp %s", err);
+}
+
+static void set_router_id(struct cfg_parser *p, unsigned int no, char **v)
+{
+	char err[160];
+
+	if (bgp_set_router_id(&p->cfg->bgp, v[0], err, sizeof(err)))
+		cfg_error(p, no, "bgp %s", err);
 }
 
 static void set_listen(struct cfg_parser *p, unsigned int no, char **v)
 {
-	struct bgp_cfg *b = &p->cfg->bgp;
-	unsigned long long n = b->port;
+	char err[160];
 
 	if (v[1] && (strcmp(v[1], "port") != 0 || !v[2])) {
 		cfg_error(p, no,
@@ -96,18 +194,14 @@ static void set_listen(struct cfg_parser *p, unsigned int no, char **v)
 			  "N]'");
 		return;
 	}
-	if (v[1] && !number(p, no, "listen port", v[2], 1, 65535, &n))
-		return;
-	if (address(p, no, "listen", v[0], &b->listen_af, b->listen_addr))
-		b->port = (uint16_t)n;
+	if (bgp_set_listen(&p->cfg->bgp, v[0], v[1] ? v[2] : NULL, err,
+			   sizeof(err)))
+		cfg_error(p, no, "bgp %s", err);
 }
 
 static void set_neighbor(struct cfg_parser *p, unsigned int no, char **v)
 {
-	struct bgp_cfg *b = &p->cfg->bgp;
-	struct bgp_neighbor_cfg nb;
-	unsigned long long n;
-	int i;
+	char err[160];
 
 	if (strcmp(v[1], "remote-as") != 0) {
 		cfg_error(p, no,
@@ -115,54 +209,32 @@ static void set_neighbor(struct cfg_parser *p, unsigned int no, char **v)
 			  "remote-as N'");
 		return;
 	}
-	if (!address(p, no, "neighbor", v[0], &nb.af, nb.addr) ||
-	    !number(p, no, "neighbor remote-as", v[2], 1, UINT32_MAX, &n))
-		return;
-	nb.remote_as = (uint32_t)n;
-	for (i = 0; i < b->nneighbor; i++)
-		if (b->neighbor[i].af == nb.af &&
-		    !memcmp(b->neighbor[i].addr, nb.addr, 16)) {
-			cfg_error(p, no, "bgp neighbor %s: given twice", v[0]);
-			return;
-		}
-	if (b->nneighbor == BGP_MAX_NEIGHBORS) {
-		cfg_error(p, no, "bgp neighbor %s: at most %d neighbors", v[0],
-			  BGP_MAX_NEIGHBORS);
-		return;
-	}
-	b->neighbor[b->nneighbor++] = nb;
+	if (bgp_add_neighbor(&p->cfg->bgp, v[0], v[2], err, sizeof(err)))
+		cfg_error(p, no, "bgp %s", err);
 }
 
 static void set_hold(struct cfg_parser *p, unsigned int no, char **v)
 {
-	unsigned long long n;
+	char err[160];
 
-	/* RFC 4271 §4.2: zero or at least three seconds */
-	if (number(p, no, "hold-time", v[0], 0, 65535, &n)) {
-		if (n == 1 || n == 2)
-			cfg_error(p, no,
-				  "bgp hold-time %llu: 0 or at least 3 "
-				  "seconds (RFC 4271)",
-				  n);
-		else
-			p->cfg->bgp.hold = (uint16_t)n;
-	}
+	if (bgp_set_hold(&p->cfg->bgp, v[0], err, sizeof(err)))
+		cfg_error(p, no, "bgp %s", err);
 }
 
 static void set_stale(struct cfg_parser *p, unsigned int no, char **v)
 {
-	unsigned long long n;
+	char err[160];
 
-	if (number(p, no, "stale-time", v[0], 0, 86400, &n))
-		p->cfg->bgp.stale_time = (uint32_t)n;
+	if (bgp_set_stale(&p->cfg->bgp, v[0], err, sizeof(err)))
+		cfg_error(p, no, "bgp %s", err);
 }
 
 static void set_wait(struct cfg_parser *p, unsigned int no, char **v)
 {
-	unsigned long long n;
+	char err[160];
 
-	if (number(p, no, "wait-end-of-rib", v[0], 0, 3600, &n))
-		p->cfg->bgp.wait_eor_s = (uint32_t)n;
+	if (bgp_set_wait(&p->cfg->bgp, v[0], err, sizeof(err)))
+		cfg_error(p, no, "bgp %s", err);
 }
 
 struct bgp_kw {

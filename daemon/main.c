@@ -110,7 +110,7 @@ static void bgp_turn(struct xflowd *d, bool input)
 static void bgp_wait_table(struct xflowd *d)
 {
 	struct bgp_speaker *bgp = d->env.bgp;
-	uint32_t limit = d->opt.cfg->bgp.wait_eor_s;
+	uint32_t limit = options_bgp_cfg(&d->opt)->wait_eor_s;
 	uint64_t end = realtime_ns() + (uint64_t)limit * NS;
 	struct pollfd pfd[BGP_NFDS];
 

@@ -43,6 +43,14 @@ enum {
 	OPT_RATE_LIMIT,
 	OPT_RATE_BURST,
 	OPT_RATE_QUEUE,
+	OPT_BGP_LOCAL_AS,
+	OPT_BGP_ROUTER_ID,
+	OPT_BGP_LISTEN,
+	OPT_BGP_NEIGHBOR,
+	OPT_BGP_HOLD,
+	OPT_BGP_STALE,
+	OPT_BGP_WAIT,
+	OPT_AS,
 };
 
 static const struct option longopts[] = {
@@ -80,6 +88,14 @@ static const struct option longopts[] = {
 	{ "rate-limit", required_argument, NULL, OPT_RATE_LIMIT },
 	{ "rate-burst", required_argument, NULL, OPT_RATE_BURST },
 	{ "rate-queue", required_argument, NULL, OPT_RATE_QUEUE },
+	{ "bgp-local-as", required_argument, NULL, OPT_BGP_LOCAL_AS },
+	{ "bgp-router-id", required_argument, NULL, OPT_BGP_ROUTER_ID },
+	{ "bgp-listen", required_argument, NULL, OPT_BGP_LISTEN },
+	{ "bgp-neighbor", required_argument, NULL, OPT_BGP_NEIGHBOR },
+	{ "bgp-hold-time", required_argument, NULL, OPT_BGP_HOLD },
+	{ "bgp-stale-time", required_argument, NULL, OPT_BGP_STALE },
+	{ "bgp-wait-end-of-rib", required_argument, NULL, OPT_BGP_WAIT },
+	{ "as", required_argument, NULL, OPT_AS },
 	{ "config", required_argument, NULL, 'f' },
 	{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
 	{ "config-dialect", required_argument, NULL, OPT_CONFIG_DIALECT },
@@ -88,6 +104,17 @@ static const struct option longopts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --bgp-X: the bgp block's setting X */
+static const char *bgp_setting(int c)
+{
+	size_t i;
+
+	for (i = 0; longopts[i].name; i++)
+		if (longopts[i].val == c)
+			return longopts[i].name + strlen("bgp-");
+	return "";
+}
 
 static void usage(FILE *f)
 {
@@ -205,6 +232,28 @@ static void usage(FILE *f)
 	      "                             hop, masks and output interface "
 	      "(and their\n"
 	      "                             IPFIX elements) are 0\n"
+	      "      --bgp-local-as N       a passive BGP session for AS "
+	      "numbers and BGP\n"
+	      "                             next hops (the bgp block of "
+	      "xflowd.conf(5)):\n"
+	      "                             our AS, with --bgp-router-id "
+	      "A.B.C.D and\n"
+	      "      --bgp-neighbor ADDR:AS the router's daemon (repeatable; "
+	      "[IPv6]:AS)\n"
+	      "      --bgp-listen ADDR[,PORT]  where it connects (default "
+	      "0.0.0.0,179;\n"
+	      "                             also ADDR:PORT, [IPv6]:PORT)\n"
+	      "      --bgp-hold-time SEC    (default 90)\n"
+	      "      --bgp-stale-time SEC   a lost session's routes kept "
+	      "(default 360)\n"
+	      "      --bgp-wait-end-of-rib SEC  --read: wait for the table "
+	      "at most SEC\n"
+	      "                             (default 30; 0: do not wait)\n"
+	      "      --as origin|peer       v5 src_as/dst_as: the origin "
+	      "(last) or peer\n"
+	      "                             (first) AS of the path (default "
+	      "0, as IOS);\n"
+	      "                             peer: IPFIX/v9 16 and 17 too\n"
 	      "      --stats-file FILE      write every counter as JSON at "
 	      "exit\n"
 	      "      --control PATH         xflowctl's socket (default "
@@ -584,7 +633,7 @@ static struct config *load_monitors(const struct options *cur,
 			fprintf(stderr, "xflowd: out of memory\n");
 		goto out;
 	}
-	if (check_monitors(cfg))
+	if (options_bgp_merge(cur, cfg) || check_monitors(cfg))
 		goto fail;
 	for (m = cfg->nmonitor - 1; m >= 0; m--) {
 		rc = options_monitor(t, cur, cfg, m);
@@ -1006,6 +1055,21 @@ int options_parse(struct options *o, int argc, char **argv)
 				return 2;
 			o->workers = (uint32_t)v;
 			break;
+		case OPT_BGP_LOCAL_AS:
+		case OPT_BGP_ROUTER_ID:
+		case OPT_BGP_LISTEN:
+		case OPT_BGP_NEIGHBOR:
+		case OPT_BGP_HOLD:
+		case OPT_BGP_STALE:
+		case OPT_BGP_WAIT:
+			/* the bgp block's word: the option's name after bgp- */
+			if (options_bgp(o, bgp_setting(c), optarg))
+				return 2;
+			break;
+		case OPT_AS:
+			if (options_as(o, optarg))
+				return 2;
+			break;
 		case 'f':
 			o->config_file = optarg;
 			break;
@@ -1102,6 +1166,8 @@ int options_parse(struct options *o, int argc, char **argv)
 			    smp_mode >= 0 ? (enum sampler_mode)smp_mode
 					  : SAMPLER_RANDOM,
 			    o->export.sampling.interval, 1);
+	if (options_bgp_check(o))
+		return 2;
 	/* --check-config alone: the file is missing, not the command line */
 	if (o->config_file ||
 	    (o->check_config && !o->read && !o->nif && !o->ncoll)) {

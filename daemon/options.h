@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../bgp/speaker.h"
 #include "../export/export.h"
 #include "privdrop.h"
 
@@ -89,6 +90,9 @@ struct options {
 	/* --control PATH ("none": none), --control-group: xflowctl's socket */
 	const char *control_path;
 	const char *control_group;
+	/* --bgp-*: the command line's bgp block (.enabled once one is
+	 * given); with -f it joins the file's model (options_bgp.c) */
+	struct bgp_cfg bgp;
 };
 
 /*
@@ -144,5 +148,34 @@ void options_move(struct options *dst, const struct options *src);
  * sends (a bridge: what the bridge itself receives, not bridged frames).
  */
 bool options_promisc(const struct options *o, int i);
+
+/*
+ * --bgp-local-as, --bgp-router-id, --bgp-listen, --bgp-neighbor,
+ * --bgp-hold-time, --bgp-stale-time, --bgp-wait-end-of-rib: setting (the
+ * bgp block's word for it) of o->bgp from arg, the block begun with its
+ * defaults at the first. 0, or 2 after saying what is wrong.
+ */
+int options_bgp(struct options *o, const char *setting, const char *arg);
+
+/* --as origin|peer: the command line's exporters' v5 src_as/dst_as (and
+ * IPFIX/v9 16, 17). 0, or 2 after saying what is wrong. */
+int options_as(struct options *o, const char *arg);
+
+/*
+ * Once every option is read: the bgp block has what it must, and --as
+ * is not given with -f (its exporters say it). 0, or 2 after saying why.
+ */
+int options_bgp_check(const struct options *o);
+
+/*
+ * -f: the command line's bgp block added to cfg, which must have none of
+ * its own (an IOS running-config never has; an xflowd.conf may). 0, or
+ * -1 after saying why on stderr.
+ */
+int options_bgp_merge(const struct options *o, struct config *cfg);
+
+/* The bgp block in effect (-f's file, with the command line's merged, or
+ * the command line's), NULL without one. */
+const struct bgp_cfg *options_bgp_cfg(const struct options *o);
 
 #endif

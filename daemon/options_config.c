@@ -172,6 +172,8 @@ struct config *options_config(const struct options *o)
 		ifc->ebpf_hook = o->ebpf_hook;
 		ifc->promisc = o->ifpromisc[i];
 	}
+	/* --bgp-*: the bgp block, as given (its line: 0, the command line) */
+	cfg->bgp = o->bgp;
 	return cfg;
 fail:
 	config_free(cfg);

@@ -54,4 +54,12 @@ static inline uint32_t set_default_refresh_packets(int version)
 #define SET_TCP_LINGER_MAX 3600
 #define SET_WORKERS_MAX 64
 
+/* BGP: the bgp block and the --bgp-* options; the defaults (port 179, hold
+ * 90, stale 360, End-of-RIB awaited 30 s) are bgp_cfg_default()'s */
+#define SET_BGP_AS_MIN 1	  /* 0 is reserved (RFC 7607) */
+#define SET_BGP_AS_MAX UINT32_MAX /* 4 octets (RFC 6793) */
+#define SET_BGP_HOLD_MAX 65535	  /* a 2-octet field (RFC 4271 §4.2) */
+#define SET_BGP_STALE_MAX 86400
+#define SET_BGP_WAIT_EOR_MAX 3600
+
 #endif

@@ -65,15 +65,20 @@ void xflowd_setup_routes(struct xflowd *d)
  */
 static int setup_bgp(struct xflowd *d, int *exit_code)
 {
+	const struct bgp_cfg *b = options_bgp_cfg(&d->opt);
 	char err[512];
 	int k;
 
-	if (!d->opt.cfg || !d->opt.cfg->bgp.enabled)
+	if (!b)
 		return 0;
-	d->env.bgp = bgp_speaker_new(&d->opt.cfg->bgp, err, sizeof(err));
+	d->env.bgp = bgp_speaker_new(b, err, sizeof(err));
 	if (!d->env.bgp) {
-		pr_err("%s:%u: %s\n", d->opt.cfg->file, d->opt.cfg->bgp_line,
-		       err);
+		/* line 0: the command line's --bgp-* options */
+		if (d->opt.cfg && d->opt.cfg->bgp_line)
+			pr_err("%s:%u: %s\n", d->opt.cfg->file,
+			       d->opt.cfg->bgp_line, err);
+		else
+			pr_err("--bgp-listen: %s\n", err);
 		*exit_code = 1;
 		return -1;
 	}

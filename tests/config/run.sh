@@ -126,6 +126,36 @@ printf '%s\n' "xflowd: --source-port: with -f, give it in the exporter block (so
 expect "$tmp" "-f with --source-port" 2 - "$tmp/run.err" -f run.conf \
 	--source-port 4739 --check-config
 
+# --bgp-* with -f: added to a file without a bgp block (an IOS
+# running-config has no place for it), refused with one that has its own
+BGPOPT="--bgp-local-as 64512 --bgp-router-id 192.0.2.1 --bgp-listen 127.0.0.1,1179 --bgp-neighbor 127.0.0.1:65010"
+cp "$here/ok/bgp.conf" "$here/ok/ios-bgp.conf" "$tmp/"
+printf '%s\n' "xflowd: bgp.conf:9: the file has a bgp block and the command line --bgp-* options: give the BGP settings in one place (the file's block, or the options with a file without one)" \
+	>"$tmp/bgpmix.err"
+# shellcheck disable=SC2086
+expect "$tmp" "-f bgp.conf with --bgp-*" 2 - "$tmp/bgpmix.err" -f bgp.conf \
+	$BGPOPT --check-config
+{ sed -n 1,2p "$here/ok/ios-bgp.out"; sed -n '3,$p' "$here/ok/ios-bgp.out" | sed '/^# IOS/,$d'
+  printf '%s\n' "bgp # line 0" "    local-as 64512" "    router-id 192.0.2.1" \
+	"    listen 127.0.0.1 port 1179" "    neighbor 127.0.0.1 remote-as 65010" \
+	"    hold-time 90" "    stale-time 360" "    wait-end-of-rib 30"
+  sed -n '/^# IOS/,$p' "$here/ok/ios-bgp.out"; } >"$tmp/iosbgp.out"
+# shellcheck disable=SC2086
+expect "$tmp" "-f ios-bgp.conf with --bgp-*" 0 "$tmp/iosbgp.out" - \
+	-f ios-bgp.conf $BGPOPT --check-config -v
+printf '%s\n' "xflowd: --bgp-neighbor remote-as '0': expected a number from 1 to 4294967295" \
+	>"$tmp/bgpas.err"
+expect "$tmp" "--bgp-neighbor 127.0.0.1:0" 2 - "$tmp/bgpas.err" \
+	-f ios-bgp.conf --bgp-neighbor 127.0.0.1:0 --check-config
+printf '%s\n' "xflowd: --bgp-router-id A.B.C.D missing: a BGP session needs --bgp-local-as N, --bgp-router-id A.B.C.D and --bgp-neighbor ADDRESS:AS (repeatable)" \
+	>"$tmp/bgprid.err"
+expect "$tmp" "--bgp-local-as alone" 2 - "$tmp/bgprid.err" \
+	-f ios-bgp.conf --bgp-local-as 64512 --check-config
+printf '%s\n' "xflowd: --as: with -f, give it in the exporter block (as origin|peer) or IOS's 'ip flow-export version 5 origin-as|peer-as'" \
+	>"$tmp/as.err"
+expect "$tmp" "-f with --as" 2 - "$tmp/as.err" -f ios-bgp.conf --as peer \
+	--check-config
+
 # the dialect told by the content, or forced
 printf 'interface s1/0\n ip flow ingress\n' >"$tmp/snippet.conf"
 printf '%s\n' "snippet.conf:1: 's1/0' is not an interface name: 1 to 15 characters, no '/', ':' or spaces" \

@@ -8,8 +8,9 @@
 # 'as origin', v5 with 'as peer', and IPFIX with bgpSourceAsNumber,
 # bgpDestinationAsNumber, bgpNextHopIPv4/IPv6Address and
 # bgpPrev/NextAdjacentAsNumber. tshark decodes each to exactly the
-# expected ASes and next hops; no route gives 0. A neighbor AS that
-# differs from the configuration is refused.
+# expected ASes and next hops; no route gives 0. The same with an IOS
+# running-config (v5 peer-as; v9 origin-as bgp-nexthop) and the --bgp-*
+# options. A neighbor AS that differs from the configuration is refused.
 . "$(dirname "$0")/lib.sh"
 need_xflowd
 need_scapy
@@ -214,6 +215,11 @@ for w in csv.DictReader(open(want_path)):
         exp = dict(srcas=int(w["srcas"]), dstas=int(w["dstas"]), psrc=int(w["psrc"]), pdst=int(w["pdst"]))
         if ipaddress.ip_address(g["nh"] or "0.0.0.0") != ipaddress.ip_address(w["nh"]):
             errs.append("%s -> %s: BGP next hop %s, want %s" % (key + (g["nh"], w["nh"])))
+    elif mode == "v9":
+        # IOS's v9 record with origin-as bgp-nexthop: IPv4, origin ASes
+        exp = dict(srcas=int(w["srcas"]), dstas=int(w["dstas"]))
+        if ipaddress.ip_address(g["nh"] or "0.0.0.0") != ipaddress.ip_address(w["nh"]):
+            errs.append("%s -> %s: BGP next hop %s, want %s" % (key + (g["nh"], w["nh"])))
     elif mode == "origin":
         exp = dict(srcas=v5(w["srcas"]), dstas=v5(w["dstas"]))
     else:
@@ -231,6 +237,59 @@ PYEOF
 check "v5 'as origin': tshark shows each flow's origin ASes (0 without a route)" judge v5o origin
 check "v5 'as peer': tshark shows each flow's peer ASes (0 without a route)" judge v5p peer
 check "IPFIX: tshark shows the BGP ASes and next hops of every flow, IPv4 and IPv6" judge fix ipfix
+
+# The IOS dialect and the command line's bgp block: a running-config
+# pasted with its prompts has no place for xflowd's passive speaker, so
+# --bgp-* add it. `ip flow-export version 5 peer-as`, then (IOS has one
+# version at a time) `version 9 origin-as bgp-nexthop`, each run --read
+# waiting for exabgp's End-of-RIB. With --read the configuration names no
+# interface (a file replaces them; tests/config binds IOS names through
+# aliases with XFLOWD_SYSFS_NET).
+# ios_run NAME VERSION-LINE: the run; its collector is sink NAME
+ios_run() {
+	local name=$1 rc
+	sink_start "$name" || { fail "$name: udpsink"; return 1; }
+	cat >"$T/$name.conf" <<EOF2
+r1#configure terminal
+Enter configuration commands, one per line.  End with CNTL/Z.
+r1(config)#$2
+r1(config)#ip flow-export destination 127.0.0.1 ${COLL_PORT[$name]}
+r1(config)#end
+r1#
+EOF2
+	"$XFLOWD" -f "$T/$name.conf" --read "$T/r.pcap" --bgp-local-as 64512 \
+		--bgp-router-id 192.0.2.1 --bgp-listen "127.0.0.1,$BGP_PORT" \
+		--bgp-neighbor 127.0.0.1:65010 --bgp-wait-end-of-rib 60 \
+		>"$T/$name.out" 2>"$T/$name.err" &
+	XF=$!
+	XF_PIDS+=("$XF")
+	wait_listen "$BGP_PORT" "$XF" || {
+		fail "$name: xflowd does not listen on $BGP_PORT"
+		show_err "$name"
+		collector_stop "$name"
+		return 1
+	}
+	exabgp_start 65010
+	for _ in $(seq 1200); do
+		kill -0 "$XF" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -0 "$XF" 2>/dev/null && { fail "$name: xflowd still running after 60 s"; kill "$XF"; }
+	wait "$XF"
+	rc=$?
+	exabgp_stop
+	collector_stop "$name"
+	check "$name: IOS file and --bgp-*: --read exits 0 (rc=$rc)" [ "$rc" = 0 ] ||
+		{ show_err "$name" 20; tail -20 "$T/exabgp.log"; }
+	check "$name: End-of-RIB came before metering" \
+		grep -q "every neighbor's table is in" "$T/$name.err"
+}
+ios_run ios5 "ip flow-export version 5 peer-as" &&
+	check "IOS v5 peer-as with --bgp-*: tshark shows each flow's peer ASes (0 without a route)" \
+		judge ios5 peer
+ios_run ios9 "ip flow-export version 9 origin-as bgp-nexthop" &&
+	check "IOS v9 origin-as bgp-nexthop with --bgp-*: tshark shows SRC_AS, DST_AS and BGP_IPV4_NEXT_HOP (0 without a route)" \
+		judge ios9 v9
 
 # live: a lost session's routes are kept for stale-time; a session back
 # in time keeps them (its End-of-RIB removes none), one that stays away

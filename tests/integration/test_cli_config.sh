@@ -6,7 +6,8 @@
 # IPFIX (a --record and a predefined --template, deterministic sampling,
 # timeouts, domain id, MTU, template refresh, two collectors), v9 (random
 # sampling with the file's fixed seed, a pinned source port and address)
-# and v5 (engine id, sampling) on tests/data/demo.pcap.
+# and v5 (engine id, sampling) on tests/data/demo.pcap; the bgp block
+# (--bgp-*, --as) too.
 . "$(dirname "$0")/lib.sh"
 need_xflowd
 
@@ -88,6 +89,51 @@ same v5 1 -e v5 -t ipv4-five-tuple -D 258 -s 5 --sample-mode deterministic \
 "$XFLOWD" --read "$PCAP" -c 127.0.0.1:9 -e v5 --check-config -v >"$T/v5d.out" 2>&1
 check "v5 with the default templates: the file keeps ipv4-five-tuple" \
     bash -c 'grep -q "^    template ipv4-five-tuple$" "$1" && ! grep -q ipv6 "$1"' _ "$T/v5d.out"
+
+# the bgp block (issue 17): --bgp-* and --as are the bgp block and the
+# exporter's 'as' setting; both runs listen (no neighbor comes, nothing is
+# awaited: every AS is 0) and send the same bytes
+BGPPORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+same bgp 1 -e v5 -t ipv4-five-tuple --as peer --bgp-local-as 64512 \
+    --bgp-router-id 192.0.2.1 --bgp-listen "127.0.0.1,$BGPPORT" \
+    --bgp-neighbor 127.0.0.1:65010 --bgp-neighbor '[2001:db8::1]:4200000001' \
+    --bgp-hold-time 30 --bgp-stale-time 20 --bgp-wait-end-of-rib 0
+grep -q "^    as peer$" "$T/bgp.conf" &&
+    grep -q "^bgp # line" "$T/bgp.conf" &&
+    grep -q "^    local-as 64512$" "$T/bgp.conf" &&
+    grep -q "^    router-id 192.0.2.1$" "$T/bgp.conf" &&
+    grep -q "^    listen 127.0.0.1 port $BGPPORT$" "$T/bgp.conf" &&
+    grep -q "^    neighbor 127.0.0.1 remote-as 65010$" "$T/bgp.conf" &&
+    grep -q "^    neighbor 2001:db8::1 remote-as 4200000001$" "$T/bgp.conf" &&
+    grep -q "^    hold-time 30$" "$T/bgp.conf" &&
+    grep -q "^    stale-time 20$" "$T/bgp.conf" &&
+    grep -q "^    wait-end-of-rib 0$" "$T/bgp.conf"
+check "bgp: the file has the bgp block and the exporter's 'as peer'" [ $? = 0 ]
+sed 1d "$T/bgp.out" >"$T/bgp.orig.conf" # the collector's port as printed
+"$XFLOWD" -f "$T/bgp.orig.conf" --check-config -v >"$T/bgp2.out" 2>&1
+sed 1,2d "$T/bgp.out" >"$T/bgp.a"
+sed 1,2d "$T/bgp2.out" >"$T/bgp.b"
+check "bgp: -f reads it as the same configuration" cmp -s "$T/bgp.a" "$T/bgp.b"
+# the listen address the other ways, IPv6 in brackets; the defaults
+"$XFLOWD" --read "$PCAP" -c 127.0.0.1:9 --bgp-local-as 1 --bgp-router-id 10.0.0.1 \
+    --bgp-neighbor '[::1]:2' --bgp-listen '[::1]:1179' --check-config -v >"$T/bgp6.out" 2>&1
+check "bgp: --bgp-listen [::1]:1179, hold, stale and End-of-RIB wait by default" \
+    bash -c 'grep -q "^    listen ::1 port 1179$" "$1" && grep -q "^    neighbor ::1 remote-as 2$" "$1" &&
+        grep -q "^    hold-time 90$" "$1" && grep -q "^    stale-time 360$" "$1" &&
+        grep -q "^    wait-end-of-rib 30$" "$1"' _ "$T/bgp6.out"
+"$XFLOWD" --read "$PCAP" -c 127.0.0.1:9 --bgp-local-as 1 --bgp-router-id 10.0.0.1 \
+    --bgp-neighbor 127.0.0.1:2 --bgp-listen 127.0.0.2:1180 --check-config -v >"$T/bgpc.out" 2>&1
+check "bgp: --bgp-listen ADDRESS:PORT" grep -q "^    listen 127.0.0.2 port 1180$" "$T/bgpc.out"
+"$XFLOWD" --read "$PCAP" -c 127.0.0.1:9 --bgp-local-as 1 --bgp-router-id 10.0.0.1 \
+    --check-config >"$T/bgpn.out" 2>&1
+rc=$?
+check "bgp: no --bgp-neighbor: exit 2 naming it (rc=$rc)" \
+    bash -c '[ "$1" = 2 ] && grep -q -- "--bgp-neighbor ADDRESS:AS missing" "$2"' _ "$rc" "$T/bgpn.out"
+"$XFLOWD" --read "$PCAP" -c 127.0.0.1:9 --bgp-local-as 1 --bgp-router-id 10.0.0.1 \
+    --bgp-neighbor 2001:db8::1:65010 --check-config >"$T/bgpv6.out" 2>&1
+rc=$?
+check "bgp: an IPv6 neighbor without brackets: exit 2 (rc=$rc)" \
+    bash -c '[ "$1" = 2 ] && grep -q -- "IPv6 as \[ADDRESS\]:AS" "$2"' _ "$rc" "$T/bgpv6.out"
 
 # live: interface blocks (capture, hook, promiscuous), a TCP collector
 # and a named one; -f reads the printed file back as the same model

@@ -448,6 +448,114 @@ START_TEST(bad_collector_in_model)
 }
 END_TEST
 
+#define BGP "--bgp-local-as 64512 --bgp-router-id 192.0.2.1 "
+
+/* --bgp-*: every setting of the bgp block, the forms of the addresses,
+ * the limits of settings.h, and the block in the model */
+START_TEST(bgp_options)
+{
+	struct options o;
+	struct config *cfg;
+
+	ck_assert_int_eq(parse(&o, BASE), 0);
+	ck_assert(!o.bgp.enabled);
+	ck_assert_ptr_null(options_bgp_cfg(&o));
+
+	ck_assert_int_eq(parse(&o, BASE BGP "--bgp-neighbor 127.0.0.1:65010 "
+					    "--bgp-neighbor "
+					    "[2001:db8::1]:4200000001 "
+					    "--bgp-listen [::1]:1179 --as "
+					    "origin"),
+			 0);
+	ck_assert(o.bgp.enabled);
+	ck_assert_ptr_eq(options_bgp_cfg(&o), &o.bgp);
+	ck_assert_uint_eq(o.bgp.local_as, 64512);
+	ck_assert_uint_eq(o.bgp.router_id, 0xc0000201);
+	ck_assert_int_eq(o.bgp.nneighbor, 2);
+	ck_assert_int_eq(o.bgp.neighbor[0].af, BGP_AF_IPV4);
+	ck_assert_uint_eq(o.bgp.neighbor[0].remote_as, 65010);
+	ck_assert_int_eq(o.bgp.neighbor[1].af, BGP_AF_IPV6);
+	ck_assert_uint_eq(o.bgp.neighbor[1].remote_as, 4200000001u);
+	ck_assert_int_eq(o.bgp.listen_af, BGP_AF_IPV6);
+	ck_assert_uint_eq(o.bgp.listen_addr[15], 1);
+	ck_assert_uint_eq(o.bgp.port, 1179);
+	ck_assert_uint_eq(o.bgp.hold, 90); /* bgp_cfg_default()'s */
+	ck_assert_uint_eq(o.bgp.stale_time, 360);
+	ck_assert_uint_eq(o.bgp.wait_eor_s, 30);
+	ck_assert_int_eq(o.export.as, EXPORT_AS_ORIGIN);
+	cfg = options_config(&o);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert(cfg->bgp.enabled);
+	ck_assert(!memcmp(&cfg->bgp, &o.bgp, sizeof(o.bgp)));
+	ck_assert_int_eq(cfg->exporter[0].as, EXPORT_AS_ORIGIN);
+	config_free(cfg);
+
+	/* the listen address alone, with ",PORT" and ":PORT" */
+	ck_assert_int_eq(parse(&o, BASE BGP "--bgp-neighbor 10.0.0.1:1 "
+					    "--bgp-listen 127.0.0.1"),
+			 0);
+	ck_assert_uint_eq(o.bgp.port, 179);
+	ck_assert_int_eq(parse(&o, BASE BGP "--bgp-neighbor 10.0.0.1:1 "
+					    "--bgp-listen 127.0.0.1,1180"),
+			 0);
+	ck_assert_uint_eq(o.bgp.port, 1180);
+	ck_assert_int_eq(parse(&o, BASE BGP "--bgp-neighbor 10.0.0.1:1 "
+					    "--bgp-listen 127.0.0.1:1181 "
+					    "--bgp-hold-time 0 "
+					    "--bgp-stale-time 86400 "
+					    "--bgp-wait-end-of-rib 3600 --as "
+					    "peer"),
+			 0);
+	ck_assert_uint_eq(o.bgp.port, 1181);
+	ck_assert_uint_eq(o.bgp.listen_addr[0], 127);
+	ck_assert_uint_eq(o.bgp.hold, 0);
+	ck_assert_uint_eq(o.bgp.stale_time, 86400);
+	ck_assert_uint_eq(o.bgp.wait_eor_s, 3600);
+	ck_assert_int_eq(o.export.as, EXPORT_AS_PEER);
+	ck_assert_int_eq(parse(&o, BASE BGP "--bgp-neighbor 10.0.0.1:1 "
+					    "--bgp-listen 2001:db8::2"),
+			 0);
+	ck_assert_int_eq(o.bgp.listen_af, BGP_AF_IPV6);
+	ck_assert_uint_eq(o.bgp.port, 179);
+	ck_assert_int_eq(parse(&o, BASE "--bgp-local-as 4294967295 "
+					"--bgp-router-id 10.0.0.1 "
+					"--bgp-neighbor 10.0.0.1:4294967295 "
+					"--bgp-hold-time 65535"),
+			 0);
+
+	refused(BASE "--bgp-local-as 0", "--bgp-local-as '0': expected a "
+					 "number from 1 to 4294967295");
+	refused(BASE "--bgp-local-as 4294967296", "--bgp-local-as");
+	refused(BASE "--bgp-router-id 0.0.0.0", "--bgp-router-id '0.0.0.0'");
+	refused(BASE "--bgp-listen [::1", "--bgp-listen '[::1'");
+	refused(BASE "--bgp-listen 127.0.0.1:0", "--bgp-listen port '0'");
+	refused(BASE "--bgp-listen 127.0.0.1,65536", "--bgp-listen port");
+	refused(BASE "--bgp-listen host.example", "--bgp-listen 'host");
+	refused(BASE "--bgp-neighbor 127.0.0.1", "--bgp-neighbor '127.0.0.1'");
+	refused(BASE "--bgp-neighbor 2001:db8::1:65010", "IPv6 as "
+							 "[ADDRESS]:AS");
+	refused(BASE "--bgp-neighbor 127.0.0.1:0", "--bgp-neighbor remote-as "
+						   "'0'");
+	refused(BASE BGP "--bgp-neighbor 10.0.0.1:1 --bgp-neighbor 10.0.0.1:2",
+		"--bgp-neighbor 10.0.0.1: given twice");
+	refused(BASE "--bgp-hold-time 2", "--bgp-hold-time 2: 0 or at least 3 "
+					  "seconds");
+	refused(BASE "--bgp-hold-time 65536", "--bgp-hold-time");
+	refused(BASE "--bgp-stale-time 86401", "--bgp-stale-time");
+	refused(BASE "--bgp-wait-end-of-rib 3601", "--bgp-wait-end-of-rib");
+	refused(BASE "--as first", "--as 'first'");
+	/* what the block must have */
+	refused(BASE "--bgp-router-id 10.0.0.1 --bgp-neighbor 10.0.0.1:1",
+		"--bgp-local-as N missing");
+	refused(BASE "--bgp-local-as 1 --bgp-neighbor 10.0.0.1:1", "--bgp-"
+								   "router-id "
+								   "A.B.C.D "
+								   "missing");
+	refused(BASE BGP, "--bgp-neighbor ADDRESS:AS missing");
+	refused(BASE "--bgp-stale-time 10", "--bgp-local-as N missing");
+}
+END_TEST
+
 static void setup(void)
 {
 	nlines = 0;
@@ -470,6 +578,7 @@ static Suite *options_suite(void)
 	tcase_add_test(tc, model_round_trip);
 	tcase_add_test(tc, record_of_file_by_ids);
 	tcase_add_test(tc, bad_collector_in_model);
+	tcase_add_test(tc, bgp_options);
 	suite_add_tcase(s, tc);
 	return s;
 }
