@@ -654,7 +654,8 @@ static int check_config(struct options *o)
 
 /*
  * After a copy of an options struct (o = *from): point what pointed into
- * from's own buffers (collectors, user-defined templates) into o's.
+ * from's own buffers (user-defined templates; collectors are values) into
+ * o's.
  */
 static void options_rebase(struct options *o, const struct options *from)
 {

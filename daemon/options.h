@@ -134,7 +134,7 @@ struct config *options_config(const struct options *o);
  */
 int options_print_config(const struct options *o, bool dump, FILE *out);
 
-/* Copy src to dst (an options struct points into itself). */
+/* Copy src to dst (its user-defined templates point into it). */
 void options_move(struct options *dst, const struct options *src);
 
 /*
