@@ -146,10 +146,8 @@ static int new_exporters(struct monitor *m, const struct options *o,
 		for (i = 0; i < o->ncoll; i++) {
 			if (o->ngroup && o->coll_group[i] != g)
 				continue;
-			rc = exporter_add_collector_src(ex[g], o->collector[i],
-							o->sport[i],
-							o->source[i], err,
-							sizeof(err));
+			rc = exporter_add_dest(ex[g], &o->dest[i], o->sport[i],
+					       o->source[i], err, sizeof(err));
 			if (rc) {
 				coll_origin(o, i, from, sizeof(from));
 				pr_err("%s %s\n", from, err);

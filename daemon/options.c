@@ -489,6 +489,7 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 	x0 = &cfg->exporter[m->exporter[0]];
 	for (i = 0; i < m->nexporter; i++) {
 		const struct cfg_exporter *x = &cfg->exporter[m->exporter[i]];
+		struct export_dest *d;
 		struct opt_group *g;
 
 		/* exporters alike share an exporting process */
@@ -520,12 +521,11 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 		o->coll_exporter[o->ncoll] = (uint8_t)(m->exporter[i] + 1);
 		snprintf(o->source[o->ncoll], sizeof(o->source[0]), "%s",
 			 x->source);
-		snprintf(o->coll_buf[o->ncoll], sizeof(o->coll_buf[0]),
-			 x->host == CFG_HOST_IPV6 ? "[%s]:%u/%s" : "%s:%u/%s",
-			 x->destination, x->port,
-			 x->transport == CFG_TCP ? "tcp" : "udp");
-		o->collector[o->ncoll] = o->coll_buf[o->ncoll];
-		o->ncoll++;
+		d = &o->dest[o->ncoll++];
+		memset(d, 0, sizeof(*d));
+		snprintf(d->host, sizeof(d->host), "%s", x->destination);
+		d->port = x->port;
+		d->proto = x->transport == CFG_TCP ? TX_TCP : TX_UDP;
 	}
 	o->export.version = x0->version;
 	o->export.domain_id = x0->domain_id;
@@ -703,16 +703,14 @@ static int check_config(struct options *o)
 
 /*
  * After a copy of an options struct (o = *from): point what pointed into
- * from's own buffers (collectors, user-defined templates) into o's.
+ * from's own buffers (user-defined templates; collectors are values) into
+ * o's.
  */
 static void options_rebase(struct options *o, const struct options *from)
 {
 	size_t i;
 	int k;
 
-	for (k = 0; k < o->ncoll; k++)
-		if (from->collector[k] == from->coll_buf[k])
-			o->collector[k] = o->coll_buf[k];
 	for (k = 0; k < o->nrecords; k++) {
 		o->records[k].def.name = o->records[k].name;
 		o->records[k].def.elem = o->records[k].elem;
@@ -880,7 +878,10 @@ int options_parse(struct options *o, int argc, char **argv)
 					EXPORT_MAX_COLLECTORS);
 				return 2;
 			}
-			o->collector[o->ncoll++] = optarg;
+			/* a refused one is reported where the exporters
+			 * are made, as they would refuse it */
+			export_dest_parse(&o->dest[o->ncoll++], optarg, errbuf,
+					  sizeof(errbuf));
 			break;
 		case 'e':
 			o->export.version = export_version_named(optarg);

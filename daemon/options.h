@@ -44,12 +44,12 @@ struct options {
 	 * used by a later --template NAME */
 	struct template_user records[OPT_MAX_RECORDS];
 	int nrecords;
-	/* -f: the collectors the configuration's exporters name */
-	char coll_buf[EXPORT_MAX_COLLECTORS][300];
 	struct config *cfg;	  /* kept: interface names point into it */
 	int monitor;		  /* -f: the index in cfg of this monitor */
 	enum ebpf_hook ebpf_hook; /* --ebpf-hook */
-	const char *collector[EXPORT_MAX_COLLECTORS];
+	/* --collector (parsed once options_parse() checked the rest), or
+	 * the configuration's exporters */
+	struct export_dest dest[EXPORT_MAX_COLLECTORS];
 	/* --source-port, -f source-port: the local port (0: any) */
 	uint16_t sport[EXPORT_MAX_COLLECTORS];
 	/* --resolve-interval, -f resolve-interval: seconds (0: never) */
@@ -63,7 +63,7 @@ struct options {
 	struct export_cfg export; /* version, templates, domain, mtu */
 	/* -f: the exporters of the monitor that differ in protocol version,
 	 * domain id, MTU or template refresh are exporting processes of their
-	 * own (options too), fed the same flows: collector[i] is in group coll_group[i];
+	 * own (options too), fed the same flows: dest[i] is in group coll_group[i];
 	 * group 0 has export's settings. ngroup 0: one group (the command
 	 * line) */
 	struct opt_group {
@@ -138,7 +138,7 @@ struct config *options_config(const struct options *o);
  */
 int options_print_config(const struct options *o, bool dump, FILE *out);
 
-/* Copy src to dst (an options struct points into itself). */
+/* Copy src to dst (its user-defined templates point into it). */
 void options_move(struct options *dst, const struct options *src);
 
 /*

@@ -20,25 +20,24 @@
 
 static int cli_exporter(const struct options *o, int i, struct cfg_exporter *e)
 {
-	char host[CFG_HOST_MAX], port[8], err[400];
-	enum tx_proto proto;
+	const struct export_dest *d = &o->dest[i];
+	char err[400];
 	uint8_t a[16];
 
-	if (collector_split(o->collector[i], host, sizeof(host), port,
-			    sizeof(port), &proto, err, sizeof(err))) {
+	if (export_dest_check(d, err, sizeof(err))) {
 		fprintf(stderr, "xflowd: --collector %s\n", err);
 		return -1;
 	}
 	snprintf(e->name, sizeof(e->name), "collector%d", i + 1);
-	snprintf(e->destination, sizeof(e->destination), "%s", host);
-	if (inet_pton(AF_INET, host, e->addr) == 1)
+	snprintf(e->destination, sizeof(e->destination), "%s", d->host);
+	if (inet_pton(AF_INET, d->host, e->addr) == 1)
 		e->host = CFG_HOST_IPV4;
-	else if (inet_pton(AF_INET6, host, e->addr) == 1)
+	else if (inet_pton(AF_INET6, d->host, e->addr) == 1)
 		e->host = CFG_HOST_IPV6;
 	else
 		e->host = CFG_HOST_NAME;
-	e->transport = proto == TX_TCP ? CFG_TCP : CFG_UDP;
-	e->port = (uint16_t)atoi(port);
+	e->transport = d->proto == TX_TCP ? CFG_TCP : CFG_UDP;
+	e->port = d->port;
 	e->source_port = o->sport[i];
 	snprintf(e->source, sizeof(e->source), "%s", o->source[i]);
 	if (inet_pton(AF_INET, e->source, a) == 1)

@@ -38,7 +38,7 @@ static bool same_collectors(const struct options *a, const struct options *b)
 	if (a->ncoll != b->ncoll)
 		return false;
 	for (i = 0; i < a->ncoll; i++)
-		if (strcmp(a->collector[i], b->collector[i]) != 0)
+		if (!export_dest_equal(&a->dest[i], &b->dest[i]))
 			return false;
 	return true;
 }

@@ -440,8 +440,56 @@ struct exporter {
 struct exporter *exporter_new(const struct export_cfg *cfg);
 
 /*
+ * Where an exporting process sends: a collector as a value, made once
+ * from the command line's "HOST:PORT[/udp|/tcp]" (export_dest_parse) or
+ * from a configuration file's exporter block, and looked up (getaddrinfo)
+ * only when it is added to an exporter. It holds no pointer into itself:
+ * a copy is as good as the original.
+ */
+#define EXPORT_DEST_HOST_MAX 254 /* a DNS name: 253 octets */
+struct export_dest {
+	char host[EXPORT_DEST_HOST_MAX]; /* a name or an address, no [] */
+	uint16_t port;			 /* 1-65535 */
+	enum tx_proto proto;
+	/* the command line's spelling (in argv, for the process's life),
+	 * named so in messages and views; NULL: HOST:PORT/PROTO */
+	const char *spec;
+};
+
+/*
+ * d from the command line's "HOST:PORT", "[V6ADDR]:PORT", optionally
+ * "/udp" or "/tcp", looking nothing up; d->spec = spec. 0, or -EINVAL with
+ * a message for the user in err and d refused: its spelling and port 0.
+ */
+int export_dest_parse(struct export_dest *d, const char *spec, char *err,
+		      size_t errlen);
+
+/* 0 for a collector, or -EINVAL with the message export_dest_parse() gave
+ * for a refused one (reported where the collector is used). */
+int export_dest_check(const struct export_dest *d, char *err, size_t errlen);
+
+/* d's name in messages and views: its spelling, or HOST:PORT/PROTO
+ * ([V6ADDR]:PORT/PROTO), truncated to len. */
+void export_dest_name(const struct export_dest *d, char *buf, size_t len);
+
+/* Do a and b name the same collector (host, port and transport)? */
+bool export_dest_equal(const struct export_dest *a,
+		       const struct export_dest *b);
+
+/*
+ * Add collector d (IPFIX only over TCP), its datagrams (connections) from
+ * local port sport (0: any; several collectors may share one) and from the
+ * address of source: an interface (its address, followed as it changes)
+ * or an address; NULL or "": any. A TCP collector connects in the
+ * background. Returns 0 or -errno, with a message for the user in err.
+ */
+int exporter_add_dest(struct exporter *ex, const struct export_dest *d,
+		      uint16_t sport, const char *source, char *err,
+		      size_t errlen);
+
+/*
  * Add a collector "HOST:PORT", "[V6ADDR]:PORT", optionally "/udp" or "/tcp"
- * (IPFIX only). A TCP collector connects in the background.
+ * (IPFIX only): export_dest_parse(), then exporter_add_dest().
  * Returns 0 or -errno, with a message for the user in err.
  */
 int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
@@ -455,15 +503,6 @@ int exporter_add_collector_from(struct exporter *ex, const char *spec,
 int exporter_add_collector_src(struct exporter *ex, const char *spec,
 			       uint16_t sport, const char *source, char *err,
 			       size_t errlen);
-/*
- * Split a collector "host:port[/udp|/tcp]" or "[v6]:port[/udp|/tcp]" into
- * host (brackets removed), port (digits, 1-65535) and transport, looking
- * nothing up. 0, or -EINVAL with a message for the user in err.
- */
-int collector_split(const char *spec, char *host, size_t hostlen, char *port,
-		    size_t portlen, enum tx_proto *proto, char *err,
-		    size_t errlen);
-
 /*
  * Cisco's routing fields of flow f: ex->route's answer for its addresses,
  * with the output interface the one observed when f was metered at an

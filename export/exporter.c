@@ -81,9 +81,22 @@ struct exporter *exporter_new(const struct export_cfg *cfg)
 	return ex;
 }
 
-int collector_split(const char *spec, char *host, size_t hostlen, char *port,
-		    size_t portlen, enum tx_proto *proto, char *err,
-		    size_t errlen)
+static void bad_dest(const char *name, char *err, size_t errlen)
+{
+	snprintf(err, errlen,
+		 "collector '%s': expected HOST:PORT or [IPv6]:PORT, port "
+		 "1-65535",
+		 name);
+}
+
+/*
+ * Split a collector "host:port[/udp|/tcp]" or "[v6]:port[/udp|/tcp]" into
+ * host (brackets removed), port (digits, 1-65535) and transport, looking
+ * nothing up. 0, or -EINVAL with a message for the user in err.
+ */
+static int collector_split(const char *spec, char *host, size_t hostlen,
+			   char *port, size_t portlen, enum tx_proto *proto,
+			   char *err, size_t errlen)
 {
 	const char *colon, *hs, *he, *slash;
 	size_t n;
@@ -127,11 +140,55 @@ int collector_split(const char *spec, char *host, size_t hostlen, char *port,
 		goto bad;
 	return 0;
 bad:
-	snprintf(err, errlen,
-		 "collector '%s': expected HOST:PORT or [IPv6]:PORT, port "
-		 "1-65535",
-		 spec);
+	bad_dest(spec, err, errlen);
 	return -EINVAL;
+}
+
+int export_dest_parse(struct export_dest *d, const char *spec, char *err,
+		      size_t errlen)
+{
+	char port[8];
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	d->spec = spec;
+	rc = collector_split(spec, d->host, sizeof(d->host), port, sizeof(port),
+			     &d->proto, err, errlen);
+	if (rc)
+		return rc;
+	d->port = (uint16_t)atoi(port);
+	return 0;
+}
+
+int export_dest_check(const struct export_dest *d, char *err, size_t errlen)
+{
+	struct export_dest again;
+
+	if (d->port)
+		return 0;
+	if (!d->spec || !export_dest_parse(&again, d->spec, err, errlen)) {
+		/* no spelling: a port 0 that no parse gave */
+		bad_dest(d->spec ? d->spec : d->host, err, errlen);
+	}
+	return -EINVAL;
+}
+
+void export_dest_name(const struct export_dest *d, char *buf, size_t len)
+{
+	const char *proto = d->proto == TX_TCP ? "tcp" : "udp";
+
+	if (d->spec)
+		snprintf(buf, len, "%s", d->spec);
+	else if (strchr(d->host, ':'))
+		snprintf(buf, len, "[%s]:%u/%s", d->host, d->port, proto);
+	else
+		snprintf(buf, len, "%s:%u/%s", d->host, d->port, proto);
+}
+
+bool export_dest_equal(const struct export_dest *a, const struct export_dest *b)
+{
+	return strcmp(a->host, b->host) == 0 && a->port == b->port &&
+	       a->proto == b->proto;
 }
 
 int exporter_add_collector(struct exporter *ex, const char *spec, char *err,
@@ -163,21 +220,42 @@ int exporter_add_collector_src(struct exporter *ex, const char *spec,
 			       uint16_t sport, const char *source, char *err,
 			       size_t errlen)
 {
-	struct collector *c;
-	char host[64], port[8];
-	enum tx_proto proto;
-	size_t limit;
-	int rc;
+	struct export_dest d;
 
 	if (ex->ncoll == EXPORT_MAX_COLLECTORS) {
 		snprintf(err, errlen, "collector '%s': at most %d collectors",
 			 spec, EXPORT_MAX_COLLECTORS);
 		return -E2BIG;
 	}
-	rc = collector_split(spec, host, sizeof(host), port, sizeof(port),
-			     &proto, err, errlen);
+	if (export_dest_parse(&d, spec, err, errlen))
+		return -EINVAL;
+	return exporter_add_dest(ex, &d, sport, source, err, errlen);
+}
+
+int exporter_add_dest(struct exporter *ex, const struct export_dest *d,
+		      uint16_t sport, const char *source, char *err,
+		      size_t errlen)
+{
+	struct collector *c;
+	char spec[EXPORT_DEST_HOST_MAX + 48];
+	enum tx_proto proto = d->proto;
+	size_t limit;
+	int rc;
+
+	export_dest_name(d, spec, sizeof(spec));
+	if (ex->ncoll == EXPORT_MAX_COLLECTORS) {
+		snprintf(err, errlen, "collector '%s': at most %d collectors",
+			 spec, EXPORT_MAX_COLLECTORS);
+		return -E2BIG;
+	}
+	rc = export_dest_check(d, err, errlen);
 	if (rc)
 		return rc;
+	/* the resolver's copy of the name (resolve.c) */
+	if (strlen(d->host) >= sizeof(c->host)) {
+		bad_dest(spec, err, errlen);
+		return -EINVAL;
+	}
 	if (proto == TX_TCP && ex->cfg.version != 10) {
 		/* RFC 7011 §10.4 frames IPFIX by its length field; v9 and v5
 		 * have none over a stream, and no collector reads them so */
@@ -190,9 +268,9 @@ int exporter_add_collector_src(struct exporter *ex, const char *spec,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	snprintf(c->name, sizeof(c->name), "%s", spec);
-	snprintf(c->host, sizeof(c->host), "%s", host);
-	snprintf(c->port, sizeof(c->port), "%s", port);
+	export_dest_name(d, c->name, sizeof(c->name));
+	snprintf(c->host, sizeof(c->host), "%s", d->host);
+	snprintf(c->port, sizeof(c->port), "%u", d->port);
 	c->fd = -1;
 	c->sport = sport;
 	c->ex = ex;

@@ -1613,6 +1613,61 @@ START_TEST(collector_specs)
 }
 END_TEST
 
+START_TEST(collector_dest_values)
+{
+	static const char bad_msg[] = "': expected HOST:PORT or [IPv6]:PORT, "
+				      "port 1-65535";
+	struct export_dest d, f = { .port = 2055, .proto = TX_UDP };
+	struct export_cfg cfg;
+	struct exporter *ex;
+	char err[512], err2[512], want[512], name[300];
+
+	ck_assert_int_eq(
+		export_dest_parse(&d, "[::1]:04739/tcp", err, sizeof(err)), 0);
+	ck_assert_str_eq(d.host, "::1");
+	ck_assert_uint_eq(d.port, 4739);
+	ck_assert_int_eq(d.proto, TX_TCP);
+	export_dest_name(&d, name, sizeof(name));
+	ck_assert_str_eq(name, "[::1]:04739/tcp");
+	d.spec = NULL;
+	export_dest_name(&d, name, sizeof(name));
+	ck_assert_str_eq(name, "[::1]:4739/tcp");
+	ck_assert_int_eq(export_dest_check(&d, err, sizeof(err)), 0);
+
+	ck_assert_int_eq(export_dest_parse(&d, "::1:99", err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_int_eq(export_dest_check(&d, err2, sizeof(err2)), -EINVAL);
+	ck_assert_str_eq(err2, err);
+	snprintf(want, sizeof(want), "collector '::1:99%s", bad_msg);
+	ck_assert_str_eq(err, want);
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.version = 10;
+	cfg.mtu = 1500;
+	ex = exporter_new(&cfg);
+	ck_assert_ptr_nonnull(ex);
+	memset(f.host, 'a', 80);
+	f.host[40] = '.';
+	ck_assert_int_eq(exporter_add_dest(ex, &f, 0, NULL, err, sizeof(err)),
+			 -EINVAL);
+	snprintf(want, sizeof(want), "collector '%s:2055/udp%s", f.host,
+		 bad_msg);
+	ck_assert_str_eq(err, want);
+	snprintf(name, sizeof(name), "%s:2055", f.host);
+	ck_assert_int_eq(exporter_add_collector(ex, name, err, sizeof(err)),
+			 -EINVAL);
+	snprintf(want, sizeof(want), "collector '%s%s", name, bad_msg);
+	ck_assert_str_eq(err, want);
+
+	snprintf(f.host, sizeof(f.host), "127.0.0.1");
+	ck_assert_int_eq(exporter_add_dest(ex, &f, 0, NULL, err, sizeof(err)),
+			 0);
+	ck_assert_str_eq(ex->coll[0]->name, "127.0.0.1:2055/udp");
+	ck_assert_str_eq(ex->coll[0]->port, "2055");
+	exporter_free(ex);
+}
+END_TEST
+
 /* RFC 7011 §4.1-4.3 statistics, as a metering process would report them. */
 static void meterstats_cb(void *ctx, struct export_meter_stats *out)
 {
@@ -1949,6 +2004,7 @@ static Suite *export_suite(void)
 
 	tc = tcase_create("collector");
 	tcase_add_test(tc, collector_specs);
+	tcase_add_test(tc, collector_dest_values);
 	tcase_add_test(tc, reload_continues_session);
 	suite_add_tcase(s, tc);
 	return s;

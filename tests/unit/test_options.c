@@ -52,6 +52,17 @@ static int parse(struct options *o, const char *line)
 
 #define BASE "-r x.pcap -c 127.0.0.1:4739 "
 
+/* Collector i of o as messages and views name it. */
+static const char *coll_name(const struct options *o, int i)
+{
+	static char buf[4][300];
+	static int n;
+	char *b = buf[n++ % 4];
+
+	export_dest_name(&o->dest[i], b, sizeof(buf[0]));
+	return b;
+}
+
 /* Refused with exit 2 and a message holding want. */
 static void refused(const char *line, const char *want)
 {
@@ -81,7 +92,7 @@ START_TEST(defaults)
 	ck_assert_int_eq(o.export.sampling.mode, SAMPLER_NONE);
 	ck_assert(o.export.lossless); /* a file waits for TCP collectors */
 	ck_assert_int_eq(o.ncoll, 1);
-	ck_assert_str_eq(o.collector[0], "127.0.0.1:4739");
+	ck_assert_str_eq(coll_name(&o, 0), "127.0.0.1:4739");
 
 	ck_assert_int_eq(parse(&o, BASE "-e v9"), 0);
 	ck_assert_uint_eq(o.export.refresh_s, 1800);
@@ -356,8 +367,8 @@ START_TEST(model_round_trip)
 	ck_assert_ptr_nonnull(cfg);
 	ck_assert_int_eq(options_monitor(b, a, cfg, 0), 0);
 	ck_assert_int_eq(b->ncoll, 2);
-	ck_assert_str_eq(b->collector[0], "127.0.0.1:2055/udp");
-	ck_assert_str_eq(b->collector[1], "[::1]:4739/udp");
+	ck_assert_str_eq(coll_name(b, 0), "127.0.0.1:2055/udp");
+	ck_assert_str_eq(coll_name(b, 1), "[::1]:4739/udp");
 	for (k = 0; k < 2; k++)
 		ck_assert_uint_eq(b->sport[k], 4000);
 	ck_assert_int_eq(options_ngroups(b), 1);
@@ -556,6 +567,50 @@ START_TEST(bgp_options)
 }
 END_TEST
 
+/*
+ * Collectors are values: a copy of struct options by value (a monitor
+ * keeps one, a reload makes another) names the same collectors after the
+ * original is gone, the file's as the command line's (once fixed up by
+ * pointers into a buffer of the struct itself).
+ */
+START_TEST(collectors_copy_by_value)
+{
+	struct options *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+	struct options *c = malloc(sizeof(*c));
+	struct config *cfg;
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(parse(a, "-r x.pcap -c 127.0.0.1:2055 -c "
+				  "[::1]:4739/tcp -e ipfix"),
+			 0);
+	cfg = options_config(a);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(options_monitor(b, a, cfg, 0), 0);
+
+	*c = *b;
+	memset(b, 0xa5, sizeof(*b));
+	free(b);
+	ck_assert_int_eq(c->ncoll, 2);
+	ck_assert_str_eq(coll_name(c, 0), "127.0.0.1:2055/udp");
+	ck_assert_str_eq(coll_name(c, 1), "[::1]:4739/tcp");
+	ck_assert_str_eq(c->dest[1].host, "::1");
+	ck_assert_uint_eq(c->dest[1].port, 4739);
+	ck_assert_int_eq(c->dest[1].proto, TX_TCP);
+
+	*c = *a;
+	memset(a, 0xa5, sizeof(*a));
+	free(a);
+	ck_assert_int_eq(c->ncoll, 2);
+	ck_assert_str_eq(coll_name(c, 0), "127.0.0.1:2055");
+	ck_assert_str_eq(coll_name(c, 1), "[::1]:4739/tcp");
+	ck_assert_str_eq(c->dest[0].host, "127.0.0.1");
+	ck_assert_uint_eq(c->dest[0].port, 2055);
+	ck_assert_int_eq(c->dest[0].proto, TX_UDP);
+	config_free(cfg);
+	free(c);
+}
+END_TEST
+
 static void setup(void)
 {
 	nlines = 0;
@@ -579,6 +634,7 @@ static Suite *options_suite(void)
 	tcase_add_test(tc, record_of_file_by_ids);
 	tcase_add_test(tc, bad_collector_in_model);
 	tcase_add_test(tc, bgp_options);
+	tcase_add_test(tc, collectors_copy_by_value);
 	suite_add_tcase(s, tc);
 	return s;
 }
