@@ -87,6 +87,16 @@ struct view_flow {
 	uint32_t ifindex;
 	char ifname[16]; /* "" when unknown */
 	uint64_t packets, octets, first_ns, last_ns;
+	/* the routing fields the exporter would give it (export_route_of),
+	 * when the monitor looks routes up (routed) */
+	bool routed;
+	struct export_route rt;
+	/* the input and output interfaces (an egress point's output is the
+	 * observed one, an ingress point's the route's): the IOS name of the
+	 * alias (in_ios/out_ios, spelt out: "Serial1/0"), else the Linux
+	 * name; "" when unknown */
+	char in_if[32], out_if[32];
+	bool in_ios, out_ios;
 };
 
 /* A collector as the exporter views show it ("Flow Exporter"). */
@@ -171,6 +181,7 @@ enum view_id {
 	VIEW_FLOW_RECORD,    /* show flow record */
 	VIEW_TEMPLATES,	     /* show templates */
 	VIEW_STATISTICS,     /* show statistics */
+	VIEW_IP_VERBOSE,     /* show ip cache verbose flow */
 	VIEW_N
 };
 

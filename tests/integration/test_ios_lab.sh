@@ -11,12 +11,16 @@
 # tshark), then that with a sampler on the interface (deterministic 1
 # out-of 5: one packet of 100 octets).
 # Every record of the ping to the router itself carries output 0 (IOS's
-# "Local"). Not yet checked: the export sent from FastEthernet0/0's
+# "Local"). With traditional NetFlow, xflowctl's IOS views of the ping's
+# flow while it is cached: show ip cache verbose flow (SrcIf Se1/0, DstIf
+# Local, 5 packets, the masks of the routes /30 and /32, B/Pk 100) and
+# show ip cache flow (DstIf Local). Not yet checked: the export sent from FastEthernet0/0's
 # address with 'ip flow-export source' (the dialect takes it; test_source
 # checks the exporter setting it becomes).
 . "$(dirname "$0")/lib.sh"
 . "$XF_HERE/bpf_lib.sh"
 bpf_need
+need_xflowctl
 
 P=iosp$$ R=iosr$$ C=iosc$$
 SE=ser$$ FA=fa$$ PE=pe$$ CE=ce$$
@@ -81,6 +85,40 @@ sed -e 's/transport udp 9997/transport udp 9998/' \
     -e 's/^r1(config)#flow record LAB-REC$/r1(config)#sampler ONE-IN-5\nr1(config-sampler)#mode deterministic 1 out-of 5\nr1(config-sampler)#exit\n&/' \
     "$T/fnf.conf" >"$T/sampled.conf"
 
+# ping_verbose SOCK: the ping's two lines of show ip cache verbose flow,
+# as the router metered them (SrcIf Serial1/0's short name, DstIf the
+# router itself, ICMP echo request, 5 packets of 100 octets, the masks of
+# the connected and the local route)
+ping_verbose() {
+    "$XFLOWCTL" -s "$1" show ip cache verbose flow >"$T/verbose.txt" 2>&1 &&
+        "$PY" - "$T/verbose.txt" <<'PYEOF'
+import re, sys
+lines = open(sys.argv[1]).read().split("\n")
+for i, l in enumerate(lines[:-1]):
+    if re.match(r"^Se1/0 +10\.0\.0\.2 +Local +10\.0\.0\.1 +01 00 +00 +5$", l):
+        print(l)
+        print(lines[i + 1])
+        sys.exit(not re.match(r"^0000 /30 0 +0800 /32 0 +0\.0\.0\.0 +100 +\d+\.\d$",
+                              lines[i + 1]))
+sys.exit(1)
+PYEOF
+}
+
+# ios_views LABEL: the IOS views of the ping's flow while it is cached
+ios_views() {
+    local sock=$T/$1.sock
+    # the captured packets reach the cache in batches: wait (bounded)
+    for _ in $(seq 100); do
+        ping_verbose "$sock" >/dev/null 2>&1 && break
+        sleep 0.05
+    done
+    check "$1: show ip cache verbose flow: Se1/0 -> Local, 5 packets, /30 /32, B/Pk 100" \
+        ping_verbose "$sock" || sed 's/^/       /' "$T/verbose.txt"
+    check "$1: show ip cache flow: the ping's DstIf is Local" \
+        eval '"$XFLOWCTL" -s "$sock" show ip cache flow |
+            grep -Eq "^Se1/0 +10\.0\.0\.2 +Local +10\.0\.0\.1 +01 0000 0800 +5$"'
+}
+
 # run LABEL CONF PORT VERSION [PACKETS]: xflowd in the router, 5 pings, the record
 run() {
     local label=$1 conf=$2 port=$3 ver=$4 npkt=${5:-5}
@@ -88,7 +126,7 @@ run() {
         ip netns exec "$R" "$XFLOWD" -f "$conf" --check-config ||
         { ip netns exec "$R" "$XFLOWD" -f "$conf" --check-config 2>&1 | sed 's/^/       /'; return; }
     ns_sink_start "$C" "$label" 10.0.1.2 "$port" || { fail "$label: udpsink"; return; }
-    if ! xflowd_start "$R" "$label" -f "$conf" --control none -v; then
+    if ! xflowd_start "$R" "$label" -f "$conf" --control "$T/$label.sock" -v; then
         fail "$label: xflowd did not start"
         show_err "$label"
         return
@@ -125,6 +163,7 @@ for seq in range(1, 6):
 print("%d replies" % got)
 sys.exit(got != 5)
 PYEOF
+    [ "$label" = trad ] && ios_views "$label"
     xflowd_stop
     check "$label: SIGTERM, exit 0" [ $? = 0 ] || show_err "$label"
     ns_collector_stop "$label"

@@ -555,6 +555,81 @@ START_TEST(fixed_versions)
 }
 END_TEST
 
+/*
+ * The lab router of issue 16 with its routing table: the peer's ping to
+ * the router itself (Local), a flow routed out of FastEthernet0/0 with
+ * the BGP ASes and next hop of issue 17, one to a destination with no
+ * route (Null), and the egress flow as observed.
+ */
+static struct view_flow lab[6];
+
+static void lab_snapshot(struct view_snapshot *s)
+{
+	struct view_flow *t = &lab[0], *p = &lab[5];
+	struct flow f;
+
+	snapshot(s);
+	memcpy(lab, flows, sizeof(flows));
+	snprintf(t->in_if, sizeof(t->in_if), "Serial1/0");
+	t->in_ios = true;
+	snprintf(t->out_if, sizeof(t->out_if), "FastEthernet0/0");
+	t->out_ios = true;
+	t->tos = 0x80;
+	t->tcp_flags = 0x1b;
+	t->routed = true;
+	t->rt.src_mask = 24;
+	t->rt.dst_mask = 24;
+	t->rt.src_as = 64500;
+	t->rt.dst_as = 64511;
+	t->rt.out_if = 3;
+	t->rt.nexthop_ver = 4;
+	v4(t->rt.nexthop, "10.0.1.2");
+	t->rt.bgp_nexthop_ver = 4;
+	v4(t->rt.bgp_nexthop, "192.0.2.254");
+	lab[3].routed = true; /* no route: Null */
+	f = mkflow(4, "10.0.0.2", "10.0.0.1", 1, 0, 0x0800, 5, 500, 118, 119);
+	vflow(p, &f, "ser0", 2, 0);
+	snprintf(p->in_if, sizeof(p->in_if), "Serial1/0");
+	p->in_ios = true;
+	p->routed = true;
+	p->rt.src_mask = 30;
+	p->rt.dst_mask = 32; /* the local route: no output interface */
+	s->flows = lab;
+	s->nflows = 6;
+}
+
+START_TEST(lab_views)
+{
+	static const struct golden_view g[] = {
+		{ VIEW_IP_VERBOSE, false, "ip_cache_verbose_flow.txt" },
+		{ VIEW_IP_VERBOSE, true, "ip_cache_verbose_flow.json" },
+		{ VIEW_IP_CACHE, false, "ip_cache_flow_lab.txt" },
+	};
+	struct view_snapshot s;
+	struct vbuf b = { 0 };
+
+	lab_snapshot(&s);
+	golden_views(&s, g, sizeof(g) / sizeof(g[0]));
+	/* the ping: DstIf Local, 5 packets, 100 octets each, one second */
+	view_render(&b, &s, VIEW_IP_VERBOSE, false);
+	ck_assert_ptr_nonnull(strstr(b.p, "\nSe1/0         10.0.0.2        "
+					  "Local         10.0.0.1        01 "
+					  "00  00       5\n0000 /30 0      "
+					  "              0800 /32 0    "
+					  "0.0.0.0               100     "
+					  "1.0\n"));
+	/* IOS's columns: each value under its heading */
+	ck_assert_ptr_nonnull(strstr(b.p, "\nSrcIf         SrcIPaddress    "
+					  "DstIf         DstIPaddress    Pr "
+					  "TOS Flgs  Pkts\nPort Msk AS      "
+					  "             Port Msk AS   NextHop"
+					  "              B/Pk  Active\n"));
+	ck_assert_ptr_nonnull(strstr(b.p, " Fa0/0 "));
+	ck_assert_ptr_nonnull(strstr(b.p, " Null "));
+	vb_free(&b);
+}
+END_TEST
+
 /* The server renders flows a slice at a time: the same bytes. */
 START_TEST(slices_equal_whole)
 {
@@ -698,6 +773,9 @@ START_TEST(parse_requests)
 		{ "SHOW IP CACHE FLOW | json", VA_SHOW, VIEW_IP_CACHE, true },
 		{ "show ipv6 cache flow|json", VA_SHOW, VIEW_IPV6_CACHE, true },
 		{ "sh ipv cache flow", VA_SHOW, VIEW_IPV6_CACHE, false },
+		{ "show ip cache verbose flow", VA_SHOW, VIEW_IP_VERBOSE,
+		  false },
+		{ "sh ip ca v fl | json", VA_SHOW, VIEW_IP_VERBOSE, true },
 		{ "show ip flow export", VA_SHOW, VIEW_IP_EXPORT, false },
 		{ "show ip fl exp", VA_SHOW, VIEW_IP_EXPORT, false },
 		{ "show flow exporter", VA_SHOW, VIEW_FLOW_EXPORTER, false },
@@ -801,6 +879,7 @@ static Suite *views_suite(void)
 	tcase_add_test(tc, slices_equal_whole);
 	tcase_add_test(tc, two_processes);
 	tcase_add_test(tc, fixed_versions);
+	tcase_add_test(tc, lab_views);
 	tcase_add_test(tc, ios_columns);
 	tcase_add_test(tc, size_bins);
 	tcase_add_test(tc, protocol_classes);

@@ -47,6 +47,7 @@ static void usage(FILE *f)
 	      "  -V, --version       print the version\n"
 	      "commands (each word may be shortened, as in IOS):\n"
 	      "  show ip cache flow      show ipv6 cache flow\n"
+	      "  show ip cache verbose flow\n"
 	      "  show ip flow export\n"
 	      "  show flow exporter [statistics|templates]\n"
 	      "  show flow monitor [statistics]\n"
