@@ -67,6 +67,7 @@ DAEMON_SRC += daemon/safefile.c
 # the control socket and the views xflowctl shows
 DAEMON_SRC += daemon/control.c daemon/control_snapshot.c daemon/views.c \
 	daemon/views_ios.c daemon/views_fnf.c daemon/views_stats.c
+DAEMON_SRC += daemon/views_cfg.c
 # metering workers: a meter, cache and captures each, threads when several
 DAEMON_SRC += daemon/worker.c
 # BGP (issue 17): the message parser, interned attributes and the RIB

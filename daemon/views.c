@@ -214,6 +214,10 @@ void view_head(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
 	case VIEW_STATISTICS:
 		view_stats(b, s, json);
 		break;
+	case VIEW_SAMPLER:
+	case VIEW_IP_FLOW_IF:
+		view_cfg(b, s, v, json);
+		break;
 	default:
 		view_fnf(b, s, v, json);
 		break;
@@ -258,6 +262,8 @@ static const struct {
 	  VA_SHOW,
 	  VIEW_IP_VERBOSE },
 	{ { "show", "ip", "flow", "export" }, VA_SHOW, VIEW_IP_EXPORT },
+	{ { "show", "ip", "flow", "interface" }, VA_SHOW, VIEW_IP_FLOW_IF },
+	{ { "show", "sampler" }, VA_SHOW, VIEW_SAMPLER },
 	{ { "show", "flow", "exporter" }, VA_SHOW, VIEW_FLOW_EXPORTER },
 	{ { "show", "flow", "exporter", "statistics" },
 	  VA_SHOW,

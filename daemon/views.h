@@ -123,6 +123,7 @@ struct view_interface {
 	uint32_t ifindex;
 	bool input, output;  /* directions metered */
 	const char *capture; /* "pcap", "afxdp", "ebpf tc", "ebpf xdp", "file" */
+	char ios[32];	     /* the IOS name its alias spells, or "" */
 };
 
 #define VIEW_MAX_IF 64
@@ -162,6 +163,12 @@ struct view_snapshot {
 	enum sampler_mode sample_mode;
 	uint32_t sample_n; /* 1-in-N */
 
+	uint8_t sampler_id;	   /* as exported (samplerId, selectorId) */
+	const char *sampler_descr; /* the configuration's, or NULL */
+	/* -f of an IOS configuration; the monitor traditional NetFlow's
+	 * (ip flow ingress|egress) rather than Flexible NetFlow's */
+	bool ios, traditional;
+
 	size_t nif;
 	struct view_interface ifs[VIEW_MAX_IF];
 
@@ -182,6 +189,8 @@ enum view_id {
 	VIEW_TEMPLATES,	     /* show templates */
 	VIEW_STATISTICS,     /* show statistics */
 	VIEW_IP_VERBOSE,     /* show ip cache verbose flow */
+	VIEW_SAMPLER,	     /* show sampler */
+	VIEW_IP_FLOW_IF,     /* show ip flow interface */
 	VIEW_N
 };
 
@@ -243,6 +252,9 @@ void view_ios_tail(struct vbuf *b, const struct view_snapshot *s,
 void view_fnf(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
 	      bool json);
 void view_stats(struct vbuf *b, const struct view_snapshot *s, bool json);
+/* the views of the configuration (views_cfg.c) */
+void view_cfg(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
+	      bool json);
 /* "NetFlow Version 9" and the like */
 const char *view_version_name(int version);
 /* seconds of s->now_ns - s->start_ns, at least 1 */

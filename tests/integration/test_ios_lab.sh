@@ -119,6 +119,36 @@ ios_views() {
             grep -Eq "^Se1/0 +10\.0\.0\.2 +Local +10\.0\.0\.1 +01 0000 0800 +5$"'
 }
 
+# cfg_views LABEL: show ip flow interface names Serial1/0 with the line
+# the configuration gave it; show sampler the sampler that took 1 packet
+# in 5 of those on Serial1/0 (the pings, and ARP)
+cfg_views() {
+    local sock=$T/$1.sock want
+    case $1 in
+    trad) want="  ip flow ingress" ;;
+    fnf) want="  ip flow monitor LAB-MON input" ;;
+    sampled) want="  ip flow monitor LAB-MON sampler ONE-IN-5 input" ;;
+    esac
+    "$XFLOWCTL" -s "$sock" show ip flow interface >"$T/$1.ipflowif" 2>&1
+    check "$1: show ip flow interface: Serial1/0, '$want'" \
+        cmp -s "$T/$1.ipflowif" <(printf 'Serial1/0\n%s\n' "$want") ||
+        sed 's/^/       /' "$T/$1.ipflowif"
+    [ "$1" = sampled ] || return 0
+    "$XFLOWCTL" -s "$sock" show sampler >"$T/$1.sampler" 2>&1
+    check "$1: show sampler: ONE-IN-5, deterministic 1 out of 5, samples = requests / 5" \
+        "$PY" - "$T/$1.sampler" <<'PYEOF' || sed 's/^/       /' "$T/$1.sampler"
+import re, sys
+t = open(sys.argv[1]).read()
+m = re.match(r"Sampler ONE-IN-5:\n  ID: +\d+\n  export ID: +\d+\n"
+             r"  Description: +User defined\n  Type: +deterministic\n"
+             r"  Rate: +1 out of 5\n  Samples: +(\d+)\n  Requests: +(\d+)\n"
+             r"  Users \(1\):\n    flow monitor LAB-MON \(ip,Serial1/0,Input\) (\d+) out of (\d+)\n$", t)
+ok = m and m.group(1) == m.group(3) and m.group(2) == m.group(4)
+ok = ok and int(m.group(2)) >= 5 and int(m.group(2)) // 5 <= int(m.group(1)) <= int(m.group(2)) // 5 + 1
+sys.exit(not ok)
+PYEOF
+}
+
 # run LABEL CONF PORT VERSION [PACKETS]: xflowd in the router, 5 pings, the record
 run() {
     local label=$1 conf=$2 port=$3 ver=$4 npkt=${5:-5}
@@ -164,6 +194,7 @@ print("%d replies" % got)
 sys.exit(got != 5)
 PYEOF
     [ "$label" = trad ] && ios_views "$label"
+    cfg_views "$label"
     xflowd_stop
     check "$label: SIGTERM, exit 0" [ $? = 0 ] || show_err "$label"
     ns_collector_stop "$label"

@@ -630,6 +630,54 @@ START_TEST(lab_views)
 }
 END_TEST
 
+/*
+ * The configuration's views of the lab router: traditional NetFlow on
+ * Serial1/0 (eth0's alias) and eth1, then Flexible NetFlow's LAB-MON with
+ * the sampler ONE-IN-5 (deterministic 1 out-of 5).
+ */
+START_TEST(cfg_views)
+{
+	static const struct golden_view trad[] = {
+		{ VIEW_IP_FLOW_IF, false, "ip_flow_interface_trad.txt" },
+	};
+	static const struct golden_view fnf[] = {
+		{ VIEW_IP_FLOW_IF, false, "ip_flow_interface.txt" },
+		{ VIEW_IP_FLOW_IF, true, "ip_flow_interface.json" },
+		{ VIEW_SAMPLER, false, "sampler.txt" },
+		{ VIEW_SAMPLER, true, "sampler.json" },
+	};
+	struct view_snapshot s;
+	struct vbuf b = { 0 };
+
+	snapshot(&s);
+	/* no sampler: show sampler lists none */
+	view_render(&b, &s, VIEW_SAMPLER, false);
+	ck_assert_uint_eq(b.len, 0);
+	vb_free(&b);
+	s.ios = s.traditional = true;
+	s.monitor = "ip-flow";
+	s.ntmpl = 1;
+	snprintf(s.ifs[0].ios, sizeof(s.ifs[0].ios), "Serial1/0");
+	golden_views(&s, trad, sizeof(trad) / sizeof(trad[0]));
+	s.traditional = false;
+	s.monitor = "LAB-MON";
+	s.sampler = "ONE-IN-5";
+	s.sample_mode = SAMPLER_DETERMINISTIC;
+	s.sample_n = 5;
+	s.sampler_id = 1;
+	s.meter.packets = 25;
+	s.meter.sampled_out = 20;
+	s.ifs[1].input = s.ifs[1].output = false;
+	golden_views(&s, fnf, sizeof(fnf) / sizeof(fnf[0]));
+	s.ifs[1].input = true;
+	view_render(&b, &s, VIEW_SAMPLER, false);
+	/* two users: the counts are the monitor's, not each one's */
+	ck_assert_ptr_nonnull(strstr(b.p, "  Users (2):\n    flow monitor "
+					  "LAB-MON (ip,Serial1/0,Input)\n"));
+	vb_free(&b);
+}
+END_TEST
+
 /* The server renders flows a slice at a time: the same bytes. */
 START_TEST(slices_equal_whole)
 {
@@ -776,6 +824,9 @@ START_TEST(parse_requests)
 		{ "show ip cache verbose flow", VA_SHOW, VIEW_IP_VERBOSE,
 		  false },
 		{ "sh ip ca v fl | json", VA_SHOW, VIEW_IP_VERBOSE, true },
+		{ "show sampler", VA_SHOW, VIEW_SAMPLER, false },
+		{ "sh sa", VA_SHOW, VIEW_SAMPLER, false },
+		{ "sh ip fl int", VA_SHOW, VIEW_IP_FLOW_IF, false },
 		{ "show ip flow export", VA_SHOW, VIEW_IP_EXPORT, false },
 		{ "show ip fl exp", VA_SHOW, VIEW_IP_EXPORT, false },
 		{ "show flow exporter", VA_SHOW, VIEW_FLOW_EXPORTER, false },
@@ -880,6 +931,7 @@ static Suite *views_suite(void)
 	tcase_add_test(tc, two_processes);
 	tcase_add_test(tc, fixed_versions);
 	tcase_add_test(tc, lab_views);
+	tcase_add_test(tc, cfg_views);
 	tcase_add_test(tc, ios_columns);
 	tcase_add_test(tc, size_bins);
 	tcase_add_test(tc, protocol_classes);
