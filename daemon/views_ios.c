@@ -295,16 +295,26 @@ static bool has_route(const struct export_route *rt)
 }
 
 /*
- * DstIf as IOS prints it: the output interface; "Local" for the router
- * itself (a local route: no output interface), "Null" for a destination
- * with no route (dropped); "-" when xflowd does not know.
+ * DstIf as IOS prints it: the output interface, marked '*' when the flow
+ * was metered there (egress); "Local" for the router itself (a local
+ * route: no output interface), "Null" for a destination with no route
+ * (dropped); "-" when xflowd does not know.
  */
 static const char *dst_if(const struct view_flow *f, char *buf, size_t len)
 {
+	char name[32];
+
+	if (f->dir) {
+		if (f->out_if[0])
+			if_short(name, sizeof(name), f->out_if, f->out_ios);
+		else
+			snprintf(name, sizeof(name), "%s",
+				 f->ifname[0] ? f->ifname : "-");
+		snprintf(buf, len, "%.30s*", name);
+		return buf;
+	}
 	if (f->out_if[0])
 		return if_short(buf, len, f->out_if, f->out_ios);
-	if (f->dir)
-		return f->ifname[0] ? f->ifname : "-";
 	if (!f->routed)
 		return "-";
 	if (!has_route(&f->rt))
@@ -386,6 +396,8 @@ static void flow_json(struct vbuf *b, const struct view_flow *f, enum view_id v,
 	if (v == VIEW_IP_VERBOSE) {
 		si = src_if(f, in, sizeof(in));
 		di = dst_if(f, out, sizeof(out));
+		if (f->dir) /* the marker is the text's: JSON has direction */
+			out[strcspn(out, "*")] = 0;
 		si = strcmp(si, "-") ? si : NULL;
 		di = strcmp(di, "-") ? di : NULL;
 	}

@@ -587,6 +587,9 @@ static void lab_snapshot(struct view_snapshot *s)
 	t->rt.bgp_nexthop_ver = 4;
 	v4(t->rt.bgp_nexthop, "192.0.2.254");
 	lab[3].routed = true; /* no route: Null */
+	/* the egress flow, metered on FastEthernet0/0 */
+	snprintf(lab[2].out_if, sizeof(lab[2].out_if), "FastEthernet0/0");
+	lab[2].out_ios = true;
 	f = mkflow(4, "10.0.0.2", "10.0.0.1", 1, 0, 0x0800, 5, 500, 118, 119);
 	vflow(p, &f, "ser0", 2, 0);
 	snprintf(p->in_if, sizeof(p->in_if), "Serial1/0");
@@ -626,6 +629,8 @@ START_TEST(lab_views)
 					  "              B/Pk  Active\n"));
 	ck_assert_ptr_nonnull(strstr(b.p, " Fa0/0 "));
 	ck_assert_ptr_nonnull(strstr(b.p, " Null "));
+	ck_assert_ptr_nonnull(strstr(b.p, "\n-             10.1.1.5        "
+					  "Fa0/0*        157.240.1.1     11 "));
 	vb_free(&b);
 }
 END_TEST
@@ -734,8 +739,9 @@ START_TEST(ios_columns)
 					  " "
 					  "         198.51.100.7    06 9C42 "
 					  "01BB     5\n"));
+	/* metered on output: DstIf marked '*', as IOS marks egress flows */
 	ck_assert_ptr_nonnull(strstr(b.p, "\n-             10.1.1.5        "
-					  "eth1 "
+					  "eth1*"
 					  "         157.240.1.1     11 C350 "
 					  "007B     3\n"));
 	/* IPv6 flows are not IPv4 lines */
