@@ -58,7 +58,7 @@ EXPORT_SRC += export/transport.c export/transport_tcp.c export/resolve.c \
 DAEMON_SRC := daemon/options.c daemon/options_config.c daemon/log.c
 DAEMON_SRC += daemon/config.c daemon/config_blocks.c daemon/config_check.c \
 	daemon/config_ios.c daemon/config_ios_fnf.c daemon/config_ios_if.c \
-	daemon/config_ios_trad.c \
+	daemon/config_ios_trad.c daemon/config_ios_dump.c \
 	daemon/config_dump.c daemon/config_set.c
 DAEMON_SRC += daemon/config_bgp.c daemon/views_bgp.c
 DAEMON_SRC += daemon/privdrop.c

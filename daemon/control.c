@@ -478,12 +478,16 @@ static int active_sources(const struct control *c, const struct conn *k)
  */
 static void next_monitor(struct control *c, struct conn *k)
 {
-	bool many = active_sources(c, k) > 1;
+	/* the running configuration is the process's: shown once */
+	bool once = k->rq.view == VIEW_RUNNING;
+	bool many = active_sources(c, k) > 1 && !once;
 	char msg[128];
 
 	do
 		k->mon++;
 	while (k->mon < c->nsrc && !shown(c, k, k->mon));
+	if (once && k->shown)
+		k->mon = c->nsrc;
 	if (k->mon >= c->nsrc) {
 		if (many && k->rq.json)
 			vb_puts(&k->out, "]\n");

@@ -181,6 +181,7 @@ static void ios_view(const struct control_src *src, struct exporter *ex,
 	size_t i;
 
 	s->sampler_id = export_sampler_id(&ex->cfg.sampling);
+	s->cfg = o->cfg;
 	if (o->cfg && o->monitor >= 0 && o->monitor < o->cfg->nmonitor) {
 		const struct cfg_monitor *m = &o->cfg->monitor[o->monitor];
 

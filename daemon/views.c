@@ -216,6 +216,7 @@ void view_head(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
 		break;
 	case VIEW_SAMPLER:
 	case VIEW_IP_FLOW_IF:
+	case VIEW_RUNNING:
 		view_cfg(b, s, v, json);
 		break;
 	default:
@@ -264,6 +265,7 @@ static const struct {
 	{ { "show", "ip", "flow", "export" }, VA_SHOW, VIEW_IP_EXPORT },
 	{ { "show", "ip", "flow", "interface" }, VA_SHOW, VIEW_IP_FLOW_IF },
 	{ { "show", "sampler" }, VA_SHOW, VIEW_SAMPLER },
+	{ { "show", "running-config" }, VA_SHOW, VIEW_RUNNING },
 	{ { "show", "flow", "exporter" }, VA_SHOW, VIEW_FLOW_EXPORTER },
 	{ { "show", "flow", "exporter", "statistics" },
 	  VA_SHOW,

@@ -18,6 +18,8 @@
 #include "../meter/capture.h"
 #include "../meter/meter.h"
 
+struct config;
+
 /* A growing output buffer; oom is sticky and every append checks it. */
 struct vbuf {
 	char *p;
@@ -168,6 +170,7 @@ struct view_snapshot {
 	/* -f of an IOS configuration; the monitor traditional NetFlow's
 	 * (ip flow ingress|egress) rather than Flexible NetFlow's */
 	bool ios, traditional;
+	const struct config *cfg; /* -f: the configuration running, or NULL */
 
 	size_t nif;
 	struct view_interface ifs[VIEW_MAX_IF];
@@ -191,6 +194,7 @@ enum view_id {
 	VIEW_IP_VERBOSE,     /* show ip cache verbose flow */
 	VIEW_SAMPLER,	     /* show sampler */
 	VIEW_IP_FLOW_IF,     /* show ip flow interface */
+	VIEW_RUNNING,	     /* show running-config */
 	VIEW_N
 };
 

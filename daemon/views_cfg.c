@@ -6,12 +6,15 @@
  * (each observed interface's NetFlow lines: `ip flow ingress|egress` of
  * traditional NetFlow, `ip flow monitor M [sampler S] input|output` of
  * Flexible NetFlow), with the interfaces' IOS names where their aliases
- * give one.
+ * give one; `show running-config`, the configuration file as it runs.
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
+#include "config_ios.h"
 #include "views.h"
 
 static const char *monitor_name(const struct view_snapshot *s)
@@ -204,6 +207,53 @@ static void ip_flow_if_json(struct vbuf *b, const struct view_snapshot *s)
 	vb_puts(b, "]}\n");
 }
 
+/*
+ * show running-config: the configuration file's NetFlow part in the
+ * dialect it was written in (an IOS file as IOS writes it, xflowd.conf
+ * with every default spelled out).
+ */
+static void running(struct vbuf *b, const struct view_snapshot *s, bool json)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!s->cfg) {
+		if (json)
+			vb_puts(b, "{\"view\":\"show running-config\","
+				   "\"dialect\":null,\"text\":null}\n");
+		else
+			vb_puts(b, "% No configuration file (-f): xflowd runs "
+				   "from its command line\n");
+		return;
+	}
+	f = open_memstream(&text, &len);
+	if (!f) {
+		b->oom = true;
+		return;
+	}
+	if (s->cfg->dialect == CFG_IOS)
+		ios_write(s->cfg, f);
+	else
+		config_dump(s->cfg, f);
+	if (fclose(f) != 0 || !text) {
+		b->oom = true;
+		free(text);
+		return;
+	}
+	if (json) {
+		vb_printf(b,
+			  "{\"view\":\"show running-config\",\"dialect\":"
+			  "\"%s\",\"text\":",
+			  s->cfg->dialect == CFG_IOS ? "ios" : "xflowd");
+		vb_json_str(b, text);
+		vb_puts(b, "}\n");
+	} else {
+		vb_puts(b, text);
+	}
+	free(text);
+}
+
 void view_cfg(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
 	      bool json)
 {
@@ -213,6 +263,9 @@ void view_cfg(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
 		break;
 	case VIEW_IP_FLOW_IF:
 		json ? ip_flow_if_json(b, s) : ip_flow_if_text(b, s);
+		break;
+	case VIEW_RUNNING:
+		running(b, s, json);
 		break;
 	default:
 		break;

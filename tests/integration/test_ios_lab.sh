@@ -14,7 +14,9 @@
 # "Local"). With traditional NetFlow, xflowctl's IOS views of the ping's
 # flow while it is cached: show ip cache verbose flow (SrcIf Se1/0, DstIf
 # Local, 5 packets, the masks of the routes /30 and /32, B/Pk 100) and
-# show ip cache flow (DstIf Local). Not yet checked: the export sent from FastEthernet0/0's
+# show ip cache flow (DstIf Local). In each run show ip flow interface
+# (Serial1/0's line), show running-config (IOS that -f reads back) and,
+# with the sampler, show sampler. Not yet checked: the export sent from FastEthernet0/0's
 # address with 'ip flow-export source' (the dialect takes it; test_source
 # checks the exporter setting it becomes).
 . "$(dirname "$0")/lib.sh"
@@ -133,6 +135,19 @@ cfg_views() {
     check "$1: show ip flow interface: Serial1/0, '$want'" \
         cmp -s "$T/$1.ipflowif" <(printf 'Serial1/0\n%s\n' "$want") ||
         sed 's/^/       /' "$T/$1.ipflowif"
+    # show running-config: the NetFlow part as IOS writes it, which -f
+    # takes back (in the router, where the aliases are)
+    "$XFLOWCTL" -s "$sock" show running-config >"$T/$1.running" 2>&1
+    check "$1: show running-config is IOS that -f reads back" \
+        ip netns exec "$R" "$XFLOWD" -f "$T/$1.running" --check-config ||
+        sed 's/^/       /' "$T/$1.running"
+    if [ "$1" = trad ]; then
+        check "$1: show running-config: ip flow-export and Serial1/0's ip flow ingress" \
+            cmp -s "$T/$1.running" <(printf '%s\n' '!' 'ip flow-export version 5' \
+                'ip flow-export destination 10.0.1.2 9996' '!' \
+                'interface Serial1/0' ' ip flow ingress' '!' 'end') ||
+            sed 's/^/       /' "$T/$1.running"
+    fi
     [ "$1" = sampled ] || return 0
     "$XFLOWCTL" -s "$sock" show sampler >"$T/$1.sampler" 2>&1
     check "$1: show sampler: ONE-IN-5, deterministic 1 out of 5, samples = requests / 5" \

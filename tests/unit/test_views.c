@@ -658,6 +658,13 @@ START_TEST(cfg_views)
 	/* no sampler: show sampler lists none */
 	view_render(&b, &s, VIEW_SAMPLER, false);
 	ck_assert_uint_eq(b.len, 0);
+	/* no file: no running configuration (test_config_ios: with one) */
+	view_render(&b, &s, VIEW_RUNNING, false);
+	ck_assert_str_eq(b.p, "% No configuration file (-f): xflowd runs from "
+			      "its command line\n");
+	vb_reset(&b);
+	view_render(&b, &s, VIEW_RUNNING, true);
+	ck_assert(json_valid(b.p));
 	vb_free(&b);
 	s.ios = s.traditional = true;
 	s.monitor = "ip-flow";
@@ -833,6 +840,7 @@ START_TEST(parse_requests)
 		{ "show sampler", VA_SHOW, VIEW_SAMPLER, false },
 		{ "sh sa", VA_SHOW, VIEW_SAMPLER, false },
 		{ "sh ip fl int", VA_SHOW, VIEW_IP_FLOW_IF, false },
+		{ "sh run", VA_SHOW, VIEW_RUNNING, false },
 		{ "show ip flow export", VA_SHOW, VIEW_IP_EXPORT, false },
 		{ "show ip fl exp", VA_SHOW, VIEW_IP_EXPORT, false },
 		{ "show flow exporter", VA_SHOW, VIEW_FLOW_EXPORTER, false },

@@ -49,7 +49,7 @@ static void usage(FILE *f)
 	      "  show ip cache flow      show ipv6 cache flow\n"
 	      "  show ip cache verbose flow\n"
 	      "  show ip flow export     show ip flow interface\n"
-	      "  show sampler\n"
+	      "  show sampler            show running-config\n"
 	      "  show flow exporter [statistics|templates]\n"
 	      "  show flow monitor [statistics]\n"
 	      "  show flow monitor [name] NAME [statistics|cache]\n"
