@@ -60,7 +60,7 @@ DAEMON_SRC := daemon/options.c daemon/options_config.c daemon/log.c
 DAEMON_SRC += daemon/options_bgp.c
 DAEMON_SRC += daemon/config.c daemon/config_blocks.c daemon/config_check.c \
 	daemon/config_ios.c daemon/config_ios_fnf.c daemon/config_ios_if.c \
-	daemon/config_ios_trad.c \
+	daemon/config_ios_trad.c daemon/config_ios_dump.c \
 	daemon/config_dump.c daemon/config_set.c
 DAEMON_SRC += daemon/config_bgp.c daemon/views_bgp.c
 DAEMON_SRC += daemon/privdrop.c
@@ -69,6 +69,7 @@ DAEMON_SRC += daemon/safefile.c
 # the control socket and the views xflowctl shows
 DAEMON_SRC += daemon/control.c daemon/control_snapshot.c daemon/views.c \
 	daemon/views_ios.c daemon/views_fnf.c daemon/views_stats.c
+DAEMON_SRC += daemon/views_cfg.c
 # metering workers: a meter, cache and captures each, threads when several
 DAEMON_SRC += daemon/worker.c
 # BGP (issue 17): the message parser, interned attributes and the RIB

@@ -41,4 +41,12 @@ int ios_ifbind(struct cfg_parser *p, unsigned int no, const char *name,
  * false if its type is none IOS has, or abbreviated ambiguously. */
 bool ios_ifexpand(const char *name, char *out, size_t size);
 
+/* The IOS name of a Linux interface into out: the one its alias spells
+ * (true), else its Linux name (false). */
+bool ios_ifname_of(const char *linux_name, char *out, size_t size);
+
+/* cfg as IOS's running-config writes the NetFlow part of it (traditional
+ * NetFlow's monitor as ip flow-export and ip flow-cache lines). */
+void ios_write(const struct config *cfg, FILE *f);
+
 #endif

@@ -147,3 +147,27 @@ out:
 	free(ifs);
 	return rc;
 }
+
+bool ios_ifname_of(const char *linux_name, char *out, size_t size)
+{
+	const char *dir = getenv("XFLOWD_SYSFS_NET");
+	char path[512], alias[64] = "";
+	size_t len;
+	FILE *a;
+
+	snprintf(path, sizeof(path), "%s/%s/ifalias",
+		 dir && *dir ? dir : "/sys/class/net", linux_name);
+	a = fopen(path, "r");
+	if (a) {
+		if (!fgets(alias, sizeof(alias), a))
+			alias[0] = '\0';
+		fclose(a);
+	}
+	len = strlen(alias);
+	while (len && (alias[len - 1] == '\n' || alias[len - 1] == ' '))
+		alias[--len] = '\0';
+	if (ios_ifexpand(alias, out, size))
+		return true;
+	snprintf(out, size, "%s", linux_name);
+	return false;
+}

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_ios.h"
 #include "control.h"
 #include "log.h"
 
@@ -477,12 +478,16 @@ static int active_sources(const struct control *c, const struct conn *k)
  */
 static void next_monitor(struct control *c, struct conn *k)
 {
-	bool many = active_sources(c, k) > 1;
+	/* the running configuration is the process's: shown once */
+	bool once = k->rq.view == VIEW_RUNNING;
+	bool many = active_sources(c, k) > 1 && !once;
 	char msg[128];
 
 	do
 		k->mon++;
 	while (k->mon < c->nsrc && !shown(c, k, k->mon));
+	if (once && k->shown)
+		k->mon = c->nsrc;
 	if (k->mon >= c->nsrc) {
 		if (many && k->rq.json)
 			vb_puts(&k->out, "]\n");
@@ -620,6 +625,48 @@ static const char *if_name(struct control *c, struct conn *k, uint32_t ifx)
 	return k->if_name;
 }
 
+/*
+ * The name of ifindex into name (size CFG_IFNAME_MAX or more): the IOS
+ * name its alias spells (true), else the kernel's, else the observation
+ * point's; "" when unknown.
+ */
+static bool ios_name(struct control *c, struct conn *k, uint32_t ifx,
+		     char *name, size_t len)
+{
+	const struct control_src *s = &c->src[k->mon];
+	const char *kname = NULL, *alias = NULL;
+
+	name[0] = 0;
+	if (!ifx)
+		return false;
+	if (s->ifnames && s->ifnames(s->ctx, ifx, &kname, &alias)) {
+		if (alias && alias[0] && ios_ifexpand(alias, name, len))
+			return true;
+		snprintf(name, len, "%s", kname ? kname : "");
+		return false;
+	}
+	snprintf(name, len, "%s", if_name(c, k, ifx));
+	return false;
+}
+
+/* What the exporter would say of f's routes and interfaces. */
+static void route_view(struct control *c, struct conn *k, const struct flow *f,
+		       struct view_flow *v)
+{
+	const struct control_src *s = &c->src[k->mon];
+	struct exporter *ex = s->exporter(s->ctx, 0);
+
+	v->routed = ex && ex->route;
+	if (ex)
+		export_route_of(ex, f, &v->rt);
+	if (!f->key.dir)
+		v->in_ios = ios_name(c, k, f->key.ifindex, v->in_if,
+				     sizeof(v->in_if));
+	v->out_ios = ios_name(
+		c, k, f->key.dir && !f->oif ? f->key.ifindex : v->rt.out_if,
+		v->out_if, sizeof(v->out_if));
+}
+
 static int copy_flow(struct control *c, struct conn *k, const struct flow *f)
 {
 	struct view_flow *v;
@@ -627,6 +674,7 @@ static int copy_flow(struct control *c, struct conn *k, const struct flow *f)
 	if (k->nflows == k->cap && reserve(k, k->cap * 2) < 0)
 		return -1;
 	v = &k->flows[k->nflows++];
+	memset(v, 0, sizeof(*v));
 	v->ipver = f->key.ipver;
 	v->proto = f->key.proto;
 	v->dir = f->key.dir;
@@ -644,6 +692,7 @@ static int copy_flow(struct control *c, struct conn *k, const struct flow *f)
 	v->octets = f->octets;
 	v->first_ns = f->first_ns;
 	v->last_ns = f->last_ns;
+	route_view(c, k, f, v);
 	return 0;
 }
 

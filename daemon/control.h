@@ -52,7 +52,11 @@ struct control_src {
 	void (*flushed)(void *ctx);
 	/* `flush`, first: meter what the captures hold (NULL: nothing) */
 	void (*drain)(void *ctx);
-	void *ctx; /* of exporter(), flushed() and drain() */
+	/* the kernel's name and alias of any interface, for the views'
+	 * output interfaces (NULL, or false: unknown) */
+	bool (*ifnames)(void *ctx, uint32_t ifindex, const char **name,
+			const char **alias);
+	void *ctx; /* of exporter(), flushed(), drain() and ifnames() */
 	/* the captures are stopped (exit): the BPF programs' non-IP,
 	 * malformed and sampled-out packets are in the meters already */
 	bool stopped;

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "config_ios_int.h"
 #include "control.h"
 
 static uint64_t real_ns(void)
@@ -171,6 +172,38 @@ static void config_names(const struct config *cfg, int mi,
 	}
 }
 
+/*
+ * What the IOS views add: the interfaces' IOS names (their aliases), the
+ * sampler's id and description, whether an IOS configuration's monitor is
+ * traditional NetFlow's.
+ */
+static void ios_view(const struct control_src *src, struct exporter *ex,
+		     struct view_snapshot *s)
+{
+	const struct options *o = src->opt;
+	const char *name, *alias;
+	size_t i;
+
+	s->sampler_id = export_sampler_id(&ex->cfg.sampling);
+	s->cfg = o->cfg;
+	if (o->cfg && o->monitor >= 0 && o->monitor < o->cfg->nmonitor) {
+		const struct cfg_monitor *m = &o->cfg->monitor[o->monitor];
+
+		s->ios = o->cfg->dialect == CFG_IOS;
+		s->traditional = s->ios && strcmp(m->name, TRAD_MONITOR) == 0;
+		if (m->sampler >= 0)
+			s->sampler_descr =
+				o->cfg->sampler[m->sampler].description;
+	}
+	for (i = 0; i < s->nif && src->ifnames; i++) {
+		name = alias = NULL;
+		if (src->ifnames(src->ctx, s->ifs[i].ifindex, &name, &alias) &&
+		    alias && alias[0])
+			ios_ifexpand(alias, s->ifs[i].ios,
+				     sizeof(s->ifs[i].ios));
+	}
+}
+
 void control_snapshot(const struct control_src *src, struct view_snapshot *s)
 {
 	const struct options *o = src->opt;
@@ -266,6 +299,7 @@ void control_snapshot(const struct control_src *src, struct view_snapshot *s)
 	if (o->cfg)
 		config_names(o->cfg, o->monitor, s);
 	interfaces_view(src, s);
+	ios_view(src, ex, s);
 }
 
 void control_snapshot_removed(const struct control_removed *r,

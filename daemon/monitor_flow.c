@@ -289,6 +289,21 @@ static void drain_captures(void *ctx)
 	worker_pool_drain(&m->pool);
 }
 
+/* The kernel's name and alias of ifindex, for the views. */
+static bool ifnames_of(void *ctx, uint32_t ifindex, const char **name,
+		       const char **alias)
+{
+	const struct monitor *m = ctx;
+	const struct ifinfo_entry *e =
+		m->env->ift ? ifinfo_get(m->env->ift, ifindex) : NULL;
+
+	if (!e)
+		return false;
+	*name = e->name;
+	*alias = e->alias;
+	return true;
+}
+
 void monitor_control_src(struct monitor *m, struct control_src *src)
 {
 	int i;
@@ -301,6 +316,7 @@ void monitor_control_src(struct monitor *m, struct control_src *src)
 		.opt = &m->opt,
 		.flushed = export_queues,
 		.drain = drain_captures,
+		.ifnames = ifnames_of,
 		.ctx = m,
 	};
 	for (i = 0; i < m->pool.nw && i < CONTROL_MAX_WORKERS; i++)

@@ -196,7 +196,9 @@ const char *view_version_name(int version)
 
 int view_flow_ipver(enum view_id v)
 {
-	return v == VIEW_IP_CACHE ? 4 : v == VIEW_IPV6_CACHE ? 6 : 0;
+	if (v == VIEW_IP_CACHE || v == VIEW_IP_VERBOSE)
+		return 4;
+	return v == VIEW_IPV6_CACHE ? 6 : 0;
 }
 
 void view_head(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
@@ -205,11 +207,17 @@ void view_head(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
 	switch (v) {
 	case VIEW_IP_CACHE:
 	case VIEW_IPV6_CACHE:
+	case VIEW_IP_VERBOSE:
 	case VIEW_IP_EXPORT:
 		view_ios_head(b, s, v, json);
 		break;
 	case VIEW_STATISTICS:
 		view_stats(b, s, json);
+		break;
+	case VIEW_SAMPLER:
+	case VIEW_IP_FLOW_IF:
+	case VIEW_RUNNING:
+		view_cfg(b, s, v, json);
 		break;
 	default:
 		view_fnf(b, s, v, json);
@@ -251,7 +259,13 @@ static const struct {
 	/* flush and reload act: no abbreviation */
 	{ { "show", "ip", "cache", "flow" }, VA_SHOW, VIEW_IP_CACHE },
 	{ { "show", "ipv6", "cache", "flow" }, VA_SHOW, VIEW_IPV6_CACHE },
+	{ { "show", "ip", "cache", "verbose", "flow" },
+	  VA_SHOW,
+	  VIEW_IP_VERBOSE },
 	{ { "show", "ip", "flow", "export" }, VA_SHOW, VIEW_IP_EXPORT },
+	{ { "show", "ip", "flow", "interface" }, VA_SHOW, VIEW_IP_FLOW_IF },
+	{ { "show", "sampler" }, VA_SHOW, VIEW_SAMPLER },
+	{ { "show", "running-config" }, VA_SHOW, VIEW_RUNNING },
 	{ { "show", "flow", "exporter" }, VA_SHOW, VIEW_FLOW_EXPORTER },
 	{ { "show", "flow", "exporter", "statistics" },
 	  VA_SHOW,

@@ -18,6 +18,8 @@
 #include "../meter/capture.h"
 #include "../meter/meter.h"
 
+struct config;
+
 /* A growing output buffer; oom is sticky and every append checks it. */
 struct vbuf {
 	char *p;
@@ -87,6 +89,16 @@ struct view_flow {
 	uint32_t ifindex;
 	char ifname[16]; /* "" when unknown */
 	uint64_t packets, octets, first_ns, last_ns;
+	/* the routing fields the exporter would give it (export_route_of),
+	 * when the monitor looks routes up (routed) */
+	bool routed;
+	struct export_route rt;
+	/* the input and output interfaces (an egress point's output is the
+	 * observed one, an ingress point's the route's): the IOS name of the
+	 * alias (in_ios/out_ios, spelt out: "Serial1/0"), else the Linux
+	 * name; "" when unknown */
+	char in_if[32], out_if[32];
+	bool in_ios, out_ios;
 };
 
 /* A collector as the exporter views show it ("Flow Exporter"). */
@@ -119,6 +131,7 @@ struct view_interface {
 	uint32_t ifindex;
 	bool input, output;  /* directions metered */
 	const char *capture; /* "pcap", "afxdp", "ebpf tc", "ebpf xdp", "file" */
+	char ios[32];	     /* the IOS name its alias spells, or "" */
 };
 
 #define VIEW_MAX_IF 64
@@ -160,6 +173,13 @@ struct view_snapshot {
 	enum sampler_mode sample_mode;
 	uint32_t sample_n; /* 1-in-N */
 
+	uint8_t sampler_id;	   /* as exported (samplerId, selectorId) */
+	const char *sampler_descr; /* the configuration's, or NULL */
+	/* -f of an IOS configuration; the monitor traditional NetFlow's
+	 * (ip flow ingress|egress) rather than Flexible NetFlow's */
+	bool ios, traditional;
+	const struct config *cfg; /* -f: the configuration running, or NULL */
+
 	size_t nif;
 	struct view_interface ifs[VIEW_MAX_IF];
 
@@ -179,6 +199,10 @@ enum view_id {
 	VIEW_FLOW_RECORD,    /* show flow record */
 	VIEW_TEMPLATES,	     /* show templates */
 	VIEW_STATISTICS,     /* show statistics */
+	VIEW_IP_VERBOSE,     /* show ip cache verbose flow */
+	VIEW_SAMPLER,	     /* show sampler */
+	VIEW_IP_FLOW_IF,     /* show ip flow interface */
+	VIEW_RUNNING,	     /* show running-config */
 	VIEW_N
 };
 
@@ -251,6 +275,9 @@ void view_stats(struct vbuf *b, const struct view_snapshot *s, bool json);
  */
 void view_stats_json(struct vbuf *b, const struct view_snapshot *const *set,
 		     size_t n, bool pretty);
+/* the views of the configuration (views_cfg.c) */
+void view_cfg(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
+	      bool json);
 /* "NetFlow Version 9" and the like */
 const char *view_version_name(int version);
 /* seconds of s->now_ns - s->start_ns, at least 1 */

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "views.h"
 
@@ -172,6 +173,13 @@ static void protos_text(struct vbuf *b, const struct view_snapshot *s,
 
 static const char *flow_header(enum view_id v)
 {
+	if (v == VIEW_IP_VERBOSE)
+		return "SrcIf         SrcIPaddress    DstIf         "
+		       "DstIPaddress    "
+		       "Pr TOS Flgs  Pkts\n"
+		       "Port Msk AS                   Port Msk AS   NextHop    "
+		       "  "
+		       "        B/Pk  Active\n";
 	if (v == VIEW_IPV6_CACHE)
 		return "SrcIf         SrcIPaddress                            "
 		       "DstIf         DstIPaddress                            "
@@ -193,9 +201,10 @@ static void head_json(struct vbuf *b, const struct view_snapshot *s,
 	for (i = 0; i < METER_SIZE_BINS; i++)
 		total += h[i];
 	vb_printf(b,
-		  "{\"view\":\"show %s cache flow\",\"ip_version\":%d,"
+		  "{\"view\":\"show %s cache %sflow\",\"ip_version\":%d,"
 		  "\"packet_sizes\":{\"total\":%" PRIu64 ",\"bins\":[",
-		  v == VIEW_IPV6_CACHE ? "ipv6" : "ip", view_flow_ipver(v),
+		  v == VIEW_IPV6_CACHE ? "ipv6" : "ip",
+		  v == VIEW_IP_VERBOSE ? "verbose " : "", view_flow_ipver(v),
 		  total);
 	for (i = 0; i < METER_SIZE_BINS; i++)
 		vb_printf(b, "%s{\"max\":%u,\"packets\":%" PRIu64 "}",
@@ -257,45 +266,178 @@ static bool listed_before(const struct view_snapshot *s, int ipver, size_t from)
 	return false;
 }
 
+/* IOS's short form of an interface name ("Serial1/0": "Se1/0"), as its
+ * cache views print it; a Linux name as it is. */
+static const char *if_short(char *out, size_t len, const char *name, bool ios)
+{
+	size_t n = strcspn(name, "0123456789");
+
+	if (!ios || n < 2 || !name[n])
+		snprintf(out, len, "%s", name);
+	else if (n > 8 && strncasecmp(name, "Virtual-Template", n) == 0)
+		snprintf(out, len, "Vt%s", name + n); /* Vi: Virtual-Access */
+	else
+		snprintf(out, len, "%.2s%s", name, name + n);
+	return out;
+}
+
+static const char *src_if(const struct view_flow *f, char *buf, size_t len)
+{
+	if (f->in_if[0])
+		return if_short(buf, len, f->in_if, f->in_ios);
+	return !f->dir && f->ifname[0] ? f->ifname : "-";
+}
+
+/* Did the routing table have a route to the destination? */
+static bool has_route(const struct export_route *rt)
+{
+	return rt->dst_mask || rt->out_if || rt->nexthop_ver;
+}
+
+/*
+ * DstIf as IOS prints it: the output interface, marked '*' when the flow
+ * was metered there (egress); "Local" for the router itself (a local
+ * route: no output interface), "Null" for a destination with no route
+ * (dropped); "-" when xflowd does not know.
+ */
+static const char *dst_if(const struct view_flow *f, char *buf, size_t len)
+{
+	char name[32];
+
+	if (f->dir) {
+		if (f->out_if[0])
+			if_short(name, sizeof(name), f->out_if, f->out_ios);
+		else
+			snprintf(name, sizeof(name), "%s",
+				 f->ifname[0] ? f->ifname : "-");
+		snprintf(buf, len, "%.30s*", name);
+		return buf;
+	}
+	if (f->out_if[0])
+		return if_short(buf, len, f->out_if, f->out_ios);
+	if (!f->routed)
+		return "-";
+	if (!has_route(&f->rt))
+		return "Null";
+	return f->rt.out_if ? "-" : "Local";
+}
+
+static void flow_text(struct vbuf *b, const struct view_flow *f, enum view_id v)
+{
+	int w = f->ipver == 6 ? 39 : 15;
+	char src[48], dst[48], in[32], out[32], nh[48];
+
+	view_addr(src, sizeof(src), f->ipver, f->src);
+	view_addr(dst, sizeof(dst), f->ipver, f->dst);
+	if (v != VIEW_IP_VERBOSE) {
+		vb_printf(b,
+			  "%-13s %-*s %-13s %-*s %02X %04X %04X %5" PRIu64 "\n",
+			  src_if(f, in, sizeof(in)), w, src,
+			  dst_if(f, out, sizeof(out)), w, dst, f->proto,
+			  f->sport, f->dport, f->packets);
+		return;
+	}
+	vb_printf(b, "%-13s %-15s %-13s %-15s %02X %02X  %02X%8" PRIu64 "\n",
+		  src_if(f, in, sizeof(in)), src, dst_if(f, out, sizeof(out)),
+		  dst, f->proto, f->tos, f->tcp_flags, f->packets);
+	if (f->rt.nexthop_ver)
+		view_addr(nh, sizeof(nh), f->rt.nexthop_ver, f->rt.nexthop);
+	else
+		snprintf(nh, sizeof(nh), "0.0.0.0");
+	snprintf(in, sizeof(in), "/%u", f->rt.src_mask);
+	snprintf(out, sizeof(out), "/%u", f->rt.dst_mask);
+	vb_printf(b, "%04X %-3s %-20u %04X %-3s %-4u %-15s%10" PRIu64 "%8.1f\n",
+		  f->sport, in, f->rt.src_as, f->dport, out, f->rt.dst_as, nh,
+		  f->packets ? f->octets / f->packets : 0,
+		  f->last_ns > f->first_ns
+			  ? (double)(f->last_ns - f->first_ns) / 1e9
+			  : 0.0);
+	if (f->rt.bgp_nexthop_ver) {
+		view_addr(nh, sizeof(nh), f->rt.bgp_nexthop_ver,
+			  f->rt.bgp_nexthop);
+		vb_printf(b, "BGP NextHop: %s\n", nh);
+	}
+}
+
+/* the verbose view's routing fields, JSON */
+static void route_json(struct vbuf *b, const struct view_flow *f)
+{
+	char nh[48];
+
+	vb_printf(b,
+		  ",\"src_mask\":%u,\"dst_mask\":%u,\"src_as\":%u,"
+		  "\"dst_as\":%u,\"src_peer_as\":%u,\"dst_peer_as\":%u,"
+		  "\"output_ifindex\":%u,\"nexthop\":",
+		  f->rt.src_mask, f->rt.dst_mask, f->rt.src_as, f->rt.dst_as,
+		  f->rt.src_peer_as, f->rt.dst_peer_as, f->rt.out_if);
+	view_addr(nh, sizeof(nh), f->rt.nexthop_ver, f->rt.nexthop);
+	vb_json_str(b, f->rt.nexthop_ver ? nh : NULL);
+	vb_puts(b, ",\"bgp_nexthop\":");
+	view_addr(nh, sizeof(nh), f->rt.bgp_nexthop_ver, f->rt.bgp_nexthop);
+	vb_json_str(b, f->rt.bgp_nexthop_ver ? nh : NULL);
+	vb_printf(b, ",\"bytes_per_packet\":%" PRIu64 ",\"active_s\":%.1f",
+		  f->packets ? f->octets / f->packets : 0,
+		  f->last_ns > f->first_ns
+			  ? (double)(f->last_ns - f->first_ns) / 1e9
+			  : 0.0);
+}
+
+static void flow_json(struct vbuf *b, const struct view_flow *f, enum view_id v,
+		      bool comma)
+{
+	char src[48], dst[48], in[32], out[32];
+	const char *si, *di;
+
+	view_addr(src, sizeof(src), f->ipver, f->src);
+	view_addr(dst, sizeof(dst), f->ipver, f->dst);
+	/* show ip cache flow: the observed interface only (as it was) */
+	si = f->dir ? NULL : f->ifname;
+	di = f->dir ? f->ifname : NULL;
+	if (v == VIEW_IP_VERBOSE) {
+		si = src_if(f, in, sizeof(in));
+		di = dst_if(f, out, sizeof(out));
+		if (f->dir) /* the marker is the text's: JSON has direction */
+			out[strcspn(out, "*")] = 0;
+		si = strcmp(si, "-") ? si : NULL;
+		di = strcmp(di, "-") ? di : NULL;
+	}
+	vb_puts(b, comma ? ",{\"src_if\":" : "{\"src_if\":");
+	vb_json_str(b, si);
+	vb_printf(b, ",\"src\":\"%s\",\"dst_if\":", src);
+	vb_json_str(b, di);
+	vb_printf(b,
+		  ",\"dst\":\"%s\",\"ifindex\":%u,\"direction\":\"%s\","
+		  "\"proto\":%u,\"sport\":%u,\"dport\":%u,"
+		  "\"tcp_flags\":%u,\"tos\":%u,\"packets\":%" PRIu64
+		  ",\"octets\":%" PRIu64 ",\"first_ns\":%" PRIu64 ",\"last_"
+		  "ns\":"
+		  "%" PRIu64,
+		  dst, f->ifindex, f->dir ? "egress" : "ingress", f->proto,
+		  f->sport, f->dport, f->tcp_flags, f->tos, f->packets,
+		  f->octets, f->first_ns, f->last_ns);
+	if (v == VIEW_IP_VERBOSE)
+		route_json(b, f);
+	vb_puts(b, "}");
+}
+
 void view_ios_flows(struct vbuf *b, const struct view_snapshot *s,
 		    enum view_id v, bool json, size_t from, size_t to)
 {
-	int ipver = view_flow_ipver(v), w = ipver == 6 ? 39 : 15;
+	int ipver = view_flow_ipver(v);
 	bool comma = json && listed_before(s, ipver, from);
-	char src[48], dst[48];
 	size_t i;
 
 	for (i = from; i < to && i < s->nflows; i++) {
 		const struct view_flow *f = &s->flows[i];
-		const char *in = f->dir ? "-" : f->ifname[0] ? f->ifname : "-";
-		const char *out = f->dir && f->ifname[0] ? f->ifname : "-";
 
 		if (f->ipver != ipver)
 			continue;
-		view_addr(src, sizeof(src), f->ipver, f->src);
-		view_addr(dst, sizeof(dst), f->ipver, f->dst);
-		if (!json) {
-			vb_printf(b,
-				  "%-13s %-*s %-13s %-*s %02X %04X %04X "
-				  "%5" PRIu64 "\n",
-				  in, w, src, out, w, dst, f->proto, f->sport,
-				  f->dport, f->packets);
-			continue;
+		if (json) {
+			flow_json(b, f, v, comma);
+			comma = true;
+		} else {
+			flow_text(b, f, v);
 		}
-		vb_puts(b, comma ? ",{\"src_if\":" : "{\"src_if\":");
-		comma = true;
-		vb_json_str(b, f->dir ? NULL : f->ifname);
-		vb_printf(b, ",\"src\":\"%s\",\"dst_if\":", src);
-		vb_json_str(b, f->dir ? f->ifname : NULL);
-		vb_printf(b,
-			  ",\"dst\":\"%s\",\"ifindex\":%u,\"direction\":\"%s\","
-			  "\"proto\":%u,\"sport\":%u,\"dport\":%u,"
-			  "\"tcp_flags\":%u,\"tos\":%u,\"packets\":%" PRIu64
-			  ",\"octets\":%" PRIu64 ",\"first_ns\":%" PRIu64
-			  ",\"last_ns\":%" PRIu64 "}",
-			  dst, f->ifindex, f->dir ? "egress" : "ingress",
-			  f->proto, f->sport, f->dport, f->tcp_flags, f->tos,
-			  f->packets, f->octets, f->first_ns, f->last_ns);
 	}
 }
 

@@ -11,12 +11,18 @@
 # tshark), then that with a sampler on the interface (deterministic 1
 # out-of 5: one packet of 100 octets).
 # Every record of the ping to the router itself carries output 0 (IOS's
-# "Local"). Not yet checked: the export sent from FastEthernet0/0's
+# "Local"). With traditional NetFlow, xflowctl's IOS views of the ping's
+# flow while it is cached: show ip cache verbose flow (SrcIf Se1/0, DstIf
+# Local, 5 packets, the masks of the routes /30 and /32, B/Pk 100) and
+# show ip cache flow (DstIf Local). In each run show ip flow interface
+# (Serial1/0's line), show running-config (IOS that -f reads back) and,
+# with the sampler, show sampler. Not yet checked: the export sent from FastEthernet0/0's
 # address with 'ip flow-export source' (the dialect takes it; test_source
 # checks the exporter setting it becomes).
 . "$(dirname "$0")/lib.sh"
 . "$XF_HERE/bpf_lib.sh"
 bpf_need
+need_xflowctl
 
 P=iosp$$ R=iosr$$ C=iosc$$
 SE=ser$$ FA=fa$$ PE=pe$$ CE=ce$$
@@ -81,6 +87,83 @@ sed -e 's/transport udp 9997/transport udp 9998/' \
     -e 's/^r1(config)#flow record LAB-REC$/r1(config)#sampler ONE-IN-5\nr1(config-sampler)#mode deterministic 1 out-of 5\nr1(config-sampler)#exit\n&/' \
     "$T/fnf.conf" >"$T/sampled.conf"
 
+# ping_verbose SOCK: the ping's two lines of show ip cache verbose flow,
+# as the router metered them (SrcIf Serial1/0's short name, DstIf the
+# router itself, ICMP echo request, 5 packets of 100 octets, the masks of
+# the connected and the local route)
+ping_verbose() {
+    "$XFLOWCTL" -s "$1" show ip cache verbose flow >"$T/verbose.txt" 2>&1 &&
+        "$PY" - "$T/verbose.txt" <<'PYEOF'
+import re, sys
+lines = open(sys.argv[1]).read().split("\n")
+for i, l in enumerate(lines[:-1]):
+    if re.match(r"^Se1/0 +10\.0\.0\.2 +Local +10\.0\.0\.1 +01 00 +00 +5$", l):
+        print(l)
+        print(lines[i + 1])
+        sys.exit(not re.match(r"^0000 /30 0 +0800 /32 0 +0\.0\.0\.0 +100 +\d+\.\d$",
+                              lines[i + 1]))
+sys.exit(1)
+PYEOF
+}
+
+# ios_views LABEL: the IOS views of the ping's flow while it is cached
+ios_views() {
+    local sock=$T/$1.sock
+    # the captured packets reach the cache in batches: wait (bounded)
+    for _ in $(seq 100); do
+        ping_verbose "$sock" >/dev/null 2>&1 && break
+        sleep 0.05
+    done
+    check "$1: show ip cache verbose flow: Se1/0 -> Local, 5 packets, /30 /32, B/Pk 100" \
+        ping_verbose "$sock" || sed 's/^/       /' "$T/verbose.txt"
+    check "$1: show ip cache flow: the ping's DstIf is Local" \
+        eval '"$XFLOWCTL" -s "$sock" show ip cache flow |
+            grep -Eq "^Se1/0 +10\.0\.0\.2 +Local +10\.0\.0\.1 +01 0000 0800 +5$"'
+}
+
+# cfg_views LABEL: show ip flow interface names Serial1/0 with the line
+# the configuration gave it; show sampler the sampler that took 1 packet
+# in 5 of those on Serial1/0 (the pings, and ARP)
+cfg_views() {
+    local sock=$T/$1.sock want
+    case $1 in
+    trad) want="  ip flow ingress" ;;
+    fnf) want="  ip flow monitor LAB-MON input" ;;
+    sampled) want="  ip flow monitor LAB-MON sampler ONE-IN-5 input" ;;
+    esac
+    "$XFLOWCTL" -s "$sock" show ip flow interface >"$T/$1.ipflowif" 2>&1
+    check "$1: show ip flow interface: Serial1/0, '$want'" \
+        cmp -s "$T/$1.ipflowif" <(printf 'Serial1/0\n%s\n' "$want") ||
+        sed 's/^/       /' "$T/$1.ipflowif"
+    # show running-config: the NetFlow part as IOS writes it, which -f
+    # takes back (in the router, where the aliases are)
+    "$XFLOWCTL" -s "$sock" show running-config >"$T/$1.running" 2>&1
+    check "$1: show running-config is IOS that -f reads back" \
+        ip netns exec "$R" "$XFLOWD" -f "$T/$1.running" --check-config ||
+        sed 's/^/       /' "$T/$1.running"
+    if [ "$1" = trad ]; then
+        check "$1: show running-config: ip flow-export and Serial1/0's ip flow ingress" \
+            cmp -s "$T/$1.running" <(printf '%s\n' '!' 'ip flow-export version 5' \
+                'ip flow-export destination 10.0.1.2 9996' '!' \
+                'interface Serial1/0' ' ip flow ingress' '!' 'end') ||
+            sed 's/^/       /' "$T/$1.running"
+    fi
+    [ "$1" = sampled ] || return 0
+    "$XFLOWCTL" -s "$sock" show sampler >"$T/$1.sampler" 2>&1
+    check "$1: show sampler: ONE-IN-5, deterministic 1 out of 5, samples = requests / 5" \
+        "$PY" - "$T/$1.sampler" <<'PYEOF' || sed 's/^/       /' "$T/$1.sampler"
+import re, sys
+t = open(sys.argv[1]).read()
+m = re.match(r"Sampler ONE-IN-5:\n  ID: +\d+\n  export ID: +\d+\n"
+             r"  Description: +User defined\n  Type: +deterministic\n"
+             r"  Rate: +1 out of 5\n  Samples: +(\d+)\n  Requests: +(\d+)\n"
+             r"  Users \(1\):\n    flow monitor LAB-MON \(ip,Serial1/0,Input\) (\d+) out of (\d+)\n$", t)
+ok = m and m.group(1) == m.group(3) and m.group(2) == m.group(4)
+ok = ok and int(m.group(2)) >= 5 and int(m.group(2)) // 5 <= int(m.group(1)) <= int(m.group(2)) // 5 + 1
+sys.exit(not ok)
+PYEOF
+}
+
 # run LABEL CONF PORT VERSION [PACKETS]: xflowd in the router, 5 pings, the record
 run() {
     local label=$1 conf=$2 port=$3 ver=$4 npkt=${5:-5}
@@ -88,7 +171,7 @@ run() {
         ip netns exec "$R" "$XFLOWD" -f "$conf" --check-config ||
         { ip netns exec "$R" "$XFLOWD" -f "$conf" --check-config 2>&1 | sed 's/^/       /'; return; }
     ns_sink_start "$C" "$label" 10.0.1.2 "$port" || { fail "$label: udpsink"; return; }
-    if ! xflowd_start "$R" "$label" -f "$conf" --control none -v; then
+    if ! xflowd_start "$R" "$label" -f "$conf" --control "$T/$label.sock" -v; then
         fail "$label: xflowd did not start"
         show_err "$label"
         return
@@ -125,6 +208,8 @@ for seq in range(1, 6):
 print("%d replies" % got)
 sys.exit(got != 5)
 PYEOF
+    [ "$label" = trad ] && ios_views "$label"
+    cfg_views "$label"
     xflowd_stop
     check "$label: SIGTERM, exit 0" [ $? = 0 ] || show_err "$label"
     ns_collector_stop "$label"

@@ -260,6 +260,93 @@ START_TEST(detect)
 }
 END_TEST
 
+/* config_dump of cfg without what names the lines (they move), as a
+ * string to free */
+static char *model_of(const struct config *cfg)
+{
+	char *text = NULL, *out, *l, *save = NULL, *c;
+	size_t len = 0, n = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	ck_assert_ptr_nonnull(f);
+	config_dump(cfg, f);
+	fclose(f);
+	out = calloc(1, len + 1);
+	ck_assert_ptr_nonnull(out);
+	for (l = strtok_r(text, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		if (l[0] == '#')
+			continue;
+		c = strstr(l, " # line");
+		if (c)
+			*c = 0;
+		n += (size_t)sprintf(out + n, "%s\n", l);
+	}
+	free(text);
+	return out;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = calloc(1, CFG_FILE_MAX + 1);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(buf);
+	*len = fread(buf, 1, CFG_FILE_MAX, f);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * show running-config of a pasted IOS configuration (ios_write): its
+ * golden file, and read back with -f the same configuration.
+ */
+START_TEST(running_config_round_trip)
+{
+	static const char *const name[] = { "ios-running", "ios-session",
+					    "ios-undo", "ios-v1" };
+	char path[256], *text, *out = NULL, *want, *m1, *m2;
+	const char *dir = getenv("GOLDEN_DIR");
+	struct config *a, *b;
+	size_t len, olen = 0, wlen;
+	FILE *f;
+
+	make_host();
+	snprintf(path, sizeof(path), "tests/config/ok/%s.conf", name[_i]);
+	text = slurp(path, &len);
+	a = config_parse_dialect(path, text, len, CFG_IOS, &err);
+	ck_assert_msg(a != NULL, "%s", err.count ? err.msg[0] : path);
+	f = open_memstream(&out, &olen);
+	ck_assert_ptr_nonnull(f);
+	ios_write(a, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/running_config_%s.txt",
+		 dir && *dir ? dir : "tests/golden", name[_i]);
+	if (getenv("GOLDEN_UPDATE")) {
+		f = fopen(path, "w");
+		ck_assert_ptr_nonnull(f);
+		fputs(out, f);
+		fclose(f);
+	}
+	want = slurp(path, &wlen);
+	ck_assert_str_eq(out, want);
+	b = config_parse_dialect("running-config", out, olen, CFG_IOS, &err);
+	ck_assert_msg(b != NULL, "%s", err.count ? err.msg[0] : "reparse");
+	m1 = model_of(a);
+	m2 = model_of(b);
+	ck_assert_str_eq(m2, m1);
+	free(m1);
+	free(m2);
+	config_free(a);
+	config_free(b);
+	free(text);
+	free(want);
+	free(out);
+	remove_host();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("config_ios");
@@ -272,6 +359,7 @@ int main(void)
 	tcase_add_test(tc, traditional);
 	tcase_add_test(tc, mode_rules);
 	tcase_add_test(tc, detect);
+	tcase_add_loop_test(tc, running_config_round_trip, 0, 4);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -608,6 +608,141 @@ START_TEST(stats_of_a_set)
 }
 END_TEST
 
+/*
+ * The lab router of issue 16 with its routing table: the peer's ping to
+ * the router itself (Local), a flow routed out of FastEthernet0/0 with
+ * the BGP ASes and next hop of issue 17, one to a destination with no
+ * route (Null), and the egress flow as observed.
+ */
+static struct view_flow lab[6];
+
+static void lab_snapshot(struct view_snapshot *s)
+{
+	struct view_flow *t = &lab[0], *p = &lab[5];
+	struct flow f;
+
+	snapshot(s);
+	memcpy(lab, flows, sizeof(flows));
+	snprintf(t->in_if, sizeof(t->in_if), "Serial1/0");
+	t->in_ios = true;
+	snprintf(t->out_if, sizeof(t->out_if), "FastEthernet0/0");
+	t->out_ios = true;
+	t->tos = 0x80;
+	t->tcp_flags = 0x1b;
+	t->routed = true;
+	t->rt.src_mask = 24;
+	t->rt.dst_mask = 24;
+	t->rt.src_as = 64500;
+	t->rt.dst_as = 64511;
+	t->rt.out_if = 3;
+	t->rt.nexthop_ver = 4;
+	v4(t->rt.nexthop, "10.0.1.2");
+	t->rt.bgp_nexthop_ver = 4;
+	v4(t->rt.bgp_nexthop, "192.0.2.254");
+	lab[3].routed = true; /* no route: Null */
+	/* the egress flow, metered on FastEthernet0/0 */
+	snprintf(lab[2].out_if, sizeof(lab[2].out_if), "FastEthernet0/0");
+	lab[2].out_ios = true;
+	f = mkflow(4, "10.0.0.2", "10.0.0.1", 1, 0, 0x0800, 5, 500, 118, 119);
+	vflow(p, &f, "ser0", 2, 0);
+	snprintf(p->in_if, sizeof(p->in_if), "Serial1/0");
+	p->in_ios = true;
+	p->routed = true;
+	p->rt.src_mask = 30;
+	p->rt.dst_mask = 32; /* the local route: no output interface */
+	s->flows = lab;
+	s->nflows = 6;
+}
+
+START_TEST(lab_views)
+{
+	static const struct golden_view g[] = {
+		{ VIEW_IP_VERBOSE, false, "ip_cache_verbose_flow.txt" },
+		{ VIEW_IP_VERBOSE, true, "ip_cache_verbose_flow.json" },
+		{ VIEW_IP_CACHE, false, "ip_cache_flow_lab.txt" },
+	};
+	struct view_snapshot s;
+	struct vbuf b = { 0 };
+
+	lab_snapshot(&s);
+	golden_views(&s, g, sizeof(g) / sizeof(g[0]));
+	/* the ping: DstIf Local, 5 packets, 100 octets each, one second */
+	view_render(&b, &s, VIEW_IP_VERBOSE, false);
+	ck_assert_ptr_nonnull(strstr(b.p, "\nSe1/0         10.0.0.2        "
+					  "Local         10.0.0.1        01 "
+					  "00  00       5\n0000 /30 0      "
+					  "              0800 /32 0    "
+					  "0.0.0.0               100     "
+					  "1.0\n"));
+	/* IOS's columns: each value under its heading */
+	ck_assert_ptr_nonnull(strstr(b.p, "\nSrcIf         SrcIPaddress    "
+					  "DstIf         DstIPaddress    Pr "
+					  "TOS Flgs  Pkts\nPort Msk AS      "
+					  "             Port Msk AS   NextHop"
+					  "              B/Pk  Active\n"));
+	ck_assert_ptr_nonnull(strstr(b.p, " Fa0/0 "));
+	ck_assert_ptr_nonnull(strstr(b.p, " Null "));
+	ck_assert_ptr_nonnull(strstr(b.p, "\n-             10.1.1.5        "
+					  "Fa0/0*        157.240.1.1     11 "));
+	vb_free(&b);
+}
+END_TEST
+
+/*
+ * The configuration's views of the lab router: traditional NetFlow on
+ * Serial1/0 (eth0's alias) and eth1, then Flexible NetFlow's LAB-MON with
+ * the sampler ONE-IN-5 (deterministic 1 out-of 5).
+ */
+START_TEST(cfg_views)
+{
+	static const struct golden_view trad[] = {
+		{ VIEW_IP_FLOW_IF, false, "ip_flow_interface_trad.txt" },
+	};
+	static const struct golden_view fnf[] = {
+		{ VIEW_IP_FLOW_IF, false, "ip_flow_interface.txt" },
+		{ VIEW_IP_FLOW_IF, true, "ip_flow_interface.json" },
+		{ VIEW_SAMPLER, false, "sampler.txt" },
+		{ VIEW_SAMPLER, true, "sampler.json" },
+	};
+	struct view_snapshot s;
+	struct vbuf b = { 0 };
+
+	snapshot(&s);
+	/* no sampler: show sampler lists none */
+	view_render(&b, &s, VIEW_SAMPLER, false);
+	ck_assert_uint_eq(b.len, 0);
+	/* no file: no running configuration (test_config_ios: with one) */
+	view_render(&b, &s, VIEW_RUNNING, false);
+	ck_assert_str_eq(b.p, "% No configuration file (-f): xflowd runs from "
+			      "its command line\n");
+	vb_reset(&b);
+	view_render(&b, &s, VIEW_RUNNING, true);
+	ck_assert(json_valid(b.p));
+	vb_free(&b);
+	s.ios = s.traditional = true;
+	s.monitor = "ip-flow";
+	s.ntmpl = 1;
+	snprintf(s.ifs[0].ios, sizeof(s.ifs[0].ios), "Serial1/0");
+	golden_views(&s, trad, sizeof(trad) / sizeof(trad[0]));
+	s.traditional = false;
+	s.monitor = "LAB-MON";
+	s.sampler = "ONE-IN-5";
+	s.sample_mode = SAMPLER_DETERMINISTIC;
+	s.sample_n = 5;
+	s.sampler_id = 1;
+	s.meter.packets = 25;
+	s.meter.sampled_out = 20;
+	s.ifs[1].input = s.ifs[1].output = false;
+	golden_views(&s, fnf, sizeof(fnf) / sizeof(fnf[0]));
+	s.ifs[1].input = true;
+	view_render(&b, &s, VIEW_SAMPLER, false);
+	/* two users: the counts are the monitor's, not each one's */
+	ck_assert_ptr_nonnull(strstr(b.p, "  Users (2):\n    flow monitor "
+					  "LAB-MON (ip,Serial1/0,Input)\n"));
+	vb_free(&b);
+}
+END_TEST
+
 /* The server renders flows a slice at a time: the same bytes. */
 START_TEST(slices_equal_whole)
 {
@@ -664,8 +799,9 @@ START_TEST(ios_columns)
 					  " "
 					  "         198.51.100.7    06 9C42 "
 					  "01BB     5\n"));
+	/* metered on output: DstIf marked '*', as IOS marks egress flows */
 	ck_assert_ptr_nonnull(strstr(b.p, "\n-             10.1.1.5        "
-					  "eth1 "
+					  "eth1*"
 					  "         157.240.1.1     11 C350 "
 					  "007B     3\n"));
 	/* IPv6 flows are not IPv4 lines */
@@ -751,6 +887,13 @@ START_TEST(parse_requests)
 		{ "SHOW IP CACHE FLOW | json", VA_SHOW, VIEW_IP_CACHE, true },
 		{ "show ipv6 cache flow|json", VA_SHOW, VIEW_IPV6_CACHE, true },
 		{ "sh ipv cache flow", VA_SHOW, VIEW_IPV6_CACHE, false },
+		{ "show ip cache verbose flow", VA_SHOW, VIEW_IP_VERBOSE,
+		  false },
+		{ "sh ip ca v fl | json", VA_SHOW, VIEW_IP_VERBOSE, true },
+		{ "show sampler", VA_SHOW, VIEW_SAMPLER, false },
+		{ "sh sa", VA_SHOW, VIEW_SAMPLER, false },
+		{ "sh ip fl int", VA_SHOW, VIEW_IP_FLOW_IF, false },
+		{ "sh run", VA_SHOW, VIEW_RUNNING, false },
 		{ "show ip flow export", VA_SHOW, VIEW_IP_EXPORT, false },
 		{ "show ip fl exp", VA_SHOW, VIEW_IP_EXPORT, false },
 		{ "show flow exporter", VA_SHOW, VIEW_FLOW_EXPORTER, false },
@@ -855,6 +998,8 @@ static Suite *views_suite(void)
 	tcase_add_test(tc, stats_of_a_set);
 	tcase_add_test(tc, two_processes);
 	tcase_add_test(tc, fixed_versions);
+	tcase_add_test(tc, lab_views);
+	tcase_add_test(tc, cfg_views);
 	tcase_add_test(tc, ios_columns);
 	tcase_add_test(tc, size_bins);
 	tcase_add_test(tc, protocol_classes);
