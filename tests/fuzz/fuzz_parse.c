@@ -27,16 +27,16 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const int dlts[] = { 1, 0, 9, 12, 50, 51, 101, 104, 108, 113,
-			    228, 229, 276 };
+static const int dlts[] = { 1,	 0,   9,   12,	50,  51, 101,
+			    104, 108, 113, 228, 229, 276 };
 #define NDLT (sizeof(dlts) / sizeof(dlts[0]))
 
 static const uint32_t wire_extras[4] = { 0, 1, 1000, 65536 };
 
-#define CHECK(cond)                 \
-	do {                        \
-		if (!(cond))        \
-			abort();    \
+#define CHECK(cond)              \
+	do {                     \
+		if (!(cond))     \
+			abort(); \
 	} while (0)
 
 static uint64_t exported_packets;
@@ -122,9 +122,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		m.fc = fc;
 		/* every tunnel pair opened, every class exportable */
 		static const char *const names[] = {
-			"tun4-ipv4-seven-tuple-iij", "tun4-ipv6-five-tuple-iij",
-			"tun6-ipv4-five-tuple-iij", "tun6-ipv6-seven-tuple-iij",
-			"ipv4-seven-tuple", "ipv6-five-tuple",
+			"tun4-ipv4-seven-tuple-iij",
+			"tun4-ipv6-five-tuple-iij",
+			"tun6-ipv4-five-tuple-iij",
+			"tun6-ipv6-seven-tuple-iij",
+			"ipv4-seven-tuple",
+			"ipv6-five-tuple",
 		};
 		const struct template_def *t[6];
 

@@ -88,7 +88,7 @@ struct dgram {
 struct rx {
 	int fd;
 	uint16_t port;
-	struct dgram *d;	/* received datagrams */
+	struct dgram *d; /* received datagrams */
 	size_t n, cap;
 };
 
@@ -175,8 +175,7 @@ static struct exporter *mkex(int version, uint32_t domain, uint32_t mtu,
 	ex->ifattr = ifname_cb;
 	rx_open(r);
 	snprintf(spec, sizeof(spec), "127.0.0.1:%u", r->port);
-	ck_assert_int_eq(exporter_add_collector(ex, spec, err, sizeof(err)),
-			 0);
+	ck_assert_int_eq(exporter_add_collector(ex, spec, err, sizeof(err)), 0);
 	exporter_set_base(ex, BASE);
 	return ex;
 }
@@ -217,18 +216,18 @@ static void mkflow(struct flow *f, int ipver, uint32_t n)
 /* Field specifiers of ipv4-five-tuple, written from the spec. */
 static void five_tuple_fields(struct bb *x, int v6)
 {
-	b16(x, 10), b16(x, 4);		/* ingressInterface */
-	b16(x, 61), b16(x, 1);		/* flowDirection */
+	b16(x, 10), b16(x, 4); /* ingressInterface */
+	b16(x, 61), b16(x, 1); /* flowDirection */
 	b16(x, v6 ? 27 : 8), b16(x, v6 ? 16 : 4);
 	b16(x, v6 ? 28 : 12), b16(x, v6 ? 16 : 4);
-	b16(x, 4), b16(x, 1);		/* protocolIdentifier */
-	b16(x, 7), b16(x, 2);		/* sourceTransportPort */
-	b16(x, 11), b16(x, 2);		/* destinationTransportPort */
-	b16(x, 22), b16(x, 4);		/* flowStartSysUpTime */
-	b16(x, 21), b16(x, 4);		/* flowEndSysUpTime */
-	b16(x, 1), b16(x, 8);		/* octetDeltaCount */
-	b16(x, 2), b16(x, 8);		/* packetDeltaCount */
-	b16(x, 82), b16(x, 16);		/* interfaceName */
+	b16(x, 4), b16(x, 1);	/* protocolIdentifier */
+	b16(x, 7), b16(x, 2);	/* sourceTransportPort */
+	b16(x, 11), b16(x, 2);	/* destinationTransportPort */
+	b16(x, 22), b16(x, 4);	/* flowStartSysUpTime */
+	b16(x, 21), b16(x, 4);	/* flowEndSysUpTime */
+	b16(x, 1), b16(x, 8);	/* octetDeltaCount */
+	b16(x, 2), b16(x, 8);	/* packetDeltaCount */
+	b16(x, 82), b16(x, 16); /* interfaceName */
 }
 
 /* The data record of mkflow(f, 4, n) in ipv4-five-tuple. */
@@ -257,8 +256,8 @@ static void assert_bytes(const struct dgram *d, const struct bb *want)
 	ck_assert_uint_eq(d->n, want->n);
 	for (i = 0; i < want->n; i++)
 		ck_assert_msg(d->b[i] == want->b[i],
-			      "octet %zu: got 0x%02x, want 0x%02x", i,
-			      d->b[i], want->b[i]);
+			      "octet %zu: got 0x%02x, want 0x%02x", i, d->b[i],
+			      want->b[i]);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -267,22 +266,22 @@ static void assert_bytes(const struct dgram *d, const struct bb *want)
 START_TEST(ipfix_byte_exact)
 {
 	struct rx r;
-	struct exporter *ex = mkex(10, 0x01020304, 1500, "ipv4-five-tuple",
-				   NULL, &r);
+	struct exporter *ex =
+		mkex(10, 0x01020304, 1500, "ipv4-five-tuple", NULL, &r);
 	struct flow f;
 	struct bb want = { .n = 0 };
 
 	mkflow(&f, 4, 0);
 	exporter_flow(ex, &f, FLOW_END_IDLE);
-	ck_assert_uint_eq(rx_drain(&r), 0);	/* buffered until flushed */
+	ck_assert_uint_eq(rx_drain(&r), 0); /* buffered until flushed */
 	exporter_flush(ex);
 	ck_assert_uint_eq(rx_drain(&r), 1);
 
 	/* RFC 7011 §3.1 header */
 	b16(&want, 10);
 	b16(&want, 168);
-	b32(&want, (uint32_t)(BASE_S + 3));	/* export time: clock s */
-	b32(&want, 0);				/* sequence */
+	b32(&want, (uint32_t)(BASE_S + 3)); /* export time: clock s */
+	b32(&want, 0);			    /* sequence */
 	b32(&want, 0x01020304);
 	/* template set */
 	b16(&want, 2);
@@ -313,7 +312,7 @@ START_TEST(ipfix_byte_exact)
 	/* the next message: no templates, sequence counts both records */
 	mkflow(&f, 4, 1);
 	f.last_ns = BASE + 3250 * MS;
-	exporter_tick(ex, BASE + 10700 * MS);	/* below 1 s pending: none */
+	exporter_tick(ex, BASE + 10700 * MS); /* below 1 s pending: none */
 	exporter_flow(ex, &f, FLOW_END_ACTIVE);
 	exporter_flush(ex);
 	ck_assert_uint_eq(rx_drain(&r), 1);
@@ -341,8 +340,8 @@ struct walk {
 	size_t tmpl_sets, opt_sets, data_recs, opt_recs, st_recs, sets;
 };
 
-static void walk_sets(const struct dgram *d, size_t hdr, int v9,
-		      size_t ntmpl, struct walk *w)
+static void walk_sets(const struct dgram *d, size_t hdr, int v9, size_t ntmpl,
+		      struct walk *w)
 {
 	uint16_t opt_data = (uint16_t)(256 + ntmpl);
 	size_t off = hdr;
@@ -390,8 +389,8 @@ static void walk_sets(const struct dgram *d, size_t hdr, int v9,
 static void ipfix_many(uint32_t mtu)
 {
 	struct rx r;
-	struct exporter *ex = mkex(10, 42, mtu, "ipv4-five-tuple",
-				   "ipv6-five-tuple", &r);
+	struct exporter *ex =
+		mkex(10, 42, mtu, "ipv4-five-tuple", "ipv6-five-tuple", &r);
 	uint32_t seq = 0, i;
 	size_t data = 0, m;
 
@@ -504,8 +503,7 @@ START_TEST(ipfix_refresh_msgs)
 
 		walk_sets(&r.d[m], 16, 0, 1, &w);
 		ck_assert_msg(w.tmpl_sets == (m % 3 == 0),
-			      "message %zu: %zu template sets", m,
-			      w.tmpl_sets);
+			      "message %zu: %zu template sets", m, w.tmpl_sets);
 		ck_assert_uint_eq(w.st_recs, st ? 3 : 0);
 		ck_assert_uint_eq(w.data_recs, !st);
 		ck_assert_uint_eq(w.opt_sets, w.tmpl_sets ? 1 : st ? 5 : 0);
@@ -728,9 +726,8 @@ START_TEST(ipfix_templates_exceed_mtu)
 	/* the same set fits a 1500-octet path */
 	cfg.mtu = 1500;
 	ex = exporter_new(&cfg);
-	ck_assert_int_eq(exporter_add_collector(ex, "127.0.0.1:9", err,
-						sizeof(err)),
-			 0);
+	ck_assert_int_eq(
+		exporter_add_collector(ex, "127.0.0.1:9", err, sizeof(err)), 0);
 	exporter_free(ex);
 }
 END_TEST
@@ -741,8 +738,8 @@ END_TEST
 START_TEST(v9_byte_exact)
 {
 	struct rx r;
-	struct exporter *ex = mkex(9, 0x0a0b0c0d, 1500, "ipv4-five-tuple",
-				   NULL, &r);
+	struct exporter *ex =
+		mkex(9, 0x0a0b0c0d, 1500, "ipv4-five-tuple", NULL, &r);
 	struct flow f;
 	struct bb want = { .n = 0 };
 	uint32_t i;
@@ -810,8 +807,8 @@ END_TEST
 START_TEST(v9_many)
 {
 	struct rx r;
-	struct exporter *ex = mkex(9, 5, 1500, "ipv4-five-tuple",
-				   "ipv6-five-tuple", &r);
+	struct exporter *ex =
+		mkex(9, 5, 1500, "ipv4-five-tuple", "ipv6-five-tuple", &r);
 	uint32_t i;
 	size_t m, recs = 0;
 
@@ -838,7 +835,7 @@ START_TEST(v9_many)
 			uint16_t len = rd16(d->b + off + 2);
 
 			if (id == 0)
-				count += 2;	/* two templates */
+				count += 2; /* two templates */
 			else
 				count += (len - 4) / (id == 256 ? 58 : 82);
 		}
@@ -857,8 +854,8 @@ END_TEST
 static struct exporter *mkex_smp(int version, enum sampler_mode mode,
 				 uint32_t n, struct rx *r)
 {
-	struct exporter *ex = mkex(version, 0x01020304, 1500,
-				   "ipv4-five-tuple", NULL, r);
+	struct exporter *ex =
+		mkex(version, 0x01020304, 1500, "ipv4-five-tuple", NULL, r);
 
 	ex->cfg.sampling.mode = mode;
 	ex->cfg.sampling.interval = n;
@@ -925,7 +922,7 @@ static void ipfix_smp_message(struct bb *want, const struct flow *f, int det,
 	b64(want, BASE / MS);
 	b16(want, 259);
 	b16(want, det ? 22 : 26);
-	b64(want, 1);	      /* selectorId */
+	b64(want, 1);	       /* selectorId */
 	b8(want, det ? 1 : 3); /* systematic count-based / n-out-of-N */
 	if (det) {
 		b32(want, 1);	  /* 1 packet taken ... */
@@ -971,8 +968,7 @@ START_TEST(ipfix_sampling_byte_exact)
 		assert_bytes(&r.d[0], &want);
 		ck_assert_uint_eq(ex->coll[0]->stats.options_records, 3);
 		/* a template message fits what export_templates_len says */
-		ck_assert_uint_le(want.n - 70,
-				  export_templates_len(&ex->cfg));
+		ck_assert_uint_le(want.n - 70, export_templates_len(&ex->cfg));
 
 		/* the next message: the sequence counts the three options
 		 * records; data still carries the selectorId */
@@ -1244,17 +1240,17 @@ START_TEST(v5_byte_exact)
 	struct bb want = { .n = 0 };
 
 	fixed_header(&want, 5);
-	b32(&want, 0);				/* flow_sequence */
-	b8(&want, 0x01);			/* engine type */
-	b8(&want, 0x02);			/* engine id */
-	b16(&want, 0);				/* sampling */
+	b32(&want, 0);	 /* flow_sequence */
+	b8(&want, 0x01); /* engine type */
+	b8(&want, 0x02); /* engine id */
+	b16(&want, 0);	 /* sampling */
 	fixed_record_start(&want, &f);
 	b8(&want, 0);
 	b8(&want, 0x1b);
 	b8(&want, 6);
 	b8(&want, 0x20);
-	b32(&want, 0);				/* AS numbers */
-	b32(&want, 0);				/* masks, pad */
+	b32(&want, 0); /* AS numbers */
+	b32(&want, 0); /* masks, pad */
 	ck_assert_uint_eq(want.n, 72);
 	assert_bytes(&r.d[0], &want);
 	exporter_free(ex);
@@ -1282,18 +1278,17 @@ START_TEST(skips_counted_once_per_flow)
 
 	for (v = 0; v < 4; v++) {
 		struct rx r1, r2;
-		struct exporter *ex = mkex(versions[v], 1, 1500,
-					   versions[v] != 10 ? NULL
-							     : "ipv4-five-tuple",
-					   NULL, &r1);
+		struct exporter *ex =
+			mkex(versions[v], 1, 1500,
+			     versions[v] != 10 ? NULL : "ipv4-five-tuple", NULL,
+			     &r1);
 		char spec[64], err[256];
 		struct flow f4, f6;
 
 		rx_open(&r2);
 		snprintf(spec, sizeof(spec), "127.0.0.1:%u", r2.port);
-		ck_assert_int_eq(exporter_add_collector(ex, spec, err,
-							sizeof(err)),
-				 0);
+		ck_assert_int_eq(
+			exporter_add_collector(ex, spec, err, sizeof(err)), 0);
 		mkflow(&f4, 4, 1);
 		mkflow(&f6, 6, 2);
 		exporter_flow(ex, &f6, FLOW_END_IDLE);
@@ -1573,13 +1568,23 @@ END_TEST
 START_TEST(collector_specs)
 {
 	static const char *const bad[] = {
-		"nohostport", "1.2.3.4:0", "1.2.3.4:70000", "::1:99",
-		"h:1/tcp", "1.2.3.4:", ":4739", "1.2.3.4:47a9",
-		"1.2.3.4:-1", "[::1]4739", "[::1:4739", "1.2.3.4:4739/",
-		"1.2.3.4:999999999", "",
+		"nohostport",
+		"1.2.3.4:0",
+		"1.2.3.4:70000",
+		"::1:99",
+		"h:1/tcp",
+		"1.2.3.4:",
+		":4739",
+		"1.2.3.4:47a9",
+		"1.2.3.4:-1",
+		"[::1]4739",
+		"[::1:4739",
+		"1.2.3.4:4739/",
+		"1.2.3.4:999999999",
+		"",
 	};
 	static const char *const good[] = {
-		"[::1]:4739", "127.0.0.1:4739/udp", "127.0.0.1:1",
+		"[::1]:4739",	   "127.0.0.1:4739/udp", "127.0.0.1:1",
 		"127.0.0.1:65535", "[::1]:9995/udp",
 	};
 	struct export_cfg cfg;
@@ -1725,8 +1730,7 @@ START_TEST(ipfix_statistics_byte_exact)
 	c->stats.refused_records = 1;
 	c->stats.refused_packets = f.packets;
 	c->stats.refused_octets = f.octets;
-	c->stats.notsent_first_ns = c->stats.notsent_last_ns =
-		BASE + 5500 * MS;
+	c->stats.notsent_first_ns = c->stats.notsent_last_ns = BASE + 5500 * MS;
 	exporter_tick(ex, BASE + 6 * NS);
 	exporter_drain(ex, 0);
 	ck_assert_uint_eq(rx_drain(&r), 1);
@@ -1924,8 +1928,8 @@ START_TEST(reload_continues_session)
 	ck_assert_int_eq(exporter_add_collector(ex, old->coll[0]->name, err,
 						sizeof(err)),
 			 0);
-	ck_assert_int_eq(exporter_add_collector(other, old->coll[0]->name,
-						err, sizeof(err)),
+	ck_assert_int_eq(exporter_add_collector(other, old->coll[0]->name, err,
+						sizeof(err)),
 			 0);
 	exporter_set_base(ex, BASE);
 	exporter_set_base(other, BASE);

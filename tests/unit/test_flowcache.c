@@ -275,7 +275,7 @@ START_TEST(fin_rst)
 
 	flowcache_update(fc, &k, 60, 0x02, 0, T0);
 	flowcache_update(fc, &k, 52, 0x10, 0, T0 + MS);
-	flowcache_update(fc, &k, 52, 0x11, 0, T0 + 2 * MS);	/* FIN ACK */
+	flowcache_update(fc, &k, 52, 0x11, 0, T0 + 2 * MS); /* FIN ACK */
 	ck_assert_uint_eq(rc.n, 1);
 	ck_assert_int_eq(rc.r[0].reason, FLOW_END_OF_FLOW);
 	ck_assert_uint_eq(rc.r[0].f.packets, 3);
@@ -283,13 +283,13 @@ START_TEST(fin_rst)
 	ck_assert_uint_eq(rc.r[0].f.tcp_flags, 0x13);
 	ck_assert_uint_eq(fc->used, 0);
 
-	flowcache_update(fc, &k, 40, 0x04, 0, T0 + 3 * MS);	/* RST */
+	flowcache_update(fc, &k, 40, 0x04, 0, T0 + 3 * MS); /* RST */
 	ck_assert_uint_eq(rc.n, 2);
 	ck_assert_int_eq(rc.r[1].reason, FLOW_END_OF_FLOW);
 	ck_assert_uint_eq(rc.r[1].f.packets, 1);
 	ck_assert_uint_eq(rc.r[1].f.tcp_flags, 0x04);
 
-	flowcache_update(fc, &k, 40, 0x14, 0, T0 + 4 * MS);	/* RST ACK */
+	flowcache_update(fc, &k, 40, 0x14, 0, T0 + 4 * MS); /* RST ACK */
 	ck_assert_uint_eq(rc.n, 3);
 	ck_assert_int_eq(rc.r[2].reason, FLOW_END_OF_FLOW);
 	/* SYN, PSH, URG, ECE, CWR do not end a flow */
@@ -481,7 +481,8 @@ START_TEST(distinct_keys)
 		ck_assert_uint_eq(rc.r[i].f.octets, 110);
 		for (j = 0; j < i; j++)
 			ck_assert_int_ne(memcmp(&rc.r[i].f.key, &rc.r[j].f.key,
-						sizeof(base)), 0);
+						sizeof(base)),
+					 0);
 	}
 	done(fc, &rc);
 }
@@ -489,7 +490,7 @@ END_TEST
 
 START_TEST(time_backwards)
 {
-	static const int64_t dt_ms[] = { 10000, 5000, 12000, 3000, 3000,
+	static const int64_t dt_ms[] = { 10000, 5000, 12000, 3000,  3000,
 					 40000, 1000, 41000, 20000, 0 };
 	struct recorder rc;
 	struct flowcache *fc = mk(2, 30, 15, &rc);

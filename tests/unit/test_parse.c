@@ -20,7 +20,8 @@ static int parse_dlt(int dlt, const uint8_t *p, size_t caplen,
 		     uint32_t wire_extra, struct pkt_info *pi)
 {
 	const struct linktype *lt = link_lookup(dlt);
-	struct parse_cursor c = { .pos = p, .end = p + caplen,
+	struct parse_cursor c = { .pos = p,
+				  .end = p + caplen,
 				  .wire_extra = wire_extra };
 
 	ck_assert_ptr_nonnull(lt);
@@ -114,10 +115,10 @@ START_TEST(eth_ipv4_icmp)
 		uint8_t type, code;
 		uint16_t dport;
 	} cases[] = {
-		{ 8, 0, 2048 },		/* echo request */
-		{ 0, 0, 0 },		/* echo reply */
-		{ 3, 3, 0x0303 },	/* port unreachable */
-		{ 11, 1, 0x0b01 },	/* fragment reassembly time exceeded */
+		{ 8, 0, 2048 },	   /* echo request */
+		{ 0, 0, 0 },	   /* echo reply */
+		{ 3, 3, 0x0303 },  /* port unreachable */
+		{ 11, 1, 0x0b01 }, /* fragment reassembly time exceeded */
 	};
 	size_t i;
 
@@ -210,7 +211,7 @@ START_TEST(vlan_8021q)
 	struct pkt_info pi;
 
 	eth(&k, 0x8100);
-	vlan_tag(&k, 0xa064, 0x0800);	/* PCP 5, VID 100 */
+	vlan_tag(&k, 0xa064, 0x0800); /* PCP 5, VID 100 */
 	ip4_tcp(&k, 0);
 	ck_assert_int_eq(parse_eth(&k, &pi), PARSE_IP);
 	assert_v4_tcp(&pi, 50);
@@ -420,7 +421,7 @@ START_TEST(ipv6_icmpv6)
 
 	eth(&k, 0x86dd);
 	ip = ip6_begin(&k, 58);
-	icmp(&k, 128, 0);	/* echo request */
+	icmp(&k, 128, 0); /* echo request */
 	ip6_end(&k, ip);
 	ck_assert_int_eq(parse_eth(&k, &pi), PARSE_IP);
 	ck_assert_uint_eq(pi.proto, 58);
@@ -437,13 +438,13 @@ START_TEST(ipv6_ext_chain)
 	size_t ip;
 
 	eth(&k, 0x86dd);
-	ip = ip6_begin(&k, 0);		/* hop-by-hop */
-	ext6(&k, 43, 8);		/* -> routing */
-	ext6(&k, 60, 24);		/* -> destination options */
-	ext6(&k, 51, 16);		/* -> AH */
+	ip = ip6_begin(&k, 0); /* hop-by-hop */
+	ext6(&k, 43, 8);       /* -> routing */
+	ext6(&k, 60, 24);      /* -> destination options */
+	ext6(&k, 51, 16);      /* -> AH */
 	/* AH: next header, payload len in 4-octet units minus 2, ... */
 	p8(&k, 6);
-	p8(&k, 4);			/* (4 + 2) * 4 = 24 octets */
+	p8(&k, 4); /* (4 + 2) * 4 = 24 octets */
 	pfill(&k, 0, 22);
 	tcp(&k, 1234, 80, 0x18);
 	ip6_end(&k, ip);
@@ -466,10 +467,10 @@ START_TEST(ipv6_fragment_first)
 
 	eth(&k, 0x86dd);
 	ip = ip6_begin(&k, 44);
-	p8(&k, 17);		/* next header */
+	p8(&k, 17); /* next header */
 	p8(&k, 0);
-	p16(&k, 0x0001);	/* offset 0, M set */
-	p32(&k, 0xabcdef01);	/* identification */
+	p16(&k, 0x0001);     /* offset 0, M set */
+	p32(&k, 0xabcdef01); /* identification */
 	udp(&k, 5353, 53, 12);
 	ip6_end(&k, ip);
 	ck_assert_int_eq(parse_eth(&k, &pi), PARSE_IP);
@@ -489,12 +490,12 @@ START_TEST(ipv6_fragment_nonfirst)
 
 	eth(&k, 0x86dd);
 	ip = ip6_begin(&k, 0);
-	ext6(&k, 44, 8);	/* hop-by-hop, then the fragment header */
+	ext6(&k, 44, 8); /* hop-by-hop, then the fragment header */
 	p8(&k, 6);
 	p8(&k, 0);
-	p16(&k, 0x0b90);	/* offset 369 * 8, M clear */
+	p16(&k, 0x0b90); /* offset 369 * 8, M clear */
 	p32(&k, 0xabcdef01);
-	tcp(&k, 1111, 2222, 0x01);	/* payload that looks like TCP */
+	tcp(&k, 1111, 2222, 0x01); /* payload that looks like TCP */
 	ip6_end(&k, ip);
 	ck_assert_int_eq(parse_eth(&k, &pi), PARSE_IP);
 	ck_assert_uint_eq(pi.proto, 6);
@@ -548,7 +549,7 @@ START_TEST(ipv6_ext_past_payload)
 	eth(&k, 0x86dd);
 	ip = ip6_begin(&k, 51);
 	p8(&k, 6);
-	p8(&k, 10);		/* 48 octets */
+	p8(&k, 10); /* 48 octets */
 	pfill(&k, 0, 22);
 	ip6_end(&k, ip);
 	ck_assert_int_eq(parse_eth(&k, &pi), PARSE_ERR_IPV6_EXT);
@@ -602,18 +603,18 @@ START_TEST(ipv6_rfc8200_order)
 	size_t ip;
 
 	eth(&k, 0x86dd);
-	ip = ip6_begin(&k, 0);		/* hop-by-hop */
-	ext6(&k, 60, 8);		/* -> destination options */
-	ext6(&k, 43, 8);		/* -> routing */
-	ext6(&k, 44, 24);		/* -> fragment */
-	p8(&k, 51);			/* fragment -> AH, offset 0, M */
+	ip = ip6_begin(&k, 0); /* hop-by-hop */
+	ext6(&k, 60, 8);       /* -> destination options */
+	ext6(&k, 43, 8);       /* -> routing */
+	ext6(&k, 44, 24);      /* -> fragment */
+	p8(&k, 51);	       /* fragment -> AH, offset 0, M */
 	p8(&k, 0);
 	p16(&k, 0x0001);
 	p32(&k, 77);
-	p8(&k, 60);			/* AH -> destination options */
-	p8(&k, 1);			/* (1 + 2) * 4 = 12 octets */
+	p8(&k, 60); /* AH -> destination options */
+	p8(&k, 1);  /* (1 + 2) * 4 = 12 octets */
 	pfill(&k, 0, 10);
-	ext6(&k, 17, 8);		/* destination options -> UDP */
+	ext6(&k, 17, 8); /* destination options -> UDP */
 	udp(&k, 5353, 53, 4);
 	ip6_end(&k, ip);
 	ck_assert_int_eq(parse_eth(&k, &pi), PARSE_IP);
@@ -627,7 +628,7 @@ END_TEST
 static void hbh_jumbo(struct pkt *k, uint8_t nh, uint8_t type, uint32_t len)
 {
 	p8(k, nh);
-	p8(k, 0);		/* 8 octets */
+	p8(k, 0); /* 8 octets */
 	p8(k, type);
 	p8(k, 4);
 	p32(k, len);
@@ -662,9 +663,9 @@ START_TEST(ipv6_jumbogram_invalid)
 		uint8_t type;
 		uint32_t len;
 	} bad[] = {
-		{ 0xc2, 70017 },	/* one octet more than the wire */
-		{ 0xc2, 65535 },	/* fits a normal payload length */
-		{ 0x01, 70016 },	/* PadN, no jumbo option */
+		{ 0xc2, 70017 }, /* one octet more than the wire */
+		{ 0xc2, 65535 }, /* fits a normal payload length */
+		{ 0x01, 70016 }, /* PadN, no jumbo option */
 	};
 	size_t i;
 
@@ -711,8 +712,7 @@ START_TEST(malformed_truncated_ipv4)
 	k.n = 14 + 19;
 	ck_assert_int_eq(parse_eth(&k, &pi), PARSE_ERR_TRUNCATED);
 	/* even when the wire had the rest: the header was not captured */
-	ck_assert_int_eq(parse_dlt(1, k.b, k.n, 31, &pi),
-			 PARSE_ERR_TRUNCATED);
+	ck_assert_int_eq(parse_dlt(1, k.b, k.n, 31, &pi), PARSE_ERR_TRUNCATED);
 }
 END_TEST
 
@@ -852,11 +852,9 @@ START_TEST(snaplen_truncation)
 	assert_v4_tcp(&pi, 1500);
 	ck_assert_uint_eq(pi.tcp_flags, 0x10);
 	/* without the wire length the same capture is malformed */
-	ck_assert_int_eq(parse_dlt(1, k.b, 54, 0, &pi),
-			 PARSE_ERR_TOTAL_LENGTH);
+	ck_assert_int_eq(parse_dlt(1, k.b, 54, 0, &pi), PARSE_ERR_TOTAL_LENGTH);
 	/* L4 header not captured: truncated, not accounted */
-	ck_assert_int_eq(parse_dlt(1, k.b, 44, 1470, &pi),
-			 PARSE_ERR_TRUNCATED);
+	ck_assert_int_eq(parse_dlt(1, k.b, 44, 1470, &pi), PARSE_ERR_TRUNCATED);
 	/* wire_extra short of the total length */
 	ck_assert_int_eq(parse_dlt(1, k.b, 54, 1459, &pi),
 			 PARSE_ERR_TOTAL_LENGTH);
@@ -870,8 +868,7 @@ START_TEST(snaplen_truncation)
 	ck_assert_int_eq(parse_dlt(1, k.b, 96, (uint32_t)k.n - 96, &pi),
 			 PARSE_IP);
 	assert_v6_udp(&pi, 1048);
-	ck_assert_int_eq(parse_dlt(1, k.b, 96, 0, &pi),
-			 PARSE_ERR_TOTAL_LENGTH);
+	ck_assert_int_eq(parse_dlt(1, k.b, 96, 0, &pi), PARSE_ERR_TOTAL_LENGTH);
 	ck_assert_int_eq(parse_dlt(1, k.b, 60, (uint32_t)k.n - 60, &pi),
 			 PARSE_ERR_TRUNCATED);
 }
@@ -886,10 +883,10 @@ static void pppoe_session(struct pkt *k, uint16_t ppp_proto, int v6)
 
 	eth(k, 0x8864);
 	hdr = k->n;
-	p8(k, 0x11);		/* version 1, type 1 */
-	p8(k, 0x00);		/* session data */
-	p16(k, 0x1234);		/* session id */
-	p16(k, 0);		/* length, patched */
+	p8(k, 0x11);	/* version 1, type 1 */
+	p8(k, 0x00);	/* session data */
+	p16(k, 0x1234); /* session id */
+	p16(k, 0);	/* length, patched */
 	p16(k, ppp_proto);
 	if (v6) {
 		ip6_udp(k);
@@ -935,11 +932,11 @@ START_TEST(arp_not_ip)
 	struct pkt_info pi;
 
 	eth(&k, 0x0806);
-	p16(&k, 1);		/* Ethernet */
+	p16(&k, 1); /* Ethernet */
 	p16(&k, 0x0800);
 	p8(&k, 6);
 	p8(&k, 4);
-	p16(&k, 1);		/* request */
+	p16(&k, 1); /* request */
 	pbytes(&k, SMAC, 6);
 	pbytes(&k, SRC4, 4);
 	pfill(&k, 0, 6);
@@ -968,8 +965,8 @@ START_TEST(link_sll)
 	struct pkt k = { .n = 0 };
 	struct pkt_info pi;
 
-	p16(&k, 0);		/* packet type: to us */
-	p16(&k, 1);		/* ARPHRD_ETHER */
+	p16(&k, 0); /* packet type: to us */
+	p16(&k, 1); /* ARPHRD_ETHER */
 	p16(&k, 6);
 	pbytes(&k, SMAC, 6);
 	p16(&k, 0);
@@ -991,8 +988,7 @@ START_TEST(link_sll)
 	ck_assert_int_eq(parse_dlt(113, k.b, k.n, 0, &pi), PARSE_IP);
 	ck_assert_uint_eq(pi.vlan[0], 77);
 
-	ck_assert_int_eq(parse_dlt(113, k.b, 15, 0, &pi),
-			 PARSE_ERR_TRUNCATED);
+	ck_assert_int_eq(parse_dlt(113, k.b, 15, 0, &pi), PARSE_ERR_TRUNCATED);
 }
 END_TEST
 
@@ -1001,11 +997,11 @@ START_TEST(link_sll2)
 	struct pkt k = { .n = 0 };
 	struct pkt_info pi;
 
-	p16(&k, 0x86dd);	/* protocol */
-	p16(&k, 0);		/* reserved */
-	p32(&k, 3);		/* interface index */
-	p16(&k, 1);		/* ARPHRD_ETHER */
-	p8(&k, 4);		/* outgoing */
+	p16(&k, 0x86dd); /* protocol */
+	p16(&k, 0);	 /* reserved */
+	p32(&k, 3);	 /* interface index */
+	p16(&k, 1);	 /* ARPHRD_ETHER */
+	p8(&k, 4);	 /* outgoing */
 	p8(&k, 6);
 	pbytes(&k, SMAC, 6);
 	p16(&k, 0);
@@ -1024,8 +1020,7 @@ START_TEST(link_sll2)
 	k.b[0] = 0x08;
 	k.b[1] = 0x06;
 	ck_assert_int_eq(parse_dlt(276, k.b, k.n, 0, &pi), PARSE_NOT_IP);
-	ck_assert_int_eq(parse_dlt(276, k.b, 19, 0, &pi),
-			 PARSE_ERR_TRUNCATED);
+	ck_assert_int_eq(parse_dlt(276, k.b, 19, 0, &pi), PARSE_ERR_TRUNCATED);
 }
 END_TEST
 
@@ -1111,8 +1106,7 @@ START_TEST(link_null)
 		}
 		/* AF_APPLETALK or whatever: not IP */
 		af_frame(&k, 16, be, 0);
-		ck_assert_int_eq(parse_dlt(0, k.b, k.n, 0, &pi),
-				 PARSE_NOT_IP);
+		ck_assert_int_eq(parse_dlt(0, k.b, k.n, 0, &pi), PARSE_NOT_IP);
 	}
 	ck_assert_int_eq(parse_dlt(0, k.b, 3, 0, &pi), PARSE_ERR_TRUNCATED);
 }
@@ -1188,8 +1182,8 @@ END_TEST
 
 START_TEST(link_lookup_table)
 {
-	static const int known[] = { 0, 1, 9, 12, 50, 51, 101, 104, 108,
-				     113, 228, 229, 276 };
+	static const int known[] = { 0,	  1,   9,   12,	 50,  51, 101,
+				     104, 108, 113, 228, 229, 276 };
 	static const int unknown[] = { -1, 2, 105, 127, 192, 197, 65535 };
 	size_t i;
 
@@ -1211,7 +1205,7 @@ START_TEST(link_chdlc_ppp_ether)
 	struct pkt k = { .n = 0 };
 	struct pkt_info pi;
 
-	p8(&k, 0x0f);		/* unicast */
+	p8(&k, 0x0f); /* unicast */
 	p8(&k, 0);
 	p16(&k, 0x0800);
 	ip4_tcp(&k, 0);
@@ -1229,14 +1223,14 @@ START_TEST(link_chdlc_ppp_ether)
 }
 END_TEST
 
-
 /* ---------------------------------------------------------------------- */
 /* Tunnels: the inner packet is the flow when the cursor opens the pair   */
 
 static int parse_eth_decap(const struct pkt *k, uint32_t decap,
 			   struct pkt_info *pi)
 {
-	struct parse_cursor c = { .pos = k->b, .end = k->b + k->n,
+	struct parse_cursor c = { .pos = k->b,
+				  .end = k->b + k->n,
 				  .decap = decap };
 
 	memset(pi, 0, sizeof(*pi));
@@ -1276,10 +1270,10 @@ START_TEST(tunnel_not_opened)
 
 	gre_frame(&k, 0x2000, 0);
 	/* no template for IPv4 in IPv4: the outer packet is the flow */
-	ck_assert_int_eq(parse_eth_decap(&k, PARSE_DECAP_BIT(4, 6) |
-						    PARSE_DECAP_BIT(6, 4),
-					 &pi),
-			 PARSE_IP);
+	ck_assert_int_eq(
+		parse_eth_decap(
+			&k, PARSE_DECAP_BIT(4, 6) | PARSE_DECAP_BIT(6, 4), &pi),
+		PARSE_IP);
 	ck_assert_uint_eq(pi.tun_ver, 0);
 	ck_assert_uint_eq(pi.proto, 47);
 	ck_assert_uint_eq(pi.octets, 20 + 8 + 50);

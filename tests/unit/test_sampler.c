@@ -35,8 +35,8 @@ START_TEST(deterministic_every_nth)
 
 	sampler_init(&s, SAMPLER_DETERMINISTIC, 7, 0);
 	for (i = 1; i <= 7000; i++)
-		ck_assert_msg(sampler_take(&s) == (i % 7 == 0),
-			      "packet %llu", (unsigned long long)i);
+		ck_assert_msg(sampler_take(&s) == (i % 7 == 0), "packet %llu",
+			      (unsigned long long)i);
 	ck_assert_uint_eq(s.taken, 1000);
 	ck_assert_uint_eq(s.seen, 7000);
 }

@@ -27,32 +27,107 @@ struct fs {
 };
 
 /* IANA elements (spec table 1) */
-#define IN_IF { 0, 10, 4 }
-#define DIR { 0, 61, 1 }
-#define ETYPE { 0, 256, 2 }
-#define SMAC { 0, 56, 6 }
-#define DMAC { 0, 80, 6 }
-#define SRC4 { 0, 8, 4 }
-#define DST4 { 0, 12, 4 }
-#define SRC6 { 0, 27, 16 }
-#define DST6 { 0, 28, 16 }
-#define PROTO { 0, 4, 1 }
-#define SPORT { 0, 7, 2 }
-#define DPORT { 0, 11, 2 }
-#define START { 0, 22, 4 }
-#define END { 0, 21, 4 }
-#define OCTETS { 0, 1, 8 }
-#define PACKETS { 0, 2, 8 }
-#define IFNAME { 0, 82, 16 }
+#define IN_IF            \
+	{                \
+		0, 10, 4 \
+	}
+#define DIR              \
+	{                \
+		0, 61, 1 \
+	}
+#define ETYPE             \
+	{                 \
+		0, 256, 2 \
+	}
+#define SMAC             \
+	{                \
+		0, 56, 6 \
+	}
+#define DMAC             \
+	{                \
+		0, 80, 6 \
+	}
+#define SRC4            \
+	{               \
+		0, 8, 4 \
+	}
+#define DST4             \
+	{                \
+		0, 12, 4 \
+	}
+#define SRC6              \
+	{                 \
+		0, 27, 16 \
+	}
+#define DST6              \
+	{                 \
+		0, 28, 16 \
+	}
+#define PROTO           \
+	{               \
+		0, 4, 1 \
+	}
+#define SPORT           \
+	{               \
+		0, 7, 2 \
+	}
+#define DPORT            \
+	{                \
+		0, 11, 2 \
+	}
+#define START            \
+	{                \
+		0, 22, 4 \
+	}
+#define END              \
+	{                \
+		0, 21, 4 \
+	}
+#define OCTETS          \
+	{               \
+		0, 1, 8 \
+	}
+#define PACKETS         \
+	{               \
+		0, 2, 8 \
+	}
+#define IFNAME            \
+	{                 \
+		0, 82, 16 \
+	}
 /* PEN 770 elements (spec table 2) */
-#define TSRC4 { 770, 6, 4 }
-#define TDST4 { 770, 7, 4 }
-#define TSRC6 { 770, 8, 16 }
-#define TDST6 { 770, 9, 16 }
-#define PPP_USER { 770, 11, 73 }
-#define PPP_PROTO { 770, 13, 8 }
-#define CPU { 770, 14, 4 }
-#define PHYS_IF { 770, 17, 16 }
+#define TSRC4             \
+	{                 \
+		770, 6, 4 \
+	}
+#define TDST4             \
+	{                 \
+		770, 7, 4 \
+	}
+#define TSRC6              \
+	{                  \
+		770, 8, 16 \
+	}
+#define TDST6              \
+	{                  \
+		770, 9, 16 \
+	}
+#define PPP_USER            \
+	{                   \
+		770, 11, 73 \
+	}
+#define PPP_PROTO          \
+	{                  \
+		770, 13, 8 \
+	}
+#define CPU                \
+	{                  \
+		770, 14, 4 \
+	}
+#define PHYS_IF             \
+	{                   \
+		770, 17, 16 \
+	}
 
 /* The spec's own building blocks */
 #define TAIL START, END, OCTETS, PACKETS, IFNAME
@@ -81,19 +156,17 @@ static const struct spec_tmpl spec[] = {
 	{ "ipv6-seven-tuple-iij", 6, { SEVEN6, TAIL, IIJ } },
 	{ "tun4-ipv4-five-tuple-iij", 4, { FIVE4, TSRC4, TDST4, TAIL, IIJ } },
 	{ "tun4-ipv6-five-tuple-iij", 6, { FIVE6, TSRC4, TDST4, TAIL, IIJ } },
-	{ "tun4-ipv4-seven-tuple-iij", 4,
-	  { SEVEN4, TSRC4, TDST4, TAIL, IIJ } },
-	{ "tun4-ipv6-seven-tuple-iij", 6,
-	  { SEVEN6, TSRC4, TDST4, TAIL, IIJ } },
+	{ "tun4-ipv4-seven-tuple-iij", 4, { SEVEN4, TSRC4, TDST4, TAIL, IIJ } },
+	{ "tun4-ipv6-seven-tuple-iij", 6, { SEVEN6, TSRC4, TDST4, TAIL, IIJ } },
 	{ "tun6-ipv4-five-tuple-iij", 4, { FIVE4, TSRC6, TDST6, TAIL, IIJ } },
 	{ "tun6-ipv6-five-tuple-iij", 6, { FIVE6, TSRC6, TDST6, TAIL, IIJ } },
-	{ "tun6-ipv4-seven-tuple-iij", 4,
-	  { SEVEN4, TSRC6, TDST6, TAIL, IIJ } },
-	{ "tun6-ipv6-seven-tuple-iij", 6,
-	  { SEVEN6, TSRC6, TDST6, TAIL, IIJ } },
-	{ "pppac4-ipv4-five-tuple-iij", 4,
+	{ "tun6-ipv4-seven-tuple-iij", 4, { SEVEN4, TSRC6, TDST6, TAIL, IIJ } },
+	{ "tun6-ipv6-seven-tuple-iij", 6, { SEVEN6, TSRC6, TDST6, TAIL, IIJ } },
+	{ "pppac4-ipv4-five-tuple-iij",
+	  4,
 	  { FIVE4, TSRC4, TDST4, TAIL, IIJ, PPP_USER, PPP_PROTO } },
-	{ "pppac6-ipv4-five-tuple-iij", 4,
+	{ "pppac6-ipv4-five-tuple-iij",
+	  4,
 	  { FIVE4, TSRC6, TDST6, TAIL, IIJ, PPP_USER, PPP_PROTO } },
 };
 #define NSPEC (sizeof(spec) / sizeof(spec[0]))
@@ -108,8 +181,7 @@ static size_t spec_nfields(const struct spec_tmpl *t)
 }
 
 /* The template record the spec calls for, in RFC 7011 §3.4.1 form. */
-static size_t spec_encode(const struct spec_tmpl *t, uint16_t tid,
-			  uint8_t *out)
+static size_t spec_encode(const struct spec_tmpl *t, uint16_t tid, uint8_t *out)
 {
 	size_t n = spec_nfields(t), i, o = 0;
 
@@ -175,8 +247,8 @@ static ssize_t recv_dgram(int fd, uint8_t *buf, size_t len)
 }
 
 /* Export one flow of ipver through template t; the datagram into buf. */
-static ssize_t export_one(const struct template_def *t, int ipver,
-			  uint8_t *buf, size_t len)
+static ssize_t export_one(const struct template_def *t, int ipver, uint8_t *buf,
+			  size_t len)
 {
 	struct export_cfg cfg;
 	struct exporter *ex;
@@ -278,8 +350,7 @@ START_TEST(enterprise_flag)
 		ck_assert_ptr_nonnull(t);
 		for (j = 0; j < spec_nfields(&spec[i]); j++)
 			any |= spec[i].f[j].pen != 0;
-		ck_assert_msg(t->enterprise == (any != 0), "%s",
-			      spec[i].name);
+		ck_assert_msg(t->enterprise == (any != 0), "%s", spec[i].name);
 	}
 }
 END_TEST
@@ -313,16 +384,19 @@ START_TEST(find_and_closest)
 	ck_assert_ptr_null(template_find("ipv4-fivetuple"));
 	ck_assert_ptr_null(template_find(""));
 	ck_assert_ptr_null(template_find("IPV4-FIVE-TUPLE"));
-	ck_assert_str_eq(template_closest("ipv4-fivetuple"),
-			 "ipv4-five-tuple");
-	ck_assert_str_eq(template_closest("ipv6-seventuple"),
-			 "ipv6-seven-tuple");
-	ck_assert_str_eq(template_closest("tun6-ipv6-five-tuple"),
-			 "tun6-ipv6-five-tuple-iij");
+	ck_assert_str_eq(template_closest("ipv4-fivetuple"), "ipv4-five-tuple");
+	ck_assert_str_eq(template_closest("ipv6-seventuple"), "ipv6-seven-"
+							      "tuple");
+	ck_assert_str_eq(template_closest("tun6-ipv6-five-tuple"), "tun6-ipv6-"
+								   "five-tuple-"
+								   "iij");
 	/* absurdly long names do not overrun anything */
-	ck_assert_ptr_nonnull(template_closest(
-		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
+	ck_assert_ptr_nonnull(template_closest("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+					       "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+					       "x"
+					       "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+					       "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+					       "x"));
 }
 END_TEST
 
@@ -336,12 +410,12 @@ END_TEST
 START_TEST(element_facts)
 {
 	static const unsigned int routed[] = {
-		IE_ipNextHopIPv4Address,	 IE_ipNextHopIPv6Address,
-		IE_sourceIPv4PrefixLength,	 IE_destinationIPv4PrefixLength,
-		IE_sourceIPv6PrefixLength,	 IE_destinationIPv6PrefixLength,
-		IE_egressInterface,		 IE_bgpSourceAsNumber,
-		IE_bgpDestinationAsNumber,	 IE_bgpNextHopIPv4Address,
-		IE_bgpNextHopIPv6Address,	 IE_bgpNextAdjacentAsNumber,
+		IE_ipNextHopIPv4Address,    IE_ipNextHopIPv6Address,
+		IE_sourceIPv4PrefixLength,  IE_destinationIPv4PrefixLength,
+		IE_sourceIPv6PrefixLength,  IE_destinationIPv6PrefixLength,
+		IE_egressInterface,	    IE_bgpSourceAsNumber,
+		IE_bgpDestinationAsNumber,  IE_bgpNextHopIPv4Address,
+		IE_bgpNextHopIPv6Address,   IE_bgpNextAdjacentAsNumber,
 		IE_bgpPrevAdjacentAsNumber,
 	};
 	const char *all[256];
@@ -399,8 +473,8 @@ START_TEST(element_facts)
 	}
 	ck_assert(ie_has(IE_octetDeltaCount, FACT_MEASURED));
 	ck_assert(!ie_has(IE_COUNT, FACT_ROUTE));
-	ck_assert_str_eq(ie_fnf_name(IE_sourceIPv4Address),
-			 "ipv4 source address");
+	ck_assert_str_eq(ie_fnf_name(IE_sourceIPv4Address), "ipv4 source "
+							    "address");
 	ck_assert_str_eq(ie_fnf_name(IE_selectorId), "flow sampler");
 	ck_assert_ptr_null(ie_fnf_name(IE_tunnelSourceIPv4Address));
 	ck_assert_ptr_null(ie_fnf_name(IE_COUNT));
@@ -408,8 +482,7 @@ START_TEST(element_facts)
 	ck_assert_int_eq(ie_fnf_find("ipv6 traffic-class"),
 			 IE_ipClassOfService);
 	ck_assert_int_eq(ie_fnf_find("counter bytes"), IE_octetDeltaCount);
-	ck_assert_int_eq(ie_fnf_find("counter bytes long"),
-			 IE_octetDeltaCount);
+	ck_assert_int_eq(ie_fnf_find("counter bytes long"), IE_octetDeltaCount);
 	ck_assert_int_eq(ie_fnf_find("Counter Bytes"), -1);
 	/* the candidates of "did you mean": names and spellings alike */
 	n = ie_fnf_spellings(all, 256);

@@ -600,7 +600,8 @@ END_TEST
 START_TEST(source_port)
 {
 	uint16_t p1, p2, lport = 0, sport = closed_port(SOCK_DGRAM);
-	int u1 = bound_socket(SOCK_DGRAM, &p1), u2 = bound_socket(SOCK_DGRAM, &p2);
+	int u1 = bound_socket(SOCK_DGRAM, &p1),
+	    u2 = bound_socket(SOCK_DGRAM, &p2);
 	int fds[2] = { u1, u2 }, lfd, fd, i, blocker;
 	struct exporter *ex = mkexporter(0);
 	struct sockaddr_in from;

@@ -89,8 +89,8 @@ static bool cur_u32(struct xfd_cur *c, uint32_t *v)
 	*v = 0;
 	if (!cur_bytes(c, 4, &b))
 		return false;
-	*v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	     (uint32_t)b[2] << 8 | b[3];
+	*v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
+	     b[3];
 	return true;
 }
 
@@ -106,7 +106,6 @@ static bool cur_sub(struct xfd_cur *c, size_t n, struct xfd_cur *sub)
 	sub->off = 0;
 	return true;
 }
-
 
 /* ---------------------------------------------------------------------- */
 /* Template cache                                                         */
@@ -238,8 +237,7 @@ static void print_withdrawal(struct xfd_msg *m, uint16_t id, bool all)
  * the top bit of the ID says a 4-byte enterprise number follows.  NetFlow v9
  * (RFC 3954 section 5.2) has no enterprise bit: type and length only.
  */
-static int read_fields(struct xfd_msg *m, struct xfd_cur *c,
-		       struct xfd_tmpl *t)
+static int read_fields(struct xfd_msg *m, struct xfd_cur *c, struct xfd_tmpl *t)
 {
 	uint32_t min_len = 0;
 	uint16_t i;
@@ -266,16 +264,15 @@ static int read_fields(struct xfd_msg *m, struct xfd_cur *c,
 		/* A zero-length field makes no sense and could make a record
 		 * zero bytes long, looping forever over a data set. */
 		if (f->len == 0) {
-			xfd_err(m, "template %u: field %u has length 0",
-				t->id, f->id);
+			xfd_err(m, "template %u: field %u has length 0", t->id,
+				f->id);
 			goto fail;
 		}
 		if (scope)
-			f->ie = ie_lookup(xfd_v9_scopes,
-					  xfd_nv9_scopes, 0, f->id);
+			f->ie = ie_lookup(xfd_v9_scopes, xfd_nv9_scopes, 0,
+					  f->id);
 		else
-			f->ie = ie_lookup(xfd_ies, xfd_nies,
-					  f->pen, f->id);
+			f->ie = ie_lookup(xfd_ies, xfd_nies, f->pen, f->id);
 		/* A variable-length field takes at least its length byte. */
 		if (m->version == 10 && f->len == XFD_VARLEN)
 			min_len += 1;
@@ -296,8 +293,7 @@ fail:
 static int decode_template_set(struct xfd_msg *m, struct xfd_cur *c,
 			       uint16_t set_id)
 {
-	bool options = set_id == V9_SET_OPTIONS ||
-		       set_id == IPFIX_SET_OPTIONS;
+	bool options = set_id == V9_SET_OPTIONS || set_id == IPFIX_SET_OPTIONS;
 	bool v9 = m->version == 9;
 	/* v9 options template header: ID, scope length, option length. */
 	size_t hdr = v9 && options ? 6 : 4;
@@ -323,7 +319,8 @@ static int decode_template_set(struct xfd_msg *m, struct xfd_cur *c,
 			cur_u16(c, &opt_len);
 			if (scope_len % 4 || opt_len % 4 ||
 			    scope_len + opt_len == 0)
-				return xfd_err(m, "options template %u: bad "
+				return xfd_err(m,
+					       "options template %u: bad "
 					       "scope/option length %u/%u",
 					       t.id, scope_len, opt_len);
 			t.scope_count = scope_len / 4;
@@ -339,8 +336,7 @@ static int decode_template_set(struct xfd_msg *m, struct xfd_cur *c,
 				continue;
 			}
 			if (t.id < SET_ID_MIN_DATA)
-				return xfd_err(m, "template id %u < 256",
-					       t.id);
+				return xfd_err(m, "template id %u < 256", t.id);
 			old = tmpl_find(m, t.id);
 			if (old)
 				tmpl_remove(m->st, old);
@@ -354,12 +350,15 @@ static int decode_template_set(struct xfd_msg *m, struct xfd_cur *c,
 		if (!v9 && options) {
 			/* RFC 7011 3.4.2.2: scope count is 1..field count. */
 			if (!cur_u16(c, &t.scope_count))
-				return xfd_err(m, "options template %u "
-					       "truncated", t.id);
+				return xfd_err(m,
+					       "options template %u "
+					       "truncated",
+					       t.id);
 			if (t.scope_count == 0 || t.scope_count > t.nfields)
-				return xfd_err(m, "options template %u: scope "
-					       "count %u invalid", t.id,
-					       t.scope_count);
+				return xfd_err(m,
+					       "options template %u: scope "
+					       "count %u invalid",
+					       t.id, t.scope_count);
 		}
 		if (read_fields(m, c, &t) < 0)
 			return -1;
@@ -377,8 +376,7 @@ static int decode_template_set(struct xfd_msg *m, struct xfd_cur *c,
 
 /* Read one field's bytes; handles RFC 7011 section 7 variable length. */
 static bool field_next(struct xfd_msg *m, struct xfd_cur *c,
-		       const struct xfd_field *f, const uint8_t **v,
-		       size_t *n)
+		       const struct xfd_field *f, const uint8_t **v, size_t *n)
 {
 	size_t len = f->len;
 
@@ -411,9 +409,10 @@ static int decode_data_set(struct xfd_msg *m, struct xfd_cur *c,
 	uint16_t i;
 
 	if (!t) {
-		fprintf(m->out, "{\"version\":%u,\"unknown_template\":%u,"
-			"\"domain\":%" PRIu32 "}\n", m->version, set_id,
-			m->domain);
+		fprintf(m->out,
+			"{\"version\":%u,\"unknown_template\":%u,"
+			"\"domain\":%" PRIu32 "}\n",
+			m->version, set_id, m->domain);
 		return 0;
 	}
 	/*
@@ -428,15 +427,17 @@ static int decode_data_set(struct xfd_msg *m, struct xfd_cur *c,
 		 * leaves half a JSON line behind. */
 		for (i = 0; i < t->nfields; i++)
 			if (!field_next(m, &probe, &t->fields[i], &v, &n))
-				return xfd_err(m, "template %u: record "
-					       "overruns set", t->id);
+				return xfd_err(m,
+					       "template %u: record "
+					       "overruns set",
+					       t->id);
 		line_start(m);
 		fprintf(m->out, ",\"template\":%u", t->id);
 		if (t->options)
 			fputs(",\"options\":true", m->out);
 		for (i = 0; i < t->nfields; i++) {
 			if (!field_next(m, c, &t->fields[i], &v, &n))
-				break;	/* cannot happen: probed above */
+				break; /* cannot happen: probed above */
 			print_key(m->out, &t->fields[i]);
 			print_value(m->out, &t->fields[i], v, n);
 		}
@@ -451,10 +452,9 @@ static int decode_data_set(struct xfd_msg *m, struct xfd_cur *c,
 /* Shared by v9 and IPFIX: both are a header followed by sets. */
 static int decode_sets(struct xfd_msg *m, struct xfd_cur *c)
 {
-	uint16_t tmpl_set = m->version == 9 ? V9_SET_TEMPLATE :
-					      IPFIX_SET_TEMPLATE;
-	uint16_t opt_set = m->version == 9 ? V9_SET_OPTIONS :
-					     IPFIX_SET_OPTIONS;
+	uint16_t tmpl_set = m->version == 9 ? V9_SET_TEMPLATE
+					    : IPFIX_SET_TEMPLATE;
+	uint16_t opt_set = m->version == 9 ? V9_SET_OPTIONS : IPFIX_SET_OPTIONS;
 
 	while (cur_left(c) > 0) {
 		struct xfd_cur set;
@@ -478,8 +478,10 @@ static int decode_sets(struct xfd_msg *m, struct xfd_cur *c)
 		if (len < SET_HDR_LEN)
 			return xfd_err(m, "set %u: length %u < 4", id, len);
 		if (!cur_sub(c, len - SET_HDR_LEN, &set))
-			return xfd_err(m, "set %u: length %u past end of "
-				       "message", id, len);
+			return xfd_err(m,
+				       "set %u: length %u past end of "
+				       "message",
+				       id, len);
 		if (id == tmpl_set || id == opt_set)
 			rc = decode_template_set(m, &set, id);
 		else if (id >= SET_ID_MIN_DATA)
@@ -511,17 +513,21 @@ static int decode_v5(struct xfd_msg *m, struct xfd_cur *c)
 	cur_u8(c, &engine_id);
 	cur_u16(c, &sampling);
 	if ((size_t)count * V5_REC_LEN > cur_left(c))
-		return xfd_err(m, "v5 record count %u exceeds message length "
-			       "%zu", count, c->len);
+		return xfd_err(m,
+			       "v5 record count %u exceeds message length "
+			       "%zu",
+			       count, c->len);
 	if (m->st->headers) {
 		fputs("{\"version\":5,\"exporter\":", m->out);
 		json_cstr(m->out, m->exporter);
-		fprintf(m->out, ",\"header\":true,\"count\":%u,"
+		fprintf(m->out,
+			",\"header\":true,\"count\":%u,"
 			"\"sys_uptime\":%" PRIu32 ",\"unix_secs\":%" PRIu32
 			",\"unix_nsecs\":%" PRIu32 ",\"seq\":%" PRIu32
 			",\"engine_type\":%u,\"engine_id\":%u,"
-			"\"sampling_interval\":%u}\n", count, uptime, secs,
-			nsecs, seq, engine_type, engine_id, sampling);
+			"\"sampling_interval\":%u}\n",
+			count, uptime, secs, nsecs, seq, engine_type, engine_id,
+			sampling);
 	}
 	for (i = 0; i < count; i++) {
 		const uint8_t *r;
@@ -530,10 +536,10 @@ static int decode_v5(struct xfd_msg *m, struct xfd_cur *c)
 		uint16_t input, output, sport, dport, src_as, dst_as;
 
 		if (!cur_bytes(c, V5_REC_LEN, &r))
-			break;	/* cannot happen: count checked above */
+			break; /* cannot happen: count checked above */
 		rc.p = r;
 		rc.len = V5_REC_LEN;
-		rc.off = 12;		/* after the three addresses */
+		rc.off = 12; /* after the three addresses */
 		cur_u16(&rc, &input);
 		cur_u16(&rc, &output);
 		cur_u32(&rc, &pkts);
@@ -542,7 +548,7 @@ static int decode_v5(struct xfd_msg *m, struct xfd_cur *c)
 		cur_u32(&rc, &last);
 		cur_u16(&rc, &sport);
 		cur_u16(&rc, &dport);
-		rc.off = 40;		/* past pad1, flags, prot, tos */
+		rc.off = 40; /* past pad1, flags, prot, tos */
 		cur_u16(&rc, &src_as);
 		cur_u16(&rc, &dst_as);
 
@@ -554,14 +560,15 @@ static int decode_v5(struct xfd_msg *m, struct xfd_cur *c)
 		print_ipv4(m->out, r + 4);
 		fputs(",\"nexthop\":", m->out);
 		print_ipv4(m->out, r + 8);
-		fprintf(m->out, ",\"input\":%u,\"output\":%u,\"packets\":%"
-			PRIu32 ",\"octets\":%" PRIu32 ",\"first\":%" PRIu32
+		fprintf(m->out,
+			",\"input\":%u,\"output\":%u,\"packets\":%" PRIu32
+			",\"octets\":%" PRIu32 ",\"first\":%" PRIu32
 			",\"last\":%" PRIu32 ",\"srcport\":%u,\"dstport\":%u,"
 			"\"tcp_flags\":%u,\"proto\":%u,\"tos\":%u,"
 			"\"src_as\":%u,\"dst_as\":%u,\"src_mask\":%u,"
-			"\"dst_mask\":%u}\n", input, output, pkts, octets,
-			first, last, sport, dport, r[37], r[38], r[39],
-			src_as, dst_as, r[44], r[45]);
+			"\"dst_mask\":%u}\n",
+			input, output, pkts, octets, first, last, sport, dport,
+			r[37], r[38], r[39], src_as, dst_as, r[44], r[45]);
 	}
 	return 0;
 }
@@ -580,12 +587,14 @@ static int decode_v9(struct xfd_msg *m, struct xfd_cur *c)
 	cur_u32(c, &uptime);
 	cur_u32(c, &secs);
 	cur_u32(c, &seq);
-	cur_u32(c, &m->domain);		/* source ID */
+	cur_u32(c, &m->domain); /* source ID */
 	if (m->st->headers) {
 		line_start(m);
-		fprintf(m->out, ",\"header\":true,\"count\":%u,"
+		fprintf(m->out,
+			",\"header\":true,\"count\":%u,"
 			"\"sys_uptime\":%" PRIu32 ",\"unix_secs\":%" PRIu32
-			",\"seq\":%" PRIu32 "}\n", count, uptime, secs, seq);
+			",\"seq\":%" PRIu32 "}\n",
+			count, uptime, secs, seq);
 	}
 	/* The header count is advisory; the sets are walked by length. */
 	return decode_sets(m, c);
@@ -610,11 +619,14 @@ static int decode_ipfix(struct xfd_msg *m, struct xfd_cur *c)
 	if (length < IPFIX_HDR_LEN)
 		return xfd_err(m, "IPFIX message length %u < 16", length);
 	if (length > c->len)
-		return xfd_err(m, "IPFIX message length %u exceeds datagram "
-			       "(%zu bytes)", length, c->len);
+		return xfd_err(m,
+			       "IPFIX message length %u exceeds datagram "
+			       "(%zu bytes)",
+			       length, c->len);
 	if (m->st->headers) {
 		line_start(m);
-		fprintf(m->out, ",\"header\":true,\"length\":%u,"
+		fprintf(m->out,
+			",\"header\":true,\"length\":%u,"
 			"\"export_time\":%" PRIu32 ",\"seq\":%" PRIu32 "}\n",
 			length, export_time, seq);
 	}
@@ -659,4 +671,3 @@ int xfd_decode(struct xfd_state *st, const uint8_t *buf, size_t len,
 		return xfd_err(&m, "unsupported version %u", version);
 	}
 }
-

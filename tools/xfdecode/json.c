@@ -108,8 +108,8 @@ void json_hex(FILE *out, const uint8_t *v, size_t n)
 }
 
 /* {"error":"...","exporter":".."}; always returns -1 for convenience. */
-__attribute__((format(printf, 2, 3)))
-int xfd_err(struct xfd_msg *m, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) int xfd_err(struct xfd_msg *m,
+						  const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
@@ -138,8 +138,8 @@ void print_ipv4(FILE *out, const uint8_t *v)
 	fprintf(out, "\"%u.%u.%u.%u\"", v[0], v[1], v[2], v[3]);
 }
 
-void print_value(FILE *out, const struct xfd_field *f,
-			const uint8_t *v, size_t n)
+void print_value(FILE *out, const struct xfd_field *f, const uint8_t *v,
+		 size_t n)
 {
 	char buf[INET6_ADDRSTRLEN];
 	uint64_t u = 0;
@@ -167,8 +167,8 @@ void print_value(FILE *out, const struct xfd_field *f,
 	case XT_MAC:
 		if (n != 6)
 			break;
-		fprintf(out, "\"%02x:%02x:%02x:%02x:%02x:%02x\"",
-			v[0], v[1], v[2], v[3], v[4], v[5]);
+		fprintf(out, "\"%02x:%02x:%02x:%02x:%02x:%02x\"", v[0], v[1],
+			v[2], v[3], v[4], v[5]);
 		return;
 	case XT_STRING:
 		json_str(out, v, n);
@@ -189,4 +189,3 @@ void print_key(FILE *out, const struct xfd_field *f)
 	else
 		fprintf(out, ",\"%u\":", f->id);
 }
-

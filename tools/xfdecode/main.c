@@ -30,7 +30,7 @@ struct xfd_opts {
 	const char *addr;
 	const char *port;
 	unsigned long count;
-	double timeout;		/* seconds; 0 = none */
+	double timeout; /* seconds; 0 = none */
 	const char **files;
 	size_t nfiles;
 };
@@ -117,8 +117,7 @@ static int open_socket(const char *addr, const char *port)
 }
 
 /* Sender address as text; IPv4-mapped IPv6 is shown as plain IPv4. */
-static void addr_str(const struct sockaddr_storage *ss, char *buf,
-		     size_t len)
+static void addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
 {
 	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
 	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
@@ -205,7 +204,7 @@ static int run_socket(struct xfd_state *st, const struct xfd_opts *o,
 		r = recvfrom(fd, buf, XFD_DGRAM_MAX, MSG_DONTWAIT,
 			     (struct sockaddr *)&ss, &sl);
 		if (r < 0)
-			continue;	/* EAGAIN, EINTR, ICMP errors */
+			continue; /* EAGAIN, EINTR, ICMP errors */
 		addr_str(&ss, exporter, sizeof(exporter));
 		xfd_decode(st, buf, (size_t)r, exporter, stdout);
 		fflush(stdout);
@@ -219,8 +218,7 @@ static int run_socket(struct xfd_state *st, const struct xfd_opts *o,
 }
 
 /* Returns -1 to go on, or the exit status to leave with. */
-static int parse_args(int argc, char **argv, struct xfd_opts *o,
-		      bool *headers)
+static int parse_args(int argc, char **argv, struct xfd_opts *o, bool *headers)
 {
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },

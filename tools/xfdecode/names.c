@@ -99,17 +99,15 @@ const struct xfd_ie xfd_ies[] = {
  * type 1 is "System", not octetDeltaCount.
  */
 const struct xfd_ie xfd_v9_scopes[] = {
-	{ 0, 1, XT_UINT, "scopeSystem" },
-	{ 0, 2, XT_UINT, "scopeInterface" },
-	{ 0, 3, XT_UINT, "scopeLineCard" },
-	{ 0, 4, XT_UINT, "scopeCache" },
+	{ 0, 1, XT_UINT, "scopeSystem" },   { 0, 2, XT_UINT, "scopeInterface" },
+	{ 0, 3, XT_UINT, "scopeLineCard" }, { 0, 4, XT_UINT, "scopeCache" },
 	{ 0, 5, XT_UINT, "scopeTemplate" },
 };
 const size_t xfd_nies = ARRAY_SIZE(xfd_ies);
 const size_t xfd_nv9_scopes = ARRAY_SIZE(xfd_v9_scopes);
 
-const struct xfd_ie *ie_lookup(const struct xfd_ie *tab, size_t n,
-			       uint32_t pen, uint16_t id)
+const struct xfd_ie *ie_lookup(const struct xfd_ie *tab, size_t n, uint32_t pen,
+			       uint16_t id)
 {
 	size_t i;
 

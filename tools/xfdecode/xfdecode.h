@@ -30,33 +30,32 @@
  * may carry ~16k fields, so counting templates alone would allow hundreds
  * of megabytes.  When either bound is hit the oldest template is replaced.
  */
-#define XFD_MAX_TEMPLATES	4096
-#define XFD_MAX_FIELDS		(256 * 1024)
-#define XFD_EXPORTER_MAX	64	/* INET6_ADDRSTRLEN plus a scope id */
-#define XFD_DGRAM_MAX		65536	/* > any UDP payload */
+#define XFD_MAX_TEMPLATES 4096
+#define XFD_MAX_FIELDS (256 * 1024)
+#define XFD_EXPORTER_MAX 64 /* INET6_ADDRSTRLEN plus a scope id */
+#define XFD_DGRAM_MAX 65536 /* > any UDP payload */
 
 /* RFC 7011 section 7: a field length of 65535 means "variable length". */
-#define XFD_VARLEN		65535
+#define XFD_VARLEN 65535
 
-#define V5_HDR_LEN		24
-#define V5_REC_LEN		48
-#define V9_HDR_LEN		20	/* RFC 3954 section 5.1 */
-#define IPFIX_HDR_LEN		16	/* RFC 7011 section 3.1 */
-#define SET_HDR_LEN		4	/* RFC 3954 5.2, RFC 7011 3.3.2 */
+#define V5_HDR_LEN 24
+#define V5_REC_LEN 48
+#define V9_HDR_LEN 20	 /* RFC 3954 section 5.1 */
+#define IPFIX_HDR_LEN 16 /* RFC 7011 section 3.1 */
+#define SET_HDR_LEN 4	 /* RFC 3954 5.2, RFC 7011 3.3.2 */
 
 /* Set IDs: RFC 3954 section 5.2 and RFC 7011 section 3.3.2. */
-#define V9_SET_TEMPLATE		0
-#define V9_SET_OPTIONS		1
-#define IPFIX_SET_TEMPLATE	2
-#define IPFIX_SET_OPTIONS	3
-#define SET_ID_MIN_DATA		256
-
+#define V9_SET_TEMPLATE 0
+#define V9_SET_OPTIONS 1
+#define IPFIX_SET_TEMPLATE 2
+#define IPFIX_SET_OPTIONS 3
+#define SET_ID_MIN_DATA 256
 
 /* ---------------------------------------------------------------------- */
 /* Information element names                                              */
 
 enum xfd_type {
-	XT_UINT,	/* unsigned, reduced-size encoding 1..8 bytes */
+	XT_UINT, /* unsigned, reduced-size encoding 1..8 bytes */
 	XT_IPV4,
 	XT_IPV6,
 	XT_MAC,
@@ -71,7 +70,6 @@ struct xfd_ie {
 	const char *name;
 };
 
-
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* names.c: IANA and enterprise-770 element names, v9 scope types */
@@ -79,24 +77,24 @@ extern const struct xfd_ie xfd_ies[];
 extern const size_t xfd_nies;
 extern const struct xfd_ie xfd_v9_scopes[];
 extern const size_t xfd_nv9_scopes;
-const struct xfd_ie *ie_lookup(const struct xfd_ie *tab, size_t n,
-			       uint32_t pen, uint16_t id);
+const struct xfd_ie *ie_lookup(const struct xfd_ie *tab, size_t n, uint32_t pen,
+			       uint16_t id);
 
 /* ---------------------------------------------------------------------- */
 /* Decoder state                                                          */
 
 struct xfd_field {
-	const struct xfd_ie *ie;	/* NULL: print as hex under a number */
+	const struct xfd_ie *ie; /* NULL: print as hex under a number */
 	uint32_t pen;
 	uint16_t id;
 	uint16_t len;
 };
 
 struct xfd_tmpl {
-	struct xfd_field *fields;	/* NULL when the slot is free */
-	uint64_t stamp;			/* insertion order */
+	struct xfd_field *fields; /* NULL when the slot is free */
+	uint64_t stamp;		  /* insertion order */
 	uint32_t domain;
-	uint32_t min_len;		/* smallest possible record size */
+	uint32_t min_len; /* smallest possible record size */
 	uint16_t id;
 	uint16_t nfields;
 	uint16_t scope_count;
@@ -106,12 +104,12 @@ struct xfd_tmpl {
 };
 
 struct xfd_state {
-	struct xfd_tmpl *tmpl;		/* nslots slots, grown on demand */
-	size_t nslots;			/* at most XFD_MAX_TEMPLATES */
-	size_t ntmpl;			/* slots in use */
-	size_t nfields;			/* cached field specifiers */
+	struct xfd_tmpl *tmpl; /* nslots slots, grown on demand */
+	size_t nslots;	       /* at most XFD_MAX_TEMPLATES */
+	size_t ntmpl;	       /* slots in use */
+	size_t nfields;	       /* cached field specifiers */
 	uint64_t clock;
-	bool headers;			/* print header lines */
+	bool headers; /* print header lines */
 };
 
 /* Everything one message's decoding needs, passed down by pointer. */
@@ -119,7 +117,7 @@ struct xfd_msg {
 	struct xfd_state *st;
 	FILE *out;
 	const char *exporter;
-	char key[XFD_EXPORTER_MAX];	/* exporter, truncated */
+	char key[XFD_EXPORTER_MAX]; /* exporter, truncated */
 	uint32_t domain;
 	unsigned int version;
 };
