@@ -35,13 +35,15 @@ Q := @
 msg = @printf '  %-6s %s\n'
 endif
 
+# every layer: logging, files opened so that no other user can plant them
+COMMON_SRC := common/log.c common/safefile.c
+# the metering process: link types, the one parser, sampling, the flow
+# cache, pcapng
 METER_SRC := meter/link.c meter/flowcache.c meter/meter.c meter/sampler.c \
-	meter/ifinfo.c
-# the rtnetlink socket, message walk and dump state of ifinfo.c and route.c
-METER_SRC += meter/nlsock.c
-# the kernel's main routing table (v5 next hop, masks, output interface)
-METER_SRC += meter/route.c
-METER_SRC += meter/pcapng.c
+	meter/pcapng.c
+# the kernel's tables over rtnetlink: interfaces (names, aliases, PPP) and
+# the main routing table (v5 next hop, masks, output interface)
+NETLINK_SRC := netlink/nlsock.c netlink/ifinfo.c netlink/route.c
 CAPTURE_SRC := meter/capture_pcap.c
 # AF_XDP and eBPF observation points: bpf/xflowd.bpf.c embedded as a bpftool
 # skeleton, loaded with libbpf; AF_XDP sockets from libxdp
@@ -56,27 +58,25 @@ EXPORT_SRC := export/exporter.c export/record.c export/setmsg.c \
 EXPORT_SRC += export/fixed.c export/v1.c export/v5.c export/v7.c
 EXPORT_SRC += export/transport.c export/transport_tcp.c export/resolve.c \
 	export/source.c export/pace.c
-DAEMON_SRC := daemon/options.c daemon/options_config.c daemon/log.c
-DAEMON_SRC += daemon/options_bgp.c
-DAEMON_SRC += daemon/config.c daemon/config_blocks.c daemon/config_check.c \
-	daemon/config_ios.c daemon/config_ios_fnf.c daemon/config_ios_if.c \
-	daemon/config_ios_trad.c daemon/config_ios_dump.c \
-	daemon/config_dump.c daemon/config_set.c
-DAEMON_SRC += daemon/config_bgp.c daemon/views_bgp.c
-DAEMON_SRC += daemon/privdrop.c
-# --stats-file and -f opened so that no other user can plant them
-DAEMON_SRC += daemon/safefile.c
+# the settings: the command line, the configuration file in xflowd's and in
+# IOS's dialect, one model of them all
+CONFIG_SRC := config/options.c config/options_config.c config/options_bgp.c
+CONFIG_SRC += config/config.c config/config_blocks.c config/config_check.c \
+	config/config_set.c config/config_dump.c config/config_bgp.c
+CONFIG_SRC += config/config_ios.c config/config_ios_fnf.c \
+	config/config_ios_if.c config/config_ios_trad.c config/config_ios_dump.c
 # the control socket and the views xflowctl shows
-DAEMON_SRC += daemon/control.c daemon/control_snapshot.c daemon/views.c \
-	daemon/views_ios.c daemon/views_fnf.c daemon/views_stats.c
-DAEMON_SRC += daemon/views_cfg.c
-# metering workers: a meter, cache and captures each, threads when several
-DAEMON_SRC += daemon/worker.c
+CONTROL_SRC := control/control.c control/control_snapshot.c control/views.c \
+	control/views_ios.c control/views_fnf.c control/views_stats.c \
+	control/views_cfg.c control/views_bgp.c
+# the daemon: privileges, metering workers (a meter, cache and captures
+# each, threads when several)
+DAEMON_SRC := daemon/privdrop.c daemon/worker.c
 # BGP (issue 17): the message parser, interned attributes and the RIB
 BGP_RIB_SRC := bgp/msg.c bgp/update.c bgp/attr.c bgp/rib.c bgp/apply.c
 BGP_SRC := $(BGP_RIB_SRC) bgp/speaker.c
-CORE_SRC := $(METER_SRC) $(TEMPLATE_SRC) $(EXPORT_SRC) $(DAEMON_SRC) \
-	$(BGP_SRC)
+CORE_SRC := $(COMMON_SRC) $(METER_SRC) $(NETLINK_SRC) $(TEMPLATE_SRC) \
+	$(EXPORT_SRC) $(CONFIG_SRC) $(CONTROL_SRC) $(DAEMON_SRC) $(BGP_SRC)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
 # the monitor (metering and exporting processes, captures opened) and the
@@ -175,8 +175,8 @@ unit: $(UNIT_TESTS)
 
 # test drivers the integration tests run (found next to xflowd)
 TEST_TOOLS := $(B)/tools/ifinfo_watch
-$(B)/tools/ifinfo_watch: tests/tools/ifinfo_watch.c $(B)/meter/ifinfo.o \
-		$(B)/meter/nlsock.o
+$(B)/tools/ifinfo_watch: tests/tools/ifinfo_watch.c $(B)/netlink/ifinfo.o \
+		$(B)/netlink/nlsock.o
 	$(msg) LD $@
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) -I. -o $@ $^ $(MNL_LIBS)
@@ -207,6 +207,7 @@ tools-test: all
 
 # Every test: the normal build, then the sanitizer build of the same.
 check: deps
+	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory all unit tools-test config-test bpf-check \
 		integration corpus
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
@@ -325,20 +326,12 @@ deb:
 
 .PHONY: deb
 
+# Every C source and header of the tree, whatever folder it is in (the
+# build directories' generated skeletons excepted): .clang-format's style.
+FORMAT_SRC := $(filter-out build%,$(wildcard *.[ch] */*.[ch] */*/*.[ch] \
+	*/*/*/*.[ch]))
 format-check:
-	@clang-format --dry-run --Werror $(CORE_SRC) $(MONITOR_SRC) \
-		$(CAPTURE_SRC) daemon/main.c meter/*.h export/*.h templates/*.h daemon/*.h \
-		bpf/*.h bpf/xflowd.bpf.c bgp/*.h
-	@clang-format --dry-run --Werror $(XFLOWCTL_SRC) tests/unit/test_views.c \
-		tests/unit/test_route.c tests/unit/test_export_route.c \
-		tests/unit/test_safefile.c tests/unit/test_config_ios.c \
-		tests/unit/test_pace.c tests/unit/test_sched.c \
-		tests/unit/test_monitor.c \
-		tests/unit/frame_build.h \
-		tests/unit/test_meter.c tests/unit/test_worker.c \
-		tests/fuzz/fuzz_route.c tests/unit/test_bgp_msg.c \
-		tests/unit/test_rib.c tests/unit/test_bgp_speaker.c \
-		tests/fuzz/fuzz_bgp.c bench/bgprib.c
+	@clang-format --dry-run --Werror $(FORMAT_SRC)
 
 clean:
 	rm -rf build build-san build-tsan

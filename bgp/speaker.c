@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../daemon/log.h"
+#include "../common/log.h"
 
 /* Octets read from one session per process() call: a full table arrives
  * over a few seconds of main-loop turns without starving the capture. */

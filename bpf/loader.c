@@ -25,7 +25,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "../daemon/log.h"
+#include "../common/log.h"
 #include "loader.h"
 #include "xflowd.skel.h"
 

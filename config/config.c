@@ -16,7 +16,7 @@
 #include "config_bgp.h"
 #include "config_blocks.h"
 #include "config_ios.h"
-#include "safefile.h"
+#include "../common/safefile.h"
 
 void cfg_error(struct cfg_parser *p, unsigned int line, const char *fmt, ...)
 {

@@ -9,7 +9,7 @@
 
 #include "../bgp/speaker.h"
 #include "../export/export.h"
-#include "privdrop.h"
+#include "../daemon/privdrop.h"
 
 #define OPT_MAX_IF 16
 #define OPT_MAX_RECORDS 8

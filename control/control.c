@@ -27,10 +27,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "config_ios.h"
+#include "../config/config.h"
+#include "../config/config_ios.h"
 #include "control.h"
-#include "log.h"
+#include "../common/log.h"
 
 /* a slice is well under a millisecond here: 200,000 flows listed in
  * about 220 calls of 0.4-0.8 ms median, 2-6 ms worst on a loaded host */

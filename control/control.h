@@ -19,7 +19,7 @@
 #include "../export/export.h"
 #include "../meter/capture.h"
 #include "../meter/meter.h"
-#include "options.h"
+#include "../config/options.h"
 #include "views.h"
 
 #define CONTROL_DEFAULT_PATH "/run/xflowd/xflowd.sock"

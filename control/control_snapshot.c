@@ -13,8 +13,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "config.h"
-#include "config_ios_int.h"
+#include "../config/config.h"
+#include "../config/config_ios_int.h"
 #include "control.h"
 
 static uint64_t real_ns(void)

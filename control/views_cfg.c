@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "config_ios.h"
+#include "../config/config.h"
+#include "../config/config_ios.h"
 #include "views.h"
 
 static const char *monitor_name(const struct view_snapshot *s)

@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../meter/ifinfo.h"
-#include "config.h"
-#include "log.h"
+#include "../netlink/ifinfo.h"
+#include "../config/config.h"
+#include "../common/log.h"
 #include "monitor_int.h"
 
 static uint64_t realtime_ns(void)

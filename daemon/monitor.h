@@ -27,8 +27,8 @@
 #include "../export/export.h"
 #include "../meter/capture.h"
 #include "../meter/meter.h"
-#include "options.h"
-#include "views.h"
+#include "../config/options.h"
+#include "../control/views.h"
 #include "worker.h"
 
 /* captures: the BPF back ends open one per receive queue or ring */

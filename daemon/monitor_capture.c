@@ -8,7 +8,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "log.h"
+#include "../common/log.h"
 #include "monitor_int.h"
 
 #define BATCH 256 /* packets per dispatch while draining */

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "../bgp/speaker.h"
-#include "../meter/ifinfo.h"
-#include "../meter/route.h"
+#include "../netlink/ifinfo.h"
+#include "../netlink/route.h"
 #include "monitor_int.h"
 
 /* A flow left a cache whose clock read now: counted in the summary, and

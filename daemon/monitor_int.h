@@ -6,7 +6,7 @@
 #ifndef XFLOWD_MONITOR_INT_H
 #define XFLOWD_MONITOR_INT_H
 
-#include "control.h"
+#include "../control/control.h"
 #include "monitor.h"
 
 #define NS 1000000000ull

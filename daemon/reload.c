@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "../common/log.h"
 #include "xflowd.h"
 
 /* Do a and b observe the same interfaces, the same way? */

@@ -12,12 +12,12 @@
 #include <unistd.h>
 
 #include "../bgp/speaker.h"
-#include "../meter/ifinfo.h"
-#include "../meter/route.h"
-#include "control.h"
-#include "log.h"
-#include "safefile.h"
-#include "views_bgp.h"
+#include "../netlink/ifinfo.h"
+#include "../netlink/route.h"
+#include "../control/control.h"
+#include "../common/log.h"
+#include "../common/safefile.h"
+#include "../control/views_bgp.h"
 #include "xflowd.h"
 
 #define NS 1000000000ull

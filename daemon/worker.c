@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "../common/log.h"
 #include "worker.h"
 
 #define NS 1000000000ull

@@ -9,9 +9,9 @@
 
 #include <stdio.h>
 
-#include "config.h"
+#include "../config/config.h"
 #include "monitor.h"
-#include "options.h"
+#include "../config/options.h"
 
 #define MAX_MON CFG_MAX_MONITORS
 

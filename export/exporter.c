@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../daemon/log.h"
+#include "../common/log.h"
 #include "export.h"
 #include "transport_int.h"
 

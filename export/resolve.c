@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../daemon/log.h"
+#include "../common/log.h"
 #include "transport_int.h"
 
 #define NS 1000000000ull

@@ -23,7 +23,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "../daemon/log.h"
+#include "../common/log.h"
 #include "transport_int.h"
 
 #define NS 1000000000ull

@@ -31,7 +31,7 @@
 #include <xdp/xsk.h>
 
 #include "../bpf/loader.h"
-#include "../daemon/log.h"
+#include "../common/log.h"
 #include "capture.h"
 
 /*

@@ -30,7 +30,7 @@
 #include <bpf/libbpf.h>
 
 #include "../bpf/loader.h"
-#include "../daemon/log.h"
+#include "../common/log.h"
 #include "capture.h"
 
 #define TIMER_NS 2000000 /* the ring reader's period */

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../daemon/log.h"
+#include "../common/log.h"
 #include "capture.h"
 #include "pcapng.h"
 

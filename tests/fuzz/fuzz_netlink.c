@@ -27,7 +27,7 @@
 
 #include <linux/netlink.h>
 
-#include "meter/ifinfo.h"
+#include "netlink/ifinfo.h"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)

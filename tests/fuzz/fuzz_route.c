@@ -20,8 +20,8 @@
  * round its length up to 4 (it must start 4-aligned) are poisoned for ASan.
  *
  * Build (from the top of the tree):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. meter/route.c \
- *     meter/nlsock.c tests/fuzz/fuzz_route.c -o build/fuzz/fuzz_route -lmnl
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. netlink/route.c \
+ *     netlink/nlsock.c tests/fuzz/fuzz_route.c -o build/fuzz/fuzz_route -lmnl
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -33,7 +33,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 
-#include "meter/route.h"
+#include "netlink/route.h"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)

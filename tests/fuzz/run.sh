@@ -8,8 +8,8 @@
 #
 #   fuzz_parse     link header + parse.h + meter_packet + flow cache
 #   fuzz_xfdecode  tools/xfdecode's xfd_decode()
-#   fuzz_netlink   meter/ifinfo.c's ifinfo_handle() (rtnetlink datagrams)
-#   fuzz_route     meter/route.c's route_handle() (routes, links, addresses)
+#   fuzz_netlink   netlink/ifinfo.c's ifinfo_handle() (rtnetlink datagrams)
+#   fuzz_route     netlink/route.c's route_handle() (routes, links, addresses)
 #   fuzz_pcapng    meter/pcapng.c, read from memory and from a stream
 #   fuzz_bgp       bgp/: a stream of BGP messages parsed and applied to a
 #                  RIB (seeds: tests/fuzz/corpus/bgp, from mkbgpseeds.py)
@@ -176,7 +176,7 @@ fi
 echo "  CC     $out/fuzz_netlink"
 MNL_LIBS=$(pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
 # shellcheck disable=SC2086 # MNL_LIBS may be several words
-if $CLANG $FLAGS -I. meter/ifinfo.c meter/nlsock.c \
+if $CLANG $FLAGS -I. netlink/ifinfo.c netlink/nlsock.c \
 	tests/fuzz/fuzz_netlink.c -o "$out/fuzz_netlink" $MNL_LIBS; then
 	run fuzz_netlink tests/fuzz/corpus/netlink
 else
@@ -186,7 +186,7 @@ fi
 
 echo "  CC     $out/fuzz_route"
 # shellcheck disable=SC2086 # MNL_LIBS may be several words
-if $CLANG $FLAGS -I. meter/route.c meter/nlsock.c tests/fuzz/fuzz_route.c \
+if $CLANG $FLAGS -I. netlink/route.c netlink/nlsock.c tests/fuzz/fuzz_route.c \
 	-o "$out/fuzz_route" $MNL_LIBS; then
 	run fuzz_route tests/fuzz/corpus/route
 else
@@ -216,10 +216,10 @@ done
 export XFLOWD_SYSFS_NET="$PWD/tests/config/sysnet"
 echo "  CC     $out/fuzz_config"
 # the exporter sources: the check that templates fit the MTU asks it
-if $CLANG $FLAGS -I. daemon/config.c daemon/config_blocks.c \
-	daemon/config_check.c daemon/config_dump.c daemon/config_set.c \
-	daemon/config_ios*.c daemon/config_bgp.c daemon/safefile.c templates/ie.c \
-	templates/ie_fnf.c templates/templates.c export/*.c daemon/log.c \
+if $CLANG $FLAGS -I. config/config.c config/config_blocks.c \
+	config/config_check.c config/config_dump.c config/config_set.c \
+	daemon/config_ios*.c config/config_bgp.c common/safefile.c templates/ie.c \
+	templates/ie_fnf.c templates/templates.c export/*.c common/log.c \
 	tests/fuzz/fuzz_config.c -o "$out/fuzz_config"; then
 	run fuzz_config -dict=tests/fuzz/config.dict "$seeds_cfg"
 else

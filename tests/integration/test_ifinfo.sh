@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_ifinfo.sh - the interface table (meter/ifinfo.c) against a live kernel:
+# test_ifinfo.sh - the interface table (netlink/ifinfo.c) against a live kernel:
 # in a namespace of our own, a veth pair, an IPv4 and an IPv6 vxlan on it and a
 # macvlan; tests/tools/ifinfo_watch prints the table on every change. Checked:
 # kinds, parents (the veth peer is not one), phys names, tunnel endpoints;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_routes.sh - Cisco's v5 routing fields from the kernel's main table
-# (meter/route.c): in a namespace of our own, three veth interfaces with
+# (netlink/route.c): in a namespace of our own, three veth interfaces with
 # addresses and routes (a default via a gateway on up0, 172.16.0.0/16 via a
 # gateway on up1 with a more specific /32 via up0, connected /24s, IPv6
 # prefixes via a gateway, connected, and an address with no route).

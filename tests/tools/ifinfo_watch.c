@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * ifinfo_watch.c - test driver for meter/ifinfo.c: opens the interface
+ * ifinfo_watch.c - test driver for netlink/ifinfo.c: opens the interface
  * table of the current network namespace and prints it whenever it
  * changes, until SIGTERM/SIGINT or --exit-after seconds.
  *
@@ -32,7 +32,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "meter/ifinfo.h"
+#include "netlink/ifinfo.h"
 
 static volatile sig_atomic_t stop;
 

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/config.h"
-#include "daemon/config_int.h"
+#include "config/config.h"
+#include "config/config_int.h"
 
 static struct config_errors err;
 

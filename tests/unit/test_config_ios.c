@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon/config.h"
-#include "daemon/config_ios.h"
+#include "config/config.h"
+#include "config/config_ios.h"
 
 static struct config_errors err;
 static char sysnet[64];

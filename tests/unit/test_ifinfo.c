@@ -22,7 +22,7 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
-#include "meter/ifinfo.h"
+#include "netlink/ifinfo.h"
 
 static uint32_t buf32[4096]; /* 4-octet aligned, as received */
 #define BUF ((char *)buf32)

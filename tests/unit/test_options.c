@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * test_options.c - the command line (daemon/options.c) and the
- * configuration it means (daemon/options_config.c): the defaults, every
+ * test_options.c - the command line (config/options.c) and the
+ * configuration it means (config/options_config.c): the defaults, every
  * numeric option's limits (the bounds accepted, one past refused with the
  * option named), the combinations refused, and the model: collectors as
  * host/port/transport values, --record as element ids, the sampler, the
@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/config.h"
-#include "daemon/options.h"
+#include "config/config.h"
+#include "config/options.h"
 
 /* the arguments of the parses of one test: options point into them */
 static char lines[4][2048];

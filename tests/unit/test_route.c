@@ -21,7 +21,7 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
-#include "meter/route.h"
+#include "netlink/route.h"
 
 static uint32_t buf32[4096]; /* 4-octet aligned, as received */
 #define BUF ((char *)buf32)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * test_safefile.c - daemon/safefile.c: what --stats-file writes and what
+ * test_safefile.c - common/safefile.c: what --stats-file writes and what
  * -f reads. Refused for writing: a symbolic link (its target untouched), a
  * FIFO (at once, no reader needed), a device, a file with two links; a new
  * file is created 0640, an old one of ours truncated. Refused for reading:
@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon/safefile.h"
+#include "common/safefile.h"
 
 static char dir[] = "/tmp/test_safefile.XXXXXX";
 static char err[512];

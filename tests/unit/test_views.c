@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/views.h"
+#include "control/views.h"
 
 #define T0 1700000000000000000ull /* the snapshot's start */
 #define SEC 1000000000ull
