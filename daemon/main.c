@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/clock.h"
 #include "../bgp/speaker.h"
 #include "../export/export.h"
 #include "../meter/capture.h"
@@ -25,7 +26,6 @@
 #include "privdrop.h"
 #include "xflowd.h"
 
-#define NS 1000000000ull
 #define BATCH 256 /* packets per dispatch between checks */
 
 /* The one flag a signal handler may touch. */
@@ -41,14 +41,6 @@ static void on_hup(int sig)
 static void on_signal(int sig)
 {
 	stop_signal = sig;
-}
-
-static uint64_t realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
 }
 
 /* Everything is open: go on as --user with no capabilities (privdrop.h). */

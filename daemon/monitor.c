@@ -14,18 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/clock.h"
 #include "../netlink/ifinfo.h"
 #include "../config/config.h"
 #include "../common/log.h"
 #include "monitor_int.h"
-
-static uint64_t realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
-}
 
 int monitor_new(const struct monitor_env *env, struct options *cmdline,
 		const struct config *cfg, int k, struct monitor **out,

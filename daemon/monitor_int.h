@@ -6,10 +6,9 @@
 #ifndef XFLOWD_MONITOR_INT_H
 #define XFLOWD_MONITOR_INT_H
 
+#include "../common/clock.h"
 #include "../control/control.h"
 #include "monitor.h"
-
-#define NS 1000000000ull
 
 /* Where the workers' expired flows go (ctx: the monitor). */
 extern const struct worker_sink monitor_sink;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/clock.h"
 #include "../bgp/speaker.h"
 #include "../netlink/ifinfo.h"
 #include "../netlink/route.h"
@@ -19,16 +20,6 @@
 #include "../common/safefile.h"
 #include "../control/views_bgp.h"
 #include "xflowd.h"
-
-#define NS 1000000000ull
-
-static uint64_t realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
-}
 
 /*
  * The routing table, when the output has routing fields (v5, or a template

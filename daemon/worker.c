@@ -14,21 +14,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/clock.h"
 #include "../common/log.h"
 #include "worker.h"
 
-#define NS 1000000000ull
 /* batches of a capture per round: the main thread (one worker) or the
  * pool's lock holders (threads) get their turn at least this often */
 #define ROUND_BATCHES 16
-
-static uint64_t realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
-}
 
 int worker_pool_init(struct worker_pool *p, int nw)
 {

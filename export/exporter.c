@@ -11,12 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/clock.h"
 #include "../common/log.h"
 #include "export.h"
 #include "transport_int.h"
 
-#define NS 1000000000ull
-#define MS 1000000ull
 #define FLUSH_AFTER_NS NS /* a record waits at most this long */
 /*
  * sysUpTime elements are 32-bit milliseconds since the time base (49.7

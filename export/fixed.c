@@ -6,9 +6,8 @@
  * is no RFC; the layouts are Cisco's. v1.c, v5.c and v7.c write each
  * version's records and the rest of its header (struct fixed_fmt).
  */
+#include "../common/clock.h"
 #include "fixed.h"
-
-#define NS 1000000000ull
 
 static unsigned fixed_max_recs(const struct collector *c)
 {

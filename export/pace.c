@@ -17,9 +17,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "../common/clock.h"
 #include "transport_int.h"
-
-#define NS 1000000000ull
 
 uint32_t export_pace_burst(const struct export_pace_cfg *p)
 {

@@ -24,10 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/clock.h"
 #include "../common/log.h"
 #include "transport_int.h"
 
-#define NS 1000000000ull
 #define BACKOFF_MIN_S 1
 #define BACKOFF_MAX_S 64
 

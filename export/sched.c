@@ -26,9 +26,8 @@
  * and clears what it was begun for, the interface table goes once a
  * request, and a record takes the message begun for it.
  */
+#include "../common/clock.h"
 #include "setmsg.h"
-
-#define NS 1000000000ull
 
 /* The next thing to write or do. */
 enum next {

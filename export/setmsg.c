@@ -8,9 +8,8 @@
  */
 #include <string.h>
 
+#include "../common/clock.h"
 #include "setmsg.h"
-
-#define NS 1000000000ull
 
 static const struct setfmt fmt_v9 = { 9, 20, 0, 1, true, false };
 static const struct setfmt fmt_ipfix = { 10, 16, 2, 3, false, true };

@@ -26,9 +26,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../common/clock.h"
 #include "transport_int.h"
 
-#define NS 1000000000ull
 /* lossless mode: how long a full UDP send buffer is waited for */
 #define UDP_WAITS 100
 #define UDP_WAIT_MS 10

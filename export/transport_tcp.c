@@ -23,11 +23,10 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "../common/clock.h"
 #include "../common/log.h"
 #include "transport_int.h"
 
-#define NS 1000000000ull
-#define MS 1000000ull
 #define BACKOFF_MIN_S 1
 #define BACKOFF_MAX_S 60
 /* a SYN into a black hole takes minutes to fail; try again sooner */

@@ -30,6 +30,7 @@
 #include <bpf/bpf.h>
 #include <xdp/xsk.h>
 
+#include "../common/clock.h"
 #include "../bpf/loader.h"
 #include "../common/log.h"
 #include "capture.h"
@@ -60,14 +61,6 @@ struct xsk_queue {
 static int afxdp_fd(struct capture *cap)
 {
 	return ((struct xsk_queue *)cap->priv)->fd;
-}
-
-static uint64_t realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static int afxdp_dispatch(struct capture *cap, int max)

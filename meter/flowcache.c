@@ -35,9 +35,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "../common/clock.h"
 #include "flowcache.h"
-
-#define NS 1000000000ull
 
 /* struct flow_hot.w */
 #define FH_PKTS_BITS 16

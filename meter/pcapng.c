@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../common/clock.h"
 #include "pcapng.h"
 
 #define BT_IDB 1u
@@ -20,7 +21,6 @@
 #define BT_SPB 3u
 #define BT_EPB 6u
 #define BYTE_ORDER_MAGIC 0x1A2B3C4Du
-#define NS 1000000000ull
 
 /* IDB options (§4.2) */
 #define OPT_ENDOFOPT 0
