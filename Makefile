@@ -62,7 +62,8 @@ EXPORT_SRC += export/transport.c export/transport_tcp.c export/resolve.c \
 # IOS's dialect, one model of them all
 CONFIG_SRC := config/options.c config/options_config.c config/options_bgp.c
 CONFIG_SRC += config/config.c config/config_blocks.c config/config_check.c \
-	config/config_set.c config/config_dump.c config/config_bgp.c
+	config/config_set.c config/config_record.c config/config_dump.c \
+	config/config_bgp.c
 CONFIG_SRC += config/config_ios.c config/config_ios_fnf.c \
 	config/config_ios_if.c config/config_ios_trad.c config/config_ios_dump.c
 # the control socket and the views xflowctl shows

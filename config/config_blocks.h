@@ -63,6 +63,13 @@ int blocks_open(struct cfg_parser *p, enum cfg_kind kind, const char *name,
 void cfg_record_add(struct cfg_parser *p, unsigned int no, int ie,
 		    const char *shown, bool key);
 
+/* A record's 'match ELEMENT...' and 'collect ELEMENT...' lines
+ * (config_record.c). */
+void cfg_set_match(struct cfg_parser *p, const struct kw *kw, unsigned int no,
+		   char **v, int nv);
+void cfg_set_collect(struct cfg_parser *p, const struct kw *kw, unsigned int no,
+		     char **v, int nv);
+
 /* The keyword of a block kind, for messages: "exporter". */
 const char *blocks_word(enum cfg_kind kind);
 
