@@ -29,18 +29,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "control_int.h"
+#include "../common/clock.h"
 #include "../common/log.h"
+#include "control_int.h"
 
 static void conn_close(struct conn *k);
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 struct control *control_new(const struct options *opt)
 {
@@ -336,7 +329,7 @@ static void read_request(struct control *c, struct conn *k)
 		return;
 	}
 	if (n > 0)
-		k->deadline_ns = mono_ns() + CLIENT_TIMEOUT_NS;
+		k->deadline_ns = monotonic_ns() + CLIENT_TIMEOUT_NS;
 	k->reqlen += (size_t)n;
 	k->req[k->reqlen] = 0;
 	nl = memchr(k->req, '\n', k->reqlen);
@@ -376,7 +369,7 @@ static bool flush_out(struct conn *k)
 			return errno == EAGAIN || errno == EWOULDBLOCK;
 		}
 		k->off += (size_t)n;
-		k->deadline_ns = mono_ns() + CLIENT_TIMEOUT_NS;
+		k->deadline_ns = monotonic_ns() + CLIENT_TIMEOUT_NS;
 	}
 	vb_reset(&k->out);
 	k->off = 0;
@@ -431,7 +424,7 @@ static void accept_clients(struct control *c)
 		k->st = CS_READ;
 		k->reqlen = 0;
 		k->req[0] = 0;
-		k->since_ns = mono_ns();
+		k->since_ns = monotonic_ns();
 		k->deadline_ns = k->since_ns + CLIENT_TIMEOUT_NS;
 	}
 }
@@ -508,7 +501,7 @@ static bool serve_one(struct control *c, struct conn *k, bool slice)
 	}
 	return false;
 wait:
-	if (mono_ns() > k->deadline_ns)
+	if (monotonic_ns() > k->deadline_ns)
 		conn_close(k);
 	return false;
 }
