@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * settings.h - the limits and defaults of the settings, defined once: the
- * command line (options.c) and the configuration file (config*.c, both
+ * command line (options*.c) and the configuration file (config*.c, both
  * dialects) check and fill their values from here, so that a command line
  * and the file it means (options_config.c) run alike.
  */

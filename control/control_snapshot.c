@@ -148,7 +148,7 @@ static void interfaces_view(const struct control_src *src,
 
 /*
  * -f: the configuration's names: of monitor mi, whose exporters became the
- * collectors, in order (options.c apply_config()).
+ * collectors, in order (options_monitor.c apply_config()).
  */
 static void config_names(const struct config *cfg, int mi,
 			 struct view_snapshot *s)
