@@ -61,7 +61,8 @@ EXPORT_SRC += export/transport.c export/transport_tcp.c export/resolve.c \
 # the settings: the command line, the configuration file in xflowd's and in
 # IOS's dialect, one model of them all
 CONFIG_SRC := config/options.c config/options_config.c config/options_bgp.c
-CONFIG_SRC += config/options_usage.c config/options_check.c config/options_monitor.c
+CONFIG_SRC += config/options_usage.c config/options_check.c \
+	config/options_monitor.c
 CONFIG_SRC += config/config.c config/config_blocks.c config/config_check.c \
 	config/config_set.c config/config_record.c config/config_dump.c \
 	config/config_bgp.c

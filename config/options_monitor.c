@@ -179,8 +179,6 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 	return 0;
 }
 
-static void options_rebase(struct options *o, const struct options *from);
-
 /*
  * What this build runs of a configuration that xflowd.conf(5) accepts,
  * checked across its monitors: the BPF back ends attach one program set
