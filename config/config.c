@@ -132,6 +132,26 @@ bool cfg_close(size_t d, const char *c)
 	return d <= 1 + strlen(c) / 4;
 }
 
+const char *cfg_or_list(const char *const *w, int n, char *buf, size_t len)
+{
+	size_t k = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && k < len; i++) {
+		int r = snprintf(buf + k, len - k, "%s%s",
+				 i == 0	      ? ""
+				 : i == n - 1 ? " or "
+					      : ", ",
+				 w[i]);
+
+		if (r < 0)
+			break;
+		k += (size_t)r;
+	}
+	return buf;
+}
+
 int cfg_closest(const char *s, const char *const *cand, int ncand,
 		const char **out, int n)
 {

@@ -429,15 +429,9 @@ static void unknown_setting(struct cfg_parser *p, const struct blk_def *d,
 			  d->word, cfg_quote(tok[0], q, sizeof(q)), best);
 		return;
 	}
-	len = 0;
-	for (i = 0; i < n; i++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
-					i == 0	     ? ""
-					: i == n - 1 ? " or "
-						     : ", ",
-					cand[i]);
 	cfg_error(p, no, "unknown %s setting '%s': expected %s", d->word,
-		  cfg_quote(tok[0], q, sizeof(q)), list);
+		  cfg_quote(tok[0], q, sizeof(q)),
+		  cfg_or_list(cand, n, list, sizeof(list)));
 }
 
 void blocks_setting(struct cfg_parser *p, unsigned int no, char **tok, int ntok)

@@ -148,6 +148,9 @@ bool cfg_close(size_t d, const char *c);
 int cfg_closest(const char *s, const char *const *cand, int ncand,
 		const char **out, int n);
 
+/* w[0..n) as a message says them: "a", "a or b", "a, b or c"; buf. */
+const char *cfg_or_list(const char *const *w, int n, char *buf, size_t len);
+
 /* Resolve references, fill defaults, check what involves several lines. */
 void cfg_check(struct cfg_parser *p);
 

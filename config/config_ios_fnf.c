@@ -129,7 +129,7 @@ bool ios_reopen(struct cfg_parser *p, struct ios_state *st, enum cfg_kind kind)
 void ios_record_cmd(struct cfg_parser *p, unsigned int no, char **tok, int ntok)
 {
 	const char *cand[128], *best[3];
-	char words[256] = "", q[48];
+	char words[256] = "", q[48], alt[160];
 	size_t len = 0;
 	bool key;
 	int i, n, ie;
@@ -182,14 +182,9 @@ void ios_record_cmd(struct cfg_parser *p, unsigned int no, char **tok, int ntok)
 			  "prints the fields xflowd fills",
 			  cfg_quote(words, q, sizeof(q)));
 	else
-		cfg_error(p, no,
-			  "unknown field '%s' — did you mean %s%s%s%s%s?",
-			  cfg_quote(words, q, sizeof(q)), best[0],
-			  n > 2	  ? ", "
-			  : n > 1 ? " or "
-				  : "",
-			  n > 1 ? best[1] : "", n > 2 ? " or " : "",
-			  n > 2 ? best[2] : "");
+		cfg_error(p, no, "unknown field '%s' — did you mean %s?",
+			  cfg_quote(words, q, sizeof(q)),
+			  cfg_or_list(best, n, alt, sizeof(alt)));
 }
 
 /* ---- flow exporter ---- */

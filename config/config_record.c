@@ -18,7 +18,7 @@ static void add_element(struct cfg_parser *p, unsigned int no, const char *v,
 			bool key)
 {
 	const char *cand[IE_COUNT], *best[3];
-	char q[48];
+	char q[48], alt[160];
 	int i, n;
 
 	for (i = 0; i < IE_COUNT; i++)
@@ -35,14 +35,9 @@ static void add_element(struct cfg_parser *p, unsigned int no, const char *v,
 				  cfg_quote(v, q, sizeof(q)));
 		else
 			cfg_error(p, no,
-				  "unknown element '%s' — did you mean "
-				  "%s%s%s%s%s?",
-				  cfg_quote(v, q, sizeof(q)), best[0],
-				  n > 2	  ? ", "
-				  : n > 1 ? " or "
-					  : "",
-				  n > 1 ? best[1] : "", n > 2 ? " or " : "",
-				  n > 2 ? best[2] : "");
+				  "unknown element '%s' — did you mean %s?",
+				  cfg_quote(v, q, sizeof(q)),
+				  cfg_or_list(best, n, alt, sizeof(alt)));
 		return;
 	}
 	cfg_record_add(p, no, i, v, key);

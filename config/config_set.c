@@ -47,20 +47,14 @@ static int get_choice(struct cfg_parser *p, unsigned int no, const char *what,
 		      const char *v, const char *const *choice, int n)
 {
 	char list[160] = "", q[48];
-	size_t len = 0;
 	int i;
 
 	for (i = 0; i < n; i++)
 		if (strcmp(v, choice[i]) == 0)
 			return i;
-	for (i = 0; i < n; i++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
-					i == 0	     ? ""
-					: i == n - 1 ? " or "
-						     : ", ",
-					choice[i]);
 	cfg_error(p, no, "%s '%s': expected %s", what,
-		  cfg_quote(v, q, sizeof(q)), list);
+		  cfg_quote(v, q, sizeof(q)),
+		  cfg_or_list(choice, n, list, sizeof(list)));
 	return -1;
 }
 

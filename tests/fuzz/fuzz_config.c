@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * fuzz_config.c - libFuzzer harness for the configuration parser
- * (daemon/config*.c): config_parse() on the input as a file's text.
+ * (config/config*.c): config_parse() on the input as a file's text.
  *
  * Beyond "no crash, no hang, no leak", it checks what the parser promises:
  * every message names the file and a line and is valid UTF-8; a file that

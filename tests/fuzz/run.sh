@@ -13,7 +13,7 @@
 #   fuzz_pcapng    meter/pcapng.c, read from memory and from a stream
 #   fuzz_bgp       bgp/: a stream of BGP messages parsed and applied to a
 #                  RIB (seeds: tests/fuzz/corpus/bgp, from mkbgpseeds.py)
-#   fuzz_config    daemon/config*.c: a configuration file's text, and its
+#   fuzz_config    config/config*.c: a configuration file's text, and its
 #                  dump parsed back (seeds: tests/config and examples;
 #                  words from tests/fuzz/config.dict)
 #
@@ -216,9 +216,7 @@ done
 export XFLOWD_SYSFS_NET="$PWD/tests/config/sysnet"
 echo "  CC     $out/fuzz_config"
 # the exporter sources: the check that templates fit the MTU asks it
-if $CLANG $FLAGS -I. config/config.c config/config_blocks.c \
-	config/config_check.c config/config_dump.c config/config_set.c \
-	daemon/config_ios*.c config/config_bgp.c common/safefile.c templates/ie.c \
+if $CLANG $FLAGS -I. config/config*.c common/safefile.c templates/ie.c \
 	templates/ie_fnf.c templates/templates.c export/*.c common/log.c \
 	tests/fuzz/fuzz_config.c -o "$out/fuzz_config"; then
 	run fuzz_config -dict=tests/fuzz/config.dict "$seeds_cfg"

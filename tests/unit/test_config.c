@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * test_config.c - the configuration file parser (daemon/config*.c): the
+ * test_config.c - the configuration file parser (config/config*.c): the
  * data model it fills (defaults, resolved references, records), the text
  * it refuses (each malformed UTF-8 form), how errors are collected, the
  * reload comparison and the dump that reads back as itself. The messages

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * test_config_ios.c - the IOS dialect of the configuration
- * (daemon/config_ios*.c): it fills the same model as xflowd.conf(5) (a
+ * (config/config_ios*.c): it fills the same model as xflowd.conf(5) (a
  * configuration in each dialect compares equal, block by block), IOS's
  * mode rules and abbreviations, and interface names bound through
  * aliases. The messages are compared byte for byte by tests/config/run.sh.
