@@ -233,6 +233,9 @@ demo: deps all
 bench: deps all $(B)/bench/bpfbench $(B)/bench/bgprib
 	@$(B)/bench/bgprib
 	@bench/run.sh $(B)
+	@bench/export.sh $(B)
+	@p=$(B)/bench/data/p4000000_f4000000_d300_s12.pcap; \
+		[ ! -s $$p ] || bench/rss.sh $(B)/xflowd $$p 4194304
 	@bench/live.sh $(B)
 
 # the RIB with a synthetic full table (issue 17)
