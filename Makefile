@@ -71,7 +71,7 @@ CONFIG_SRC += config/config_ios.c config/config_ios_fnf.c \
 # the control socket and the views xflowctl shows
 CONTROL_SRC := control/control.c control/control_snapshot.c control/views.c \
 	control/views_ios.c control/views_fnf.c control/views_stats.c \
-	control/views_cfg.c control/views_bgp.c
+	control/views_cfg.c control/views_bgp.c control/views_cache.c
 CONTROL_SRC += control/control_cmd.c
 # the daemon: privileges, metering workers (a meter, cache and captures
 # each, threads when several)

@@ -244,8 +244,11 @@ static void conn_close(struct conn *k)
 	/* the copy of a large cache is not kept between requests */
 	if (k->cap > 65536) {
 		free(k->flows);
+		free(k->recs);
 		k->flows = NULL;
+		k->recs = NULL;
 		k->cap = 0;
+		k->rec_cap = 0;
 	}
 }
 
@@ -259,6 +262,7 @@ void control_free(struct control *c)
 	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
 		conn_close(&c->conn[i]);
 		free(c->conn[i].flows);
+		free(c->conn[i].recs);
 		vb_free(&c->conn[i].out);
 	}
 	if (c->lfd >= 0) {
@@ -450,6 +454,7 @@ static bool serve_one(struct control *c, struct conn *k, bool slice)
 			if (walk(c, k)) {
 				k->snap.flows = k->flows;
 				k->snap.nflows = k->nflows;
+				k->snap.recs = k->recs;
 				view_head(&k->out, &k->snap, k->rq.view,
 					  k->rq.json);
 				k->st = CS_RENDER;

@@ -61,11 +61,19 @@ static void do_flush(struct control *c, struct conn *k)
 	k->st = CS_LAST;
 }
 
-/* Room for n flows in k->flows. */
+/* Room for n flows in k->flows (and their records in k->recs). */
 static int reserve(struct conn *k, size_t n)
 {
 	struct view_flow *p;
+	uint8_t *r;
 
+	if (k->rec_stride && n > k->rec_cap) {
+		r = realloc(k->recs, n * k->rec_stride);
+		if (!r)
+			return -1;
+		k->recs = r;
+		k->rec_cap = n;
+	}
 	if (n <= k->cap)
 		return 0;
 	p = realloc(k->flows, n * sizeof(*p));
@@ -74,6 +82,19 @@ static int reserve(struct conn *k, size_t n)
 	k->flows = p;
 	k->cap = n;
 	return 0;
+}
+
+/* The octets of the longest record of the monitor shown. */
+static size_t rec_stride(const struct view_snapshot *s)
+{
+	size_t i, len, max = 0;
+
+	for (i = 0; i < s->ntmpl; i++) {
+		len = template_record_len(s->tmpl[i]);
+		if (len > max)
+			max = len;
+	}
+	return max;
 }
 
 /* The monitor's name: the configuration's, or the command line's. */
@@ -139,6 +160,13 @@ void next_monitor(struct control *c, struct conn *k)
 		vb_puts(&k->out, "\n");
 	k->shown++;
 	control_snapshot(&c->src[k->mon], &k->snap);
+	k->snap.format = k->rq.format;
+	k->rec_stride = 0;
+	if (k->rq.view == VIEW_MONITOR_CACHE) {
+		k->rec_stride = rec_stride(&k->snap);
+		k->rec_cap = 0; /* another monitor: another stride */
+	}
+	k->snap.rec_stride = k->rec_stride;
 	if (view_flow_ipver(k->rq.view)) {
 		/* room for what is cached now: no copying realloc midway */
 		if (reserve(k, (size_t)k->snap.active + 1024) < 0) {
@@ -258,14 +286,52 @@ static void route_view(struct control *c, struct conn *k, const struct flow *f,
 		v->out_if, sizeof(v->out_if));
 }
 
+/*
+ * The record f is exported with, encoded as the exporter would into
+ * k->recs (show flow monitor NAME cache format ...); false when no record
+ * of the monitor describes f.
+ */
+static bool encode_rec(struct control *c, struct conn *k, const struct flow *f,
+		       struct view_flow *v)
+{
+	const struct control_src *s = &c->src[k->mon];
+	struct exporter *ex = s->exporter(s->ctx, 0);
+	struct export_rec r = { .f = f };
+	struct wbuf w;
+	size_t i;
+
+	v->tmpl = -1;
+	if (!ex || !k->rec_stride)
+		return false;
+	r.tmpl = export_pick(ex, f, &r.tmpl_id);
+	for (i = 0; r.tmpl && i < k->snap.ntmpl; i++)
+		if (k->snap.tmpl[i] == r.tmpl)
+			v->tmpl = (int)i;
+	if (v->tmpl < 0)
+		return false;
+	if (ex->ifattr)
+		ex->ifattr(ex->ifname_ctx, f->oif ? f->oif : f->key.ifindex,
+			   &r.ifc);
+	wbuf_init(&w, k->recs + k->nflows * k->rec_stride, k->rec_stride);
+	record_encode(&w, r.tmpl, &r, ex);
+	return !w.overflow;
+}
+
 static int copy_flow(struct control *c, struct conn *k, const struct flow *f)
 {
 	struct view_flow *v;
 
 	if (k->nflows == k->cap && reserve(k, k->cap * 2) < 0)
 		return -1;
-	v = &k->flows[k->nflows++];
+	if (k->rec_stride && k->nflows == k->rec_cap &&
+	    reserve(k, k->nflows * 2) < 0)
+		return -1;
+	v = &k->flows[k->nflows];
 	memset(v, 0, sizeof(*v));
+	v->tmpl = -1;
+	if (k->rec_stride && !encode_rec(c, k, f, v))
+		return 0; /* not in the monitor's records */
+	k->nflows++;
 	v->ipver = f->key.ipver;
 	v->proto = f->key.proto;
 	v->dir = f->key.dir;
@@ -303,7 +369,9 @@ bool walk(struct control *c, struct conn *k)
 			struct flow fl, *f = &fl;
 
 			if (flowcache_get(fc, k->walk_i, f) &&
-			    f->key.ipver == ipver && copy_flow(c, k, f) < 0)
+			    (ipver == VIEW_IPVER_ANY ||
+			     f->key.ipver == ipver) &&
+			    copy_flow(c, k, f) < 0)
 				return true; /* out of memory: list what fits */
 		}
 		if (!budget)

@@ -40,6 +40,10 @@ struct conn {
 	struct view_snapshot snap;
 	struct view_flow *flows;
 	size_t nflows, cap;
+	/* show flow monitor NAME cache format ...: each flow's record as
+	 * exported, rec_stride octets each (rec_cap flows fit) */
+	uint8_t *recs;
+	size_t rec_stride, rec_cap;
 	int mon;	  /* the monitor (source) being shown */
 	int shown;	  /* monitors shown so far */
 	int walk_w;	  /* worker whose cache is being copied */

@@ -231,6 +231,8 @@ void control_snapshot(const struct control_src *src, struct view_snapshot *s)
 		s->cache_bytes += fc->pool_bytes + fc->bucket_bytes;
 		s->entries += fc->capacity;
 		s->active += fc->used;
+		/* entries are reused before new ones are touched */
+		s->high_watermark += fc->next_unused - 1;
 		s->added += fc->stats.added;
 		s->ager_polls += fc->stats.ager_polls;
 		sum_u64(s->expired, fc->stats.expired, 6);

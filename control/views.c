@@ -198,6 +198,8 @@ int view_flow_ipver(enum view_id v)
 {
 	if (v == VIEW_IP_CACHE || v == VIEW_IP_VERBOSE)
 		return 4;
+	if (v == VIEW_MONITOR_CACHE)
+		return VIEW_IPVER_ANY;
 	return v == VIEW_IPV6_CACHE ? 6 : 0;
 }
 
@@ -214,6 +216,9 @@ void view_head(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
 	case VIEW_STATISTICS:
 		view_stats(b, s, json);
 		break;
+	case VIEW_MONITOR_CACHE:
+		view_cache_head(b, s, json);
+		break;
 	case VIEW_SAMPLER:
 	case VIEW_IP_FLOW_IF:
 	case VIEW_RUNNING:
@@ -228,14 +233,18 @@ void view_head(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
 void view_flows(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
 		bool json, size_t from, size_t to)
 {
-	if (view_flow_ipver(v))
+	if (v == VIEW_MONITOR_CACHE)
+		view_cache_flows(b, s, json, from, to);
+	else if (view_flow_ipver(v))
 		view_ios_flows(b, s, v, json, from, to);
 }
 
 void view_tail(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
 	       bool json)
 {
-	if (view_flow_ipver(v))
+	if (v == VIEW_MONITOR_CACHE)
+		view_cache_tail(b, s, json);
+	else if (view_flow_ipver(v))
 		view_ios_tail(b, s, v, json);
 }
 
@@ -248,8 +257,8 @@ void view_render(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
 }
 
 /* The request grammar: words, and what the whole line asks for. */
-/* the longest: show flow monitor name NAME statistics */
-#define MAX_WORDS 6
+/* the longest: show flow monitor name NAME cache format record */
+#define MAX_WORDS 8
 #define INVALID_AT "%% Invalid input detected at '%s'"
 static const struct {
 	const char *w[MAX_WORDS]; /* NULL-terminated */
@@ -303,6 +312,43 @@ static bool abbrev(const char *w, const char *kw, size_t min)
 }
 
 /*
+ * "... cache format table|record|csv" from tok[at]: Flexible NetFlow's
+ * layouts of the record's fields (IOS takes "fo" for format: "f" is
+ * also its filter). Without it, the cache as show ip cache flow.
+ */
+static int cache_format(char **tok, size_t ntok, size_t at,
+			struct view_req *req, char *err, size_t errlen)
+{
+	static const char *const fmt[] = {
+		[VF_RECORD] = "record", [VF_TABLE] = "table", [VF_CSV] = "csv"
+	};
+	size_t f;
+
+	if (at >= ntok)
+		return 1;
+	if (!abbrev(tok[at], "format", 2)) {
+		snprintf(err, errlen, INVALID_AT, tok[at]);
+		return -1;
+	}
+	if (at + 1 >= ntok) {
+		snprintf(err, errlen, "%% Incomplete command.");
+		return -1;
+	}
+	for (f = 0; f < sizeof(fmt) / sizeof(fmt[0]); f++)
+		if (abbrev(tok[at + 1], fmt[f], 1))
+			break;
+	if (f == sizeof(fmt) / sizeof(fmt[0]) || at + 2 < ntok) {
+		snprintf(err, errlen, INVALID_AT,
+			 tok[f == sizeof(fmt) / sizeof(fmt[0]) ? at + 1
+							       : at + 2]);
+		return -1;
+	}
+	req->view = VIEW_MONITOR_CACHE;
+	req->format = (enum view_format)f;
+	return 1;
+}
+
+/*
  * Flexible NetFlow's "show flow monitor [name] NAME [statistics|cache]":
  * one monitor's view (the cache as show ip cache flow). 1 when tok[] is
  * that (req filled), 0 when it is not, -1 with err.
@@ -336,6 +382,8 @@ static int monitor_named(char **tok, size_t ntok, struct view_req *req,
 			req->view = VIEW_MONITOR_STATS;
 		} else if (abbrev(tok[at + 1], "cache", 1)) {
 			req->view = VIEW_IP_CACHE;
+			return cache_format(tok, ntok, at + 2, req, err,
+					    errlen);
 		} else {
 			snprintf(err, errlen, INVALID_AT, tok[at + 1]);
 			return -1;

@@ -99,6 +99,10 @@ struct view_flow {
 	 * name; "" when unknown */
 	char in_if[32], out_if[32];
 	bool in_ios, out_ios;
+	/* show flow monitor NAME cache format ...: the index in the
+	 * snapshot's tmpl[] of the record it is exported with (-1: none);
+	 * the record's octets, as encoded, are the snapshot's recs */
+	int tmpl;
 };
 
 /* A collector as the exporter views show it ("Flow Exporter"). */
@@ -154,7 +158,8 @@ struct view_snapshot {
 
 	/* flow caches */
 	uint64_t cache_bytes, entries, active, added, ager_polls;
-	uint64_t expired[6]; /* by flow_end_reason */
+	uint64_t high_watermark; /* most entries used since the last flush */
+	uint64_t expired[6];	 /* by flow_end_reason */
 	uint32_t active_s, inactive_s;
 	struct view_protos protos;
 
@@ -185,6 +190,15 @@ struct view_snapshot {
 
 	size_t nflows;
 	struct view_flow *flows;
+	/* VIEW_MONITOR_CACHE: the layout asked, and flow i's record as
+	 * exported at recs + i * rec_stride (NULL: none encoded) */
+	enum view_format {
+		VF_RECORD, /* format record: a line per field */
+		VF_TABLE,  /* format table: a column per field */
+		VF_CSV,	   /* format csv */
+	} format;
+	const uint8_t *recs;
+	size_t rec_stride;
 };
 
 enum view_id {
@@ -203,10 +217,13 @@ enum view_id {
 	VIEW_SAMPLER,	     /* show sampler */
 	VIEW_IP_FLOW_IF,     /* show ip flow interface */
 	VIEW_RUNNING,	     /* show running-config */
+	VIEW_MONITOR_CACHE,  /* show flow monitor NAME cache format ... */
 	VIEW_N
 };
 
-/* Does the view list the cached flows (of which IP version)? 0: no. */
+/* Does the view list the cached flows (of which IP version,
+ * VIEW_IPVER_ANY: both)? 0: no. */
+#define VIEW_IPVER_ANY 46
 int view_flow_ipver(enum view_id v);
 
 /*
@@ -240,7 +257,8 @@ struct view_req {
 	/* "show flow monitor [name] NAME [statistics|cache]": that monitor
 	 * only ("": every monitor) */
 	char monitor[64];
-	char arg[64]; /* VA_BGP_ROUTE: the address */
+	char arg[64];		 /* VA_BGP_ROUTE: the address */
+	enum view_format format; /* VIEW_MONITOR_CACHE */
 };
 
 /*
@@ -248,7 +266,8 @@ struct view_req {
  * "flush"): IOS-style, every word may be shortened to a unique prefix.
  * Flexible NetFlow's "show flow monitor [name] NAME" names one monitor:
  * alone or with "statistics" its views, with "cache" its cache (as show
- * ip cache flow).
+ * ip cache flow), with "cache format table|record|csv" its cache in the
+ * fields of its record (VIEW_MONITOR_CACHE).
  * 0, or -1 with an IOS-style message ("% Invalid input ...") in err.
  */
 int view_parse(const char *line, struct view_req *req, char *err,
@@ -264,6 +283,11 @@ void view_ios_tail(struct vbuf *b, const struct view_snapshot *s,
 void view_fnf(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
 	      bool json);
 void view_stats(struct vbuf *b, const struct view_snapshot *s, bool json);
+/* show flow monitor NAME cache format ... (views_cache.c) */
+void view_cache_head(struct vbuf *b, const struct view_snapshot *s, bool json);
+void view_cache_flows(struct vbuf *b, const struct view_snapshot *s, bool json,
+		      size_t from, size_t to);
+void view_cache_tail(struct vbuf *b, const struct view_snapshot *s, bool json);
 
 /*
  * `show statistics --json` of a set of monitors (n of them): the sums,

@@ -619,6 +619,10 @@ void collector_resolve_free(struct collector *c);
 /* c->maxlen for the path MTU and c's address family (unresolved: the
  * larger IPv6 header). */
 void collector_set_maxlen(struct collector *c);
+/* The template flow f is exported with (*id its id), or NULL: none of
+ * the exporter's describes it. */
+const struct template_def *export_pick(const struct exporter *ex,
+				       const struct flow *f, uint16_t *id);
 void record_encode(struct wbuf *w, const struct template_def *t,
 		   const struct export_rec *r, const struct exporter *ex);
 

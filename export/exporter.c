@@ -475,8 +475,8 @@ void exporter_clock(struct exporter *ex, uint64_t now_ns)
  * one that describes it), or NULL when the flow came from a meter that
  * did not choose (tests): then the first of the flow's IP version.
  */
-static const struct template_def *
-export_pick(const struct exporter *ex, const struct flow *f, uint16_t *id)
+const struct template_def *export_pick(const struct exporter *ex,
+				       const struct flow *f, uint16_t *id)
 {
 	size_t i = f->key.tmpl;
 

@@ -16,8 +16,9 @@
 # Local, 5 packets, the masks of the routes /30 and /32, B/Pk 100) and
 # show ip cache flow (DstIf Local). In each run show ip flow interface
 # (Serial1/0's line), show running-config (IOS that -f reads back) and,
-# with the sampler, show sampler. Not yet checked: the export sent from FastEthernet0/0's
-# address with 'ip flow-export source' (the dialect takes it; test_source
+# with the sampler, show sampler; with Flexible NetFlow, show flow monitor
+# LAB-MON cache format record|table. Not yet checked: the export sent from
+# FastEthernet0/0's address with 'ip flow-export source' (the dialect takes it; test_source
 # checks the exporter setting it becomes).
 . "$(dirname "$0")/lib.sh"
 . "$XF_HERE/bpf_lib.sh"
@@ -121,6 +122,37 @@ ios_views() {
             grep -Eq "^Se1/0 +10\.0\.0\.2 +Local +10\.0\.0\.1 +01 0000 0800 +5$"'
 }
 
+# fnf_cache LABEL: show flow monitor LAB-MON cache format record, IOS's
+# abbreviations: the ping's record, field by field in the record's order
+# (its keys in capitals); format table: its header and the ping's row
+ping_record() {
+    "$XFLOWCTL" -s "$1" sh flow mon LAB-MON cache form rec >"$T/record.txt" 2>&1 &&
+        "$PY" - "$T/record.txt" <<'PYEOF'
+import re, sys
+t = open(sys.argv[1]).read()
+sys.exit(not re.search(
+    r"\nIPV4 SOURCE ADDRESS: +10\.0\.0\.2\nIPV4 DESTINATION ADDRESS: +10\.0\.0\.1\n"
+    r"IP PROTOCOL: +1\nTRNS SOURCE PORT: +0\nTRNS DESTINATION PORT: +2048\n"
+    r"INTERFACE INPUT: +Serial1/0\ninterface output: +\S+\n"
+    r"counter bytes( long)?: +500\ncounter packets( long)?: +5\n", t)
+    or not re.match(r"  Cache type: +Normal\n  Cache size: +\d+\n"
+                    r"  Current entries: +[1-9]\d*\n  High Watermark: +[1-9]", t))
+PYEOF
+}
+
+fnf_cache() {
+    local sock=$T/$1.sock
+    for _ in $(seq 100); do
+        ping_record "$sock" >/dev/null 2>&1 && break
+        sleep 0.05
+    done
+    check "$1: show flow monitor LAB-MON cache format record: the ping's fields" \
+        ping_record "$sock" || sed 's/^/       /' "$T/record.txt"
+    check "$1: ... cache format table: the record's columns, the ping's row" \
+        eval '"$XFLOWCTL" -s "$sock" show flow monitor LAB-MON cache format table |
+            grep -Eq "^10\.0\.0\.2 +10\.0\.0\.1 +1 +0 +2048 +Serial1/0 +[^ ]+ +500 +5$"'
+}
+
 # cfg_views LABEL: show ip flow interface names Serial1/0 with the line
 # the configuration gave it; show sampler the sampler that took 1 packet
 # in 5 of those on Serial1/0 (the pings, and ARP)
@@ -209,6 +241,7 @@ print("%d replies" % got)
 sys.exit(got != 5)
 PYEOF
     [ "$label" = trad ] && ios_views "$label"
+    [ "$label" = fnf ] && fnf_cache "$label"
     cfg_views "$label"
     xflowd_stop
     check "$label: SIGTERM, exit 0" [ $? = 0 ] || show_err "$label"

@@ -743,6 +743,239 @@ START_TEST(cfg_views)
 }
 END_TEST
 
+/*
+ * Flexible NetFlow's cache of the lab monitor: a user-defined IPv4 record
+ * (the keys first, as IOS lists them) and the predefined IPv6 one, each
+ * flow's record as the exporter encodes it.
+ */
+static const uint8_t lab_rec_elem[] = {
+	IE_sourceIPv4Address,
+	IE_destinationIPv4Address,
+	IE_sourceTransportPort,
+	IE_destinationTransportPort,
+	IE_ingressInterface,
+	IE_ipClassOfService,
+	IE_protocolIdentifier,
+	IE_egressInterface,
+	IE_ipNextHopIPv4Address,
+	IE_sourceIPv4PrefixLength,
+	IE_destinationIPv4PrefixLength,
+	IE_tcpControlBits,
+	IE_octetDeltaCount,
+	IE_packetDeltaCount,
+	IE_flowStartSysUpTime,
+	IE_flowEndSysUpTime,
+};
+static const struct template_def lab_rec = {
+	.name = "LAB-REC",
+	.ipver = 4,
+	.nelem = sizeof(lab_rec_elem),
+	.elem = lab_rec_elem,
+	.keymask = 0x7f,
+};
+static struct view_flow cached[3];
+static uint8_t cached_rec[3][128];
+
+/* the record of v (of its template t) as record_encode() would write it */
+static void encode_view(uint8_t *out, const struct template_def *t,
+			const struct view_flow *v)
+{
+	struct wbuf w;
+	unsigned int i;
+	uint8_t a = v->ipver == 6 ? 16 : 4;
+
+	wbuf_init(&w, out, 128);
+	for (i = 0; i < t->nelem; i++) {
+		switch (t->elem[i]) {
+		case IE_sourceIPv4Address:
+		case IE_sourceIPv6Address:
+			put_bytes(&w, v->src, a);
+			break;
+		case IE_destinationIPv4Address:
+		case IE_destinationIPv6Address:
+			put_bytes(&w, v->dst, a);
+			break;
+		case IE_sourceTransportPort:
+			put_be16(&w, v->sport);
+			break;
+		case IE_destinationTransportPort:
+			put_be16(&w, v->dport);
+			break;
+		case IE_ingressInterface:
+			put_be32(&w, v->ifindex);
+			break;
+		case IE_egressInterface:
+			put_be32(&w, v->rt.out_if);
+			break;
+		case IE_ipClassOfService:
+			put_u8(&w, v->tos);
+			break;
+		case IE_protocolIdentifier:
+			put_u8(&w, v->proto);
+			break;
+		case IE_ipNextHopIPv4Address:
+			put_bytes(&w, v->rt.nexthop, 4);
+			break;
+		case IE_sourceIPv4PrefixLength:
+			put_u8(&w, v->rt.src_mask);
+			break;
+		case IE_destinationIPv4PrefixLength:
+			put_u8(&w, v->rt.dst_mask);
+			break;
+		case IE_tcpControlBits:
+			put_be16(&w, v->tcp_flags);
+			break;
+		case IE_octetDeltaCount:
+			put_be64(&w, v->octets);
+			break;
+		case IE_packetDeltaCount:
+			put_be64(&w, v->packets);
+			break;
+		case IE_flowStartSysUpTime:
+			put_be32(&w, (uint32_t)((v->first_ns - T0) / 1000000));
+			break;
+		case IE_flowEndSysUpTime:
+			put_be32(&w, (uint32_t)((v->last_ns - T0) / 1000000));
+			break;
+		default: /* what the view shows as a plain number */
+			put_zero(&w, ie_table[t->elem[i]].len);
+		}
+	}
+	ck_assert(!w.overflow);
+	ck_assert_uint_eq(wbuf_len(&w), template_record_len(t));
+}
+
+static void cache_snapshot(struct view_snapshot *s)
+{
+	size_t i;
+
+	lab_snapshot(s);
+	s->monitor = "LAB-MON";
+	s->ntmpl = 2;
+	s->tmpl[0] = &lab_rec;
+	s->high_watermark = 9;
+	cached[0] = lab[0]; /* routed out of FastEthernet0/0 */
+	cached[0].tmpl = 0;
+	cached[1] = lab[1]; /* IPv6: the predefined record */
+	cached[1].tmpl = 1;
+	cached[2] = lab[5]; /* the ping to the router */
+	cached[2].tmpl = 0;
+	for (i = 0; i < 3; i++)
+		encode_view(cached_rec[i], s->tmpl[cached[i].tmpl], &cached[i]);
+	s->flows = cached;
+	s->nflows = 3;
+	s->recs = cached_rec[0];
+	s->rec_stride = sizeof(cached_rec[0]);
+}
+
+START_TEST(monitor_cache_views)
+{
+	static const struct {
+		enum view_format f;
+		bool json;
+		const char *name;
+	} g[] = {
+		{ VF_RECORD, false, "flow_monitor_cache_record.txt" },
+		{ VF_TABLE, false, "flow_monitor_cache_table.txt" },
+		{ VF_CSV, false, "flow_monitor_cache_csv.txt" },
+		{ VF_RECORD, true, "flow_monitor_cache.json" },
+	};
+	struct view_snapshot s;
+	struct vbuf b = { 0 }, part = { 0 };
+	size_t i, k;
+
+	cache_snapshot(&s);
+	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
+		s.format = g[i].f;
+		vb_reset(&b);
+		view_render(&b, &s, VIEW_MONITOR_CACHE, g[i].json);
+		ck_assert(!b.oom);
+		ck_assert(!g[i].json || json_valid(b.p));
+		golden(g[i].name, b.p);
+		/* a slice at a time: the same bytes */
+		vb_reset(&part);
+		view_head(&part, &s, VIEW_MONITOR_CACHE, g[i].json);
+		for (k = 0; k < s.nflows; k++)
+			view_flows(&part, &s, VIEW_MONITOR_CACHE, g[i].json, k,
+				   k + 1);
+		view_tail(&part, &s, VIEW_MONITOR_CACHE, g[i].json);
+		ck_assert_str_eq(part.p, b.p);
+	}
+	s.format = VF_RECORD;
+	vb_reset(&b);
+	view_render(&b, &s, VIEW_MONITOR_CACHE, false);
+	/* the ping of the lab: its key fields in capitals, in order */
+	ck_assert_ptr_nonnull(strstr(b.p, "\nIPV4 SOURCE ADDRESS:       "
+					  "10.0.0.2\n"
+					  "IPV4 DESTINATION ADDRESS:  "
+					  "10.0.0.1\n"
+					  "TRNS SOURCE PORT:          0\n"
+					  "TRNS DESTINATION PORT:     2048\n"
+					  "INTERFACE INPUT:           "
+					  "Serial1/0\n"));
+	ck_assert_ptr_nonnull(strstr(b.p, "counter bytes long:        500\n"
+					  "counter packets long:      5\n"));
+	ck_assert_ptr_nonnull(strstr(b.p, "  High Watermark:"));
+	ck_assert_ptr_nonnull(strstr(b.p, "                 9\n\n  Flows "
+					  "added:"));
+	ck_assert_ptr_nonnull(strstr(b.p, "\ntcp flags:                 "
+					  "0x1B\n"));
+	vb_free(&b);
+	vb_free(&part);
+}
+END_TEST
+
+START_TEST(parse_monitor_cache)
+{
+	static const struct {
+		const char *line;
+		enum view_id v;
+		enum view_format f;
+		bool json;
+	} ok[] = {
+		{ "show flow monitor LAB-MON cache format record",
+		  VIEW_MONITOR_CACHE, VF_RECORD, false },
+		{ "sh flow mon LAB-MON cache form rec", VIEW_MONITOR_CACHE,
+		  VF_RECORD, false },
+		{ "sh fl mon name LAB-MON ca fo t", VIEW_MONITOR_CACHE,
+		  VF_TABLE, false },
+		{ "show flow monitor LAB-MON cache format csv | json",
+		  VIEW_MONITOR_CACHE, VF_CSV, true },
+		{ "show flow monitor LAB-MON cache", VIEW_IP_CACHE, VF_RECORD,
+		  false },
+	};
+	static const struct {
+		const char *line, *err;
+	} bad[] = {
+		{ "show flow monitor M cache format", "% Incomplete command." },
+		{ "show flow monitor M cache format xml", "% Invalid input "
+							  "detected at 'xml'" },
+		{ "show flow monitor M cache f table", "% Invalid input "
+						       "detected at 'f'" },
+		{ "show flow monitor M cache format table x", "% Invalid input "
+							      "detected at "
+							      "'x'" },
+	};
+	struct view_req r;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		ck_assert_msg(view_parse(ok[i].line, &r, err, sizeof(err)) == 0,
+			      "'%s': %s", ok[i].line, err);
+		ck_assert_int_eq(r.view, ok[i].v);
+		ck_assert_int_eq(r.format, ok[i].f);
+		ck_assert_int_eq(r.json, ok[i].json);
+		ck_assert_str_eq(r.monitor, "LAB-MON");
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(view_parse(bad[i].line, &r, err, sizeof(err)) < 0,
+			      "'%s' accepted", bad[i].line);
+		ck_assert_str_eq(err, bad[i].err);
+	}
+}
+END_TEST
+
 /* The server renders flows a slice at a time: the same bytes. */
 START_TEST(slices_equal_whole)
 {
@@ -995,6 +1228,8 @@ static Suite *views_suite(void)
 	tcase_add_test(tc, paced_records_shown);
 	tcase_add_loop_test(tc, golden_json, 0, NVIEWS);
 	tcase_add_test(tc, slices_equal_whole);
+	tcase_add_test(tc, monitor_cache_views);
+	tcase_add_test(tc, parse_monitor_cache);
 	tcase_add_test(tc, stats_of_a_set);
 	tcase_add_test(tc, two_processes);
 	tcase_add_test(tc, fixed_versions);
