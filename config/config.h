@@ -83,6 +83,13 @@ struct cfg_exporter {
 	 * SEC], or 'no option ...' (off); indexed by enum export_option */
 	struct export_option_cfg option[EXPORT_OPT_N];
 	uint8_t as; /* enum export_as: v5 src_as/dst_as (issue 17) */
+	/* IOS's 'ip flow-export version 5|9 ... bgp-nexthop': v9's record
+	 * has the BGP next hop (v5 has no field for it); kept to be
+	 * written back as given */
+	bool bgp_nexthop;
+	/* the export packets' DSCP (0-63) and TTL or hop limit (0: the
+	 * system's) */
+	uint16_t dscp, ttl;
 	/* rate-limit N [burst N] [queue N]: pacing; rate 0: none */
 	struct export_pace_cfg pace;
 	unsigned int line; /* of the 'exporter' line */

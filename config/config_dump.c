@@ -53,6 +53,10 @@ static void dump_exporter(const struct cfg_exporter *e, FILE *f)
 			    "packets %u\n",
 			e->refresh_s, e->refresh_packets);
 	fprintf(f, IND "mtu %u\n", e->mtu);
+	if (e->dscp)
+		fprintf(f, IND "dscp %u\n", e->dscp);
+	if (e->ttl)
+		fprintf(f, IND "ttl %u\n", e->ttl);
 	if (e->pace.rate)
 		fprintf(f, IND "rate-limit %u burst %u queue %u\n",
 			e->pace.rate, e->pace.burst, e->pace.queue);
@@ -218,7 +222,7 @@ static bool exporter_equal(const struct cfg_exporter *a,
 	       !memcmp(&a->pace, &b->pace, sizeof(a->pace)) &&
 	       (export_fixed(a->version) ||
 		export_options_equal(a->option, b->option)) &&
-	       a->as == b->as;
+	       a->as == b->as && a->dscp == b->dscp && a->ttl == b->ttl;
 }
 
 static bool format_equal(const struct config *a, const struct cfg_format *fa,

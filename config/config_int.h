@@ -67,6 +67,8 @@ enum {
 	KWE_SOURCE,
 	KWE_AS,
 	KWE_RATE_LIMIT,
+	KWE_DSCP,
+	KWE_TTL,
 	KWE_END, /* the number of exporter settings */
 	KWS_MODE = 1,
 	KWR_MATCH = 1,

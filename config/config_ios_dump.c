@@ -95,6 +95,10 @@ static void write_exporter(const struct cfg_exporter *e, FILE *f)
 	fprintf(f, " destination %s\n", e->destination);
 	if (e->source[0])
 		fprintf(f, " source %s\n", source_of(e, src, sizeof(src)));
+	if (e->dscp)
+		fprintf(f, " dscp %u\n", e->dscp);
+	if (e->ttl)
+		fprintf(f, " ttl %u\n", e->ttl);
 	fprintf(f, " transport %s %u\n",
 		e->transport == CFG_UDP ? "udp" : "tcp", e->port);
 	fprintf(f, " export-protocol %s\n", protocol(e->version));
@@ -152,6 +156,8 @@ static void write_trad(const struct config *cfg, const struct cfg_monitor *m,
 	if (e->as)
 		fprintf(f, " %s",
 			e->as == EXPORT_AS_ORIGIN ? "origin-as" : "peer-as");
+	if (e->bgp_nexthop)
+		fputs(" bgp-nexthop", f);
 	fputs("\n", f);
 	if (e->source[0])
 		fprintf(f, "ip flow-export source %s\n",

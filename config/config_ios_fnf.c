@@ -244,19 +244,23 @@ void ios_exporter_cmd(struct cfg_parser *p, unsigned int no, char **tok,
 		/* the address of that interface, followed as it changes */
 		if (ios_ifbind(p, no, tok[1], ifname, sizeof(ifname)) == 0)
 			ios_setting(p, KWE_SOURCE, no, v, 1);
-	} else if (ios_ab(tok[0], "dscp", 2) || ios_ab(tok[0], "ttl", 2) ||
-		   ios_ab(tok[0], "output-features", 2)) {
+	} else if (ios_ab(tok[0], "dscp", 2) && ntok == 2) {
+		ios_setting(p, KWE_DSCP, no, tok + 1, 1);
+	} else if (ios_ab(tok[0], "ttl", 2) && ntok == 2) {
+		ios_setting(p, KWE_TTL, no, tok + 1, 1);
+	} else if (ios_ab(tok[0], "output-features", 2)) {
 		ios_unsupported(p, no, tok, ntok,
 				"xflowd cannot set this for an exporter yet; "
 				"remove the line");
 	} else {
 		static const char *const w[] = {
 			"destination", "transport", "export-protocol",
-			"template",    "option",    "description"
+			"template",    "option",    "description",
+			"dscp",	       "ttl"
 		};
 		const char *best;
 
-		if (cfg_closest(tok[0], w, 6, &best, 1))
+		if (cfg_closest(tok[0], w, 8, &best, 1))
 			cfg_error(p, no,
 				  "unknown flow exporter command '%s' — did "
 				  "you mean %s?",
@@ -266,7 +270,7 @@ void ios_exporter_cmd(struct cfg_parser *p, unsigned int no, char **tok,
 				  "'%s' in flow exporter %s: xflowd takes "
 				  "destination, transport udp PORT, "
 				  "export-protocol, template data timeout, "
-				  "option and description",
+				  "option, dscp, ttl and description",
 				  cfg_quote(tok[0], q, sizeof(q)), e->name);
 	}
 }
@@ -572,9 +576,14 @@ static bool undo_exporter_setting(struct cfg_parser *p, char **t, int nt)
 		kw[KWE_SOURCE] = 0;
 		e->source[0] = '\0';
 		e->source_ver = 0;
+	} else if (ios_ab(t[0], "dscp", 2)) {
+		kw[KWE_DSCP] = 0;
+		e->dscp = 0;
+	} else if (ios_ab(t[0], "ttl", 2)) {
+		kw[KWE_TTL] = 0;
+		e->ttl = 0;
 	} else {
-		/* dscp, ttl: never set, nothing to take back */
-		return ios_ab(t[0], "dscp", 2) || ios_ab(t[0], "ttl", 2);
+		return false;
 	}
 	return true;
 }

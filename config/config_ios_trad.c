@@ -366,6 +366,7 @@ void ios_traditional(struct cfg_parser *p, struct ios_state *st)
 			v[0] = st->as == EXPORT_AS_ORIGIN ? "origin" : "peer";
 			ios_setting(p, KWE_AS, st->version_line, v, 1);
 		}
+		e->bgp_nexthop = st->bgp_nexthop;
 		v[0] = st->dest[i].host;
 		ios_setting(p, KWE_DESTINATION, st->dest[i].line, v, 1);
 		e->port = (uint16_t)atoi(st->dest[i].port);

@@ -655,6 +655,9 @@ static const struct kw exporter_kw[] = {
 	OPT_ON("sampler-table", KWE_OPT_SAMPLER),
 	OPT_OFF("sampler-table", KWE_NO_SAMPLER),
 	{ "as", "as origin|peer", KWE_AS, 1, 1, false, set_as, 0, 0, 0, 0 },
+	/* the export packets' IP header (Cisco FNF's dscp and ttl) */
+	NUM("dscp", "dscp N", KWE_DSCP, cfg_exporter, dscp, 0, 63),
+	NUM("ttl", "ttl N", KWE_TTL, cfg_exporter, ttl, 1, 255),
 };
 
 static const struct kw sampler_kw[] = {

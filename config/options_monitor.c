@@ -132,6 +132,8 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 		snprintf(d->host, sizeof(d->host), "%s", x->destination);
 		d->port = x->port;
 		d->proto = x->transport == CFG_TCP ? TX_TCP : TX_UDP;
+		d->dscp = (uint8_t)x->dscp;
+		d->ttl = (uint8_t)x->ttl;
 	}
 	o->export.version = x0->version;
 	o->export.domain_id = x0->domain_id;

@@ -339,6 +339,9 @@ struct collector {
 	uint32_t resolve_backoff; /* seconds to the next try after a failure */
 	uint64_t resolve_next_ns; /* monotonic: next lookup; 0: none due */
 	struct transport tx;
+	/* the IP header of what it sends: DSCP, TTL or hop limit (0: the
+	 * system's) */
+	uint8_t dscp, ttl;
 	struct exporter *ex;
 	const struct export_ops *ops;
 	size_t maxlen; /* message octets that fit the MTU */
@@ -451,6 +454,9 @@ struct export_dest {
 	char host[EXPORT_DEST_HOST_MAX]; /* a name or an address, no [] */
 	uint16_t port;			 /* 1-65535 */
 	enum tx_proto proto;
+	/* the IP header of what goes there: DSCP (0-63) and TTL or hop
+	 * limit (0: the system's) */
+	uint8_t dscp, ttl;
 	/* the command line's spelling (in argv, for the process's life),
 	 * named so in messages and views; NULL: HOST:PORT/PROTO */
 	const char *spec;

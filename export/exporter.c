@@ -272,6 +272,8 @@ int exporter_add_dest(struct exporter *ex, const struct export_dest *d,
 	snprintf(c->port, sizeof(c->port), "%u", d->port);
 	c->fd = -1;
 	c->sport = sport;
+	c->dscp = d->dscp;
+	c->ttl = d->ttl;
 	c->ex = ex;
 	c->tx.proto = proto;
 	rc = collector_resolve(c, ex->cfg.resolve_later, err, errlen);
@@ -379,6 +381,7 @@ void exporter_continue(struct exporter *ex, struct exporter *old)
 			 * recently, for the ICMP errors still to come */
 			transport_close(c);
 			c->fd = o->fd;
+			tx_set_ip(c, c->fd); /* the new dscp and ttl */
 			c->tx = o->tx;
 			c->seq = o->seq;
 			o->fd = -1;

@@ -324,6 +324,20 @@ static void udp_send(struct collector *c, const uint8_t *msg, size_t len,
 
 /* ---------------------------------------------------------------------- */
 
+void tx_set_ip(const struct collector *c, int fd)
+{
+	/* RFC 2474: the DSCP is the high 6 bits of the TOS / traffic
+	 * class; a TTL of -1 is Linux's "the system's default" */
+	int tos = c->dscp << 2, ttl = c->ttl ? c->ttl : -1;
+	bool v6 = c->addr.ss_family == AF_INET6;
+
+	/* best effort, as IOS: the packets go either way */
+	setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+		   v6 ? IPV6_TCLASS : IP_TOS, &tos, sizeof(tos));
+	setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+		   v6 ? IPV6_UNICAST_HOPS : IP_TTL, &ttl, sizeof(ttl));
+}
+
 /* A connected UDP socket from c's source: the descriptor, or -errno with
  * a message in err. */
 static int udp_socket(struct collector *c, char *err, size_t errlen)
@@ -337,6 +351,7 @@ static int udp_socket(struct collector *c, char *err, size_t errlen)
 			 strerror(e));
 		return -e;
 	}
+	tx_set_ip(c, fd);
 	e = -tx_bind_source(c, fd);
 	if (e) {
 		char port[16] = "";

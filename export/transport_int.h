@@ -35,6 +35,9 @@ enum tx_err tx_err_of(int e);
  * remember the address in c->src); 0 or -errno. */
 int tx_bind_source(struct collector *c, int fd);
 
+/* Give fd (of c's family) c's DSCP and TTL (the system's when 0). */
+void tx_set_ip(const struct collector *c, int fd);
+
 /* c->source (an interface or an address) resolved for c's family into
  * *sa, port 0; an empty source is the unspecified address. 0, or -ENODEV
  * (no such interface), -EADDRNOTAVAIL (the interface has no address of

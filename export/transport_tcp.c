@@ -327,6 +327,7 @@ static void tcp_start(struct collector *c, uint64_t now)
 	}
 	/* whole messages go out as they are made */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	tx_set_ip(c, fd);
 	c->fd = fd;
 	if (tx_bind_source(c, fd) < 0) {
 		tx->state = TX_CONNECTING;

@@ -305,7 +305,8 @@ static char *slurp(const char *path, size_t *len)
 START_TEST(running_config_round_trip)
 {
 	static const char *const name[] = { "ios-running", "ios-session",
-					    "ios-undo", "ios-v1" };
+					    "ios-undo",	   "ios-v1",
+					    "ios-options", "ios-peer-as" };
 	char path[256], *text, *out = NULL, *want, *m1, *m2;
 	const char *dir = getenv("GOLDEN_DIR");
 	struct config *a, *b;
@@ -359,7 +360,7 @@ int main(void)
 	tcase_add_test(tc, traditional);
 	tcase_add_test(tc, mode_rules);
 	tcase_add_test(tc, detect);
-	tcase_add_loop_test(tc, running_config_round_trip, 0, 4);
+	tcase_add_loop_test(tc, running_config_round_trip, 0, 6);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
