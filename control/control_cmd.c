@@ -124,6 +124,32 @@ static int active_sources(const struct control *c, const struct conn *k)
 }
 
 /*
+ * show sampler: the samplers of the configuration the running monitors
+ * use (bit i: cfg's sampler i), for the last view to list the others.
+ */
+static void samplers_used(const struct control *c, const struct conn *k,
+			  struct view_snapshot *s)
+{
+	int i, j;
+
+	s->samplers_unused = k->rq.view == VIEW_SAMPLER && s->cfg;
+	/* a later view lists them */
+	for (j = k->mon + 1; j < c->nsrc; j++)
+		if (shown(c, k, j))
+			s->samplers_unused = false;
+	s->samplers_used = 0;
+	for (i = 0; i < c->nsrc; i++) {
+		const struct options *o = c->src[i].opt;
+
+		if (c->on[i] && o && o->cfg && o->cfg == s->cfg &&
+		    o->monitor >= 0 && o->monitor < o->cfg->nmonitor &&
+		    o->cfg->monitor[o->monitor].sampler >= 0)
+			s->samplers_used |=
+				1u << o->cfg->monitor[o->monitor].sampler;
+	}
+}
+
+/*
  * The view of the next monitor (a process of several shows each in turn:
  * text one after the other, JSON as an array), or the end of the reply.
  */
@@ -160,6 +186,7 @@ void next_monitor(struct control *c, struct conn *k)
 		vb_puts(&k->out, "\n");
 	k->shown++;
 	control_snapshot(&c->src[k->mon], &k->snap);
+	samplers_used(c, k, &k->snap);
 	k->snap.format = k->rq.format;
 	k->rec_stride = 0;
 	if (k->rq.view == VIEW_MONITOR_CACHE) {

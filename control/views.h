@@ -184,6 +184,11 @@ struct view_snapshot {
 	 * (ip flow ingress|egress) rather than Flexible NetFlow's */
 	bool ios, traditional;
 	const struct config *cfg; /* -f: the configuration running, or NULL */
+	/* show sampler: this view lists too the samplers of cfg that no
+	 * running monitor uses (bit i: cfg's sampler i is used), as IOS
+	 * lists every sampler defined; the last monitor's view does */
+	bool samplers_unused;
+	uint32_t samplers_used;
 
 	size_t nif;
 	struct view_interface ifs[VIEW_MAX_IF];

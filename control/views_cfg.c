@@ -64,6 +64,61 @@ static size_t sampler_users(const struct view_snapshot *s)
 	return n;
 }
 
+/* Is cfg's sampler i one this view lists as no running monitor's? */
+static bool unused_sampler(const struct view_snapshot *s, int i)
+{
+	return s->samplers_unused && s->cfg && !(s->samplers_used >> i & 1);
+}
+
+/* The samplers no running monitor uses: asked about nothing, no users
+ * (IOS lists every sampler defined; export ID 0: it exports none) */
+static void unused_text(struct vbuf *b, const struct view_snapshot *s)
+{
+	int i;
+
+	for (i = 0; s->cfg && i < s->cfg->nsampler; i++) {
+		const struct cfg_sampler *sp = &s->cfg->sampler[i];
+
+		if (!unused_sampler(s, i))
+			continue;
+		vb_printf(b,
+			  "Sampler %s:\n"
+			  "  ID:           %d\n"
+			  "  export ID:    0\n"
+			  "  Description:  %s\n"
+			  "  Type:         %s\n"
+			  "  Rate:         1 out of %u\n"
+			  "  Samples:      0\n"
+			  "  Requests:     0\n"
+			  "  Users (0):\n",
+			  sp->name, i + 1,
+			  sp->description[0] ? sp->description : "User defined",
+			  mode_name(sp->mode), sp->interval);
+	}
+}
+
+static void unused_json(struct vbuf *b, const struct view_snapshot *s,
+			bool comma)
+{
+	int i;
+
+	for (i = 0; s->cfg && i < s->cfg->nsampler; i++) {
+		const struct cfg_sampler *sp = &s->cfg->sampler[i];
+
+		if (!unused_sampler(s, i))
+			continue;
+		vb_puts(b, comma ? ",{\"name\":" : "{\"name\":");
+		vb_json_str(b, sp->name);
+		vb_printf(b, ",\"id\":%d,\"description\":", i + 1);
+		vb_json_str(b, sp->description);
+		vb_printf(b,
+			  ",\"type\":\"%s\",\"rate\":%u,\"samples\":0,"
+			  "\"requests\":0,\"users\":[]}",
+			  mode_name(sp->mode), sp->interval);
+		comma = true;
+	}
+}
+
 static void sampler_text(struct vbuf *b, const struct view_snapshot *s)
 {
 	const char *ver;
@@ -72,8 +127,10 @@ static void sampler_text(struct vbuf *b, const struct view_snapshot *s)
 	bool v4, v6;
 	int d;
 
-	if (s->sample_mode == SAMPLER_NONE)
+	if (s->sample_mode == SAMPLER_NONE) {
+		unused_text(b, s);
 		return;
+	}
 	sampler_counts(s, &req, &taken);
 	versions(s, &v4, &v6);
 	ver = v4 ? "ip" : "ipv6";
@@ -103,6 +160,7 @@ static void sampler_text(struct vbuf *b, const struct view_snapshot *s)
 			vb_puts(b, "\n");
 		}
 	}
+	unused_text(b, s);
 }
 
 static void sampler_json(struct vbuf *b, const struct view_snapshot *s)
@@ -137,6 +195,7 @@ static void sampler_json(struct vbuf *b, const struct view_snapshot *s)
 		}
 		vb_puts(b, "]}");
 	}
+	unused_json(b, s, s->sample_mode != SAMPLER_NONE);
 	vb_puts(b, "]}\n");
 }
 

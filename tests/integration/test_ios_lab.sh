@@ -16,7 +16,8 @@
 # Local, 5 packets, the masks of the routes /30 and /32, B/Pk 100) and
 # show ip cache flow (DstIf Local). In each run show ip flow interface
 # (Serial1/0's line), show running-config (IOS that -f reads back) and,
-# with the sampler, show sampler; with Flexible NetFlow, show flow monitor
+# with the sampler, show sampler (without, the sampler SPARE no interface
+# uses, counts 0); with Flexible NetFlow, show flow monitor
 # LAB-MON cache format record|table. Not yet checked: the export sent from
 # FastEthernet0/0's address with 'ip flow-export source' (the dialect takes it; test_source
 # checks the exporter setting it becomes).
@@ -87,6 +88,13 @@ sed -e 's/transport udp 9997/transport udp 9998/' \
     -e 's/^r1(config-if)#ip flow monitor LAB-MON input$/r1(config-if)#ip flow monitor LAB-MON sampler ONE-IN-5 input/' \
     -e 's/^r1(config)#flow record LAB-REC$/r1(config)#sampler ONE-IN-5\nr1(config-sampler)#mode deterministic 1 out-of 5\nr1(config-sampler)#exit\n&/' \
     "$T/fnf.conf" >"$T/sampled.conf"
+# a sampler no interface uses: show sampler lists it all the same
+cat >>"$T/fnf.conf" <<'CONF'
+r1#conf t
+r1(config)#sampler SPARE
+r1(config-sampler)#mode random 1 out-of 100
+r1(config-sampler)#end
+CONF
 
 # ping_verbose SOCK: the ping's two lines of show ip cache verbose flow,
 # as the router metered them (SrcIf Serial1/0's short name, DstIf the
@@ -179,6 +187,15 @@ cfg_views() {
                 'ip flow-export destination 10.0.1.2 9996' '!' \
                 'interface Serial1/0' ' ip flow ingress' '!' 'end') ||
             sed 's/^/       /' "$T/$1.running"
+    fi
+    if [ "$1" = fnf ]; then
+        "$XFLOWCTL" -s "$sock" show sampler >"$T/$1.sampler" 2>&1
+        check "$1: show sampler: SPARE, used by no monitor, asked about nothing" \
+            cmp -s "$T/$1.sampler" <(printf '%s\n' 'Sampler SPARE:' '  ID:           1' \
+                '  export ID:    0' '  Description:  User defined' '  Type:         random' \
+                '  Rate:         1 out of 100' '  Samples:      0' '  Requests:     0' \
+                '  Users (0):') ||
+            sed 's/^/       /' "$T/$1.sampler"
     fi
     [ "$1" = sampled ] || return 0
     "$XFLOWCTL" -s "$sock" show sampler >"$T/$1.sampler" 2>&1

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config.h"
 #include "control/views.h"
 
 #define T0 1700000000000000000ull /* the snapshot's start */
@@ -976,6 +977,76 @@ START_TEST(parse_monitor_cache)
 }
 END_TEST
 
+/*
+ * show sampler lists every sampler defined, as IOS does: ONE-IN-5 of
+ * LAB-MON with its counts, then SPARE that no monitor uses (counts 0, no
+ * user), in the last monitor's view only.
+ */
+START_TEST(sampler_unused)
+{
+	static const struct golden_view g[] = {
+		{ VIEW_SAMPLER, false, "sampler_all.txt" },
+		{ VIEW_SAMPLER, true, "sampler_all.json" },
+	};
+	struct config *cfg = calloc(1, sizeof(*cfg));
+	struct view_snapshot s;
+	struct vbuf b = { 0 };
+
+	ck_assert_ptr_nonnull(cfg);
+	cfg->nsampler = 2;
+	snprintf(cfg->sampler[0].name, sizeof(cfg->sampler[0].name),
+		 "ONE-IN-5");
+	cfg->sampler[0].mode = SAMPLER_DETERMINISTIC;
+	cfg->sampler[0].interval = 5;
+	snprintf(cfg->sampler[1].name, sizeof(cfg->sampler[1].name), "SPARE");
+	snprintf(cfg->sampler[1].description,
+		 sizeof(cfg->sampler[1].description), "for the uplink");
+	cfg->sampler[1].mode = SAMPLER_RANDOM;
+	cfg->sampler[1].interval = 100;
+	snapshot(&s);
+	s.ios = true;
+	s.cfg = cfg;
+	s.monitor = "LAB-MON";
+	s.sampler = "ONE-IN-5";
+	s.sample_mode = SAMPLER_DETERMINISTIC;
+	s.sample_n = 5;
+	s.sampler_id = 1;
+	s.meter.packets = 25;
+	s.meter.sampled_out = 20;
+	s.ifs[1].input = s.ifs[1].output = false;
+	s.samplers_used = 1;
+	/* not the last monitor's view: its own sampler only */
+	view_render(&b, &s, VIEW_SAMPLER, false);
+	ck_assert_ptr_null(strstr(b.p, "SPARE"));
+	s.samplers_unused = true;
+	golden_views(&s, g, sizeof(g) / sizeof(g[0]));
+	vb_reset(&b);
+	view_render(&b, &s, VIEW_SAMPLER, false);
+	ck_assert_ptr_nonnull(strstr(b.p, "\nSampler SPARE:\n  ID:           "
+					  "2\n"
+					  "  export ID:    0\n  Description:  "
+					  "for the uplink\n  Type:         "
+					  "random\n  Rate:         1 out of "
+					  "100\n"
+					  "  Samples:      0\n  Requests:     "
+					  "0\n"
+					  "  Users (0):\n"));
+	/* a monitor without a sampler: the unused ones still */
+	s.sample_mode = SAMPLER_NONE;
+	s.samplers_used = 0;
+	vb_reset(&b);
+	view_render(&b, &s, VIEW_SAMPLER, false);
+	ck_assert_ptr_nonnull(strstr(b.p, "Sampler ONE-IN-5:\n  ID:           "
+					  "1\n"
+					  "  export ID:    0\n"));
+	vb_reset(&b);
+	view_render(&b, &s, VIEW_SAMPLER, true);
+	ck_assert(json_valid(b.p));
+	vb_free(&b);
+	free(cfg);
+}
+END_TEST
+
 /* The server renders flows a slice at a time: the same bytes. */
 START_TEST(slices_equal_whole)
 {
@@ -1230,6 +1301,7 @@ static Suite *views_suite(void)
 	tcase_add_test(tc, slices_equal_whole);
 	tcase_add_test(tc, monitor_cache_views);
 	tcase_add_test(tc, parse_monitor_cache);
+	tcase_add_test(tc, sampler_unused);
 	tcase_add_test(tc, stats_of_a_set);
 	tcase_add_test(tc, two_processes);
 	tcase_add_test(tc, fixed_versions);
