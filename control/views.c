@@ -358,8 +358,10 @@ static int monitor_named(char **tok, size_t ntok, struct view_req *req,
 {
 	size_t at = 3;
 
-	if (ntok < 4 || !abbrev(tok[0], "show", 2) ||
-	    !abbrev(tok[1], "flow", 2) || !abbrev(tok[2], "monitor", 1))
+	/* unique prefixes, as the table's: show (not flush, reload), flow
+	 * (of show's), monitor (of show flow's) */
+	if (ntok < 4 || !abbrev(tok[0], "show", 1) ||
+	    !abbrev(tok[1], "flow", 1) || !abbrev(tok[2], "monitor", 1))
 		return 0;
 	/* "statistics" alone is the view of every monitor */
 	if (ntok == 4 && abbrev(tok[3], "statistics", 1))
@@ -394,6 +396,42 @@ static int monitor_named(char **tok, size_t ntok, struct view_req *req,
 		return -1;
 	}
 	return 1;
+}
+
+/* The distinct keywords at word i of the candidate commands. */
+static size_t keywords_at(const bool *cand, size_t i)
+{
+	const char *seen[NCOMMANDS];
+	size_t n = 0, k;
+	int c;
+
+	for (c = 0; c < (int)NCOMMANDS; c++) {
+		if (!cand[c] || i >= nwords(c))
+			continue;
+		for (k = 0; k < n && strcmp(seen[k], commands[c].w[i]); k++)
+			;
+		if (k == n)
+			seen[n++] = commands[c].w[i];
+	}
+	return n;
+}
+
+/* IOS's words, two spaces and the line as typed (up to '|'). */
+static int ambiguous(const char *line, size_t len, char *err, size_t errlen)
+{
+	const char *bar = memchr(line, '|', len);
+
+	if (bar)
+		len = (size_t)(bar - line);
+	while (len && isspace((unsigned char)line[len - 1]))
+		len--;
+	while (len && isspace((unsigned char)*line)) {
+		line++;
+		len--;
+	}
+	snprintf(err, errlen, "%% Ambiguous command:  \"%.*s\"",
+		 (int)(len < 200 ? len : 200), line);
+	return -1;
 }
 
 int view_parse(const char *line, struct view_req *req, char *err, size_t errlen)
@@ -482,6 +520,10 @@ int view_parse(const char *line, struct view_req *req, char *err, size_t errlen)
 			snprintf(err, errlen, INVALID_AT, tok[i]);
 			return -1;
 		}
+		/* IOS: a word that abbreviates two keywords is ambiguous
+		 * ("show s": sampler or statistics), whatever follows */
+		if (!any_exact && keywords_at(cand, i) > 1)
+			return ambiguous(line, len, err, errlen);
 	}
 	/* the complete commands among the candidates: one must stand out */
 	for (c = 0; c < (int)NCOMMANDS; c++) {
@@ -494,11 +536,8 @@ int view_parse(const char *line, struct view_req *req, char *err, size_t errlen)
 		snprintf(err, errlen, "%% Incomplete command.");
 		return -1;
 	}
-	if (nfound > 1) {
-		snprintf(err, errlen, "%% Ambiguous command: \"%.*s\"",
-			 (int)(len < 200 ? len : 200), line);
-		return -1;
-	}
+	if (nfound > 1)
+		return ambiguous(line, len, err, errlen);
 	req->action = commands[found].action;
 	req->view = commands[found].view;
 	return 0;

@@ -1047,6 +1047,155 @@ START_TEST(sampler_unused)
 }
 END_TEST
 
+/*
+ * IOS's abbreviations over the whole command table: each word shortened
+ * to its shortest unique prefix among the keywords that may stand there
+ * is the same command; one character less, where that prefix is shared
+ * by two keywords, is "% Ambiguous command:" as IOS words it.
+ */
+static const char *const full_commands[] = {
+	"show ip cache flow",
+	"show ipv6 cache flow",
+	"show ip cache verbose flow",
+	"show ip flow export",
+	"show ip flow interface",
+	"show sampler",
+	"show running-config",
+	"show flow exporter",
+	"show flow exporter statistics",
+	"show flow exporter templates",
+	"show flow monitor",
+	"show flow monitor statistics",
+	"show flow interface",
+	"show flow record",
+	"show templates",
+	"show statistics",
+	"show bgp summary",
+};
+#define NFULL (sizeof(full_commands) / sizeof(full_commands[0]))
+
+/* word w (from 0) of line into out; false past the last */
+static bool word_of(const char *line, size_t w, char *out, size_t len)
+{
+	size_t n;
+
+	while (true) {
+		line += strspn(line, " ");
+		n = strcspn(line, " ");
+		if (!n)
+			return false;
+		if (!w--) {
+			snprintf(out, len, "%.*s", (int)n, line);
+			return true;
+		}
+		line += n;
+	}
+}
+
+/* the keywords that follow the first w words of full_commands[c],
+ * sharing p (n characters): how many distinct ones (*exact: one is p) */
+static size_t sharing_ex(size_t c, size_t w, const char *p, size_t n,
+			 bool *exact)
+{
+	char mine[32], kw[32], seen[NFULL][32];
+	size_t k, j, nseen = 0, i;
+
+	for (k = 0; k < NFULL; k++) {
+		bool same = true;
+
+		for (i = 0; i < w && same; i++) {
+			same = word_of(full_commands[c], i, mine,
+				       sizeof(mine)) &&
+			       word_of(full_commands[k], i, kw, sizeof(kw)) &&
+			       !strcmp(mine, kw);
+		}
+		if (!same || !word_of(full_commands[k], w, kw, sizeof(kw)) ||
+		    strncmp(kw, p, n))
+			continue;
+		*exact |= strlen(kw) == n;
+		for (j = 0; j < nseen && strcmp(seen[j], kw); j++)
+			;
+		if (j == nseen)
+			snprintf(seen[nseen++], sizeof(seen[0]), "%s", kw);
+	}
+	return nseen;
+}
+
+static size_t sharing(size_t c, size_t w, const char *p, size_t n)
+{
+	bool exact = false;
+
+	return sharing_ex(c, w, p, n, &exact);
+}
+
+START_TEST(abbreviations)
+{
+	static const struct {
+		const char *line, *err;
+	} amb[] = {
+		{ "show s", "% Ambiguous command:  \"show s\"" },
+		{ " sh s | json", "% Ambiguous command:  \"sh s\"" },
+		{ "show s extra", "% Ambiguous command:  \"show s extra\"" },
+		{ "show i flow export", "% Ambiguous command:  \"show i flow "
+					"export\"" },
+		{ "sh i ca fl", "% Ambiguous command:  \"sh i ca fl\"" },
+	};
+	struct view_req want, got;
+	char err[256], line[128], w[32], amb_line[128];
+	size_t c, i, n, at, cut;
+	bool exact;
+
+	for (c = 0; c < NFULL; c++) {
+		ck_assert_msg(view_parse(full_commands[c], &want, err,
+					 sizeof(err)) == 0,
+			      "%s: %s", full_commands[c], err);
+		line[0] = 0;
+		at = 0;
+		cut = 0;
+		amb_line[0] = 0;
+		for (i = 0; word_of(full_commands[c], i, w, sizeof(w)); i++) {
+			/* the shortest prefix no other keyword shares, or
+			 * the whole word (ip is ip, not ipv6) */
+			for (n = 1; n < strlen(w) && sharing(c, i, w, n) > 1;
+			     n++)
+				;
+			exact = false;
+			if (n > 1 && !cut &&
+			    sharing_ex(c, i, w, n - 1, &exact) > 1 && !exact) {
+				/* one character less: ambiguous */
+				snprintf(amb_line, sizeof(amb_line), "%s%s%.*s",
+					 line, i ? " " : "", (int)n - 1, w);
+				cut = strlen(amb_line);
+			}
+			at += (size_t)snprintf(line + at, sizeof(line) - at,
+					       "%s%.*s", i ? " " : "", (int)n,
+					       w);
+		}
+		ck_assert_msg(view_parse(line, &got, err, sizeof(err)) == 0,
+			      "'%s' (%s): %s", line, full_commands[c], err);
+		ck_assert_int_eq(got.action, want.action);
+		ck_assert_int_eq(got.view, want.view);
+		if (!cut)
+			continue;
+		ck_assert_msg(view_parse(amb_line, &got, err, sizeof(err)) < 0,
+			      "'%s' accepted", amb_line);
+		ck_assert_msg(strncmp(err, "% Ambiguous command:  \"", 23) == 0,
+			      "'%s': %s", amb_line, err);
+	}
+	for (i = 0; i < sizeof(amb) / sizeof(amb[0]); i++) {
+		ck_assert_msg(view_parse(amb[i].line, &got, err, sizeof(err)) <
+				      0,
+			      "'%s' accepted", amb[i].line);
+		ck_assert_str_eq(err, amb[i].err);
+	}
+	/* unique prefixes reach the monitor's views too */
+	ck_assert_int_eq(view_parse("s f m LAB-MON s", &got, err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(got.view, VIEW_MONITOR_STATS);
+	ck_assert_str_eq(got.monitor, "LAB-MON");
+}
+END_TEST
+
 /* The server renders flows a slice at a time: the same bytes. */
 START_TEST(slices_equal_whole)
 {
@@ -1302,6 +1451,7 @@ static Suite *views_suite(void)
 	tcase_add_test(tc, monitor_cache_views);
 	tcase_add_test(tc, parse_monitor_cache);
 	tcase_add_test(tc, sampler_unused);
+	tcase_add_test(tc, abbreviations);
 	tcase_add_test(tc, stats_of_a_set);
 	tcase_add_test(tc, two_processes);
 	tcase_add_test(tc, fixed_versions);
