@@ -3,8 +3,7 @@
  * options_monitor.c - -f FILE turned into options: each monitor of the
  * configuration made into the options of its pipeline (apply_config,
  * options_monitor), the file loaded and checked across its monitors
- * (load_monitors, check_config, options_reload), and the copying of an
- * options struct that points into itself (options_rebase, options_move).
+ * (load_monitors, check_config, options_reload).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,8 +44,9 @@ static int record_template(struct template_user *u, const struct config *cfg,
 	snprintf(u->name, sizeof(u->name), "%s", r->name);
 	memcpy(u->elem, r->elem, r->nelem);
 	config_record_template(r, &u->def);
-	u->def.name = u->name;
-	u->def.elem = u->elem;
+	/* a value: options_templates() points into u */
+	u->def.name = NULL;
+	u->def.elem = NULL;
 	return 0;
 }
 
@@ -246,7 +246,7 @@ static struct config *load_monitors(const struct options *cur,
 		if (rc == 0) {
 			(*nrun)++;
 			if (first)
-				options_move(first, t);
+				*first = *t;
 		}
 	}
 	goto out;
@@ -305,36 +305,12 @@ int check_config(struct options *o)
 	return 0;
 }
 
-/*
- * After a copy of an options struct (o = *from): point what pointed into
- * from's own buffers (user-defined templates; collectors are values) into
- * o's.
- */
-static void options_rebase(struct options *o, const struct options *from)
-{
-	size_t i;
-	int k;
-
-	for (k = 0; k < o->nrecords; k++) {
-		o->records[k].def.name = o->records[k].name;
-		o->records[k].def.elem = o->records[k].elem;
-	}
-	for (i = 0; i < o->export.ntmpl; i++) {
-		const struct template_def *t = o->export.tmpl[i];
-
-		for (k = 0; k < from->nrecords; k++)
-			if (t == &from->records[k].def)
-				o->export.tmpl[i] = &o->records[k].def;
-	}
-}
-
 int options_monitor(struct options *o, const struct options *cur,
 		    struct config *cfg, int m)
 {
 	long refresh_s = -1, refresh_msgs = -1;
 
 	*o = *cur;
-	options_rebase(o, cur);
 	/* what the file describes, from nothing */
 	o->nif = 0;
 	o->ncoll = 0;
@@ -363,10 +339,4 @@ struct config *options_reload(const struct options *cur)
 	int nrun;
 
 	return load_monitors(cur, NULL, &nrun);
-}
-
-void options_move(struct options *dst, const struct options *src)
-{
-	*dst = *src;
-	options_rebase(dst, src);
 }
