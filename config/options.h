@@ -79,6 +79,7 @@ struct options {
 		struct export_option_cfg opt[EXPORT_OPT_N];
 		uint8_t as; /* enum export_as */
 		struct export_pace_cfg pace;
+		bool udp; /* has a UDP exporter: refresh_* are its */
 	} group[EXPORT_MAX_COLLECTORS];
 	uint8_t coll_group[EXPORT_MAX_COLLECTORS];
 	int ngroup;

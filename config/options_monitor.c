@@ -95,16 +95,21 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 	x0 = &cfg->exporter[m->exporter[0]];
 	for (i = 0; i < m->nexporter; i++) {
 		const struct cfg_exporter *x = &cfg->exporter[m->exporter[i]];
+		bool udp = x->transport == CFG_UDP;
 		struct export_dest *d;
 		struct opt_group *g;
 
-		/* exporters alike share an exporting process */
+		/* exporters alike share an exporting process; template
+		 * refresh is UDP's (over TCP each connection sends them once),
+		 * so a TCP exporter joins UDP ones whatever theirs, as a
+		 * command line's collectors are one process */
 		for (k = 0; k < o->ngroup; k++) {
 			g = &o->group[k];
 			if (g->version == x->version &&
 			    g->domain_id == x->domain_id && g->mtu == x->mtu &&
-			    g->refresh_s == x->refresh_s &&
-			    g->refresh_msgs == x->refresh_packets &&
+			    (!udp || !g->udp ||
+			     (g->refresh_s == x->refresh_s &&
+			      g->refresh_msgs == x->refresh_packets)) &&
 			    export_options_equal(g->opt, x->option) &&
 			    g->as == x->as &&
 			    !memcmp(&g->pace, &x->pace, sizeof(g->pace)))
@@ -115,11 +120,15 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 			g->version = x->version;
 			g->domain_id = x->domain_id;
 			g->mtu = x->mtu;
-			g->refresh_s = x->refresh_s;
-			g->refresh_msgs = x->refresh_packets;
 			memcpy(g->opt, x->option, sizeof(g->opt));
 			g->as = x->as;
 			g->pace = x->pace;
+		}
+		g = &o->group[k];
+		if (udp && !g->udp) {
+			g->udp = true;
+			g->refresh_s = x->refresh_s;
+			g->refresh_msgs = x->refresh_packets;
 		}
 		o->coll_group[o->ncoll] = (uint8_t)k;
 		o->sport[o->ncoll] = x->source_port;
@@ -138,8 +147,8 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 	o->export.mtu = x0->mtu;
 	memcpy(o->export.opt, x0->option, sizeof(o->export.opt));
 	o->export.pace = x0->pace;
-	*refresh_s = x0->refresh_s;
-	*refresh_msgs = x0->refresh_packets;
+	*refresh_s = o->group[0].refresh_s;
+	*refresh_msgs = o->group[0].refresh_msgs;
 	o->cache_size = m->cache_entries;
 	o->active_s = m->active_s;
 	o->inactive_s = m->inactive_s;

@@ -685,6 +685,56 @@ START_TEST(records_copy_by_value)
 }
 END_TEST
 
+/*
+ * A UDP and a TCP collector of a command line are one exporting process;
+ * in its model the TCP exporter has no template refresh (UDP's alone),
+ * and made back into options they are one process still, refreshing as
+ * the command line's. Another refresh on another UDP exporter is
+ * another process.
+ */
+START_TEST(tcp_udp_one_process)
+{
+	static const char two[] = "exporter u\n destination 192.0.2.9\n"
+				  " template refresh-seconds 30\n"
+				  "exporter t\n destination 192.0.2.9\n"
+				  " transport tcp 4739\n"
+				  "exporter u2\n destination 192.0.2.8\n"
+				  "monitor m\n exporter t\n exporter u\n"
+				  " exporter u2\n";
+	struct options *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+	struct config_errors err;
+	struct config *cfg;
+
+	ck_assert_int_eq(parse(a, "-r x.pcap -c [::1]:4739/tcp -c "
+				  "127.0.0.1:2055 -e ipfix "
+				  "--template-refresh 20"),
+			 0);
+	cfg = options_config(a);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->exporter[0].refresh_s, 0);
+	ck_assert_uint_eq(cfg->exporter[1].refresh_s, 20);
+	ck_assert_int_eq(options_monitor(b, a, cfg, 0), 0);
+	ck_assert_int_eq(options_ngroups(b), 1);
+	ck_assert_uint_eq(b->group[0].refresh_s, 20);
+	ck_assert_uint_eq(b->group[0].refresh_msgs, a->export.refresh_msgs);
+	ck_assert_uint_eq(b->export.refresh_s, 20);
+	config_free(cfg);
+
+	cfg = config_parse("t.conf", two, strlen(two), &err);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(options_monitor(b, a, cfg, 0), 0);
+	ck_assert_int_eq(options_ngroups(b), 2);
+	ck_assert_int_eq(b->coll_group[0], 0); /* t */
+	ck_assert_int_eq(b->coll_group[1], 0); /* u: refresh 30 */
+	ck_assert_int_eq(b->coll_group[2], 1); /* u2: refresh 600 */
+	ck_assert_uint_eq(b->group[0].refresh_s, 30);
+	ck_assert_uint_eq(b->group[1].refresh_s, 600);
+	config_free(cfg);
+	free(a);
+	free(b);
+}
+END_TEST
+
 static void setup(void)
 {
 	nlines = 0;
@@ -710,6 +760,7 @@ static Suite *options_suite(void)
 	tcase_add_test(tc, bgp_options);
 	tcase_add_test(tc, collectors_copy_by_value);
 	tcase_add_test(tc, records_copy_by_value);
+	tcase_add_test(tc, tcp_udp_one_process);
 	suite_add_tcase(s, tc);
 	return s;
 }
