@@ -147,12 +147,33 @@ int options_ngroups(const struct options *o)
 	return o->ngroup > 0 ? o->ngroup : 1;
 }
 
+size_t options_templates(const struct options *o, struct template_def *defs,
+			 const struct template_def **tmpl)
+{
+	size_t i;
+
+	for (i = 0; i < o->export.ntmpl; i++) {
+		const struct template_user *u;
+
+		tmpl[i] = o->export.tmpl[i];
+		if (!o->tmpl_rec[i])
+			continue;
+		u = &o->records[o->tmpl_rec[i] - 1];
+		defs[i] = u->def;
+		defs[i].name = u->name;
+		defs[i].elem = u->elem;
+		tmpl[i] = &defs[i];
+	}
+	return o->export.ntmpl;
+}
+
 void options_group_export(const struct options *o, int g,
-			  struct export_cfg *out)
+			  struct export_cfg *out, struct template_def *defs)
 {
 	const struct opt_group *x = &o->group[g];
 
 	*out = o->export;
+	options_templates(o, defs, out->tmpl);
 	if (o->ngroup == 0)
 		return;
 	out->version = x->version;
@@ -365,6 +386,9 @@ int options_parse(struct options *o, int argc, char **argv)
 				fprintf(stderr, "xflowd: --record %s\n", err);
 				return 2;
 			}
+			/* a value: options_templates() points into it */
+			o->records[o->nrecords].def.name = NULL;
+			o->records[o->nrecords].def.elem = NULL;
 			o->nrecords++;
 			break;
 		}

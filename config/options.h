@@ -41,7 +41,10 @@ struct options {
 	int nif;
 	enum capture_kind capture; /* --capture */
 	/* --record NAME:MATCH,.../COLLECT,...: user-defined templates,
-	 * used by a later --template NAME */
+	 * used by a later --template NAME. Values: their def.name and
+	 * def.elem are NULL (options_templates() points them into o), so
+	 * that an options struct holds no pointer into itself and a plain
+	 * assignment copies it */
 	struct template_user records[OPT_MAX_RECORDS];
 	int nrecords;
 	struct config *cfg;	  /* kept: interface names point into it */
@@ -60,7 +63,11 @@ struct options {
 	/* --export-source, -f source: IFNAME|ADDRESS to send from ("": any) */
 	char source[EXPORT_MAX_COLLECTORS][64];
 	int ncoll;
-	struct export_cfg export; /* version, templates, domain, mtu */
+	/* version, domain, mtu, templates: export.tmpl[i] is a predefined
+	 * template, or NULL for records[tmpl_rec[i] - 1]; read them with
+	 * options_templates() */
+	struct export_cfg export;
+	uint8_t tmpl_rec[EXPORT_MAX_TEMPLATES];
 	/* -f: the exporters of the monitor that differ in protocol version,
 	 * domain id, MTU or template refresh are exporting processes of their
 	 * own (options too), fed the same flows: dest[i] is in group coll_group[i];
@@ -72,6 +79,7 @@ struct options {
 		struct export_option_cfg opt[EXPORT_OPT_N];
 		uint8_t as; /* enum export_as */
 		struct export_pace_cfg pace;
+		bool udp; /* has a UDP exporter: refresh_* are its */
 	} group[EXPORT_MAX_COLLECTORS];
 	uint8_t coll_group[EXPORT_MAX_COLLECTORS];
 	int ngroup;
@@ -117,11 +125,22 @@ int options_monitor(struct options *o, const struct options *cur,
  */
 struct config *options_reload(const struct options *cur);
 
+/*
+ * The templates of o in the order given, as the meter and the exporter
+ * walk them, into tmpl[EXPORT_MAX_TEMPLATES]: the predefined ones, and
+ * o's records described in defs[EXPORT_MAX_TEMPLATES]. They point into
+ * defs and o: valid while both are (exporter_new() copies them). Their
+ * number.
+ */
+size_t options_templates(const struct options *o, struct template_def *defs,
+			 const struct template_def **tmpl);
+
 /* Exporting processes: their number (at least 1), and the settings of
- * group g (export with that group's version, domain, MTU and refresh). */
+ * group g (export with that group's version, domain, MTU and refresh;
+ * its templates as options_templates() makes them in defs). */
 int options_ngroups(const struct options *o);
 void options_group_export(const struct options *o, int g,
-			  struct export_cfg *out);
+			  struct export_cfg *out, struct template_def *defs);
 
 /*
  * The configuration the command line o means (options_parse() done, no
@@ -137,9 +156,6 @@ struct config *options_config(const struct options *o);
  * checked to read back. 0, or -1 after saying why on stderr.
  */
 int options_print_config(const struct options *o, bool dump, FILE *out);
-
-/* Copy src to dst (its user-defined templates point into it). */
-void options_move(struct options *dst, const struct options *src);
 
 /*
  * Is interface i of o put into promiscuous mode? As set, else by the

@@ -16,12 +16,12 @@
 int add_template(struct options *o, const char *name)
 {
 	const struct template_def *t = template_find(name);
-	int r;
+	int r, rec = 0;
 
-	for (r = 0; r < o->nrecords && !t; r++)
+	for (r = 0; r < o->nrecords && !t && !rec; r++)
 		if (strcmp(o->records[r].name, name) == 0)
-			t = &o->records[r].def;
-	if (!t) {
+			rec = r + 1;
+	if (!t && !rec) {
 		fprintf(stderr,
 			"xflowd: --template: unknown template '%s' (did you "
 			"mean %s?); see ../shared/spec/templates.md or the "
@@ -30,7 +30,7 @@ int add_template(struct options *o, const char *name)
 		return -1;
 	}
 	for (size_t i = 0; i < o->export.ntmpl; i++) {
-		if (o->export.tmpl[i] == t) {
+		if (o->export.tmpl[i] == t && o->tmpl_rec[i] == rec) {
 			fprintf(stderr, "xflowd: --template %s: given twice\n",
 				name);
 			return -1;
@@ -41,6 +41,7 @@ int add_template(struct options *o, const char *name)
 			EXPORT_MAX_TEMPLATES);
 		return -1;
 	}
+	o->tmpl_rec[o->export.ntmpl] = (uint8_t)rec;
 	o->export.tmpl[o->export.ntmpl++] = t;
 	return 0;
 }
@@ -92,17 +93,18 @@ int check_combination(struct options *o, long refresh_s, long refresh_msgs)
 		add_template(o, "ipv6-five-tuple");
 	}
 	for (g = 0; g < options_ngroups(o); g++) {
+		struct template_def defs[EXPORT_MAX_TEMPLATES];
 		struct export_cfg gc;
 
-		options_group_export(o, g, &gc);
-		for (i = 0; i < o->export.ntmpl; i++) {
-			if (!o->export.tmpl[i]->enterprise || gc.version == 10)
+		options_group_export(o, g, &gc, defs);
+		for (i = 0; i < gc.ntmpl; i++) {
+			if (!gc.tmpl[i]->enterprise || gc.version == 10)
 				continue;
 			fprintf(stderr,
 				"xflowd: --template %s has enterprise (PEN "
 				"770) elements, which only IPFIX can carry: "
 				"use --export ipfix\n",
-				o->export.tmpl[i]->name);
+				gc.tmpl[i]->name);
 			return -1;
 		}
 		if (export_sampling_check(&gc, err, sizeof(err))) {

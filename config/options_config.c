@@ -66,7 +66,7 @@ static int cli_exporter(const struct options *o, int i, struct cfg_exporter *e)
 /* --record r: its elements, keys first, as a record block. */
 static int cli_record(const struct template_user *u, struct cfg_record *r)
 {
-	const struct template_def *t = &u->def;
+	const struct template_def *t = &u->def; /* name, elem: u's */
 	int k;
 
 	if (t->nelem > CFG_MAX_RECORD_ELEMS) {
@@ -90,7 +90,7 @@ static int cli_record(const struct template_user *u, struct cfg_record *r)
 			return -1;
 		}
 		r->nkey = (uint8_t)(r->nkey + key);
-		r->elem[k] = t->elem[k];
+		r->elem[k] = u->elem[k];
 	}
 	r->ipver = t->ipver;
 	r->tunnel = t->tunnel;
@@ -99,22 +99,13 @@ static int cli_record(const struct template_user *u, struct cfg_record *r)
 	return 0;
 }
 
-/* The index in o->records of template t, or -1: a predefined one. */
-static int record_of(const struct options *o, const struct template_def *t)
-{
-	int r;
-
-	for (r = 0; r < o->nrecords; r++)
-		if (t == &o->records[r].def)
-			return r;
-	return -1;
-}
-
 struct config *options_config(const struct options *o)
 {
 	struct config *cfg = calloc(1, sizeof(*cfg));
+	struct template_def defs[EXPORT_MAX_TEMPLATES];
+	const struct template_def *tmpl[EXPORT_MAX_TEMPLATES];
 	struct cfg_monitor *m;
-	int i;
+	int i, ntmpl = (int)options_templates(o, defs, tmpl);
 
 	if (!cfg) {
 		fprintf(stderr, "xflowd: out of memory\n");
@@ -142,8 +133,8 @@ struct config *options_config(const struct options *o)
 			goto fail;
 	m = &cfg->monitor[cfg->nmonitor++];
 	snprintf(m->name, sizeof(m->name), CLI_MONITOR);
-	for (i = 0; i < (int)o->export.ntmpl; i++) {
-		const struct template_def *t = o->export.tmpl[i];
+	for (i = 0; i < ntmpl; i++) {
+		const struct template_def *t = tmpl[i];
 		struct cfg_format *f;
 
 		/* v1, v5 and v7 carry IPv4 flows only: the command line
@@ -152,7 +143,7 @@ struct config *options_config(const struct options *o)
 		if (export_fixed(o->export.version) && t->ipver != 4)
 			continue;
 		f = &m->format[m->nformat++];
-		f->record = record_of(o, t);
+		f->record = o->tmpl_rec[i] - 1;
 		f->tmpl = f->record < 0 ? t : NULL;
 	}
 	m->cache_entries = o->cache_size;

@@ -3,8 +3,7 @@
  * options_monitor.c - -f FILE turned into options: each monitor of the
  * configuration made into the options of its pipeline (apply_config,
  * options_monitor), the file loaded and checked across its monitors
- * (load_monitors, check_config, options_reload), and the copying of an
- * options struct that points into itself (options_rebase, options_move).
+ * (load_monitors, check_config, options_reload).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,8 +44,9 @@ static int record_template(struct template_user *u, const struct config *cfg,
 	snprintf(u->name, sizeof(u->name), "%s", r->name);
 	memcpy(u->elem, r->elem, r->nelem);
 	config_record_template(r, &u->def);
-	u->def.name = u->name;
-	u->def.elem = u->elem;
+	/* a value: options_templates() points into u */
+	u->def.name = NULL;
+	u->def.elem = NULL;
 	return 0;
 }
 
@@ -95,16 +95,21 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 	x0 = &cfg->exporter[m->exporter[0]];
 	for (i = 0; i < m->nexporter; i++) {
 		const struct cfg_exporter *x = &cfg->exporter[m->exporter[i]];
+		bool udp = x->transport == CFG_UDP;
 		struct export_dest *d;
 		struct opt_group *g;
 
-		/* exporters alike share an exporting process */
+		/* exporters alike share an exporting process; template
+		 * refresh is UDP's (over TCP each connection sends them once),
+		 * so a TCP exporter joins UDP ones whatever theirs, as a
+		 * command line's collectors are one process */
 		for (k = 0; k < o->ngroup; k++) {
 			g = &o->group[k];
 			if (g->version == x->version &&
 			    g->domain_id == x->domain_id && g->mtu == x->mtu &&
-			    g->refresh_s == x->refresh_s &&
-			    g->refresh_msgs == x->refresh_packets &&
+			    (!udp || !g->udp ||
+			     (g->refresh_s == x->refresh_s &&
+			      g->refresh_msgs == x->refresh_packets)) &&
 			    export_options_equal(g->opt, x->option) &&
 			    g->as == x->as &&
 			    !memcmp(&g->pace, &x->pace, sizeof(g->pace)))
@@ -115,11 +120,15 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 			g->version = x->version;
 			g->domain_id = x->domain_id;
 			g->mtu = x->mtu;
-			g->refresh_s = x->refresh_s;
-			g->refresh_msgs = x->refresh_packets;
 			memcpy(g->opt, x->option, sizeof(g->opt));
 			g->as = x->as;
 			g->pace = x->pace;
+		}
+		g = &o->group[k];
+		if (udp && !g->udp) {
+			g->udp = true;
+			g->refresh_s = x->refresh_s;
+			g->refresh_msgs = x->refresh_packets;
 		}
 		o->coll_group[o->ncoll] = (uint8_t)k;
 		o->sport[o->ncoll] = x->source_port;
@@ -140,8 +149,8 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 	o->export.mtu = x0->mtu;
 	memcpy(o->export.opt, x0->option, sizeof(o->export.opt));
 	o->export.pace = x0->pace;
-	*refresh_s = x0->refresh_s;
-	*refresh_msgs = x0->refresh_packets;
+	*refresh_s = o->group[0].refresh_s;
+	*refresh_msgs = o->group[0].refresh_msgs;
 	o->cache_size = m->cache_entries;
 	o->active_s = m->active_s;
 	o->inactive_s = m->inactive_s;
@@ -248,7 +257,7 @@ static struct config *load_monitors(const struct options *cur,
 		if (rc == 0) {
 			(*nrun)++;
 			if (first)
-				options_move(first, t);
+				*first = *t;
 		}
 	}
 	goto out;
@@ -307,36 +316,12 @@ int check_config(struct options *o)
 	return 0;
 }
 
-/*
- * After a copy of an options struct (o = *from): point what pointed into
- * from's own buffers (user-defined templates; collectors are values) into
- * o's.
- */
-static void options_rebase(struct options *o, const struct options *from)
-{
-	size_t i;
-	int k;
-
-	for (k = 0; k < o->nrecords; k++) {
-		o->records[k].def.name = o->records[k].name;
-		o->records[k].def.elem = o->records[k].elem;
-	}
-	for (i = 0; i < o->export.ntmpl; i++) {
-		const struct template_def *t = o->export.tmpl[i];
-
-		for (k = 0; k < from->nrecords; k++)
-			if (t == &from->records[k].def)
-				o->export.tmpl[i] = &o->records[k].def;
-	}
-}
-
 int options_monitor(struct options *o, const struct options *cur,
 		    struct config *cfg, int m)
 {
 	long refresh_s = -1, refresh_msgs = -1;
 
 	*o = *cur;
-	options_rebase(o, cur);
 	/* what the file describes, from nothing */
 	o->nif = 0;
 	o->ncoll = 0;
@@ -365,10 +350,4 @@ struct config *options_reload(const struct options *cur)
 	int nrun;
 
 	return load_monitors(cur, NULL, &nrun);
-}
-
-void options_move(struct options *dst, const struct options *src)
-{
-	*dst = *src;
-	options_rebase(dst, src);
 }

@@ -32,7 +32,7 @@ int monitor_new(const struct monitor_env *env, struct options *cmdline,
 	m->env = env;
 	m->idx = -1;
 	if (!cfg) {
-		options_move(&m->opt, cmdline);
+		m->opt = *cmdline;
 		*out = m;
 		return 0;
 	}
@@ -74,12 +74,13 @@ struct exporter *monitor_exporter(const struct monitor *m, int i)
 
 bool monitor_needs_routes(const struct monitor *m)
 {
+	struct template_def defs[EXPORT_MAX_TEMPLATES];
 	struct export_cfg gc;
 	bool need = false;
 	int i;
 
 	for (i = 0; i < options_ngroups(&m->opt); i++) {
-		options_group_export(&m->opt, i, &gc);
+		options_group_export(&m->opt, i, &gc, defs);
 		need |= export_needs_routes(&gc);
 	}
 	return need;
@@ -118,12 +119,14 @@ static void coll_origin(const struct options *o, int i, char *buf, size_t len)
 static int new_exporters(struct monitor *m, const struct options *o,
 			 struct exporter **ex, int *exit_code)
 {
+	struct template_def defs[EXPORT_MAX_TEMPLATES];
 	struct export_cfg gc;
 	char err[512], from[320];
 	int g, i, rc, n = options_ngroups(o);
 
 	for (g = 0; g < n; g++) {
-		options_group_export(o, g, &gc);
+		/* the exporter copies the records' templates */
+		options_group_export(o, g, &gc, defs);
 		gc.resolve_later = !o->read;
 		ex[g] = exporter_new(&gc);
 		if (!ex[g]) {
@@ -159,6 +162,16 @@ fail:
 	return -1;
 }
 
+/* What the templates of m's options ask of the meter. */
+static void configure_meter(struct monitor *m)
+{
+	struct template_def defs[EXPORT_MAX_TEMPLATES];
+	const struct template_def *tmpl[EXPORT_MAX_TEMPLATES];
+	size_t n = options_templates(&m->opt, defs, tmpl);
+
+	meter_configure(&m->mcfg, tmpl, n);
+}
+
 int monitor_exporters_open(struct monitor *m, int *exit_code)
 {
 	int n = new_exporters(m, &m->opt, m->ex, exit_code);
@@ -166,7 +179,7 @@ int monitor_exporters_open(struct monitor *m, int *exit_code)
 	if (n < 0)
 		return -1;
 	m->nex = n;
-	meter_configure(&m->mcfg, m->opt.export.tmpl, m->opt.export.ntmpl);
+	configure_meter(m);
 	return 0;
 }
 
@@ -462,8 +475,8 @@ int monitor_reload(struct monitor *m, struct options *n)
 	m->nex = nex;
 	worker_pool_rebased(&m->pool);
 
-	options_move(&m->opt, n);
-	meter_configure(&m->mcfg, m->opt.export.tmpl, m->opt.export.ntmpl);
+	m->opt = *n;
+	configure_meter(m);
 	for (k = 0; k < m->pool.nw; k++) {
 		struct worker *w = m->pool.w[k];
 

@@ -81,7 +81,7 @@ static const char *reload_monitor(struct xflowd *d, struct monitor *m,
 
 	if (monitor_unchanged(m, n)) {
 		/* the names and descriptions may have changed */
-		options_move(&m->opt, n);
+		m->opt = *n;
 		m->cfg = n->cfg;
 		config_free(old);
 		return "unchanged; flows stay cached";

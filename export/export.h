@@ -437,9 +437,14 @@ struct exporter {
 	 * sampler id appended (setmsg.c builds them at first use) */
 	struct template_def smp_tmpl[EXPORT_MAX_TEMPLATES];
 	uint8_t smp_elem[EXPORT_MAX_TEMPLATES][TEMPLATE_MAX_ELEM + 1];
+	/* cfg's user-defined templates (records), copied: the exporter owns
+	 * what it encodes, its caller's copy may go (predefined ones are
+	 * static) */
+	struct template_user own[EXPORT_MAX_TEMPLATES];
 };
 
-/* An exporter with cfg copied in and no collectors; NULL on ENOMEM. */
+/* An exporter with cfg copied in (its user-defined templates too) and
+ * no collectors; NULL on ENOMEM. */
 struct exporter *exporter_new(const struct export_cfg *cfg);
 
 /*

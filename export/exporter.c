@@ -69,10 +69,26 @@ bool export_fixed(int version)
 struct exporter *exporter_new(const struct export_cfg *cfg)
 {
 	struct exporter *ex = calloc(1, sizeof(*ex));
+	size_t i;
 
 	if (!ex)
 		return NULL;
 	ex->cfg = *cfg;
+	for (i = 0; i < cfg->ntmpl; i++) {
+		const struct template_def *t = cfg->tmpl[i];
+		struct template_user *u = &ex->own[i];
+
+		if (template_find(t->name) == t)
+			continue;
+		u->def = *t;
+		snprintf(u->name, sizeof(u->name), "%s", t->name);
+		u->def.nelem = t->nelem < TEMPLATE_MAX_ELEM ? t->nelem
+							    : TEMPLATE_MAX_ELEM;
+		memcpy(u->elem, t->elem, u->def.nelem);
+		u->def.name = u->name;
+		u->def.elem = u->elem;
+		ex->cfg.tmpl[i] = &u->def;
+	}
 	if (pace_init(ex)) {
 		free(ex);
 		return NULL;

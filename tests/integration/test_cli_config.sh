@@ -9,6 +9,7 @@
 # and v5 (engine id, sampling) on tests/data/demo.pcap; the bgp block
 # (--bgp-*, --as) too.
 . "$(dirname "$0")/lib.sh"
+. "$XF_HERE/tcp_lib.sh"
 need_xflowd
 
 PCAP=$XF_ROOT/tests/data/demo.pcap
@@ -134,6 +135,53 @@ check "bgp: no --bgp-neighbor: exit 2 naming it (rc=$rc)" \
 rc=$?
 check "bgp: an IPv6 neighbor without brackets: exit 2 (rc=$rc)" \
     bash -c '[ "$1" = 2 ] && grep -q -- "IPv6 as \[ADDRESS\]:AS" "$2"' _ "$rc" "$T/bgpv6.out"
+
+# a UDP and a TCP collector of one command line: one exporting process.
+# The printed file's exporters differ in template refresh (UDP's alone)
+# and are one exporting process too: both collectors get the same bytes
+# from -f, and the same statistics
+mixed() {
+    local label=$1 rc
+    shift
+    sink_start "$label-a" || { fail "$label: udpsink"; return; }
+    tcpsink_start "$label-ta" || { fail "$label: tcpsink"; return; }
+    run_xflowd "$label-cli" --read "$PCAP" -c "127.0.0.1:${COLL_PORT[$label-a]}" \
+        -c "127.0.0.1:${COLL_PORT[$label-ta]}/tcp" --stats-file "$T/$label-cli.json" "$@"
+    rc=$?
+    collector_stop "$label-a"
+    tcpsink_stop "$label-ta"
+    check "$label: the command line runs (rc=$rc)" [ "$rc" = 0 ] || show_err "$label-cli"
+    "$XFLOWD" --read "$PCAP" -c "127.0.0.1:${COLL_PORT[$label-a]}" \
+        -c "127.0.0.1:${COLL_PORT[$label-ta]}/tcp" "$@" --check-config -v >"$T/$label.out" 2>&1
+    sed 1d "$T/$label.out" >"$T/$label.conf"
+    sink_start "$label-b" || { fail "$label: udpsink"; return; }
+    tcpsink_start "$label-tb" || { fail "$label: tcpsink"; return; }
+    sed -i -e "s/^    transport udp ${COLL_PORT[$label-a]}\$/    transport udp ${COLL_PORT[$label-b]}/" \
+        -e "s/^    transport tcp ${COLL_PORT[$label-ta]}\$/    transport tcp ${COLL_PORT[$label-tb]}/" \
+        "$T/$label.conf"
+    run_xflowd "$label-file" -f "$T/$label.conf" --read "$PCAP" --stats-file "$T/$label-file.json"
+    rc=$?
+    collector_stop "$label-b"
+    tcpsink_stop "$label-tb"
+    check "$label: the printed file runs with -f (rc=$rc)" [ "$rc" = 0 ] || show_err "$label-file"
+    payloads "$T/$label-a.pcap" >"$T/$label-a.hex"
+    payloads "$T/$label-b.pcap" >"$T/$label-b.hex"
+    check "$label: the UDP collector got $(wc -l <"$T/$label-a.hex") datagrams, the same bytes from -f" \
+        bash -c '[ -s "$1" ] && cmp -s "$1" "$2"' _ "$T/$label-a.hex" "$T/$label-b.hex"
+    payloads "$T/$label-ta.conn1.pcap" >"$T/$label-ta.hex"
+    payloads "$T/$label-tb.conn1.pcap" >"$T/$label-tb.hex"
+    check "$label: the TCP collector got $(wc -l <"$T/$label-ta.hex") messages, the same bytes from -f" \
+        bash -c '[ -s "$1" ] && cmp -s "$1" "$2"' _ "$T/$label-ta.hex" "$T/$label-tb.hex"
+    check "$label: the statistics alike but for the collectors' names" \
+        "$PY" -c 'import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+for s in a, b:
+    for c in s["collectors"]:
+        c.pop("collector"); c.pop("exporter", None)
+sys.exit(a != b)' "$T/$label-cli.json" "$T/$label-file.json"
+}
+mixed mixed -e ipfix
+mixed mixed-refresh -e ipfix -D 9 --template-refresh 20 --template-refresh-packets 3 -s 4
 
 # live: interface blocks (capture, hook, promiscuous), a TCP collector
 # and a named one; -f reads the printed file back as the same model

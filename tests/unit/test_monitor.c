@@ -76,6 +76,60 @@ static struct monitor *run_file(struct monitor_env *env, struct options *opt,
 	return m;
 }
 
+/*
+ * A reload that changes a monitor with a record: the new exporters own
+ * their templates, so the options they were made from may go (reload.c
+ * frees them); once, the exporters pointed into those options.
+ */
+START_TEST(reload_keeps_record_templates)
+{
+	struct monitor_env env = { .stop = &no_stop };
+	struct options *opt = calloc(1, sizeof(*opt)),
+		       *n = calloc(1, sizeof(*n));
+	char coll[64], spec[] = "pairs:sourceIPv4Address,destinationIPv4"
+				"Address/packetDeltaCount";
+	int fd = sink_open(coll, sizeof(coll)), ec = 0, r;
+	char *argv[] = { "xflowd",	    "-r", DEMO, "-c",	 coll,
+			 "--record",	    spec, "-t", "pairs", "-t",
+			 "ipv6-five-tuple", "-A", "60" };
+	const struct template_def *t;
+	struct monitor *m = NULL;
+
+	ck_assert_int_eq(options_parse(opt, 11, argv), 0);
+	ck_assert_int_eq(monitor_new(&env, opt, NULL, 0, &m, &ec), 0);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(monitor_exporters_open(m, &ec), 0);
+	ck_assert_int_eq(monitor_captures_open(m, &m, 1, &ec), 0);
+	ck_assert_int_eq(monitor_workers_open(m, &ec), 0);
+	r = monitor_read(m, 64);
+	ck_assert(r >= 0 || r == -ENODATA);
+	/* the same with another active timeout: applied */
+	ck_assert_int_eq(options_parse(n, 13, argv), 0);
+	monitor_lock(m);
+	ck_assert_int_eq(monitor_reload(m, n), 0);
+	monitor_unlock(m);
+	/* gone (a memset before free() may be optimised away) */
+	explicit_bzero(n, sizeof(*n));
+	free(n);
+	ck_assert_uint_eq(m->opt.active_s, 60);
+	t = monitor_exporter(m, 0)->cfg.tmpl[0];
+	ck_assert_str_eq(t->name, "pairs");
+	ck_assert_uint_eq(t->nelem, 3);
+	ck_assert_uint_eq(t->elem[1], IE_destinationIPv4Address);
+	while (!m->eof) {
+		r = monitor_read(m, 64);
+		ck_assert(r >= 0 || r == -ENODATA);
+	}
+	monitor_finish(m);
+	ck_assert_uint_gt(monitor_exporter(m, 0)->coll[0]->stats.data_records,
+			  0);
+	ck_assert_uint_gt(sink_count(fd), 0);
+	monitor_free(m);
+	close(fd);
+	free(opt);
+}
+END_TEST
+
 /* The truth of demo.pcap: its flows and their packets and octets. */
 static void demo_truth(uint64_t *flows, uint64_t *packets, uint64_t *octets)
 {
@@ -273,6 +327,7 @@ int main(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, file_counts_add_up);
 	tcase_add_test(tc, pppac_alias_parsed_once);
+	tcase_add_test(tc, reload_keeps_record_templates);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -8,6 +8,7 @@
  * interfaces; that model made back into options by options_monitor() is
  * the command line's pipeline.
  */
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -348,6 +349,9 @@ END_TEST
 START_TEST(model_round_trip)
 {
 	struct options *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+	struct template_def da[EXPORT_MAX_TEMPLATES], db[EXPORT_MAX_TEMPLATES];
+	const struct template_def *ta[EXPORT_MAX_TEMPLATES],
+		*tb[EXPORT_MAX_TEMPLATES];
 	struct config *cfg;
 	size_t i;
 	int k;
@@ -385,9 +389,10 @@ START_TEST(model_round_trip)
 	ck_assert_uint_eq(b->inactive_s, a->inactive_s);
 	ck_assert_uint_eq(b->cache_size, a->cache_size);
 	ck_assert_uint_eq(b->export.ntmpl, a->export.ntmpl);
+	options_templates(a, da, ta);
+	options_templates(b, db, tb);
 	for (i = 0; i < a->export.ntmpl; i++) {
-		const struct template_def *x = a->export.tmpl[i],
-					  *y = b->export.tmpl[i];
+		const struct template_def *x = ta[i], *y = tb[i];
 
 		ck_assert_str_eq(x->name, y->name);
 		ck_assert_uint_eq(x->nelem, y->nelem);
@@ -419,14 +424,16 @@ START_TEST(record_of_file_by_ids)
 		       *o = calloc(1, sizeof(*o));
 	struct config_errors err;
 	struct config *cfg;
-	const struct template_def *t;
+	struct template_def defs[EXPORT_MAX_TEMPLATES];
+	const struct template_def *t, *tmpl[EXPORT_MAX_TEMPLATES];
 
 	ck_assert_int_eq(parse(cur, BASE), 0);
 	cfg = config_parse("t.conf", text, strlen(text), &err);
 	ck_assert_ptr_nonnull(cfg);
 	ck_assert_int_eq(options_monitor(o, cur, cfg, 0), 0);
 	ck_assert_uint_eq(o->export.ntmpl, 1);
-	t = o->export.tmpl[0];
+	ck_assert_uint_eq(options_templates(o, defs, tmpl), 1);
+	t = tmpl[0];
 	ck_assert_str_eq(t->name, "rec");
 	ck_assert_uint_eq(t->nelem, 3);
 	ck_assert_uint_eq(t->elem[0], IE_destinationIPv6Address);
@@ -434,10 +441,13 @@ START_TEST(record_of_file_by_ids)
 	ck_assert_uint_eq(t->elem[2], IE_octetDeltaCount);
 	ck_assert_uint_eq(t->keymask, 3);
 	ck_assert_uint_eq(t->ipver, 6);
-	/* its own copy: the configuration may go */
-	ck_assert_ptr_eq(t, &o->records[0].def);
+	/* its own copy: the configuration may go (records[0], by value,
+	 * described in defs) */
+	ck_assert_uint_eq(o->tmpl_rec[0], 1);
+	ck_assert_ptr_eq(t, &defs[0]);
 	ck_assert_ptr_eq(t->elem, o->records[0].elem);
 	config_free(cfg);
+	ck_assert_uint_eq(t->elem[2], IE_octetDeltaCount);
 
 	/* the exporter's templates hold names of 31 octets at most */
 	cfg = config_parse("t.conf", longname, strlen(longname), &err);
@@ -611,6 +621,120 @@ START_TEST(collectors_copy_by_value)
 }
 END_TEST
 
+/*
+ * A user-defined template survives a plain assignment of the options
+ * that hold it and the end of the original: no pointer into the struct
+ * itself (once, a --record's template pointed into its own buffer, and
+ * options_move() had to fix every copy up).
+ */
+START_TEST(records_copy_by_value)
+{
+	struct options *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+	struct options *c = malloc(sizeof(*c));
+	struct template_def defs[EXPORT_MAX_TEMPLATES];
+	const struct template_def *tmpl[EXPORT_MAX_TEMPLATES];
+	struct export_cfg gc;
+	struct config *cfg;
+	int pass;
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(parse(a, "-r x.pcap -c 127.0.0.1:2055 -e ipfix "
+				  "--record "
+				  "pairs:sourceIPv4Address,destinationIPv4Addr"
+				  "ess/packetDeltaCount -t ipv6-five-tuple -t "
+				  "pairs"),
+			 0);
+	cfg = options_config(a);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(options_monitor(b, a, cfg, 0), 0);
+	/* the command line's, then -f's (the record from the file) */
+	for (pass = 0; pass < 2; pass++) {
+		struct options *from = pass ? b : a;
+
+		*c = *from;
+		/* gone (a memset before free() may be optimised away) */
+		explicit_bzero(from, sizeof(*from));
+		free(from);
+		ck_assert_uint_eq(options_templates(c, defs, tmpl), 2);
+		ck_assert_str_eq(tmpl[0]->name, "ipv6-five-tuple");
+		ck_assert_str_eq(tmpl[1]->name, "pairs");
+		ck_assert_uint_eq(tmpl[1]->nelem, 3);
+		ck_assert_uint_eq(tmpl[1]->elem[0], IE_sourceIPv4Address);
+		ck_assert_uint_eq(tmpl[1]->elem[1], IE_destinationIPv4Address);
+		ck_assert_uint_eq(tmpl[1]->elem[2], IE_packetDeltaCount);
+		ck_assert_uint_eq(tmpl[1]->keymask, 3);
+		ck_assert_uint_eq(tmpl[1]->ipver, 4);
+		options_group_export(c, 0, &gc, defs);
+		ck_assert_uint_eq(gc.ntmpl, 2);
+		ck_assert_str_eq(gc.tmpl[1]->name, "pairs");
+		ck_assert_uint_eq(gc.tmpl[1]->elem[1],
+				  IE_destinationIPv4Address);
+		/* the copy is a whole command line: its model again */
+		if (pass == 0) {
+			struct config *again = options_config(c);
+
+			ck_assert_ptr_nonnull(again);
+			ck_assert_int_eq(again->nrecord, 1);
+			ck_assert_str_eq(again->record[0].name, "pairs");
+			ck_assert_int_eq(again->monitor[0].format[1].record, 0);
+			config_free(again);
+		}
+	}
+	config_free(cfg);
+	free(c);
+}
+END_TEST
+
+/*
+ * A UDP and a TCP collector of a command line are one exporting process;
+ * in its model the TCP exporter has no template refresh (UDP's alone),
+ * and made back into options they are one process still, refreshing as
+ * the command line's. Another refresh on another UDP exporter is
+ * another process.
+ */
+START_TEST(tcp_udp_one_process)
+{
+	static const char two[] = "exporter u\n destination 192.0.2.9\n"
+				  " template refresh-seconds 30\n"
+				  "exporter t\n destination 192.0.2.9\n"
+				  " transport tcp 4739\n"
+				  "exporter u2\n destination 192.0.2.8\n"
+				  "monitor m\n exporter t\n exporter u\n"
+				  " exporter u2\n";
+	struct options *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+	struct config_errors err;
+	struct config *cfg;
+
+	ck_assert_int_eq(parse(a, "-r x.pcap -c [::1]:4739/tcp -c "
+				  "127.0.0.1:2055 -e ipfix "
+				  "--template-refresh 20"),
+			 0);
+	cfg = options_config(a);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->exporter[0].refresh_s, 0);
+	ck_assert_uint_eq(cfg->exporter[1].refresh_s, 20);
+	ck_assert_int_eq(options_monitor(b, a, cfg, 0), 0);
+	ck_assert_int_eq(options_ngroups(b), 1);
+	ck_assert_uint_eq(b->group[0].refresh_s, 20);
+	ck_assert_uint_eq(b->group[0].refresh_msgs, a->export.refresh_msgs);
+	ck_assert_uint_eq(b->export.refresh_s, 20);
+	config_free(cfg);
+
+	cfg = config_parse("t.conf", two, strlen(two), &err);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(options_monitor(b, a, cfg, 0), 0);
+	ck_assert_int_eq(options_ngroups(b), 2);
+	ck_assert_int_eq(b->coll_group[0], 0); /* t */
+	ck_assert_int_eq(b->coll_group[1], 0); /* u: refresh 30 */
+	ck_assert_int_eq(b->coll_group[2], 1); /* u2: refresh 600 */
+	ck_assert_uint_eq(b->group[0].refresh_s, 30);
+	ck_assert_uint_eq(b->group[1].refresh_s, 600);
+	config_free(cfg);
+	free(a);
+	free(b);
+}
+END_TEST
+
 static void setup(void)
 {
 	nlines = 0;
@@ -635,6 +759,8 @@ static Suite *options_suite(void)
 	tcase_add_test(tc, bad_collector_in_model);
 	tcase_add_test(tc, bgp_options);
 	tcase_add_test(tc, collectors_copy_by_value);
+	tcase_add_test(tc, records_copy_by_value);
+	tcase_add_test(tc, tcp_udp_one_process);
 	suite_add_tcase(s, tc);
 	return s;
 }
