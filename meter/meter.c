@@ -165,6 +165,10 @@ static void meter_parsed(struct meter *m, const struct obs_point *op,
 			memcpy(k->dmac, pi->dmac, 6);
 		if (keys & MKEY_TOS)
 			k->tos = pi->tos;
+		else if (keys & MKEY_DSCP)
+			k->tos = pi->tos & 0xfc;
+		else if (keys & MKEY_PREC)
+			k->tos = pi->tos & 0xe0;
 		k->tun_ver = tun_ver;
 		if (keys & MKEY_TUN_SRC)
 			memcpy(k->tun_src, tun_src, 16);
@@ -217,6 +221,16 @@ static uint32_t ie_key_bit(unsigned ie)
 		return MKEY_TUN_DST;
 	case IE_ipClassOfService:
 		return MKEY_TOS;
+	case IE_ipDiffServCodePoint:
+		return MKEY_DSCP;
+	case IE_ipPrecedence:
+		return MKEY_PREC;
+	/* ICMP type and code: the destination port of an ICMP flow */
+	case IE_icmpTypeIPv4:
+	case IE_icmpCodeIPv4:
+	case IE_icmpTypeIPv6:
+	case IE_icmpCodeIPv6:
+		return MKEY_DPORT | MKEY_PROTO;
 	default:
 		return 0;
 	}

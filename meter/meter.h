@@ -53,6 +53,8 @@ enum meter_key_bits {
 	MKEY_TUN_SRC = 1u << 10,
 	MKEY_TUN_DST = 1u << 11,
 	MKEY_TOS = 1u << 12,
+	MKEY_DSCP = 1u << 13,	   /* the TOS octet less its ECN bits */
+	MKEY_PREC = 1u << 14,	   /* its top three bits */
 	MKEY_FIVE = (1u << 7) - 1, /* the first seven: the base key part */
 };
 

@@ -21,6 +21,9 @@ static const struct {
 	{ "ipv6 traffic-class", IE_ipClassOfService },
 	{ "ipv4 version", IE_ipVersion },
 	{ "ipv6 version", IE_ipVersion },
+	{ "ipv6 next-header", IE_protocolIdentifier },
+	{ "ipv6 dscp", IE_ipDiffServCodePoint },
+	{ "ipv6 precedence", IE_ipPrecedence },
 };
 #define FNF_ALIASES (int)(sizeof(fnf_alias) / sizeof(fnf_alias[0]))
 

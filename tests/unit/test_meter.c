@@ -810,6 +810,66 @@ START_TEST(keys_user_template)
 }
 END_TEST
 
+/* FNF's dscp as a key (issue 16): the TOS octet less its ECN bits, so
+ * that packets differing in ECN only are one flow; precedence its top
+ * three bits. */
+START_TEST(keys_dscp_precedence)
+{
+	static const uint8_t e_dscp[] = { IE_sourceIPv4Address,
+					  IE_ipDiffServCodePoint,
+					  IE_packetDeltaCount };
+	static const uint8_t e_prec[] = { IE_sourceIPv4Address, IE_ipPrecedence,
+					  IE_packetDeltaCount };
+	static const uint8_t tos[] = { 0xb8, 0xb9, 0xbb, 0xa0, 0x28 };
+	const struct template_def d_dscp = { .name = "dscp",
+					     .ipver = 4,
+					     .nelem = 3,
+					     .elem = e_dscp,
+					     .keymask = 0x3 };
+	const struct template_def d_prec = { .name = "prec",
+					     .ipver = 4,
+					     .nelem = 3,
+					     .elem = e_prec,
+					     .keymask = 0x3 };
+	const struct template_def *defs[2] = { &d_dscp, &d_prec };
+	struct pkt k = { .n = 0 };
+	int j;
+	size_t i;
+
+	for (j = 0; j < 2; j++) {
+		struct mt *t = mt_new(1, NULL, 16);
+
+		meter_configure(&t->cfg, defs + j, 1);
+		ck_assert_uint_eq(t->cfg.keys[0],
+				  MKEY_SRC | (j ? MKEY_PREC : MKEY_DSCP));
+		ck_assert_uint_eq(t->cfg.key_len, FLOW_KEY_L2_LEN);
+		flowcache_set_key_len(t->m.fc, t->cfg.key_len);
+		t->m.cfg = &t->cfg;
+		for (i = 0; i < sizeof(tos); i++) {
+			k.n = 0;
+			eth(&k, 0x0800);
+			v4_tcp(&k, 1000, 80, 0x10, tos[i]);
+			mt_packet(t, &k, T0 + i);
+		}
+		mt_end(t);
+		/* dscp: 46 (x3), 40, 10; precedence: 5 (x4), 1 */
+		ck_assert_uint_eq(t->n, j ? 2 : 3);
+		for (i = 0; i < t->n; i++) {
+			const struct flow *f = &t->r[i].f;
+
+			if (j)
+				ck_assert_uint_eq(f->packets,
+						  f->key.tos == 0xa0 ? 4 : 1);
+			else
+				ck_assert_uint_eq(f->packets,
+						  f->key.tos == 0xb8 ? 3 : 1);
+			ck_assert_uint_eq(f->key.tos & (j ? 0x1f : 0x03), 0);
+		}
+		mt_free(t);
+	}
+}
+END_TEST
+
 /* ---------------------------------------------------------------------- */
 /* Sampling                                                               */
 
@@ -1047,6 +1107,7 @@ static Suite *meter_suite(void)
 	tcase_add_test(tc, meter_info_records);
 	tcase_add_test(tc, keys_five_vs_seven);
 	tcase_add_test(tc, keys_user_template);
+	tcase_add_test(tc, keys_dscp_precedence);
 	tcase_add_test(tc, sampling_deterministic);
 	tcase_add_test(tc, sampling_random);
 	tcase_add_test(tc, fin_rst_end_flow);

@@ -416,7 +416,9 @@ START_TEST(element_facts)
 		IE_egressInterface,	    IE_bgpSourceAsNumber,
 		IE_bgpDestinationAsNumber,  IE_bgpNextHopIPv4Address,
 		IE_bgpNextHopIPv6Address,   IE_bgpNextAdjacentAsNumber,
-		IE_bgpPrevAdjacentAsNumber,
+		IE_bgpPrevAdjacentAsNumber, IE_sourceIPv4Prefix,
+		IE_destinationIPv4Prefix,   IE_sourceIPv6Prefix,
+		IE_destinationIPv6Prefix,   IE_forwardingStatus,
 	};
 	const char *all[256];
 	size_t i, nroute = 0;
