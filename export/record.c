@@ -124,6 +124,19 @@ void record_encode(struct wbuf *w, const struct template_def *t,
 		case IE_ipPrecedence:
 			put_u8(w, f->tos >> 5);
 			break;
+		case IE_ipTTL:
+			put_u8(w, k->ttl);
+			break;
+		case IE_flowLabelIPv6:
+			put_be32(w, k->flow_label);
+			break;
+		case IE_vlanId:
+		case IE_dot1qVlanId:
+			put_be16(w, k->vlan);
+			break;
+		case IE_dot1qPriority:
+			put_u8(w, k->pcp);
+			break;
 		case IE_icmpTypeIPv4:
 			put_u8(w, icmp_of(k, 1, true));
 			break;

@@ -223,8 +223,11 @@ uint32_t flowcache_hash(const struct flow_key *k)
 
 void flowcache_set_key_len(struct flowcache *fc, uint32_t len)
 {
-	/* the pad after tun_dst is always zero: never compared */
-	if (len >= FLOW_KEY_TUN_LEN)
+	/* a tunnel's key stops at tun_dst: the FNF keys after it are
+	 * compared only when a template has one */
+	if (len >= FLOW_KEY_FNF_LEN)
+		fc->key_len = FLOW_KEY_FNF_LEN;
+	else if (len >= FLOW_KEY_TUN_LEN)
 		fc->key_len = FLOW_KEY_TUN_LEN;
 	else if (len >= FLOW_KEY_L2_LEN)
 		fc->key_len = FLOW_KEY_L2_LEN;
@@ -270,7 +273,7 @@ static size_t cold_bytes(size_t n)
 
 static size_t ext_bytes(size_t n)
 {
-	return n * (FLOW_KEY_TUN_LEN - FLOW_KEY_BASE_LEN);
+	return n * (FLOW_KEY_FNF_LEN - FLOW_KEY_BASE_LEN);
 }
 
 static size_t big_bytes(size_t n)

@@ -45,17 +45,23 @@ struct flow_key {
 	uint8_t tos;	 /* ipClassOfService as a key (user templates) */
 	uint8_t tun_src[16];
 	uint8_t tun_dst[16];
-	uint8_t pad[4];
+	/* Flexible NetFlow's per-packet keys (issue 16) */
+	uint32_t flow_label; /* flowLabelIPv6 */
+	uint16_t vlan;	     /* vlanId, dot1qVlanId: the outer tag's */
+	uint8_t ttl;	     /* ipTTL */
+	uint8_t pcp;	     /* dot1qPriority */
 };
 #define FLOW_KEY_BASE_LEN 44
 #define FLOW_KEY_L2_LEN 60  /* up to tos: seven-tuple, no tunnel */
-#define FLOW_KEY_TUN_LEN 92 /* up to tun_dst: all that is ever set */
+#define FLOW_KEY_TUN_LEN 92 /* up to tun_dst: what tunnels need */
 #define FLOW_KEY_FULL_LEN 96
-_Static_assert(sizeof(struct flow_key) == FLOW_KEY_FULL_LEN, "flow_key has "
-							     "hidden padding");
+#define FLOW_KEY_FNF_LEN 100 /* all: the FNF keys too */
+_Static_assert(sizeof(struct flow_key) == FLOW_KEY_FNF_LEN, "flow_key has "
+							    "hidden padding");
 _Static_assert(__builtin_offsetof(struct flow_key, tun_src) == FLOW_KEY_L2_LEN,
 	       "FLOW_KEY_L2_LEN does not end at tos");
-_Static_assert(__builtin_offsetof(struct flow_key, pad) == FLOW_KEY_TUN_LEN,
+_Static_assert(__builtin_offsetof(struct flow_key, flow_label) ==
+		       FLOW_KEY_TUN_LEN,
 	       "FLOW_KEY_TUN_LEN does not end at tun_dst");
 _Static_assert(__builtin_offsetof(struct flow_key, ethertype) ==
 		       FLOW_KEY_BASE_LEN,
@@ -176,7 +182,8 @@ void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 			     uint32_t oif);
 
 /* Key octets to hash and compare: FLOW_KEY_BASE_LEN (the default),
- * FLOW_KEY_L2_LEN or FLOW_KEY_FULL_LEN; set before the first packet. */
+ * FLOW_KEY_L2_LEN, FLOW_KEY_FULL_LEN (tunnels) or FLOW_KEY_FNF_LEN;
+ * set before the first packet. */
 void flowcache_set_key_len(struct flowcache *fc, uint32_t len);
 
 /* The flow of pool entry i (1 <= i < fc->next_unused) into out; false if

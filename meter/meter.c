@@ -174,6 +174,16 @@ static void meter_parsed(struct meter *m, const struct obs_point *op,
 			memcpy(k->tun_src, tun_src, 16);
 		if (keys & MKEY_TUN_DST)
 			memcpy(k->tun_dst, tun_dst, 16);
+		if (keys & MKEY_FNF) {
+			if (keys & MKEY_TTL)
+				k->ttl = pi->ttl;
+			if (keys & MKEY_FLOW_LABEL)
+				k->flow_label = pi->flow_label;
+			if (keys & MKEY_VLAN)
+				k->vlan = pi->nvlan ? pi->vlan[0] : 0;
+			if (keys & MKEY_PCP)
+				k->pcp = pi->nvlan ? pi->vlan_pcp : 0;
+		}
 	}
 	mp->hash = flowcache_hash_len(k, key_len);
 	mp->octets = pi->octets;
@@ -225,6 +235,15 @@ static uint32_t ie_key_bit(unsigned ie)
 		return MKEY_DSCP;
 	case IE_ipPrecedence:
 		return MKEY_PREC;
+	case IE_ipTTL:
+		return MKEY_TTL;
+	case IE_flowLabelIPv6:
+		return MKEY_FLOW_LABEL;
+	case IE_vlanId:
+	case IE_dot1qVlanId:
+		return MKEY_VLAN;
+	case IE_dot1qPriority:
+		return MKEY_PCP;
 	/* ICMP type and code: the destination port of an ICMP flow */
 	case IE_icmpTypeIPv4:
 	case IE_icmpCodeIPv4:
@@ -272,7 +291,10 @@ void meter_configure(struct meter_cfg *cfg,
 		cfg->keys[i] = meter_template_keys(tmpl[i]);
 		/* the tunnel endpoints need the whole key; the other
 		 * elements its seven-tuple part */
-		if (cfg->keys[i] & (MKEY_TUN_SRC | MKEY_TUN_DST))
+		if (cfg->keys[i] & MKEY_FNF)
+			cfg->key_len = FLOW_KEY_FNF_LEN;
+		else if (cfg->keys[i] & (MKEY_TUN_SRC | MKEY_TUN_DST) &&
+			 cfg->key_len < FLOW_KEY_FULL_LEN)
 			cfg->key_len = FLOW_KEY_FULL_LEN;
 		else if (cfg->keys[i] & ~(uint32_t)MKEY_FIVE &&
 			 cfg->key_len < FLOW_KEY_L2_LEN)

@@ -53,8 +53,14 @@ enum meter_key_bits {
 	MKEY_TUN_SRC = 1u << 10,
 	MKEY_TUN_DST = 1u << 11,
 	MKEY_TOS = 1u << 12,
-	MKEY_DSCP = 1u << 13,	   /* the TOS octet less its ECN bits */
-	MKEY_PREC = 1u << 14,	   /* its top three bits */
+	MKEY_DSCP = 1u << 13, /* the TOS octet less its ECN bits */
+	MKEY_PREC = 1u << 14, /* its top three bits */
+	/* past the tunnel endpoints in the key (FLOW_KEY_FNF_LEN) */
+	MKEY_TTL = 1u << 15,
+	MKEY_FLOW_LABEL = 1u << 16,
+	MKEY_VLAN = 1u << 17,
+	MKEY_PCP = 1u << 18,
+	MKEY_FNF = MKEY_TTL | MKEY_FLOW_LABEL | MKEY_VLAN | MKEY_PCP,
 	MKEY_FIVE = (1u << 7) - 1, /* the first seven: the base key part */
 };
 

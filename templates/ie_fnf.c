@@ -24,6 +24,7 @@ static const struct {
 	{ "ipv6 next-header", IE_protocolIdentifier },
 	{ "ipv6 dscp", IE_ipDiffServCodePoint },
 	{ "ipv6 precedence", IE_ipPrecedence },
+	{ "ipv6 hop-limit", IE_ipTTL },
 };
 #define FNF_ALIASES (int)(sizeof(fnf_alias) / sizeof(fnf_alias[0]))
 

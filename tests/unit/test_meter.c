@@ -870,6 +870,64 @@ START_TEST(keys_dscp_precedence)
 }
 END_TEST
 
+/* FNF's per-packet keys: TTL and the outer VLAN tag's id and priority
+ * split flows, in the key octets past the tunnel endpoints, compared only
+ * when a template has one; a tunnel template does not pay for them. */
+START_TEST(keys_ttl_vlan)
+{
+	static const uint8_t elem[] = { IE_sourceIPv4Address, IE_ipTTL,
+					IE_vlanId, IE_dot1qPriority,
+					IE_packetDeltaCount };
+	static const uint8_t ttl[] = { 64, 64, 63, 64 };
+	static const uint16_t tci[] = { 0xa064, 0xa064, 0xa064, 0x2064 };
+	const struct template_def def = { .name = "ttl-vlan",
+					  .ipver = 4,
+					  .nelem = 5,
+					  .elem = elem,
+					  .keymask = 0xf };
+	const struct template_def *defs[1] = { &def };
+	struct mt *t = mt_new(1, NULL, 16);
+	struct pkt k = { .n = 0 };
+	size_t i, ip;
+
+	meter_configure(&t->cfg, defs, 1);
+	ck_assert_uint_eq(t->cfg.keys[0],
+			  MKEY_SRC | MKEY_TTL | MKEY_VLAN | MKEY_PCP);
+	ck_assert_uint_eq(t->cfg.key_len, FLOW_KEY_FNF_LEN);
+	flowcache_set_key_len(t->m.fc, t->cfg.key_len);
+	ck_assert_uint_eq(t->m.fc->key_len, FLOW_KEY_FNF_LEN);
+	t->m.cfg = &t->cfg;
+	for (i = 0; i < 4; i++) {
+		k.n = 0;
+		eth(&k, 0x8100);
+		vlan_tag(&k, tci[i], 0x0800);
+		ip = ip4_begin(&k, 17, 5, 0);
+		k.b[ip + 8] = ttl[i];
+		udp(&k, 1, 2, 4);
+		ip4_end(&k, ip);
+		mt_packet(t, &k, T0 + i);
+	}
+	mt_end(t);
+	ck_assert_uint_eq(t->n, 3);
+	for (i = 0; i < t->n; i++) {
+		const struct flow *f = &t->r[i].f;
+
+		ck_assert_uint_eq(f->key.vlan, 100);
+		if (f->key.ttl == 63 || f->key.pcp == 1)
+			ck_assert_uint_eq(f->packets, 1);
+		else
+			ck_assert_uint_eq(f->packets, 2);
+		ck_assert_uint_eq(f->key.flow_label, 0);
+	}
+	mt_free(t);
+	/* the tunnel endpoints alone stop before the FNF keys */
+	t = mt_new(1, NULL, 16);
+	flowcache_set_key_len(t->m.fc, FLOW_KEY_FULL_LEN);
+	ck_assert_uint_eq(t->m.fc->key_len, FLOW_KEY_TUN_LEN);
+	mt_free(t);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------- */
 /* Sampling                                                               */
 
@@ -1108,6 +1166,7 @@ static Suite *meter_suite(void)
 	tcase_add_test(tc, keys_five_vs_seven);
 	tcase_add_test(tc, keys_user_template);
 	tcase_add_test(tc, keys_dscp_precedence);
+	tcase_add_test(tc, keys_ttl_vlan);
 	tcase_add_test(tc, sampling_deterministic);
 	tcase_add_test(tc, sampling_random);
 	tcase_add_test(tc, fin_rst_end_flow);
