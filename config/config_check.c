@@ -518,6 +518,35 @@ static void check_monitor(struct cfg_parser *p, int mi)
 			check_fits_mtu(p, m, &cfg->exporter[m->exporter[j]]);
 }
 
+/*
+ * The eBPF programs parse in the kernel within the verifier's budget: they
+ * do not read the IPv6 fragment header's M flag (parse.h), so a record
+ * with fragmentFlags is refused on an ebpf capture.
+ */
+static void check_ebpf_fields(struct cfg_parser *p, const char *mon, int mi,
+			      unsigned int line)
+{
+	const struct cfg_monitor *m = &p->cfg->monitor[mi];
+	const struct cfg_record *r;
+	int i, k;
+
+	for (i = 0; i < m->nformat; i++) {
+		if (m->format[i].record < 0)
+			continue;
+		r = &p->cfg->record[m->format[i].record];
+		for (k = 0; k < r->nelem; k++)
+			if (r->elem[k] == IE_fragmentFlags)
+				cfg_error(p, line,
+					  "monitor %s: record %s (line %u) has "
+					  "fragmentFlags, which capture ebpf "
+					  "does not read (the IPv6 fragment "
+					  "header is past the kernel "
+					  "verifier's budget); use capture "
+					  "pcap or afxdp",
+					  mon, r->name, r->line);
+	}
+}
+
 static void check_interface(struct cfg_parser *p, int ii)
 {
 	static const char *const dir[] = { "input", "output" };
@@ -547,6 +576,9 @@ static void check_interface(struct cfg_parser *p, int ii)
 				  "monitor %s %s: capture afxdp sees received "
 				  "packets only; use capture ebpf or pcap",
 				  a->i->mon[d], dir[d]);
+		if (f->monitor[d] >= 0 && f->capture == CAPTURE_EBPF)
+			check_ebpf_fields(p, a->i->mon[d], f->monitor[d],
+					  f->monitor_line[d]);
 		if (d == CFG_OUTPUT && f->capture == CAPTURE_EBPF &&
 		    f->ebpf_hook == EBPF_HOOK_XDP)
 			cfg_error(p, f->monitor_line[d],

@@ -127,6 +127,22 @@ void record_encode(struct wbuf *w, const struct template_def *t,
 		case IE_ipTTL:
 			put_u8(w, k->ttl);
 			break;
+		/* measured (flowcache_set_measure) */
+		case IE_minimumTTL:
+			put_u8(w, f->ttl_min);
+			break;
+		case IE_maximumTTL:
+			put_u8(w, f->ttl_max);
+			break;
+		case IE_minimumIpTotalLength:
+			put_be16(w, f->len_min);
+			break;
+		case IE_maximumIpTotalLength:
+			put_be16(w, f->len_max);
+			break;
+		case IE_fragmentFlags:
+			put_u8(w, f->frag_flags);
+			break;
 		case IE_flowLabelIPv6:
 			put_be32(w, k->flow_label);
 			break;

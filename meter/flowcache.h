@@ -86,6 +86,20 @@ struct flow {
 	uint8_t tcp_flags; /* OR of all packets */
 	uint8_t tos;	   /* of the first packet */
 	uint8_t live;	   /* in use (not on the free list) */
+	/* measured over the packets, only while the cache measures
+	 * (flowcache_set_measure); 0 otherwise */
+	uint8_t ttl_min, ttl_max;
+	uint8_t frag_flags;	   /* OR of the packets' fragmentFlags */
+	uint16_t len_min, len_max; /* IP total length, saturated at 65535 */
+};
+
+/* What one packet adds to the measured elements of its flow: its TTL (hop
+ * limit), IP total length and fragmentFlags (struct pkt_info's). */
+struct flow_meas {
+	uint16_t len_min, len_max;
+	uint8_t ttl_min, ttl_max;
+	uint8_t frag;
+	uint8_t pad;
 };
 
 /*
@@ -137,6 +151,7 @@ struct flowcache {
 	uint8_t *ext;		/* key octets past FLOW_KEY_BASE_LEN, ext_len
 				 * per entry; untouched unless key_len needs */
 	struct flow_big *big;	/* see FC_BIG */
+	struct flow_meas *meas; /* per entry while measuring, else NULL */
 	uint32_t *buckets;	/* nbuckets heads, 0 = empty */
 	size_t pool_bytes;	/* all mapped sizes but the buckets' */
 	size_t bucket_bytes;
@@ -180,6 +195,21 @@ void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 			     uint32_t hash, uint32_t octets, uint8_t tcp_flags,
 			     uint8_t tos, uint64_t ts_ns, uint32_t cpu,
 			     uint32_t oif);
+
+/*
+ * The same, measuring the packet m too (TTL, length and fragment flags
+ * minimum, maximum and OR): for a cache flowcache_set_measure turned on.
+ */
+void flowcache_update_measured(struct flowcache *fc, const struct flow_key *key,
+			       uint32_t hash, uint32_t octets,
+			       uint8_t tcp_flags, uint8_t tos, uint64_t ts_ns,
+			       uint32_t cpu, uint32_t oif,
+			       const struct flow_meas *m);
+
+/* Keep the measured elements of struct flow (a template has one): maps
+ * their side table, 8 octets per entry; set before the first packet.
+ * 0, or -ENOMEM. */
+int flowcache_set_measure(struct flowcache *fc, bool on);
 
 /* Key octets to hash and compare: FLOW_KEY_BASE_LEN (the default),
  * FLOW_KEY_L2_LEN, FLOW_KEY_FULL_LEN (tunnels) or FLOW_KEY_FNF_LEN;

@@ -192,6 +192,14 @@ static void meter_parsed(struct meter *m, const struct obs_point *op,
 	mp->ts_ns = ts_ns;
 	mp->cpu = m->cpu;
 	mp->oif = op->dir ? op->ifindex : 0;
+	if (cfg && cfg->measure) {
+		uint16_t len = pi->octets > 0xffff ? 0xffff
+						   : (uint16_t)pi->octets;
+
+		mp->meas.ttl_min = mp->meas.ttl_max = pi->ttl;
+		mp->meas.len_min = mp->meas.len_max = len;
+		mp->meas.frag = pi->frag_flags;
+	}
 	flowcache_prefetch_bucket(m->fc, mp->hash);
 	if (++m->npending == METER_BATCH)
 		meter_flush(m);
@@ -255,6 +263,24 @@ static uint32_t ie_key_bit(unsigned ie)
 	}
 }
 
+bool meter_template_measures(const struct template_def *t)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->nelem; i++)
+		switch (t->elem[i]) {
+		case IE_minimumTTL:
+		case IE_maximumTTL:
+		case IE_minimumIpTotalLength:
+		case IE_maximumIpTotalLength:
+		case IE_fragmentFlags:
+			return true;
+		default:
+			break;
+		}
+	return false;
+}
+
 uint32_t meter_template_keys(const struct template_def *t)
 {
 	uint32_t keys = 0, i;
@@ -289,6 +315,7 @@ void meter_configure(struct meter_cfg *cfg,
 	cfg->key_len = FLOW_KEY_BASE_LEN;
 	for (i = 0; i < n && i < METER_MAX_TEMPLATES; i++) {
 		cfg->keys[i] = meter_template_keys(tmpl[i]);
+		cfg->measure |= meter_template_measures(tmpl[i]);
 		/* the tunnel endpoints need the whole key; the other
 		 * elements its seven-tuple part */
 		if (cfg->keys[i] & MKEY_FNF)
@@ -340,9 +367,16 @@ void meter_flush(struct meter *m)
 	for (i = 0; i < n; i++) {
 		const struct meter_pending *mp = &m->pending[i];
 
-		flowcache_update_hashed(m->fc, &mp->key, mp->hash, mp->octets,
-					mp->tcp_flags, mp->tos, mp->ts_ns,
-					mp->cpu, mp->oif);
+		if (m->fc->meas)
+			flowcache_update_measured(m->fc, &mp->key, mp->hash,
+						  mp->octets, mp->tcp_flags,
+						  mp->tos, mp->ts_ns, mp->cpu,
+						  mp->oif, &mp->meas);
+		else
+			flowcache_update_hashed(m->fc, &mp->key, mp->hash,
+						mp->octets, mp->tcp_flags,
+						mp->tos, mp->ts_ns, mp->cpu,
+						mp->oif);
 	}
 	m->npending = 0;
 }

@@ -84,6 +84,9 @@ struct meter_cfg {
 	uint32_t key_len; /* FLOW_KEY_BASE_LEN, _L2_LEN or _FULL_LEN */
 	uint8_t class_tmpl[2][3][2]; /* template index + 1; 0: none fits */
 	uint32_t keys[METER_MAX_TEMPLATES]; /* MKEY_* of each template */
+	/* a template has a measured FNF element (TTL, length minimum or
+	 * maximum, fragment flags): the cache keeps them, per packet */
+	bool measure;
 };
 
 /*
@@ -131,6 +134,7 @@ struct meter_pending {
 	uint32_t cpu;
 	uint32_t oif; /* egress point: the interface observed; 0 ingress */
 	uint64_t ts_ns;
+	struct flow_meas meas; /* filled only when cfg->measure */
 };
 
 /*
@@ -216,6 +220,9 @@ void obs_point_pppac(struct obs_point *op, const char *alias);
 /* Give op a tunnel's endpoints, oriented for op->dir. */
 void obs_point_tunnel(struct obs_point *op, uint8_t ver, const uint8_t *local,
 		      const uint8_t *remote);
+
+/* Has template t an element the cache measures (struct flow_meas)? */
+bool meter_template_measures(const struct template_def *t);
 
 /* The MKEY_* key elements of a template. */
 uint32_t meter_template_keys(const struct template_def *t);

@@ -583,8 +583,13 @@ PARSE_INLINE int parse_ipv6(struct parse_cursor *c, struct pkt_info *pi)
 		if (nh == IPPROTO_FRAGMENT_) {
 			hlen = 8;
 			pi->frag = 1;
-			if (parse_be16(p + 2) & 1)
-				pi->frag_flags |= 0x20; /* M: more follow */
+#ifndef __bpf__
+			/* M (more follow) as MF; not in the eBPF programs,
+			 * whose verifier walks this loop for every header
+			 * (over its budget): fragmentFlags is refused on an
+			 * ebpf capture */
+			pi->frag_flags |= (uint8_t)((p[3] & 1) << 5);
+#endif
 			if ((parse_be16(p + 2) & 0xfff8) != 0) {
 				/* later fragment: real protocol, no ports */
 				pi->proto = p[0];
@@ -663,9 +668,13 @@ PARSE_INLINE int parse_ppp_proto(struct parse_cursor *c, uint16_t proto,
 PARSE_INLINE int parse_l2(struct parse_cursor *c, uint16_t et,
 			  struct pkt_info *pi)
 {
-	const uint8_t *p;
+	const uint8_t *p = c->pos;
 	int i;
 
+	/* the outer tag's priority, outside the loop (verifier states) */
+	if (pi->nvlan == 0 && p + 4 <= c->end &&
+	    (et == ETH_P_8021Q_ || et == ETH_P_8021AD_ || et == ETH_P_QINQ1_))
+		pi->vlan_pcp = p[0] >> 5;
 	for (i = 0; i < PARSE_MAX_VLAN; i++) {
 		if (et != ETH_P_8021Q_ && et != ETH_P_8021AD_ &&
 		    et != ETH_P_QINQ1_)
@@ -673,8 +682,6 @@ PARSE_INLINE int parse_l2(struct parse_cursor *c, uint16_t et,
 		p = c->pos;
 		if (p + 4 > c->end)
 			return PARSE_ERR_TRUNCATED;
-		if (pi->nvlan == 0)
-			pi->vlan_pcp = p[0] >> 5;
 		if (pi->nvlan < 2)
 			pi->vlan[pi->nvlan] = parse_be16(p) & 0x0fff;
 		pi->nvlan++;

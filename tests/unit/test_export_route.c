@@ -298,6 +298,30 @@ START_TEST(tos_icmp_fields)
 }
 END_TEST
 
+/* The measured catalogue fields on the wire: TTL and total length
+ * minimum and maximum (2 octets, as IOS), the fragment flags' OR. */
+START_TEST(measured_fields)
+{
+	struct export_cfg cfg = { .version = 10 };
+	struct exporter *ex = exporter_new(&cfg);
+	struct template_user u;
+	struct flow f;
+	uint8_t b[32];
+
+	mkrecord(&u, "me:sourceIPv4Address/minimumTTL,maximumTTL,"
+		     "minimumIpTotalLength,maximumIpTotalLength,fragmentFlags");
+	mkflow(&f, 4);
+	f.ttl_min = 3;
+	f.ttl_max = 65;
+	f.len_min = 40;
+	f.len_max = 1500;
+	f.frag_flags = 0x60;
+	ck_assert_uint_eq(encode(ex, &u.def, &f, b, sizeof(b)), 4 + 7);
+	ck_assert(!memcmp(b + 4, "\x03\x41\x00\x28\x05\xdc\x60", 7));
+	exporter_free(ex);
+}
+END_TEST
+
 /* A template without a routing element never asks. */
 START_TEST(five_tuple_never_asks)
 {
@@ -406,6 +430,7 @@ static Suite *export_route_suite(void)
 	tcase_add_test(tc, bgp_as_fields);
 	tcase_add_test(tc, prefix_and_forwarding);
 	tcase_add_test(tc, tos_icmp_fields);
+	tcase_add_test(tc, measured_fields);
 	tcase_add_test(tc, v5_fields);
 	suite_add_tcase(s, tc);
 	return s;

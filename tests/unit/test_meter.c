@@ -919,11 +919,57 @@ START_TEST(keys_ttl_vlan)
 			ck_assert_uint_eq(f->packets, 2);
 		ck_assert_uint_eq(f->key.flow_label, 0);
 	}
+	ck_assert(!t->cfg.measure); /* no measured element: no table */
 	mt_free(t);
 	/* the tunnel endpoints alone stop before the FNF keys */
 	t = mt_new(1, NULL, 16);
 	flowcache_set_key_len(t->m.fc, FLOW_KEY_FULL_LEN);
 	ck_assert_uint_eq(t->m.fc->key_len, FLOW_KEY_TUN_LEN);
+	mt_free(t);
+}
+END_TEST
+
+/* A template with a measured element turns measuring on: TTL, length
+ * minimum and maximum and the fragment flags of the packets, per flow. */
+START_TEST(measured_elements)
+{
+	static const uint8_t elem[] = { IE_sourceIPv4Address, IE_minimumTTL,
+					IE_maximumIpTotalLength,
+					IE_fragmentFlags };
+	static const uint8_t ttl[] = { 64, 9, 200 };
+	static const uint16_t frag[] = { 0x4000, 0x2000, 0x0000 };
+	const struct template_def def = { .name = "meas",
+					  .ipver = 4,
+					  .nelem = 4,
+					  .elem = elem,
+					  .keymask = 0x1 };
+	const struct template_def *defs[1] = { &def };
+	struct mt *t = mt_new(1, NULL, 16);
+	struct pkt k = { .n = 0 };
+	size_t i, ip;
+
+	meter_configure(&t->cfg, defs, 1);
+	ck_assert(t->cfg.measure);
+	ck_assert_uint_eq(t->cfg.key_len, FLOW_KEY_BASE_LEN);
+	ck_assert_int_eq(flowcache_set_measure(t->m.fc, t->cfg.measure), 0);
+	t->m.cfg = &t->cfg;
+	for (i = 0; i < 3; i++) {
+		k.n = 0;
+		eth(&k, 0x0800);
+		ip = ip4_begin(&k, 17, 5, frag[i]);
+		k.b[ip + 8] = ttl[i];
+		udp(&k, 1, 2, 4 + 100 * i);
+		ip4_end(&k, ip);
+		mt_packet(t, &k, T0 + i);
+	}
+	mt_end(t);
+	ck_assert_uint_eq(t->n, 1);
+	ck_assert_uint_eq(t->r[0].f.packets, 3);
+	ck_assert_uint_eq(t->r[0].f.ttl_min, 9);
+	ck_assert_uint_eq(t->r[0].f.ttl_max, 200);
+	ck_assert_uint_eq(t->r[0].f.len_min, 20 + 8 + 4);
+	ck_assert_uint_eq(t->r[0].f.len_max, 20 + 8 + 204);
+	ck_assert_uint_eq(t->r[0].f.frag_flags, 0x60);
 	mt_free(t);
 }
 END_TEST
@@ -1167,6 +1213,7 @@ static Suite *meter_suite(void)
 	tcase_add_test(tc, keys_user_template);
 	tcase_add_test(tc, keys_dscp_precedence);
 	tcase_add_test(tc, keys_ttl_vlan);
+	tcase_add_test(tc, measured_elements);
 	tcase_add_test(tc, sampling_deterministic);
 	tcase_add_test(tc, sampling_random);
 	tcase_add_test(tc, fin_rst_end_flow);
