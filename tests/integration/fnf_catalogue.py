@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """fnf_catalogue.py - the packets and the truth of test_fnf_catalogue.sh.
 
-usage: fnf_catalogue.py gen OUT.pcap TRUTH.json
+usage: fnf_catalogue.py gen OUT.pcap TRUTH.json MEAS.pcap MEAS.json
        fnf_catalogue.py check TRUTH.json EXPORT.pcap PORT VERSION FAMILY
+       fnf_catalogue.py measured MEAS.json EXPORT.pcap PORT VERSION FAMILY
 
 gen crafts IPv4 and IPv6 ICMP flows with known, distinct values of every
 Flexible NetFlow catalogue field (DSCP with ECN varying inside a flow, TTL,
@@ -16,6 +17,13 @@ every data record of the FAMILY's flows (4 or 6) of NetFlow VERSION (9 or
 kernel's main table as `ip route show match` lists it (the longest unicast
 prefix; 64 "forwarded" with a route, 131 "unroutable" without); the BGP
 fields are 0, no bgp block being configured.
+
+The measured fields have their own capture (MEAS.pcap): per protocol, TTL
+(hop limit) and length varying over a flow's packets, DF on an ICMP flow,
+a UDP datagram in two fragments (MF in the first; in IPv6 the fragment
+header's M); measured checks TTL and total length minimum and maximum and
+the fragment flags' OR of each flow, records keyed by address and
+protocol.
 """
 import ipaddress
 import json
@@ -72,6 +80,102 @@ def gen(out, truth_path):
                           octets=octets))
     wrpcap(out, pkts)
     json.dump(truth, open(truth_path, "w"), indent=1)
+
+
+def gen_measured(out, truth_path):
+    from scapy.all import (ICMP, IP, UDP, Ether, ICMPv6EchoRequest, IPv6,
+                           IPv6ExtHdrFragment, Raw, raw, wrpcap)
+    pkts, truth = [], []
+
+    def add(p):
+        p.time = T0 + len(pkts) * 0.01
+        pkts.append(p)
+        return len(p[IPv6 if IPv6 in p else IP])
+
+    def flow(fam, proto, ttls, lens, frag):
+        truth.append(dict(family=fam, proto=proto, packets=len(lens),
+                          octets=sum(lens), ttl_min=min(ttls),
+                          ttl_max=max(ttls), len_min=min(lens),
+                          len_max=max(lens), frag=frag))
+
+    # IPv4 ICMP, DF on every packet: fragmentFlags 0x40
+    ttls, lens = (64, 9, 200), []
+    for i, ttl in enumerate(ttls):
+        lens.append(add(Ether(**MAC) /
+                        IP(src=SRC4, dst=DST4, ttl=ttl, flags="DF") /
+                        ICMP(type=8) / Raw(b"m" * (10 + 100 * i))))
+    flow(4, 1, ttls, lens, 0x40)
+    # IPv4 UDP in two fragments: MF in the first, 0x20
+    dgram = raw(UDP(sport=4000, dport=5000) / Raw(b"f" * 40))
+    lens = [add(Ether(**MAC) / IP(src=SRC4, dst=DST4, proto=17, ttl=30,
+                                  id=7, flags="MF", frag=0) /
+                Raw(dgram[:32])),
+            add(Ether(**MAC) / IP(src=SRC4, dst=DST4, proto=17, ttl=31,
+                                  id=7, frag=4) / Raw(dgram[32:]))]
+    flow(4, 17, (30, 31), lens, 0x20)
+    # IPv6 ICMPv6, hop limits 10 and 250, no fragment
+    ttls, lens = (250, 10), []
+    for i, hl in enumerate(ttls):
+        lens.append(add(Ether(**MAC) / IPv6(src=SRC6, dst=DST6, hlim=hl) /
+                        ICMPv6EchoRequest(seq=i) / Raw(b"s" * (8 + 64 * i))))
+    flow(6, 58, ttls, lens, 0)
+    # IPv6 UDP in two fragments (fragment header M in the first): 0x20
+    lens = [add(Ether(**MAC) / IPv6(src=SRC6, dst=DST6, hlim=7) /
+                IPv6ExtHdrFragment(nh=17, offset=0, m=1, id=9) /
+                Raw(dgram[:32])),
+            add(Ether(**MAC) / IPv6(src=SRC6, dst=DST6, hlim=7) /
+                IPv6ExtHdrFragment(nh=17, offset=4, m=0, id=9) /
+                Raw(dgram[32:]))]
+    flow(6, 17, (7, 7), lens, 0x20)
+    wrpcap(out, pkts)
+    json.dump(truth, open(truth_path, "w"), indent=1)
+
+
+def records(pcap, port, version, bad):
+    out = subprocess.run(["tshark", "-r", pcap, "-T", "json", "-d",
+                          "udp.port==%s,cflow" % port], capture_output=True,
+                         text=True, check=True).stdout
+    got = []
+    for frame in loads(out):
+        cf = frame["_source"]["layers"].get("cflow")
+        for c in vals(cf) if cf is not None else []:
+            if c.get("cflow.version") != str(version):
+                bad.append("a message of version %s" % c.get("cflow.version"))
+            got.extend(flows(c))
+    return got
+
+
+def measured(truth_path, pcap, port, version, family):
+    family = int(family)
+    truth = [t for t in json.load(open(truth_path)) if t["family"] == family]
+    bad = []
+    got = records(pcap, port, version, bad)
+    for t in truth:
+        recs = [r for r in got if r.get("cflow.protocol") == str(t["proto"])]
+        if len(recs) != 1:
+            bad.append("protocol %d: %d records, expected 1" %
+                       (t["proto"], len(recs)))
+            continue
+        r = recs[0]
+        want = {"cflow.ttl_min": t["ttl_min"], "cflow.ttl_max": t["ttl_max"],
+                "cflow.length_min": t["len_min"],
+                "cflow.length_max": t["len_max"],
+                "cflow.ip_fragment_flags": "0x%02x" % t["frag"],
+                "cflow.packets": t["packets"], "cflow.octets": t["octets"]}
+        for k, v in want.items():
+            if k not in r:
+                bad.append("protocol %d: no %s" % (t["proto"], k))
+            elif str(r[k]) != str(v):
+                bad.append("protocol %d: %s %s, truth %s" %
+                           (t["proto"], k, r[k], v))
+    if len(got) != len(truth):
+        bad.append("%d records, expected %d" % (len(got), len(truth)))
+    for b in bad:
+        print(b)
+    if not bad:
+        print("IPv%d v%s: %d records, TTL, length and fragment flags as the "
+              "truth" % (family, version, len(got)))
+    return 1 if bad else 0
 
 
 def route(addr):
@@ -194,5 +298,8 @@ def check(truth_path, pcap, port, version, family):
 if __name__ == "__main__":
     if sys.argv[1] == "gen":
         gen(sys.argv[2], sys.argv[3])
+        gen_measured(sys.argv[4], sys.argv[5])
         sys.exit(0)
+    if sys.argv[1] == "measured":
+        sys.exit(measured(*sys.argv[2:7]))
     sys.exit(check(*sys.argv[2:7]))

@@ -13,12 +13,14 @@ need_xflowd
 need_scapy
 need_cmd tshark ip
 
-"$PY" "$XF_HERE/fnf_catalogue.py" gen "$T/in.pcap" "$T/truth.json" ||
+"$PY" "$XF_HERE/fnf_catalogue.py" gen "$T/in.pcap" "$T/truth.json" "$T/meas.pcap" "$T/meas.json" ||
     { fail "crafting the packets"; finish; }
 
-# family 4|6, then the record's lines
+# family 4|6, the record's lines, then what to read and check with
 run_family() {
-    local fam=$1 rec=$2 rc
+    local fam=$1 rec=$2 input=${3:-in.pcap} how=${4:-check} truth=${5:-truth.json} rc
+    local l="IPv${fam#m}"
+    [ "$fam" = "${fam#m}" ] || l="$l measured"
     sink_start "v9-$fam" || { fail "udpsink"; return; }
     sink_start "ipfix-$fam" || { fail "udpsink"; return; }
     cat >"$T/c$fam.conf" <<EOF2
@@ -41,18 +43,18 @@ flow monitor m$fam
  exporter ipfix
 !
 EOF2
-    check "IPv$fam: --check-config accepts every field" "$XFLOWD" -f "$T/c$fam.conf" --check-config
-    run_xflowd "run$fam" -f "$T/c$fam.conf" --read "$T/in.pcap"
+    check "$l: --check-config accepts every field" "$XFLOWD" -f "$T/c$fam.conf" --check-config
+    run_xflowd "run$fam" -f "$T/c$fam.conf" --read "$T/$input"
     rc=$?
     collector_stop "v9-$fam"
     collector_stop "ipfix-$fam"
-    check "IPv$fam: xflowd -f FILE --read exits 0 (rc=$rc)" [ "$rc" = 0 ]
-    check "IPv$fam: v9, tshark: every field as the crafted packets" \
-        "$PY" "$XF_HERE/fnf_catalogue.py" check "$T/truth.json" "$T/v9-$fam.pcap" \
-        "${COLL_PORT[v9-$fam]}" 9 "$fam"
-    check "IPv$fam: IPFIX, tshark: every field as the crafted packets" \
-        "$PY" "$XF_HERE/fnf_catalogue.py" check "$T/truth.json" "$T/ipfix-$fam.pcap" \
-        "${COLL_PORT[ipfix-$fam]}" 10 "$fam"
+    check "$l: xflowd -f FILE --read exits 0 (rc=$rc)" [ "$rc" = 0 ]
+    check "$l: v9, tshark: every field as the crafted packets" \
+        "$PY" "$XF_HERE/fnf_catalogue.py" "$how" "$T/$truth" "$T/v9-$fam.pcap" \
+        "${COLL_PORT[v9-$fam]}" 9 "${fam#m}"
+    check "$l: IPFIX, tshark: every field as the crafted packets" \
+        "$PY" "$XF_HERE/fnf_catalogue.py" "$how" "$T/$truth" "$T/ipfix-$fam.pcap" \
+        "${COLL_PORT[ipfix-$fam]}" 10 "${fam#m}"
 }
 
 run_family 4 " match ipv4 source address
@@ -96,6 +98,29 @@ run_family 6 " match ipv6 source address
  collect routing next-hop address ipv6 bgp
  collect counter bytes long
  collect counter packets long"
+
+# the measured fields, over packets whose TTL, length and fragments vary
+run_family m4 " match ipv4 source address
+ match ipv4 destination address
+ match ipv4 protocol
+ collect ipv4 ttl minimum
+ collect ipv4 ttl maximum
+ collect ipv4 total-length minimum
+ collect ipv4 total-length maximum
+ collect ipv4 fragmentation flags
+ collect counter bytes
+ collect counter packets" meas.pcap measured meas.json
+
+run_family m6 " match ipv6 source address
+ match ipv6 destination address
+ match ipv6 protocol
+ collect ipv6 hop-limit minimum
+ collect ipv6 hop-limit maximum
+ collect ipv6 total-length minimum
+ collect ipv6 total-length maximum
+ collect ipv6 fragmentation flags
+ collect counter bytes long
+ collect counter packets long" meas.pcap measured meas.json
 
 # what a Linux router cannot know is refused with the line and why
 printf 'flow record r\n match ipv4 source address\n collect datalink mac source address output\n' >"$T/bad.conf"
