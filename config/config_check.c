@@ -518,6 +518,57 @@ static void check_monitor(struct cfg_parser *p, int mi)
 			check_fits_mtu(p, m, &cfg->exporter[m->exporter[j]]);
 }
 
+/*
+ * What a kernel capture cannot see truthfully: the eBPF programs parse
+ * within the verifier's budget and do not read the IPv6 fragment header's
+ * M flag (parse.h); eBPF at TC and AF_XDP see frames whose 802.1Q tag the
+ * kernel or the NIC took off into metadata (libpcap puts it back).
+ */
+static const char *kernel_capture_lacks(unsigned int ie, enum capture_kind cap)
+{
+	switch (ie) {
+	case IE_fragmentFlags:
+		return cap == CAPTURE_EBPF ? "the IPv6 fragment header is past "
+					     "the kernel verifier's budget"
+					   : NULL;
+	case IE_vlanId:
+	case IE_dot1qVlanId:
+	case IE_dot1qPriority:
+		return "the kernel or the NIC takes the 802.1Q tag off the "
+		       "frame before this capture sees it";
+	default:
+		return NULL;
+	}
+}
+
+static void check_capture_fields(struct cfg_parser *p, const char *mon, int mi,
+				 unsigned int line, enum capture_kind cap)
+{
+	const struct cfg_monitor *m = &p->cfg->monitor[mi];
+	const struct cfg_record *r;
+	const char *why;
+	int i, k;
+
+	for (i = 0; i < m->nformat; i++) {
+		if (m->format[i].record < 0)
+			continue;
+		r = &p->cfg->record[m->format[i].record];
+		for (k = 0; k < r->nelem; k++) {
+			why = kernel_capture_lacks(r->elem[k], cap);
+			if (why)
+				cfg_error(p, line,
+					  "monitor %s: record %s (line %u) "
+					  "has %s, which capture %s cannot "
+					  "fill (%s); use capture pcap",
+					  mon, r->name, r->line,
+					  ie_table[r->elem[k]].name,
+					  cap == CAPTURE_EBPF ? "ebpf"
+							      : "afxdp",
+					  why);
+		}
+	}
+}
+
 static void check_interface(struct cfg_parser *p, int ii)
 {
 	static const char *const dir[] = { "input", "output" };
@@ -547,6 +598,10 @@ static void check_interface(struct cfg_parser *p, int ii)
 				  "monitor %s %s: capture afxdp sees received "
 				  "packets only; use capture ebpf or pcap",
 				  a->i->mon[d], dir[d]);
+		if (f->monitor[d] >= 0 &&
+		    (f->capture == CAPTURE_EBPF || f->capture == CAPTURE_AFXDP))
+			check_capture_fields(p, a->i->mon[d], f->monitor[d],
+					     f->monitor_line[d], f->capture);
 		if (d == CFG_OUTPUT && f->capture == CAPTURE_EBPF &&
 		    f->ebpf_hook == EBPF_HOOK_XDP)
 			cfg_error(p, f->monitor_line[d],

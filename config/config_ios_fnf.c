@@ -126,6 +126,51 @@ bool ios_reopen(struct cfg_parser *p, struct ios_state *st, enum cfg_kind kind)
 
 /* ---- flow record ---- */
 
+/* FNF fields a Linux router cannot fill with a true value, and why. */
+static const struct {
+	const char *words;
+	const char *why;
+} fnf_refused[] = {
+	{ "datalink vlan output", "a packet metered on input has no output "
+				  "VLAN yet (the kernel "
+				  "tags it when it leaves): meter it on the "
+				  "output interface and "
+				  "use 'datalink vlan input'" },
+	{ "datalink dot1q vlan output", "a packet metered on input has no "
+					"output VLAN yet (the kernel "
+					"tags it when it leaves): meter it on "
+					"the output interface and "
+					"use 'datalink dot1q vlan input'" },
+	{ "datalink mac source address output", "the output frame's MAC "
+						"addresses are written by the "
+						"kernel after "
+						"the packet is metered: meter "
+						"it on the output interface "
+						"and use "
+						"'datalink mac source address "
+						"input'" },
+	{ "datalink mac destination address output", "the output frame's MAC "
+						     "addresses are written by "
+						     "the kernel after "
+						     "the packet is metered: "
+						     "meter it on the output "
+						     "interface and use "
+						     "'datalink mac "
+						     "destination address "
+						     "input'" },
+};
+
+/* The reason FNF's words cannot be honoured, NULL if they can. */
+static const char *fnf_refusal(const char *words)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(fnf_refused) / sizeof(fnf_refused[0]); i++)
+		if (strcmp(fnf_refused[i].words, words) == 0)
+			return fnf_refused[i].why;
+	return NULL;
+}
+
 void ios_record_cmd(struct cfg_parser *p, unsigned int no, char **tok, int ntok)
 {
 	const char *cand[128], *best[3];
@@ -172,6 +217,11 @@ void ios_record_cmd(struct cfg_parser *p, unsigned int no, char **tok, int ntok)
 	ie = ie_fnf_find(words);
 	if (ie >= 0) {
 		cfg_record_add(p, no, ie, words, key);
+		return;
+	}
+	if (fnf_refusal(words)) {
+		cfg_error(p, no, "'%s' cannot be filled truthfully: %s", words,
+			  fnf_refusal(words));
 		return;
 	}
 	i = ie_fnf_spellings(cand, 128);

@@ -256,6 +256,13 @@ int monitor_workers_open(struct monitor *m, int *exit_code)
 			return -1;
 		}
 		flowcache_set_key_len(w->meter.fc, m->mcfg.key_len);
+		if (flowcache_set_measure(w->meter.fc, m->mcfg.measure)) {
+			pr_err("cannot allocate the flow cache's measured "
+			       "fields: %s\n",
+			       strerror(ENOMEM));
+			*exit_code = 1;
+			return -1;
+		}
 		w->meter.cfg = &m->mcfg;
 	}
 	for (i = 0; i < m->ncap; i++) {
@@ -488,6 +495,12 @@ int monitor_reload(struct monitor *m, struct options *n)
 		w->meter.fc->active_ns = (uint64_t)m->opt.active_s * NS;
 		w->meter.fc->inactive_ns = (uint64_t)m->opt.inactive_s * NS;
 		flowcache_set_key_len(w->meter.fc, m->mcfg.key_len);
+		/* the cache is empty (flushed above) */
+		if (flowcache_set_measure(w->meter.fc, m->mcfg.measure)) {
+			pr_err("reload: cannot allocate the flow cache's "
+			       "measured fields (they are 0): %s\n",
+			       strerror(ENOMEM));
+		}
 	}
 	setup_sampling(m);
 	if (m->env->ctl && m->idx >= 0) {

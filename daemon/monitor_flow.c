@@ -215,6 +215,7 @@ void monitor_routes(void *ctx, const struct flow_key *k,
 		return;
 	if (route_lookup(rt, k->ipver, k->dst, &h)) {
 		out->dst_mask = h.plen;
+		out->dst_routed = 1;
 		out->out_if = h.oif;
 		out->nexthop_ver = h.gw_ver;
 		memcpy(out->nexthop, h.gw, sizeof(out->nexthop));

@@ -43,6 +43,9 @@ struct export_route {
 	uint8_t src_mask;    /* source/destinationIPv4/IPv6PrefixLength */
 	uint8_t dst_mask;
 	uint32_t out_if; /* egressInterface */
+	/* a routing table was looked up and has a route to the destination
+	 * (forwardingStatus); 0 also when there is no table */
+	uint8_t dst_routed;
 	/* from BGP (issue 17): the origin AS (last of the path) and the
 	 * peer AS (first) of the source's and the destination's routes,
 	 * 0 without one; the destination route's BGP next hop */

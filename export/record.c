@@ -52,6 +52,46 @@ static uint8_t mask_of(const struct flow_key *k, uint8_t ver, uint8_t mask)
 	return k->ipver == ver ? mask : 0;
 }
 
+/* The prefix of addr (len octets) its route's mask covers: the address with
+ * the host bits cleared; all zero for the other family or without a route. */
+static void put_prefix(struct wbuf *w, const struct flow_key *k, uint8_t ver,
+		       const uint8_t *addr, uint8_t mask)
+{
+	uint8_t p[16] = { 0 };
+	unsigned int i, len = ver == 6 ? 16 : 4;
+
+	if (k->ipver == ver && mask <= len * 8) {
+		for (i = 0; i < len && mask >= 8 * (i + 1); i++)
+			p[i] = addr[i];
+		if (i < len && mask % 8)
+			p[i] = (uint8_t)(addr[i] & (0xff00 >> (mask % 8)));
+	}
+	put_bytes(w, p, len);
+}
+
+/*
+ * IANA forwardingStatus (RFC 7270): 64 forwarded, 131 dropped as
+ * unroutable. Metered at an egress point the packet was forwarded; metered
+ * at ingress, the routing table says whether it could be: 0 (unknown)
+ * without a table.
+ */
+static uint8_t fwd_status(const struct exporter *ex, const struct flow *f,
+			  const struct export_route *rt)
+{
+	if (f->oif || rt->dst_routed)
+		return 64;
+	return ex->route ? 131 : 0;
+}
+
+/* An ICMP flow's type (hi) or code from its destination port (parse.h);
+ * 0 for a flow of another protocol. */
+static uint8_t icmp_of(const struct flow_key *k, uint8_t proto, bool hi)
+{
+	if (k->proto != proto)
+		return 0;
+	return (uint8_t)(hi ? k->dport >> 8 : k->dport & 0xff);
+}
+
 void record_encode(struct wbuf *w, const struct template_def *t,
 		   const struct export_rec *r, const struct exporter *ex)
 {
@@ -77,6 +117,53 @@ void record_encode(struct wbuf *w, const struct template_def *t,
 			break;
 		case IE_ipClassOfService:
 			put_u8(w, f->tos);
+			break;
+		case IE_ipDiffServCodePoint:
+			put_u8(w, f->tos >> 2);
+			break;
+		case IE_ipPrecedence:
+			put_u8(w, f->tos >> 5);
+			break;
+		case IE_ipTTL:
+			put_u8(w, k->ttl);
+			break;
+		/* measured (flowcache_set_measure) */
+		case IE_minimumTTL:
+			put_u8(w, f->ttl_min);
+			break;
+		case IE_maximumTTL:
+			put_u8(w, f->ttl_max);
+			break;
+		case IE_minimumIpTotalLength:
+			put_be16(w, f->len_min);
+			break;
+		case IE_maximumIpTotalLength:
+			put_be16(w, f->len_max);
+			break;
+		case IE_fragmentFlags:
+			put_u8(w, f->frag_flags);
+			break;
+		case IE_flowLabelIPv6:
+			put_be32(w, k->flow_label);
+			break;
+		case IE_vlanId:
+		case IE_dot1qVlanId:
+			put_be16(w, k->vlan);
+			break;
+		case IE_dot1qPriority:
+			put_u8(w, k->pcp);
+			break;
+		case IE_icmpTypeIPv4:
+			put_u8(w, icmp_of(k, 1, true));
+			break;
+		case IE_icmpCodeIPv4:
+			put_u8(w, icmp_of(k, 1, false));
+			break;
+		case IE_icmpTypeIPv6:
+			put_u8(w, icmp_of(k, 58, true));
+			break;
+		case IE_icmpCodeIPv6:
+			put_u8(w, icmp_of(k, 58, false));
 			break;
 		case IE_tcpControlBits:
 			put_be16(w, f->tcp_flags);
@@ -204,6 +291,26 @@ void record_encode(struct wbuf *w, const struct template_def *t,
 		case IE_egressInterface:
 			rt = route_of(ex, f, &rtv, &rt_done);
 			put_be32(w, rt->out_if);
+			break;
+		case IE_sourceIPv4Prefix:
+			rt = route_of(ex, f, &rtv, &rt_done);
+			put_prefix(w, k, 4, k->src, rt->src_mask);
+			break;
+		case IE_destinationIPv4Prefix:
+			rt = route_of(ex, f, &rtv, &rt_done);
+			put_prefix(w, k, 4, k->dst, rt->dst_mask);
+			break;
+		case IE_sourceIPv6Prefix:
+			rt = route_of(ex, f, &rtv, &rt_done);
+			put_prefix(w, k, 6, k->src, rt->src_mask);
+			break;
+		case IE_destinationIPv6Prefix:
+			rt = route_of(ex, f, &rtv, &rt_done);
+			put_prefix(w, k, 6, k->dst, rt->dst_mask);
+			break;
+		case IE_forwardingStatus:
+			rt = route_of(ex, f, &rtv, &rt_done);
+			put_u8(w, fwd_status(ex, f, rt));
 			break;
 		/* BGP (issue 17): origin ASes, adjacent ASes, next hop */
 		/* the exporter's 'as peer' (IOS's v9 'peer-as'): the peer

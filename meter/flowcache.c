@@ -187,13 +187,23 @@ bool flowcache_get(const struct flowcache *fc, uint32_t i, struct flow *out)
 	out->tcp_flags = (uint8_t)(h->w >> FH_FLAGS_SHIFT);
 	out->tos = c->tos;
 	out->live = 1;
+	if (fc->meas) {
+		const struct flow_meas *m = &fc->meas[i];
+
+		out->ttl_min = m->ttl_min;
+		out->ttl_max = m->ttl_max;
+		out->frag_flags = m->frag;
+		out->len_min = m->len_min;
+		out->len_max = m->len_max;
+	}
 	return true;
 }
 
 size_t flowcache_entry_bytes(const struct flowcache *fc)
 {
 	return sizeof(struct flow_hot) + sizeof(struct flow_cold) +
-	       fc->ext_len + fc->bucket_bytes / fc->capacity;
+	       fc->ext_len + (fc->meas ? sizeof(struct flow_meas) : 0) +
+	       fc->bucket_bytes / fc->capacity;
 }
 
 uint32_t flowcache_hash_len(const struct flow_key *k, uint32_t len)
@@ -223,8 +233,11 @@ uint32_t flowcache_hash(const struct flow_key *k)
 
 void flowcache_set_key_len(struct flowcache *fc, uint32_t len)
 {
-	/* the pad after tun_dst is always zero: never compared */
-	if (len >= FLOW_KEY_TUN_LEN)
+	/* a tunnel's key stops at tun_dst: the FNF keys after it are
+	 * compared only when a template has one */
+	if (len >= FLOW_KEY_FNF_LEN)
+		fc->key_len = FLOW_KEY_FNF_LEN;
+	else if (len >= FLOW_KEY_TUN_LEN)
 		fc->key_len = FLOW_KEY_TUN_LEN;
 	else if (len >= FLOW_KEY_L2_LEN)
 		fc->key_len = FLOW_KEY_L2_LEN;
@@ -270,7 +283,7 @@ static size_t cold_bytes(size_t n)
 
 static size_t ext_bytes(size_t n)
 {
-	return n * (FLOW_KEY_TUN_LEN - FLOW_KEY_BASE_LEN);
+	return n * (FLOW_KEY_FNF_LEN - FLOW_KEY_BASE_LEN);
 }
 
 static size_t big_bytes(size_t n)
@@ -335,6 +348,7 @@ void flowcache_free(struct flowcache *fc)
 	unmap(fc->cold, cold_bytes(n));
 	unmap(fc->ext, ext_bytes(n));
 	unmap(fc->big, big_bytes(n));
+	unmap(fc->meas, n * sizeof(struct flow_meas));
 	unmap(fc->buckets, fc->bucket_bytes);
 	free(fc);
 }
@@ -442,11 +456,71 @@ static bool key_eq(const struct flowcache *fc, uint32_t i,
 				      fc->ext_len) == 0;
 }
 
+int flowcache_set_measure(struct flowcache *fc, bool on)
+{
+	size_t bytes = ((size_t)fc->capacity + 1) * sizeof(struct flow_meas);
+
+	if (on && !fc->meas) {
+		fc->meas = map_zeroed(bytes, true);
+		if (!fc->meas)
+			return -ENOMEM;
+	} else if (!on && fc->meas) {
+		unmap(fc->meas, bytes);
+		fc->meas = NULL;
+	}
+	return 0;
+}
+
+/* Packet m into the measured elements of entry i, a new flow's first. */
+static void measure(struct flowcache *fc, uint32_t i, bool first,
+		    const struct flow_meas *m)
+{
+	struct flow_meas *e = &fc->meas[i];
+
+	if (first) {
+		*e = *m;
+		return;
+	}
+	if (m->ttl_min < e->ttl_min)
+		e->ttl_min = m->ttl_min;
+	if (m->ttl_max > e->ttl_max)
+		e->ttl_max = m->ttl_max;
+	if (m->len_min < e->len_min)
+		e->len_min = m->len_min;
+	if (m->len_max > e->len_max)
+		e->len_max = m->len_max;
+	e->frag |= m->frag;
+}
+
+static void update(struct flowcache *fc, const struct flow_key *key,
+		   uint32_t hash, uint32_t octets, uint8_t tcp_flags,
+		   uint8_t tos, uint64_t ts_ns, uint32_t cpu, uint32_t oif,
+		   const struct flow_meas *m);
+
 void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 			     uint32_t hash, uint32_t octets, uint8_t tcp_flags,
 			     uint8_t tos, uint64_t ts_ns, uint32_t cpu,
 			     uint32_t oif)
 {
+	update(fc, key, hash, octets, tcp_flags, tos, ts_ns, cpu, oif, NULL);
+}
+
+void flowcache_update_measured(struct flowcache *fc, const struct flow_key *key,
+			       uint32_t hash, uint32_t octets,
+			       uint8_t tcp_flags, uint8_t tos, uint64_t ts_ns,
+			       uint32_t cpu, uint32_t oif,
+			       const struct flow_meas *m)
+{
+	update(fc, key, hash, octets, tcp_flags, tos, ts_ns, cpu, oif,
+	       fc->meas ? m : NULL);
+}
+
+static void update(struct flowcache *fc, const struct flow_key *key,
+		   uint32_t hash, uint32_t octets, uint8_t tcp_flags,
+		   uint8_t tos, uint64_t ts_ns, uint32_t cpu, uint32_t oif,
+		   const struct flow_meas *m)
+{
+	bool first = false;
 	uint32_t b = hash & fc->mask;
 	struct flow_cold *c;
 	struct flow_hot *h;
@@ -499,6 +573,7 @@ void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 		lru_append(fc->cold, i);
 		age_append(fc->cold, i);
 		fc->stats.added++;
+		first = true;
 	} else if (ts_ns > h->last_ns) {
 		/* into a new stamp second: to the LRU tail */
 		if (stamp_of(fc, ts_ns) != stamp_of(fc, h->last_ns)) {
@@ -511,6 +586,8 @@ void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 	}
 
 	count(fc, i, octets, tcp_flags);
+	if (m)
+		measure(fc, i, first, m);
 
 	/* TCP FIN or RST: the end of the flow is detected (flowEndReason 3) */
 	if (tcp_flags & 0x05)

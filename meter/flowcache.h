@@ -45,17 +45,23 @@ struct flow_key {
 	uint8_t tos;	 /* ipClassOfService as a key (user templates) */
 	uint8_t tun_src[16];
 	uint8_t tun_dst[16];
-	uint8_t pad[4];
+	/* Flexible NetFlow's per-packet keys (issue 16) */
+	uint32_t flow_label; /* flowLabelIPv6 */
+	uint16_t vlan;	     /* vlanId, dot1qVlanId: the outer tag's */
+	uint8_t ttl;	     /* ipTTL */
+	uint8_t pcp;	     /* dot1qPriority */
 };
 #define FLOW_KEY_BASE_LEN 44
 #define FLOW_KEY_L2_LEN 60  /* up to tos: seven-tuple, no tunnel */
-#define FLOW_KEY_TUN_LEN 92 /* up to tun_dst: all that is ever set */
+#define FLOW_KEY_TUN_LEN 92 /* up to tun_dst: what tunnels need */
 #define FLOW_KEY_FULL_LEN 96
-_Static_assert(sizeof(struct flow_key) == FLOW_KEY_FULL_LEN, "flow_key has "
-							     "hidden padding");
+#define FLOW_KEY_FNF_LEN 100 /* all: the FNF keys too */
+_Static_assert(sizeof(struct flow_key) == FLOW_KEY_FNF_LEN, "flow_key has "
+							    "hidden padding");
 _Static_assert(__builtin_offsetof(struct flow_key, tun_src) == FLOW_KEY_L2_LEN,
 	       "FLOW_KEY_L2_LEN does not end at tos");
-_Static_assert(__builtin_offsetof(struct flow_key, pad) == FLOW_KEY_TUN_LEN,
+_Static_assert(__builtin_offsetof(struct flow_key, flow_label) ==
+		       FLOW_KEY_TUN_LEN,
 	       "FLOW_KEY_TUN_LEN does not end at tun_dst");
 _Static_assert(__builtin_offsetof(struct flow_key, ethertype) ==
 		       FLOW_KEY_BASE_LEN,
@@ -80,6 +86,20 @@ struct flow {
 	uint8_t tcp_flags; /* OR of all packets */
 	uint8_t tos;	   /* of the first packet */
 	uint8_t live;	   /* in use (not on the free list) */
+	/* measured over the packets, only while the cache measures
+	 * (flowcache_set_measure); 0 otherwise */
+	uint8_t ttl_min, ttl_max;
+	uint8_t frag_flags;	   /* OR of the packets' fragmentFlags */
+	uint16_t len_min, len_max; /* IP total length, saturated at 65535 */
+};
+
+/* What one packet adds to the measured elements of its flow: its TTL (hop
+ * limit), IP total length and fragmentFlags (struct pkt_info's). */
+struct flow_meas {
+	uint16_t len_min, len_max;
+	uint8_t ttl_min, ttl_max;
+	uint8_t frag;
+	uint8_t pad;
 };
 
 /*
@@ -131,6 +151,7 @@ struct flowcache {
 	uint8_t *ext;		/* key octets past FLOW_KEY_BASE_LEN, ext_len
 				 * per entry; untouched unless key_len needs */
 	struct flow_big *big;	/* see FC_BIG */
+	struct flow_meas *meas; /* per entry while measuring, else NULL */
 	uint32_t *buckets;	/* nbuckets heads, 0 = empty */
 	size_t pool_bytes;	/* all mapped sizes but the buckets' */
 	size_t bucket_bytes;
@@ -175,8 +196,24 @@ void flowcache_update_hashed(struct flowcache *fc, const struct flow_key *key,
 			     uint8_t tos, uint64_t ts_ns, uint32_t cpu,
 			     uint32_t oif);
 
+/*
+ * The same, measuring the packet m too (TTL, length and fragment flags
+ * minimum, maximum and OR): for a cache flowcache_set_measure turned on.
+ */
+void flowcache_update_measured(struct flowcache *fc, const struct flow_key *key,
+			       uint32_t hash, uint32_t octets,
+			       uint8_t tcp_flags, uint8_t tos, uint64_t ts_ns,
+			       uint32_t cpu, uint32_t oif,
+			       const struct flow_meas *m);
+
+/* Keep the measured elements of struct flow (a template has one): maps
+ * their side table, 8 octets per entry; set before the first packet.
+ * 0, or -ENOMEM. */
+int flowcache_set_measure(struct flowcache *fc, bool on);
+
 /* Key octets to hash and compare: FLOW_KEY_BASE_LEN (the default),
- * FLOW_KEY_L2_LEN or FLOW_KEY_FULL_LEN; set before the first packet. */
+ * FLOW_KEY_L2_LEN, FLOW_KEY_FULL_LEN (tunnels) or FLOW_KEY_FNF_LEN;
+ * set before the first packet. */
 void flowcache_set_key_len(struct flowcache *fc, uint32_t len);
 
 /* The flow of pool entry i (1 <= i < fc->next_unused) into out; false if

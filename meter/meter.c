@@ -165,11 +165,25 @@ static void meter_parsed(struct meter *m, const struct obs_point *op,
 			memcpy(k->dmac, pi->dmac, 6);
 		if (keys & MKEY_TOS)
 			k->tos = pi->tos;
+		else if (keys & MKEY_DSCP)
+			k->tos = pi->tos & 0xfc;
+		else if (keys & MKEY_PREC)
+			k->tos = pi->tos & 0xe0;
 		k->tun_ver = tun_ver;
 		if (keys & MKEY_TUN_SRC)
 			memcpy(k->tun_src, tun_src, 16);
 		if (keys & MKEY_TUN_DST)
 			memcpy(k->tun_dst, tun_dst, 16);
+		if (keys & MKEY_FNF) {
+			if (keys & MKEY_TTL)
+				k->ttl = pi->ttl;
+			if (keys & MKEY_FLOW_LABEL)
+				k->flow_label = pi->flow_label;
+			if (keys & MKEY_VLAN)
+				k->vlan = pi->nvlan ? pi->vlan[0] : 0;
+			if (keys & MKEY_PCP)
+				k->pcp = pi->nvlan ? pi->vlan_pcp : 0;
+		}
 	}
 	mp->hash = flowcache_hash_len(k, key_len);
 	mp->octets = pi->octets;
@@ -178,6 +192,14 @@ static void meter_parsed(struct meter *m, const struct obs_point *op,
 	mp->ts_ns = ts_ns;
 	mp->cpu = m->cpu;
 	mp->oif = op->dir ? op->ifindex : 0;
+	if (cfg && cfg->measure) {
+		uint16_t len = pi->octets > 0xffff ? 0xffff
+						   : (uint16_t)pi->octets;
+
+		mp->meas.ttl_min = mp->meas.ttl_max = pi->ttl;
+		mp->meas.len_min = mp->meas.len_max = len;
+		mp->meas.frag = pi->frag_flags;
+	}
 	flowcache_prefetch_bucket(m->fc, mp->hash);
 	if (++m->npending == METER_BATCH)
 		meter_flush(m);
@@ -217,9 +239,46 @@ static uint32_t ie_key_bit(unsigned ie)
 		return MKEY_TUN_DST;
 	case IE_ipClassOfService:
 		return MKEY_TOS;
+	case IE_ipDiffServCodePoint:
+		return MKEY_DSCP;
+	case IE_ipPrecedence:
+		return MKEY_PREC;
+	case IE_ipTTL:
+		return MKEY_TTL;
+	case IE_flowLabelIPv6:
+		return MKEY_FLOW_LABEL;
+	case IE_vlanId:
+	case IE_dot1qVlanId:
+		return MKEY_VLAN;
+	case IE_dot1qPriority:
+		return MKEY_PCP;
+	/* ICMP type and code: the destination port of an ICMP flow */
+	case IE_icmpTypeIPv4:
+	case IE_icmpCodeIPv4:
+	case IE_icmpTypeIPv6:
+	case IE_icmpCodeIPv6:
+		return MKEY_DPORT | MKEY_PROTO;
 	default:
 		return 0;
 	}
+}
+
+bool meter_template_measures(const struct template_def *t)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->nelem; i++)
+		switch (t->elem[i]) {
+		case IE_minimumTTL:
+		case IE_maximumTTL:
+		case IE_minimumIpTotalLength:
+		case IE_maximumIpTotalLength:
+		case IE_fragmentFlags:
+			return true;
+		default:
+			break;
+		}
+	return false;
 }
 
 uint32_t meter_template_keys(const struct template_def *t)
@@ -256,9 +315,13 @@ void meter_configure(struct meter_cfg *cfg,
 	cfg->key_len = FLOW_KEY_BASE_LEN;
 	for (i = 0; i < n && i < METER_MAX_TEMPLATES; i++) {
 		cfg->keys[i] = meter_template_keys(tmpl[i]);
+		cfg->measure |= meter_template_measures(tmpl[i]);
 		/* the tunnel endpoints need the whole key; the other
 		 * elements its seven-tuple part */
-		if (cfg->keys[i] & (MKEY_TUN_SRC | MKEY_TUN_DST))
+		if (cfg->keys[i] & MKEY_FNF)
+			cfg->key_len = FLOW_KEY_FNF_LEN;
+		else if (cfg->keys[i] & (MKEY_TUN_SRC | MKEY_TUN_DST) &&
+			 cfg->key_len < FLOW_KEY_FULL_LEN)
 			cfg->key_len = FLOW_KEY_FULL_LEN;
 		else if (cfg->keys[i] & ~(uint32_t)MKEY_FIVE &&
 			 cfg->key_len < FLOW_KEY_L2_LEN)
@@ -304,9 +367,16 @@ void meter_flush(struct meter *m)
 	for (i = 0; i < n; i++) {
 		const struct meter_pending *mp = &m->pending[i];
 
-		flowcache_update_hashed(m->fc, &mp->key, mp->hash, mp->octets,
-					mp->tcp_flags, mp->tos, mp->ts_ns,
-					mp->cpu, mp->oif);
+		if (m->fc->meas)
+			flowcache_update_measured(m->fc, &mp->key, mp->hash,
+						  mp->octets, mp->tcp_flags,
+						  mp->tos, mp->ts_ns, mp->cpu,
+						  mp->oif, &mp->meas);
+		else
+			flowcache_update_hashed(m->fc, &mp->key, mp->hash,
+						mp->octets, mp->tcp_flags,
+						mp->tos, mp->ts_ns, mp->cpu,
+						mp->oif);
 	}
 	m->npending = 0;
 }

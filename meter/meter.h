@@ -53,6 +53,14 @@ enum meter_key_bits {
 	MKEY_TUN_SRC = 1u << 10,
 	MKEY_TUN_DST = 1u << 11,
 	MKEY_TOS = 1u << 12,
+	MKEY_DSCP = 1u << 13, /* the TOS octet less its ECN bits */
+	MKEY_PREC = 1u << 14, /* its top three bits */
+	/* past the tunnel endpoints in the key (FLOW_KEY_FNF_LEN) */
+	MKEY_TTL = 1u << 15,
+	MKEY_FLOW_LABEL = 1u << 16,
+	MKEY_VLAN = 1u << 17,
+	MKEY_PCP = 1u << 18,
+	MKEY_FNF = MKEY_TTL | MKEY_FLOW_LABEL | MKEY_VLAN | MKEY_PCP,
 	MKEY_FIVE = (1u << 7) - 1, /* the first seven: the base key part */
 };
 
@@ -76,6 +84,9 @@ struct meter_cfg {
 	uint32_t key_len; /* FLOW_KEY_BASE_LEN, _L2_LEN or _FULL_LEN */
 	uint8_t class_tmpl[2][3][2]; /* template index + 1; 0: none fits */
 	uint32_t keys[METER_MAX_TEMPLATES]; /* MKEY_* of each template */
+	/* a template has a measured FNF element (TTL, length minimum or
+	 * maximum, fragment flags): the cache keeps them, per packet */
+	bool measure;
 };
 
 /*
@@ -123,6 +134,7 @@ struct meter_pending {
 	uint32_t cpu;
 	uint32_t oif; /* egress point: the interface observed; 0 ingress */
 	uint64_t ts_ns;
+	struct flow_meas meas; /* filled only when cfg->measure */
 };
 
 /*
@@ -208,6 +220,9 @@ void obs_point_pppac(struct obs_point *op, const char *alias);
 /* Give op a tunnel's endpoints, oriented for op->dir. */
 void obs_point_tunnel(struct obs_point *op, uint8_t ver, const uint8_t *local,
 		      const uint8_t *remote);
+
+/* Has template t an element the cache measures (struct flow_meas)? */
+bool meter_template_measures(const struct template_def *t);
 
 /* The MKEY_* key elements of a template. */
 uint32_t meter_template_keys(const struct template_def *t);

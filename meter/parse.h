@@ -139,6 +139,12 @@ struct pkt_info {
 	uint8_t frag;	  /* any fragment (first or later) */
 	uint8_t tun_src[16];
 	uint8_t tun_dst[16];
+	/* Flexible NetFlow's fields (issue 16) */
+	uint32_t flow_label; /* IPv6 flow label, 20 bits */
+	uint8_t ttl;	     /* IPv4 TTL / IPv6 hop limit */
+	uint8_t vlan_pcp;    /* the outer VLAN tag's priority (802.1p) */
+	uint8_t frag_flags;  /* fragmentFlags: 0x40 DF, 0x20 MF (0x80 RS) */
+	uint8_t pad_fnf;
 };
 
 /* pkt_info.tun_next */
@@ -490,6 +496,9 @@ PARSE_INLINE int parse_ipv4(struct parse_cursor *c, struct pkt_info *pi)
 
 	pi->ipver = 4;
 	pi->tos = p[1];
+	pi->ttl = p[8];
+	pi->frag_flags = (uint8_t)(p[6] & 0xe0);
+	pi->flow_label = 0; /* an outer IPv6 header's (tunnels) */
 	pi->proto = p[9];
 	pi->octets = tot;
 	__builtin_memcpy(pi->src, p + 12, 4);
@@ -556,6 +565,9 @@ PARSE_INLINE int parse_ipv6(struct parse_cursor *c, struct pkt_info *pi)
 
 	pi->ipver = 6;
 	pi->tos = (uint8_t)((p[0] & 0x0f) << 4 | p[1] >> 4);
+	pi->ttl = p[7];
+	pi->flow_label = (uint32_t)(p[1] & 0x0f) << 16 | parse_be16(p + 2);
+	pi->frag_flags = 0; /* an outer IPv4 header's (tunnels) */
 	pi->octets = plen + 40;
 	__builtin_memcpy(pi->src, p + 8, 16);
 	__builtin_memcpy(pi->dst, p + 24, 16);
@@ -571,6 +583,13 @@ PARSE_INLINE int parse_ipv6(struct parse_cursor *c, struct pkt_info *pi)
 		if (nh == IPPROTO_FRAGMENT_) {
 			hlen = 8;
 			pi->frag = 1;
+#ifndef __bpf__
+			/* M (more follow) as MF; not in the eBPF programs,
+			 * whose verifier walks this loop for every header
+			 * (over its budget): fragmentFlags is refused on an
+			 * ebpf capture */
+			pi->frag_flags |= (uint8_t)((p[3] & 1) << 5);
+#endif
 			if ((parse_be16(p + 2) & 0xfff8) != 0) {
 				/* later fragment: real protocol, no ports */
 				pi->proto = p[0];
@@ -649,9 +668,13 @@ PARSE_INLINE int parse_ppp_proto(struct parse_cursor *c, uint16_t proto,
 PARSE_INLINE int parse_l2(struct parse_cursor *c, uint16_t et,
 			  struct pkt_info *pi)
 {
-	const uint8_t *p;
+	const uint8_t *p = c->pos;
 	int i;
 
+	/* the outer tag's priority, outside the loop (verifier states) */
+	if (pi->nvlan == 0 && p + 4 <= c->end &&
+	    (et == ETH_P_8021Q_ || et == ETH_P_8021AD_ || et == ETH_P_QINQ1_))
+		pi->vlan_pcp = p[0] >> 5;
 	for (i = 0; i < PARSE_MAX_VLAN; i++) {
 		if (et != ETH_P_8021Q_ && et != ETH_P_8021AD_ &&
 		    et != ETH_P_QINQ1_)

@@ -21,6 +21,15 @@ static const struct {
 	{ "ipv6 traffic-class", IE_ipClassOfService },
 	{ "ipv4 version", IE_ipVersion },
 	{ "ipv6 version", IE_ipVersion },
+	{ "ipv6 next-header", IE_protocolIdentifier },
+	{ "ipv6 dscp", IE_ipDiffServCodePoint },
+	{ "ipv6 precedence", IE_ipPrecedence },
+	{ "ipv6 hop-limit", IE_ipTTL },
+	{ "ipv6 hop-limit minimum", IE_minimumTTL },
+	{ "ipv6 hop-limit maximum", IE_maximumTTL },
+	{ "ipv6 total-length minimum", IE_minimumIpTotalLength },
+	{ "ipv6 total-length maximum", IE_maximumIpTotalLength },
+	{ "ipv6 fragmentation flags", IE_fragmentFlags },
 };
 #define FNF_ALIASES (int)(sizeof(fnf_alias) / sizeof(fnf_alias[0]))
 

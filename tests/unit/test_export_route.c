@@ -213,6 +213,115 @@ START_TEST(bgp_as_fields)
 }
 END_TEST
 
+/* The FNF catalogue's routing fields (issue 16): the prefixes the masks
+ * cover, forwardingStatus from the route lookup. */
+START_TEST(prefix_and_forwarding)
+{
+	struct export_cfg cfg = { .version = 10 };
+	struct exporter *ex = exporter_new(&cfg);
+	struct template_user u4, u6;
+	struct fake fk = { 0 };
+	struct flow f;
+	uint8_t b[64], p6[16];
+
+	ex->ifname_ctx = &fk;
+	mkrecord(&u4, "p4:sourceIPv4Address/sourceIPv4Prefix,"
+		      "destinationIPv4Prefix,sourceIPv6Prefix,"
+		      "forwardingStatus");
+	mkrecord(&u6, "p6:sourceIPv6Address/sourceIPv6Prefix,"
+		      "destinationIPv6Prefix,forwardingStatus");
+	/* no routing table: no prefix, status unknown (0) */
+	mkflow(&f, 4);
+	ck_assert_uint_eq(encode(ex, &u4.def, &f, b, sizeof(b)), 29);
+	ck_assert(!memcmp(b + 4, "\0\0\0\0\0\0\0\0", 8));
+	ck_assert_uint_eq(b[28], 0);
+	/* 192.0.2.1/23 -> 192.0.2.0, 198.51.100.2/20 -> 198.51.96.0 */
+	ex->route = route_cb;
+	set_route(&fk, "10.0.0.1", 23, 20, 2);
+	fk.r.dst_routed = 1;
+	ck_assert_uint_eq(encode(ex, &u4.def, &f, b, sizeof(b)), 29);
+	ck_assert(!memcmp(b + 4, "\xc0\x00\x02\x00", 4));
+	ck_assert(!memcmp(b + 8, "\xc6\x33\x60\x00", 4));
+	for (int i = 12; i < 28; i++)
+		ck_assert_uint_eq(b[i], 0); /* the other family's */
+	ck_assert_uint_eq(b[28], 64);	    /* forwarded */
+	/* a table without a route to the destination: unroutable */
+	set_route(&fk, NULL, 0, 0, 0);
+	encode(ex, &u4.def, &f, b, sizeof(b));
+	ck_assert_uint_eq(b[28], 131);
+	/* metered at egress: it was forwarded */
+	f.oif = 7;
+	encode(ex, &u4.def, &f, b, sizeof(b));
+	ck_assert_uint_eq(b[28], 64);
+	/* IPv6: 2001:db8::1/33 -> 2001:db8::, ::2/128 -> itself */
+	mkflow(&f, 6);
+	set_route(&fk, NULL, 33, 128, 0);
+	fk.r.dst_routed = 1;
+	ck_assert_uint_eq(encode(ex, &u6.def, &f, b, sizeof(b)), 49);
+	inet_pton(AF_INET6, "2001:db8::", p6);
+	ck_assert(!memcmp(b + 16, p6, 16));
+	ck_assert(!memcmp(b + 32, f.key.dst, 16));
+	ck_assert_uint_eq(b[48], 64);
+	exporter_free(ex);
+}
+END_TEST
+
+/* The catalogue's packet fields the flow already holds: DSCP and
+ * precedence of the TOS octet, ICMP type and code of the destination port
+ * (zero for the other ICMP version's elements). */
+START_TEST(tos_icmp_fields)
+{
+	struct export_cfg cfg = { .version = 9 };
+	struct exporter *ex = exporter_new(&cfg);
+	struct template_user u;
+	struct flow f;
+	uint8_t b[16];
+
+	mkrecord(&u, "ti:icmpTypeIPv4,icmpCodeIPv4,icmpTypeIPv6,icmpCodeIPv6/"
+		     "ipDiffServCodePoint,ipPrecedence");
+	mkflow(&f, 4);
+	f.key.proto = 1;
+	f.key.dport = 11 << 8 | 1; /* time exceeded, reassembly */
+	f.tos = 0xb9;
+	ck_assert_uint_eq(encode(ex, &u.def, &f, b, sizeof(b)), 6);
+	ck_assert(!memcmp(b, "\x0b\x01\x00\x00\x2e\x05", 6));
+	mkflow(&f, 6);
+	f.key.proto = 58;
+	f.key.dport = 128 << 8; /* echo request */
+	f.tos = 0x20;
+	encode(ex, &u.def, &f, b, sizeof(b));
+	ck_assert(!memcmp(b, "\x00\x00\x80\x00\x08\x01", 6));
+	f.key.proto = 17; /* a port is no ICMP type */
+	encode(ex, &u.def, &f, b, sizeof(b));
+	ck_assert(!memcmp(b, "\x00\x00\x00\x00", 4));
+	exporter_free(ex);
+}
+END_TEST
+
+/* The measured catalogue fields on the wire: TTL and total length
+ * minimum and maximum (2 octets, as IOS), the fragment flags' OR. */
+START_TEST(measured_fields)
+{
+	struct export_cfg cfg = { .version = 10 };
+	struct exporter *ex = exporter_new(&cfg);
+	struct template_user u;
+	struct flow f;
+	uint8_t b[32];
+
+	mkrecord(&u, "me:sourceIPv4Address/minimumTTL,maximumTTL,"
+		     "minimumIpTotalLength,maximumIpTotalLength,fragmentFlags");
+	mkflow(&f, 4);
+	f.ttl_min = 3;
+	f.ttl_max = 65;
+	f.len_min = 40;
+	f.len_max = 1500;
+	f.frag_flags = 0x60;
+	ck_assert_uint_eq(encode(ex, &u.def, &f, b, sizeof(b)), 4 + 7);
+	ck_assert(!memcmp(b + 4, "\x03\x41\x00\x28\x05\xdc\x60", 7));
+	exporter_free(ex);
+}
+END_TEST
+
 /* A template without a routing element never asks. */
 START_TEST(five_tuple_never_asks)
 {
@@ -319,6 +428,9 @@ static Suite *export_route_suite(void)
 	tcase_add_test(tc, five_tuple_never_asks);
 	tcase_add_test(tc, needs_routes);
 	tcase_add_test(tc, bgp_as_fields);
+	tcase_add_test(tc, prefix_and_forwarding);
+	tcase_add_test(tc, tos_icmp_fields);
+	tcase_add_test(tc, measured_fields);
 	tcase_add_test(tc, v5_fields);
 	suite_add_tcase(s, tc);
 	return s;

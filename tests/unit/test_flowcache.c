@@ -652,6 +652,66 @@ START_TEST(entry_size_budget)
 }
 END_TEST
 
+/* FNF's measured elements (issue 16): minimum and maximum TTL and length,
+ * the OR of the fragment flags, per flow, from its first packet on; kept
+ * in a side table only while measuring, the entry unchanged otherwise. */
+START_TEST(measured_side_table)
+{
+	static const struct flow_meas pk[] = {
+		{ .len_min = 100,
+		  .len_max = 100,
+		  .ttl_min = 64,
+		  .ttl_max = 64,
+		  .frag = 0x40 },
+		{ .len_min = 40, .len_max = 40, .ttl_min = 65, .ttl_max = 65 },
+		{ .len_min = 1500,
+		  .len_max = 1500,
+		  .ttl_min = 3,
+		  .ttl_max = 3,
+		  .frag = 0x20 },
+	};
+	struct recorder rc;
+	struct flowcache *fc = mk(16, 1800, 15, &rc);
+	struct flow_key a = key_n(1), b = key_n(2);
+	size_t plain = flowcache_entry_bytes(fc);
+	size_t i;
+
+	ck_assert_ptr_null(fc->meas);
+	ck_assert_int_eq(flowcache_set_measure(fc, true), 0);
+	ck_assert_uint_eq(flowcache_entry_bytes(fc),
+			  plain + sizeof(struct flow_meas));
+	for (i = 0; i < 3; i++)
+		flowcache_update_measured(fc, &a, flowcache_hash(&a),
+					  pk[i].len_min, 0, 0, T0 + i, 0, 0,
+					  &pk[i]);
+	/* a new flow starts from its own first packet, not from zero */
+	flowcache_update_measured(fc, &b, flowcache_hash(&b), 40, 0, 0, T0, 0,
+				  0, &pk[1]);
+	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.n, 2);
+	for (i = 0; i < 2; i++) {
+		const struct flow *f = &rc.r[i].f;
+
+		if (f->packets == 3) {
+			ck_assert_uint_eq(f->ttl_min, 3);
+			ck_assert_uint_eq(f->ttl_max, 65);
+			ck_assert_uint_eq(f->len_min, 40);
+			ck_assert_uint_eq(f->len_max, 1500);
+			ck_assert_uint_eq(f->frag_flags, 0x60);
+		} else {
+			ck_assert_uint_eq(f->ttl_min, 65);
+			ck_assert_uint_eq(f->ttl_max, 65);
+			ck_assert_uint_eq(f->len_min, 40);
+			ck_assert_uint_eq(f->frag_flags, 0);
+		}
+	}
+	ck_assert_int_eq(flowcache_set_measure(fc, false), 0);
+	ck_assert_ptr_null(fc->meas);
+	ck_assert_uint_eq(flowcache_entry_bytes(fc), plain);
+	done(fc, &rc);
+}
+END_TEST
+
 /* Counters past the hot entry's bits carry exactly (65,536 packets,
  * 2^23 octets), in flushes, timers and the listing alike. */
 START_TEST(counters_carry)
@@ -789,6 +849,7 @@ static Suite *flowcache_suite(void)
 	tcase_add_test(tc, hash_spreads);
 	tcase_add_test(tc, entry_size_budget);
 	tcase_add_test(tc, counters_carry);
+	tcase_add_test(tc, measured_side_table);
 	tcase_add_test(tc, extended_key_side_table);
 	suite_add_tcase(s, tc);
 

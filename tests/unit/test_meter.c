@@ -810,6 +810,170 @@ START_TEST(keys_user_template)
 }
 END_TEST
 
+/* FNF's dscp as a key (issue 16): the TOS octet less its ECN bits, so
+ * that packets differing in ECN only are one flow; precedence its top
+ * three bits. */
+START_TEST(keys_dscp_precedence)
+{
+	static const uint8_t e_dscp[] = { IE_sourceIPv4Address,
+					  IE_ipDiffServCodePoint,
+					  IE_packetDeltaCount };
+	static const uint8_t e_prec[] = { IE_sourceIPv4Address, IE_ipPrecedence,
+					  IE_packetDeltaCount };
+	static const uint8_t tos[] = { 0xb8, 0xb9, 0xbb, 0xa0, 0x28 };
+	const struct template_def d_dscp = { .name = "dscp",
+					     .ipver = 4,
+					     .nelem = 3,
+					     .elem = e_dscp,
+					     .keymask = 0x3 };
+	const struct template_def d_prec = { .name = "prec",
+					     .ipver = 4,
+					     .nelem = 3,
+					     .elem = e_prec,
+					     .keymask = 0x3 };
+	const struct template_def *defs[2] = { &d_dscp, &d_prec };
+	struct pkt k = { .n = 0 };
+	int j;
+	size_t i;
+
+	for (j = 0; j < 2; j++) {
+		struct mt *t = mt_new(1, NULL, 16);
+
+		meter_configure(&t->cfg, defs + j, 1);
+		ck_assert_uint_eq(t->cfg.keys[0],
+				  MKEY_SRC | (j ? MKEY_PREC : MKEY_DSCP));
+		ck_assert_uint_eq(t->cfg.key_len, FLOW_KEY_L2_LEN);
+		flowcache_set_key_len(t->m.fc, t->cfg.key_len);
+		t->m.cfg = &t->cfg;
+		for (i = 0; i < sizeof(tos); i++) {
+			k.n = 0;
+			eth(&k, 0x0800);
+			v4_tcp(&k, 1000, 80, 0x10, tos[i]);
+			mt_packet(t, &k, T0 + i);
+		}
+		mt_end(t);
+		/* dscp: 46 (x3), 40, 10; precedence: 5 (x4), 1 */
+		ck_assert_uint_eq(t->n, j ? 2 : 3);
+		for (i = 0; i < t->n; i++) {
+			const struct flow *f = &t->r[i].f;
+
+			if (j)
+				ck_assert_uint_eq(f->packets,
+						  f->key.tos == 0xa0 ? 4 : 1);
+			else
+				ck_assert_uint_eq(f->packets,
+						  f->key.tos == 0xb8 ? 3 : 1);
+			ck_assert_uint_eq(f->key.tos & (j ? 0x1f : 0x03), 0);
+		}
+		mt_free(t);
+	}
+}
+END_TEST
+
+/* FNF's per-packet keys: TTL and the outer VLAN tag's id and priority
+ * split flows, in the key octets past the tunnel endpoints, compared only
+ * when a template has one; a tunnel template does not pay for them. */
+START_TEST(keys_ttl_vlan)
+{
+	static const uint8_t elem[] = { IE_sourceIPv4Address, IE_ipTTL,
+					IE_vlanId, IE_dot1qPriority,
+					IE_packetDeltaCount };
+	static const uint8_t ttl[] = { 64, 64, 63, 64 };
+	static const uint16_t tci[] = { 0xa064, 0xa064, 0xa064, 0x2064 };
+	const struct template_def def = { .name = "ttl-vlan",
+					  .ipver = 4,
+					  .nelem = 5,
+					  .elem = elem,
+					  .keymask = 0xf };
+	const struct template_def *defs[1] = { &def };
+	struct mt *t = mt_new(1, NULL, 16);
+	struct pkt k = { .n = 0 };
+	size_t i, ip;
+
+	meter_configure(&t->cfg, defs, 1);
+	ck_assert_uint_eq(t->cfg.keys[0],
+			  MKEY_SRC | MKEY_TTL | MKEY_VLAN | MKEY_PCP);
+	ck_assert_uint_eq(t->cfg.key_len, FLOW_KEY_FNF_LEN);
+	flowcache_set_key_len(t->m.fc, t->cfg.key_len);
+	ck_assert_uint_eq(t->m.fc->key_len, FLOW_KEY_FNF_LEN);
+	t->m.cfg = &t->cfg;
+	for (i = 0; i < 4; i++) {
+		k.n = 0;
+		eth(&k, 0x8100);
+		vlan_tag(&k, tci[i], 0x0800);
+		ip = ip4_begin(&k, 17, 5, 0);
+		k.b[ip + 8] = ttl[i];
+		udp(&k, 1, 2, 4);
+		ip4_end(&k, ip);
+		mt_packet(t, &k, T0 + i);
+	}
+	mt_end(t);
+	ck_assert_uint_eq(t->n, 3);
+	for (i = 0; i < t->n; i++) {
+		const struct flow *f = &t->r[i].f;
+
+		ck_assert_uint_eq(f->key.vlan, 100);
+		if (f->key.ttl == 63 || f->key.pcp == 1)
+			ck_assert_uint_eq(f->packets, 1);
+		else
+			ck_assert_uint_eq(f->packets, 2);
+		ck_assert_uint_eq(f->key.flow_label, 0);
+	}
+	ck_assert(!t->cfg.measure); /* no measured element: no table */
+	mt_free(t);
+	/* the tunnel endpoints alone stop before the FNF keys */
+	t = mt_new(1, NULL, 16);
+	flowcache_set_key_len(t->m.fc, FLOW_KEY_FULL_LEN);
+	ck_assert_uint_eq(t->m.fc->key_len, FLOW_KEY_TUN_LEN);
+	mt_free(t);
+}
+END_TEST
+
+/* A template with a measured element turns measuring on: TTL, length
+ * minimum and maximum and the fragment flags of the packets, per flow. */
+START_TEST(measured_elements)
+{
+	static const uint8_t elem[] = { IE_sourceIPv4Address, IE_minimumTTL,
+					IE_maximumIpTotalLength,
+					IE_fragmentFlags };
+	static const uint8_t ttl[] = { 64, 9, 200 };
+	static const uint16_t frag[] = { 0x4000, 0x2000, 0x0000 };
+	const struct template_def def = { .name = "meas",
+					  .ipver = 4,
+					  .nelem = 4,
+					  .elem = elem,
+					  .keymask = 0x1 };
+	const struct template_def *defs[1] = { &def };
+	struct mt *t = mt_new(1, NULL, 16);
+	struct pkt k = { .n = 0 };
+	size_t i, ip;
+
+	meter_configure(&t->cfg, defs, 1);
+	ck_assert(t->cfg.measure);
+	ck_assert_uint_eq(t->cfg.key_len, FLOW_KEY_BASE_LEN);
+	ck_assert_int_eq(flowcache_set_measure(t->m.fc, t->cfg.measure), 0);
+	t->m.cfg = &t->cfg;
+	for (i = 0; i < 3; i++) {
+		k.n = 0;
+		eth(&k, 0x0800);
+		ip = ip4_begin(&k, 17, 5, frag[i]);
+		k.b[ip + 8] = ttl[i];
+		udp(&k, 1, 2, 4 + 100 * i);
+		ip4_end(&k, ip);
+		mt_packet(t, &k, T0 + i);
+	}
+	mt_end(t);
+	ck_assert_uint_eq(t->n, 1);
+	ck_assert_uint_eq(t->r[0].f.packets, 3);
+	ck_assert_uint_eq(t->r[0].f.ttl_min, 9);
+	ck_assert_uint_eq(t->r[0].f.ttl_max, 200);
+	ck_assert_uint_eq(t->r[0].f.len_min, 20 + 8 + 4);
+	ck_assert_uint_eq(t->r[0].f.len_max, 20 + 8 + 204);
+	ck_assert_uint_eq(t->r[0].f.frag_flags, 0x60);
+	mt_free(t);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------- */
 /* Sampling                                                               */
 
@@ -1047,6 +1211,9 @@ static Suite *meter_suite(void)
 	tcase_add_test(tc, meter_info_records);
 	tcase_add_test(tc, keys_five_vs_seven);
 	tcase_add_test(tc, keys_user_template);
+	tcase_add_test(tc, keys_dscp_precedence);
+	tcase_add_test(tc, keys_ttl_vlan);
+	tcase_add_test(tc, measured_elements);
 	tcase_add_test(tc, sampling_deterministic);
 	tcase_add_test(tc, sampling_random);
 	tcase_add_test(tc, fin_rst_end_flow);

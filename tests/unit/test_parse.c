@@ -203,6 +203,64 @@ START_TEST(eth_padding)
 END_TEST
 
 /* ---------------------------------------------------------------------- */
+/* Flexible NetFlow's fields (issue 16)                                   */
+
+/* TTL, fragment flags and the outer tag's priority of an IPv4 packet;
+ * hop limit, flow label and the fragment header's M flag of an IPv6 one. */
+START_TEST(fnf_fields)
+{
+	struct pkt k = { .n = 0 };
+	struct pkt_info pi;
+	size_t ip;
+
+	eth(&k, 0x8100);
+	vlan_tag(&k, 0xa064, 0x8100);	   /* PCP 5, VID 100 */
+	vlan_tag(&k, 0x202a, 0x0800);	   /* inner: PCP 1, VID 42 */
+	ip = ip4_begin(&k, 17, 5, 0x4000); /* DF */
+	k.b[ip + 8] = 17;
+	udp(&k, 1, 2, 4);
+	ip4_end(&k, ip);
+	ck_assert_int_eq(parse_eth(&k, &pi), PARSE_IP);
+	ck_assert_uint_eq(pi.ttl, 17);
+	ck_assert_uint_eq(pi.frag_flags, 0x40);
+	ck_assert_uint_eq(pi.vlan_pcp, 5);
+	ck_assert_uint_eq(pi.vlan[0], 100);
+	ck_assert_uint_eq(pi.flow_label, 0);
+
+	/* a first fragment: MF (and the reserved bit, as sent) */
+	k.n = 0;
+	eth(&k, 0x0800);
+	ip = ip4_begin(&k, 17, 5, 0xa000);
+	udp(&k, 1, 2, 4);
+	ip4_end(&k, ip);
+	ck_assert_int_eq(parse_eth(&k, &pi), PARSE_IP);
+	ck_assert_uint_eq(pi.frag_flags, 0xa0);
+	ck_assert_uint_eq(pi.vlan_pcp, 0);
+
+	/* IPv6: flow label 0xbcdef, hop limit 9, a fragment header with M */
+	k.n = 0;
+	eth(&k, 0x86dd);
+	ip = ip6_begin(&k, 44);
+	k.b[ip + 1] |= 0x0b;
+	k.b[ip + 2] = 0xcd;
+	k.b[ip + 3] = 0xef;
+	k.b[ip + 7] = 9;
+	p8(&k, 17);
+	p8(&k, 0);
+	p16(&k, 0x0001); /* offset 0, M */
+	p32(&k, 0x12345678);
+	udp(&k, 1, 2, 4);
+	ip6_end(&k, ip);
+	ck_assert_int_eq(parse_eth(&k, &pi), PARSE_IP);
+	ck_assert_uint_eq(pi.ttl, 9);
+	ck_assert_uint_eq(pi.flow_label, 0xbcdef);
+	ck_assert_uint_eq(pi.tos, 0xab);
+	ck_assert_uint_eq(pi.frag_flags, 0x20);
+	ck_assert_uint_eq(pi.proto, 17);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------- */
 /* VLAN tags                                                              */
 
 START_TEST(vlan_8021q)
@@ -1510,6 +1568,7 @@ static Suite *parse_suite(void)
 
 	tc = tcase_create("ethernet");
 	tcase_add_test(tc, eth_ipv4_tcp);
+	tcase_add_test(tc, fnf_fields);
 	tcase_add_test(tc, eth_ipv4_udp);
 	tcase_add_test(tc, eth_ipv4_icmp);
 	tcase_add_test(tc, eth_ipv4_sctp);
