@@ -154,6 +154,11 @@ static void meter_parsed(struct meter *m, const struct obs_point *op,
 		k->proto = pi->proto;
 	if (keys & MKEY_DIR)
 		k->dir = op->dir;
+	if (keys & MKEY_ICMP && (pi->proto == 1 || pi->proto == 58)) {
+		k->proto = pi->proto;
+		k->dport |= pi->dport & ((keys & MKEY_ICMP_TYPE ? 0xff00 : 0) |
+					 (keys & MKEY_ICMP_CODE ? 0x00ff : 0));
+	}
 	k->ipver = pi->ipver;
 	k->tmpl = (uint8_t)t;
 	if (key_len > FLOW_KEY_BASE_LEN) {
@@ -252,12 +257,12 @@ static uint32_t ie_key_bit(unsigned ie)
 		return MKEY_VLAN;
 	case IE_dot1qPriority:
 		return MKEY_PCP;
-	/* ICMP type and code: the destination port of an ICMP flow */
 	case IE_icmpTypeIPv4:
-	case IE_icmpCodeIPv4:
 	case IE_icmpTypeIPv6:
+		return MKEY_ICMP_TYPE;
+	case IE_icmpCodeIPv4:
 	case IE_icmpCodeIPv6:
-		return MKEY_DPORT | MKEY_PROTO;
+		return MKEY_ICMP_CODE;
 	default:
 		return 0;
 	}
@@ -323,7 +328,7 @@ void meter_configure(struct meter_cfg *cfg,
 		else if (cfg->keys[i] & (MKEY_TUN_SRC | MKEY_TUN_DST) &&
 			 cfg->key_len < FLOW_KEY_FULL_LEN)
 			cfg->key_len = FLOW_KEY_FULL_LEN;
-		else if (cfg->keys[i] & ~(uint32_t)MKEY_FIVE &&
+		else if (cfg->keys[i] & ~(uint32_t)(MKEY_FIVE | MKEY_ICMP) &&
 			 cfg->key_len < FLOW_KEY_L2_LEN)
 			cfg->key_len = FLOW_KEY_L2_LEN;
 		if (tmpl[i]->tunnel && !tmpl[i]->pppac) {

@@ -61,6 +61,12 @@ enum meter_key_bits {
 	MKEY_VLAN = 1u << 17,
 	MKEY_PCP = 1u << 18,
 	MKEY_FNF = MKEY_TTL | MKEY_FLOW_LABEL | MKEY_VLAN | MKEY_PCP,
+	/* ICMP type, code: the destination port of ICMP flows only, so the
+	 * flows of other protocols share the value 0 (no key octets of
+	 * their own: the base key's dport and proto) */
+	MKEY_ICMP_TYPE = 1u << 19,
+	MKEY_ICMP_CODE = 1u << 20,
+	MKEY_ICMP = MKEY_ICMP_TYPE | MKEY_ICMP_CODE,
 	MKEY_FIVE = (1u << 7) - 1, /* the first seven: the base key part */
 };
 

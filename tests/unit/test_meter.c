@@ -870,6 +870,63 @@ START_TEST(keys_dscp_precedence)
 }
 END_TEST
 
+/* An ICMP type key splits ICMP flows by type only (the codes of one type
+ * share a flow) and leaves the flows of other protocols together: their
+ * ports and protocol are not keys of the record. */
+START_TEST(keys_icmp_type)
+{
+	static const uint8_t e[] = { IE_sourceIPv4Address, IE_icmpTypeIPv4,
+				     IE_packetDeltaCount };
+	const struct template_def d = { .name = "icmp",
+					.ipver = 4,
+					.nelem = 3,
+					.elem = e,
+					.keymask = 0x3 };
+	const struct template_def *defs[1] = { &d };
+	static const struct {
+		uint8_t proto, type, code;
+		uint16_t dport;
+	} pk[] = { { 6, 0, 0, 80 }, { 6, 0, 0, 443 }, { 1, 8, 0, 0 },
+		   { 1, 8, 0, 0 },  { 1, 3, 1, 0 },   { 1, 3, 3, 0 } };
+	struct mt *t = mt_new(1, NULL, 16);
+	struct pkt k = { .n = 0 };
+	size_t i, ip;
+
+	meter_configure(&t->cfg, defs, 1);
+	ck_assert_uint_eq(t->cfg.keys[0], MKEY_SRC | MKEY_ICMP_TYPE);
+	ck_assert_uint_eq(t->cfg.key_len, FLOW_KEY_BASE_LEN);
+	flowcache_set_key_len(t->m.fc, t->cfg.key_len);
+	t->m.cfg = &t->cfg;
+	for (i = 0; i < sizeof(pk) / sizeof(pk[0]); i++) {
+		k.n = 0;
+		eth(&k, 0x0800);
+		if (pk[i].proto == 6) {
+			v4_tcp(&k, 1000, pk[i].dport, 0x10, 0);
+		} else {
+			ip = ip4_begin(&k, 1, 5, 0);
+			icmp(&k, pk[i].type, pk[i].code);
+			ip4_end(&k, ip);
+		}
+		mt_packet(t, &k, T0 + i);
+	}
+	mt_end(t);
+	/* TCP (both ports), echo request (2), unreachable (codes 1, 3) */
+	ck_assert_uint_eq(t->n, 3);
+	for (i = 0; i < t->n; i++) {
+		const struct flow *f = &t->r[i].f;
+
+		ck_assert_uint_eq(f->packets, 2);
+		ck_assert_uint_eq(f->key.sport, 0);
+		if (f->key.proto == 1)
+			ck_assert(f->key.dport == 0x0800 ||
+				  f->key.dport == 0x0300);
+		else
+			ck_assert_uint_eq(f->key.proto << 16 | f->key.dport, 0);
+	}
+	mt_free(t);
+}
+END_TEST
+
 /* FNF's per-packet keys: TTL and the outer VLAN tag's id and priority
  * split flows, in the key octets past the tunnel endpoints, compared only
  * when a template has one; a tunnel template does not pay for them. */
@@ -1213,6 +1270,7 @@ static Suite *meter_suite(void)
 	tcase_add_test(tc, keys_user_template);
 	tcase_add_test(tc, keys_dscp_precedence);
 	tcase_add_test(tc, keys_ttl_vlan);
+	tcase_add_test(tc, keys_icmp_type);
 	tcase_add_test(tc, measured_elements);
 	tcase_add_test(tc, sampling_deterministic);
 	tcase_add_test(tc, sampling_random);
