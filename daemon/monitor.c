@@ -136,6 +136,7 @@ static int new_exporters(struct monitor *m, const struct options *o,
 		}
 		ex[g]->ifattr = monitor_ifattr;
 		ex[g]->ifenum = monitor_ifenum;
+		ex[g]->ifphys = monitor_ifphys;
 		ex[g]->ifname_ctx = m;
 		ex[g]->meterstats = monitor_meterstats;
 		ex[g]->meterstats_ctx = m;

@@ -142,6 +142,17 @@ void monitor_ifattr(void *ctx, uint32_t ifindex, struct export_if *out)
 	}
 }
 
+/* ingress/egressPhysicalInterface: the lower device the interface table
+ * knows for ifindex (a VLAN's, macvlan's link), or ifindex itself. */
+uint32_t monitor_ifphys(void *ctx, uint32_t ifindex)
+{
+	const struct monitor *m = ctx;
+	const struct ifinfo_entry *e;
+
+	e = m->env->ift ? ifinfo_get(m->env->ift, ifindex) : NULL;
+	return e && e->parent ? e->parent : ifindex;
+}
+
 /*
  * The metering process's counters for the statistics options records:
  * ignored are the packets observed and not accounted in a flow (malformed,

@@ -20,6 +20,7 @@ void monitor_export_tick(void *ctx, uint64_t now);
  * the records of ifindex, the i-th interface of the interface options
  * records, the metering process's counters, a flow's routes. */
 void monitor_ifattr(void *ctx, uint32_t ifindex, struct export_if *out);
+uint32_t monitor_ifphys(void *ctx, uint32_t ifindex);
 bool monitor_ifenum(void *ctx, size_t i, uint32_t *ifindex,
 		    struct export_if *out);
 void monitor_meterstats(void *ctx, struct export_meter_stats *out);

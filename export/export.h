@@ -427,6 +427,9 @@ struct exporter {
 	bool (*ifenum)(void *ctx, size_t i, uint32_t *ifindex,
 		       struct export_if *out);
 	void *ifname_ctx;
+	/* the lower device of an ifindex (with ifname_ctx): itself when it
+	 * has none; NULL: every interface is its own */
+	uint32_t (*ifphys)(void *ctx, uint32_t ifindex);
 	/* the routes of a flow's addresses (with ifname_ctx), asked while
 	 * encoding a v5 record or one whose template has a routing element
 	 * (export_needs_routes); NULL: those fields are zero */

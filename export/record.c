@@ -46,6 +46,15 @@ static const struct export_route *route_of(const struct exporter *ex,
 	return rt;
 }
 
+/* ingress/egressPhysicalInterface: the lower device of ifindex (a VLAN's
+ * or macvlan's link), ifindex itself when it has none or none is known;
+ * 0 stays 0 (no output interface). */
+static uint32_t phys_of(const struct exporter *ex, uint32_t ifindex)
+{
+	return ifindex && ex->ifphys ? ex->ifphys(ex->ifname_ctx, ifindex)
+				     : ifindex;
+}
+
 /* A prefix length of the flow's family; the other family's element is 0. */
 static uint8_t mask_of(const struct flow_key *k, uint8_t ver, uint8_t mask)
 {
@@ -189,6 +198,9 @@ void record_encode(struct wbuf *w, const struct template_def *t,
 		case IE_ingressInterface:
 			put_be32(w, k->ifindex);
 			break;
+		case IE_ingressPhysicalInterface:
+			put_be32(w, phys_of(ex, k->ifindex));
+			break;
 		case IE_flowDirection:
 			put_u8(w, k->dir);
 			break;
@@ -291,6 +303,10 @@ void record_encode(struct wbuf *w, const struct template_def *t,
 		case IE_egressInterface:
 			rt = route_of(ex, f, &rtv, &rt_done);
 			put_be32(w, rt->out_if);
+			break;
+		case IE_egressPhysicalInterface:
+			rt = route_of(ex, f, &rtv, &rt_done);
+			put_be32(w, phys_of(ex, rt->out_if));
 			break;
 		case IE_sourceIPv4Prefix:
 			rt = route_of(ex, f, &rtv, &rt_done);

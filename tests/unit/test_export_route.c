@@ -266,6 +266,48 @@ START_TEST(prefix_and_forwarding)
 }
 END_TEST
 
+/* A fake interface table: ifindex 3 (a VLAN) and 2 (a macvlan) have 9 as
+ * their lower device, the others none. */
+static uint32_t phys_cb(void *ctx, uint32_t ifindex)
+{
+	(void)ctx;
+	return ifindex == 3 || ifindex == 2 ? 9 : ifindex;
+}
+
+/* ingress/egressPhysicalInterface: the lower device of the input and of
+ * the output interface; without a table each interface is its own, and no
+ * output interface stays 0. */
+START_TEST(physical_interfaces)
+{
+	struct export_cfg cfg = { .version = 10 };
+	struct exporter *ex = exporter_new(&cfg);
+	struct template_user u;
+	struct fake fk = { 0 };
+	struct flow f;
+	uint8_t b[32];
+
+	ex->ifname_ctx = &fk;
+	mkrecord(&u, "ph:sourceIPv4Address,ingressInterface/egressInterface,"
+		     "ingressPhysicalInterface,egressPhysicalInterface");
+	mkflow(&f, 4);
+	ck_assert_uint_eq(encode(ex, &u.def, &f, b, sizeof(b)), 20);
+	ck_assert(!memcmp(b + 4, "\0\0\0\3\0\0\0\0\0\0\0\3\0\0\0\0", 16));
+	ex->route = route_cb;
+	set_route(&fk, "10.0.0.1", 24, 24, 2);
+	encode(ex, &u.def, &f, b, sizeof(b));
+	ck_assert(!memcmp(b + 4, "\0\0\0\3\0\0\0\2\0\0\0\3\0\0\0\2", 16));
+	ex->ifphys = phys_cb;
+	encode(ex, &u.def, &f, b, sizeof(b));
+	ck_assert(!memcmp(b + 4, "\0\0\0\3\0\0\0\2\0\0\0\x09\0\0\0\x09", 16));
+	/* unrouted: no output interface, no output physical interface */
+	set_route(&fk, NULL, 0, 0, 0);
+	f.key.ifindex = 5;
+	encode(ex, &u.def, &f, b, sizeof(b));
+	ck_assert(!memcmp(b + 4, "\0\0\0\5\0\0\0\0\0\0\0\5\0\0\0\0", 16));
+	exporter_free(ex);
+}
+END_TEST
+
 /* The catalogue's packet fields the flow already holds: DSCP and
  * precedence of the TOS octet, ICMP type and code of the destination port
  * (zero for the other ICMP version's elements). */
@@ -430,6 +472,7 @@ static Suite *export_route_suite(void)
 	tcase_add_test(tc, bgp_as_fields);
 	tcase_add_test(tc, prefix_and_forwarding);
 	tcase_add_test(tc, tos_icmp_fields);
+	tcase_add_test(tc, physical_interfaces);
 	tcase_add_test(tc, measured_fields);
 	tcase_add_test(tc, v5_fields);
 	suite_add_tcase(s, tc);

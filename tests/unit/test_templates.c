@@ -420,6 +420,7 @@ START_TEST(element_facts)
 		IE_bgpPrevAdjacentAsNumber, IE_sourceIPv4Prefix,
 		IE_destinationIPv4Prefix,   IE_sourceIPv6Prefix,
 		IE_destinationIPv6Prefix,   IE_forwardingStatus,
+		IE_egressPhysicalInterface,
 	};
 	const char *all[256];
 	size_t i, nroute = 0;
