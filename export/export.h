@@ -434,6 +434,10 @@ struct exporter {
 	 * sampler id appended (setmsg.c builds them at first use) */
 	struct template_def smp_tmpl[EXPORT_MAX_TEMPLATES];
 	uint8_t smp_elem[EXPORT_MAX_TEMPLATES][TEMPLATE_MAX_ELEM + 1];
+	/* the record length of each data template as sent, and the
+	 * template it is of (sched.c: computed once, not per record) */
+	const struct template_def *len_of[EXPORT_MAX_TEMPLATES];
+	size_t rec_len[EXPORT_MAX_TEMPLATES];
 };
 
 /* An exporter with cfg copied in and no collectors; NULL on ENOMEM. */
