@@ -29,6 +29,8 @@
 #   BENCH_OUT    peers.sh output directories (default BUILD_DIR/bench/out)
 #   BENCH_KEEP_CSV=1  keep the nfdump CSV of every run (up to ~1 GB each for
 #                nfpcapd); by default deleted once compare.py has checked it
+#   PEERS_B      the peers of the B pcap (default "floor xflowd softflowd
+#                nfpcapd"; "floor xflowd" for the 50k vs 1M ratio alone)
 #   BENCH_SHARED the kit (default ../shared/bench from the repository)
 #   BENCH_QUICK=1  smoke test: pcaps 10x smaller (1M packets, 100k / 5k flows)
 #   ACTIVE, INACTIVE, MAXFLOWS, PORT  passed through to peers.sh (defaults
@@ -44,8 +46,8 @@ SAME_TOL=0.10
 usage() { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 [ $# -eq 1 ] || usage
 INVOKE_CMD="bench/run.sh $*"
-for v in BENCH_RUNS BENCH_DATA BENCH_OUT BENCH_SHARED BENCH_QUICK BENCH_KEEP_CSV ACTIVE INACTIVE MAXFLOWS PORT; do
-    [ -n "${!v:-}" ] && INVOKE_CMD="$v=${!v} $INVOKE_CMD"
+for v in BENCH_RUNS BENCH_DATA BENCH_OUT BENCH_SHARED PEERS_B BENCH_QUICK BENCH_KEEP_CSV ACTIVE INACTIVE MAXFLOWS PORT; do
+    [ -n "${!v:-}" ] && INVOKE_CMD="$v=$(printf %q "${!v}") $INVOKE_CMD"
 done
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -164,7 +166,7 @@ gen "$F" $FLOWS_SMALL || exit 1
 export XFLOWD BIN=$BENCH
 OUT_B=$OUT/B OUT_F=$OUT/F50k
 rm -rf "$OUT_B" "$OUT_F"
-PEERS_B="floor xflowd softflowd nfpcapd" PEERS_F="floor xflowd"
+PEERS_B=${PEERS_B:-floor xflowd softflowd nfpcapd} PEERS_F="floor xflowd"
 loop_desc() { # loop_desc PCAP PEERS OUTDIR
     echo "for r in \$(seq $RUNS); do for p in $2; do cat $1 >/dev/null;" \
         "XFLOWD=$XFLOWD BIN=$BENCH $SHARED/peers.sh -r 1 \$([ \$r = 1 ] || echo -B) -p \$p -o $3/r\$r-\$p $1; done; done"
