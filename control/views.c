@@ -129,7 +129,15 @@ enum view_pclass view_pclass_of(uint8_t ipver, uint8_t proto, uint16_t sport,
 
 	if (ipver == 6 && proto == 58) /* ICMPv6 */
 		proto = 1;
-	for (c = 0; c < VP_IP_OTHER; c++) {
+	/* every flow that leaves a cache comes here: go straight to its
+	 * protocol's classes, and past their ports (up to TCP-X's 6063) */
+	if (proto == 6)
+		c = sport > 6063 && dport > 6063 ? VP_TCP_OTHER : 0;
+	else if (proto == 17)
+		c = sport > 123 && dport > 123 ? VP_UDP_OTHER : VP_UDP_DNS;
+	else
+		c = VP_ICMP;
+	for (; c < VP_IP_OTHER; c++) {
 		if (pclass[c].proto != proto)
 			continue;
 		if (!pclass[c].lo)

@@ -447,6 +447,10 @@ struct exporter {
 	 * what it encodes, its caller's copy may go (predefined ones are
 	 * static) */
 	struct template_user own[EXPORT_MAX_TEMPLATES];
+	/* the record length of each data template as sent, and the
+	 * template it is of (sched.c: computed once, not per record) */
+	const struct template_def *len_of[EXPORT_MAX_TEMPLATES];
+	size_t rec_len[EXPORT_MAX_TEMPLATES];
 };
 
 /* An exporter with cfg copied in (its user-defined templates too) and

@@ -51,7 +51,8 @@ struct run {
 	/* SCHED_RECORD: the record and its template as sent */
 	const struct export_rec *r;
 	const struct template_def *t;
-	bool done; /* the record went */
+	size_t len; /* template_record_len(t) */
+	bool done;  /* the record went */
 	/* the interface table went: once a request, though a refresh in
 	 * it owes the table again */
 	bool iftable_done;
@@ -162,8 +163,7 @@ static enum next next_opened(const struct collector *c, const struct run *run)
 	if (iftable_owed(c, run))
 		return NEXT_IFTABLE_JOINS;
 	if (fresh || run->force ||
-	    set_need(c, run->r->tmpl_id, template_record_len(run->t)) <=
-		    wbuf_room(&c->w))
+	    set_need(c, run->r->tmpl_id, run->len) <= wbuf_room(&c->w))
 		return NEXT_DATA;
 	return NEXT_SEND_FULL;
 }
@@ -281,6 +281,21 @@ static void sched_do(struct collector *c, enum next n, enum export_msg_for why,
 	}
 }
 
+/* template_record_len(t) of the data template id, once per template */
+static size_t rec_len(struct exporter *ex, uint16_t id,
+		      const struct template_def *t)
+{
+	size_t i = id - 256u;
+
+	if (i >= EXPORT_MAX_TEMPLATES)
+		return template_record_len(t);
+	if (ex->len_of[i] != t) {
+		ex->len_of[i] = t;
+		ex->rec_len[i] = template_record_len(t);
+	}
+	return ex->rec_len[i];
+}
+
 void sched_run(struct collector *c, enum sched_req req,
 	       const struct export_rec *r, const struct template_def *t)
 {
@@ -288,6 +303,7 @@ void sched_run(struct collector *c, enum sched_req req,
 		.req = req,
 		.r = r,
 		.t = t,
+		.len = req == SCHED_RECORD ? rec_len(c->ex, r->tmpl_id, t) : 0,
 		.tail = req != SCHED_RECORD,
 	};
 	enum export_msg_for why = MSG_NONE;

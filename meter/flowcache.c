@@ -389,15 +389,16 @@ static void age_append(struct flow_cold *cold, uint32_t i)
 	s->age_prev = i;
 }
 
-/* Hand the flow to the exporter, then unlink and free its entry. */
-static void flow_remove(struct flowcache *fc, uint32_t i,
-			enum flow_end_reason reason)
+/* Hand the flow in bucket b to the exporter, then unlink and free its
+ * entry. */
+static void flow_remove_in(struct flowcache *fc, uint32_t i, uint32_t b,
+			   enum flow_end_reason reason)
 {
 	struct flow f;
 	uint32_t *pp;
 
 	flowcache_get(fc, i, &f);
-	pp = &fc->buckets[flowcache_hash_len(&f.key, fc->key_len) & fc->mask];
+	pp = &fc->buckets[b];
 	fc->expire(fc->expire_ctx, &f, reason);
 	fc->stats.expired[reason]++;
 
@@ -410,6 +411,65 @@ static void flow_remove(struct flowcache *fc, uint32_t i,
 	fc->cold[i].flags = 0;
 	fc->free_list = i;
 	fc->used--;
+}
+
+/* The bucket of entry i, from its key */
+static uint32_t bucket_of(const struct flowcache *fc, uint32_t i)
+{
+	struct flow_key k; /* only its first key_len octets are hashed */
+
+	memcpy(&k, fc->pool[i].key, FLOW_KEY_BASE_LEN);
+	if (fc->ext_len)
+		memcpy((uint8_t *)&k + FLOW_KEY_BASE_LEN,
+		       fc->ext + (size_t)i * fc->ext_len, fc->ext_len);
+	return flowcache_hash_len(&k, fc->key_len) & fc->mask;
+}
+
+static void flow_remove(struct flowcache *fc, uint32_t i,
+			enum flow_end_reason reason)
+{
+	flow_remove_in(fc, i, bucket_of(fc, i), reason);
+}
+
+/*
+ * The timers' removals in a pipeline: the scan hashes an entry's key and
+ * prefetches its bucket head EXPIRE_AHEAD removals before it unlinks the
+ * entry from the chain, so that a scan removing thousands of flows does
+ * not wait for one bucket miss after another. An entry waiting here is
+ * still linked everywhere; the scan only reads past it.
+ */
+#define EXPIRE_AHEAD 8
+
+struct expire_pipe {
+	uint32_t i[EXPIRE_AHEAD], b[EXPIRE_AHEAD];
+	enum flow_end_reason reason[EXPIRE_AHEAD];
+	unsigned int n;
+};
+
+static void pipe_push(struct flowcache *fc, struct expire_pipe *p, uint32_t i,
+		      enum flow_end_reason reason)
+{
+	unsigned int k = p->n % EXPIRE_AHEAD;
+	uint32_t b = bucket_of(fc, i);
+
+	__builtin_prefetch(&fc->buckets[b], 1);
+	if (p->n >= EXPIRE_AHEAD)
+		flow_remove_in(fc, p->i[k], p->b[k], p->reason[k]);
+	p->i[k] = i;
+	p->b[k] = b;
+	p->reason[k] = reason;
+	p->n++;
+}
+
+static void pipe_drain(struct flowcache *fc, struct expire_pipe *p)
+{
+	unsigned int k = p->n > EXPIRE_AHEAD ? p->n - EXPIRE_AHEAD : 0;
+
+	for (; k < p->n; k++)
+		flow_remove_in(fc, p->i[k % EXPIRE_AHEAD],
+			       p->b[k % EXPIRE_AHEAD],
+			       p->reason[k % EXPIRE_AHEAD]);
+	p->n = 0;
 }
 
 /*
@@ -597,6 +657,7 @@ static void update(struct flowcache *fc, const struct flow_key *key,
 void flowcache_expire(struct flowcache *fc, uint64_t now_ns)
 {
 	struct flow_cold *cold = fc->cold;
+	struct expire_pipe p = { .n = 0 };
 	uint32_t i, next;
 
 	if (now_ns > fc->clock_ns)
@@ -617,18 +678,21 @@ void flowcache_expire(struct flowcache *fc, uint64_t now_ns)
 		if (add_sat(stamp_ns(fc, h), fc->inactive_ns) > now_ns)
 			break;
 		next = cold[i].lru_next;
+		__builtin_prefetch(&fc->pool[next]);
 		if (add_sat(h->last_ns, fc->inactive_ns) <= now_ns)
-			flow_remove(fc, i, FLOW_END_IDLE);
+			pipe_push(fc, &p, i, FLOW_END_IDLE);
 	}
+	pipe_drain(fc, &p);
 
 	/* active: the age list is in order of creation, i.e. of first_ns */
-	while (cold[0].age_next) {
-		i = cold[0].age_next;
-
+	for (i = cold[0].age_next; i; i = next) {
 		if (add_sat(first_of(fc, i), fc->active_ns) > now_ns)
 			break;
-		flow_remove(fc, i, FLOW_END_ACTIVE);
+		next = cold[i].age_next;
+		__builtin_prefetch(&fc->pool[next]);
+		pipe_push(fc, &p, i, FLOW_END_ACTIVE);
 	}
+	pipe_drain(fc, &p);
 }
 
 uint64_t flowcache_next_due(const struct flowcache *fc)
