@@ -522,7 +522,8 @@ static void check_monitor(struct cfg_parser *p, int mi)
  * What a kernel capture cannot see truthfully: the eBPF programs parse
  * within the verifier's budget and do not read the IPv6 fragment header's
  * M flag (parse.h); eBPF at TC and AF_XDP see frames whose 802.1Q tag the
- * kernel or the NIC took off into metadata (libpcap puts it back).
+ * kernel or the NIC took off into metadata (libpcap puts it back); the
+ * lower devices come from the interface table, kept for libpcap only.
  */
 static const char *kernel_capture_lacks(unsigned int ie, enum capture_kind cap)
 {
@@ -536,6 +537,10 @@ static const char *kernel_capture_lacks(unsigned int ie, enum capture_kind cap)
 	case IE_dot1qPriority:
 		return "the kernel or the NIC takes the 802.1Q tag off the "
 		       "frame before this capture sees it";
+	case IE_ingressPhysicalInterface:
+	case IE_egressPhysicalInterface:
+		return "xflowd follows the kernel's interface table and its "
+		       "lower devices for capture pcap only";
 	default:
 		return NULL;
 	}
