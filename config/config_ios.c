@@ -13,7 +13,9 @@
  *
  * Traditional NetFlow (`ip flow-export`, `ip flow ingress`) becomes one
  * monitor, "ip-flow", and one exporter per destination,
- * "ip-flow-export-N", made when the whole file is known.
+ * "ip-flow-export-N", made when the whole file is known; its IPv6 form
+ * (`ipv6 flow-export`, `ipv6 flow ingress`) another, "ipv6-flow", with
+ * "ipv6-flow-export-N".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -188,7 +190,8 @@ static bool global_only(char **tok, int ntok)
 	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
 		if (ios_ab(tok[0], w[i], 3 < strlen(w[i]) ? 3 : strlen(w[i])))
 			return true;
-	return ntok > 1 && !strcasecmp(tok[0], "ip") &&
+	return ntok > 1 &&
+	       (!strcasecmp(tok[0], "ip") || !strcasecmp(tok[0], "ipv6")) &&
 	       (ios_ab(tok[1], "flow-export", 6) ||
 		ios_ab(tok[1], "flow-cache", 6) ||
 		!strcasecmp(tok[1], "route") || !strcasecmp(tok[1], "cef"));
@@ -294,12 +297,14 @@ static void global_cmd(struct cfg_parser *p, struct ios_state *st,
 		ios_open_block(p, st, BLK_SAMPLER, tok[1], no);
 		return;
 	}
-	if (ntok >= 3 && !strcasecmp(tok[0], "ip") &&
+	if (ntok >= 3 &&
+	    (!strcasecmp(tok[0], "ip") || !strcasecmp(tok[0], "ipv6")) &&
 	    ios_ab(tok[1], "flow-export", 6)) {
 		ios_flow_export(p, st, no, tok, ntok);
 		return;
 	}
-	if (ntok >= 3 && !strcasecmp(tok[0], "ip") &&
+	if (ntok >= 3 &&
+	    (!strcasecmp(tok[0], "ip") || !strcasecmp(tok[0], "ipv6")) &&
 	    ios_ab(tok[1], "flow-cache", 6)) {
 		ios_flow_cache(p, st, no, tok, ntok);
 		return;

@@ -2,8 +2,8 @@
 /*
  * config_ios_dump.c - a configuration written back as IOS's running-config
  * writes its NetFlow part: Flexible NetFlow's flow record, flow exporter,
- * flow monitor and sampler blocks, traditional NetFlow's ip flow-export
- * and ip flow-cache lines, and each interface's ip flow lines under its
+ * flow monitor and sampler blocks, traditional NetFlow's ip|ipv6
+ * flow-export and flow-cache lines, and each interface's ip flow lines under its
  * IOS name (its alias) where it has one. What xflowctl's show
  * running-config prints for an IOS file; reading it back with -f gives
  * the same configuration.
@@ -12,10 +12,21 @@
 
 #include "config_ios_int.h"
 
+/* "ip" or "ipv6" for traditional NetFlow's monitors, or NULL */
+static const char *trad_ip(const struct config *cfg, int mi)
+{
+	if (cfg->dialect != CFG_IOS)
+		return NULL;
+	if (!strcmp(cfg->monitor[mi].name, TRAD_MONITOR))
+		return "ip";
+	if (!strcmp(cfg->monitor[mi].name, TRAD6_MONITOR))
+		return "ipv6";
+	return NULL;
+}
+
 static bool is_trad(const struct config *cfg, int mi)
 {
-	return cfg->dialect == CFG_IOS &&
-	       strcmp(cfg->monitor[mi].name, TRAD_MONITOR) == 0;
+	return trad_ip(cfg, mi) != NULL;
 }
 
 /* Is record (exporter) i used by traditional NetFlow's monitor only? */
@@ -141,10 +152,11 @@ static void write_monitor(const struct config *cfg, const struct cfg_monitor *m,
 	fputs("!\n", f);
 }
 
-/* ip flow-export and ip flow-cache: traditional NetFlow's monitor */
-static void write_trad(const struct config *cfg, const struct cfg_monitor *m,
-		       FILE *f)
+/* ip|ipv6 flow-export and flow-cache: traditional NetFlow's monitor */
+static void write_trad(const struct config *cfg, int mi, FILE *f)
 {
+	const struct cfg_monitor *m = &cfg->monitor[mi];
+	const char *ip = trad_ip(cfg, mi);
 	const struct cfg_exporter *e;
 	char src[64];
 	int k;
@@ -152,7 +164,7 @@ static void write_trad(const struct config *cfg, const struct cfg_monitor *m,
 	if (!m->nexporter)
 		return;
 	e = &cfg->exporter[m->exporter[0]];
-	fprintf(f, "ip flow-export version %d", e->version);
+	fprintf(f, "%s flow-export version %d", ip, e->version);
 	if (e->as)
 		fprintf(f, " %s",
 			e->as == EXPORT_AS_ORIGIN ? "origin-as" : "peer-as");
@@ -160,27 +172,27 @@ static void write_trad(const struct config *cfg, const struct cfg_monitor *m,
 		fputs(" bgp-nexthop", f);
 	fputs("\n", f);
 	if (e->source[0])
-		fprintf(f, "ip flow-export source %s\n",
+		fprintf(f, "%s flow-export source %s\n", ip,
 			source_of(e, src, sizeof(src)));
 	if (e->version == 9 && e->refresh_packets)
-		fprintf(f, "ip flow-export template refresh-rate %u\n",
+		fprintf(f, "%s flow-export template refresh-rate %u\n", ip,
 			e->refresh_packets);
 	if (e->version == 9 && e->refresh_s)
-		fprintf(f, "ip flow-export template timeout-rate %u\n",
+		fprintf(f, "%s flow-export template timeout-rate %u\n", ip,
 			e->refresh_s / 60);
 	for (k = 0; k < m->nexporter; k++) {
 		e = &cfg->exporter[m->exporter[k]];
-		fprintf(f, "ip flow-export destination %s %u\n", e->destination,
-			e->port);
+		fprintf(f, "%s flow-export destination %s %u\n", ip,
+			e->destination, e->port);
 	}
 	if (m->active_s != SET_DEFAULT_ACTIVE)
-		fprintf(f, "ip flow-cache timeout active %u\n",
+		fprintf(f, "%s flow-cache timeout active %u\n", ip,
 			m->active_s / 60);
 	if (m->inactive_s != SET_DEFAULT_INACTIVE)
-		fprintf(f, "ip flow-cache timeout inactive %u\n",
+		fprintf(f, "%s flow-cache timeout inactive %u\n", ip,
 			m->inactive_s);
 	if (m->cache_entries != SET_DEFAULT_ENTRIES)
-		fprintf(f, "ip flow-cache entries %u\n", m->cache_entries);
+		fprintf(f, "%s flow-cache entries %u\n", ip, m->cache_entries);
 	fputs("!\n", f);
 }
 
@@ -214,7 +226,7 @@ static void write_interface(const struct config *cfg,
 		if (mi < 0)
 			continue;
 		if (is_trad(cfg, mi)) {
-			fprintf(f, " ip flow %s\n",
+			fprintf(f, " %s flow %s\n", trad_ip(cfg, mi),
 				d == CFG_INPUT ? "ingress" : "egress");
 			continue;
 		}
@@ -253,7 +265,7 @@ void ios_write(const struct config *cfg, FILE *f)
 	}
 	for (i = 0; i < cfg->nmonitor; i++)
 		if (is_trad(cfg, i))
-			write_trad(cfg, &cfg->monitor[i], f);
+			write_trad(cfg, i, f);
 	for (i = 0; i < cfg->ninterface; i++)
 		write_interface(cfg, &cfg->interface[i], f);
 	fputs("end\n", f);

@@ -354,6 +354,7 @@ void ios_exporter_cmd(struct cfg_parser *p, unsigned int no, char **tok,
 
 static const uint8_t orig4[] = { ORIG_KEYS(IPv4), ORIG_VALS(IPv4) };
 static const uint8_t orig6[] = { ORIG_KEYS(IPv6), ORIG_VALS(IPv6) };
+_Static_assert(sizeof(orig4) == sizeof(orig6), "one count of fields");
 static const uint8_t v1rec[] = { ORIG_KEYS(IPv4), V1_VALS };
 
 static const struct {
@@ -394,13 +395,18 @@ const char *ios_predefined_record(struct cfg_parser *p, const char *words,
 	return predefined[i].record;
 }
 
-const char *ios_trad_v9_record(struct cfg_parser *p, bool as, bool nexthop,
-			       unsigned int no)
+const char *ios_trad_v9_record(struct cfg_parser *p, bool v6, bool as,
+			       bool nexthop, unsigned int no)
 {
-	static const char *const name[] = { "ip-flow-v9-as",
-					    "ip-flow-v9-bgp-nexthop",
-					    "ip-flow-v9-as-bgp-nexthop" };
-	const char *rec = name[as && nexthop ? 2 : as ? 0 : 1];
+	static const char *const name[2][3] = {
+		{ "ip-flow-v9-as", "ip-flow-v9-bgp-nexthop",
+		  "ip-flow-v9-as-bgp-nexthop" },
+		{ "ipv6-flow-v9-as", "ipv6-flow-v9-bgp-nexthop",
+		  "ipv6-flow-v9-as-bgp-nexthop" },
+	};
+	const char *rec = name[v6][as && nexthop ? 2 : as ? 0 : 1];
+	const uint8_t *orig = v6 ? orig6 : orig4;
+	uint8_t hop = v6 ? IE_bgpNextHopIPv6Address : IE_bgpNextHopIPv4Address;
 	size_t k;
 
 	for (k = 0; k < (size_t)p->cfg->nrecord; k++)
@@ -408,8 +414,9 @@ const char *ios_trad_v9_record(struct cfg_parser *p, bool as, bool nexthop,
 			return rec;
 	if (blocks_open(p, BLK_RECORD, rec, no))
 		return NULL;
+	/* orig4 and orig6 have the same number of fields */
 	for (k = 0; k < sizeof(orig4); k++)
-		cfg_record_add(p, no, orig4[k], ie_table[orig4[k]].name,
+		cfg_record_add(p, no, orig[k], ie_table[orig[k]].name,
 			       k < NKEYS);
 	if (as) {
 		cfg_record_add(p, no, IE_bgpSourceAsNumber,
@@ -418,8 +425,7 @@ const char *ios_trad_v9_record(struct cfg_parser *p, bool as, bool nexthop,
 			       ie_table[IE_bgpDestinationAsNumber].name, false);
 	}
 	if (nexthop)
-		cfg_record_add(p, no, IE_bgpNextHopIPv4Address,
-			       ie_table[IE_bgpNextHopIPv4Address].name, false);
+		cfg_record_add(p, no, hop, ie_table[hop].name, false);
 	return rec;
 }
 

@@ -14,6 +14,14 @@
 #define IOS_MAX_DEST 8	  /* ip flow-export destination lines */
 #define IOS_MAX_ATTACH 64 /* ip flow monitor M sampler S lines */
 #define TRAD_MONITOR "ip-flow"
+#define TRAD6_MONITOR "ipv6-flow"
+
+/* traditional NetFlow's two families, each its own cache as in IOS */
+enum ios_family {
+	IOS_IPV4,
+	IOS_IPV6,
+	IOS_NFAMILY,
+};
 
 enum ios_mode {
 	M_EXEC,
@@ -38,15 +46,8 @@ struct ios_attach {
 	unsigned int line;
 };
 
-struct ios_state {
-	enum ios_mode mode;
-	char banner; /* inside a banner up to this delimiter, or 0 */
-	/* the interface of M_IF: bound when a flow command needs it */
-	char ifname[CFG_NAME_MAX];
-	unsigned int if_line;
-	int ifidx; /* in cfg.interface, or -1 */
-	int blk;   /* the FNF block of the sub-mode, or -1 after an error */
-	/* traditional NetFlow */
+/* 'ip flow-export ...' and 'ip flow-cache ...' (or their ipv6 forms) */
+struct ios_trad {
 	int version;
 	unsigned int version_line;
 	/* ip flow-export version 5|9 origin-as|peer-as bgp-nexthop */
@@ -59,8 +60,20 @@ struct ios_state {
 	unsigned int refresh_p, refresh_min, active_min, inactive_s, entries;
 	unsigned int refresh_p_line, refresh_min_line, active_line,
 		inactive_line, entries_line;
-	bool trad_used;
-	unsigned int trad_line; /* the first interface line using it */
+	bool used;
+	unsigned int line; /* the first interface line using it */
+};
+
+struct ios_state {
+	enum ios_mode mode;
+	char banner; /* inside a banner up to this delimiter, or 0 */
+	/* the interface of M_IF: bound when a flow command needs it */
+	char ifname[CFG_NAME_MAX];
+	unsigned int if_line;
+	int ifidx; /* in cfg.interface, or -1 */
+	int blk;   /* the FNF block of the sub-mode, or -1 after an error */
+	/* traditional NetFlow: [IOS_IPV4] ip flow..., [IOS_IPV6] ipv6 flow... */
+	struct ios_trad trad[IOS_NFAMILY];
 	int nattach;
 	struct ios_attach attach[IOS_MAX_ATTACH];
 };
@@ -115,16 +128,17 @@ const char *ios_predefined_record(struct cfg_parser *p, const char *words,
 /*
  * Traditional NetFlow v9's record with IOS's 'origin-as|peer-as' (the
  * source and destination AS) and 'bgp-nexthop' (the BGP next hop) added to
- * netflow ipv4 original-input's fields; its name, or NULL after an error.
+ * netflow ipv4 (ipv6: v6) original-input's fields; its name, or NULL after
+ * an error.
  */
-const char *ios_trad_v9_record(struct cfg_parser *p, bool as, bool nexthop,
-			       unsigned int no);
+const char *ios_trad_v9_record(struct cfg_parser *p, bool v6, bool as,
+			       bool nexthop, unsigned int no);
 
 /* A command in interface mode: true if it was about flows. */
 bool ios_if_cmd(struct cfg_parser *p, struct ios_state *st, unsigned int no,
 		char **tok, int ntok);
 
-/* ip flow-export ..., ip flow-cache ... */
+/* ip|ipv6 flow-export ..., ip|ipv6 flow-cache ... (tok[0] says which) */
 void ios_flow_export(struct cfg_parser *p, struct ios_state *st,
 		     unsigned int no, char **tok, int ntok);
 void ios_flow_cache(struct cfg_parser *p, struct ios_state *st, unsigned int no,

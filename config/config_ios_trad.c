@@ -3,7 +3,10 @@
  * config_ios_trad.c - an IOS configuration's interfaces (ip flow ingress,
  * ip flow monitor) and traditional NetFlow (ip flow-export, ip
  * flow-cache), which becomes one monitor, "ip-flow", and an exporter per
- * destination, "ip-flow-export-N", once the whole file is known.
+ * destination, "ip-flow-export-N", once the whole file is known. IPv6's
+ * (ipv6 flow ingress, ipv6 flow-export, ipv6 flow-cache) is a cache of its
+ * own in IOS, and so a monitor of its own here: "ipv6-flow", exporting v9
+ * to "ipv6-flow-export-N".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +115,55 @@ static void if_monitor(struct cfg_parser *p, struct ios_state *st,
 	}
 }
 
+static enum ios_family family_of(const char *ip)
+{
+	return strcasecmp(ip, "ipv6") ? IOS_IPV4 : IOS_IPV6;
+}
+
+static const char *const trad_monitor[IOS_NFAMILY] = {
+	[IOS_IPV4] = TRAD_MONITOR,
+	[IOS_IPV6] = TRAD6_MONITOR,
+};
+
+/*
+ * ip|ipv6 flow ingress|egress: IOS meters each family in a cache of its
+ * own, xflowd in a monitor of its own, and runs one monitor per interface
+ * and direction: both families on one are refused (use a flow monitor
+ * with an ipv4 and an ipv6 record there).
+ */
+static void trad_attach(struct cfg_parser *p, struct ios_state *st,
+			unsigned int no, enum ios_family fam, int dir, bool neg)
+{
+	struct cfg_interface *f;
+	const char *mon = trad_monitor[fam], *other = trad_monitor[!fam];
+
+	if (neg) {
+		detach(p, st, no, dir);
+		return;
+	}
+	f = iface(p, st, no);
+	if (!f)
+		return;
+	if (f->monitor_line[dir] &&
+	    !strcmp(p->ifc[st->ifidx].i->mon[dir], other)) {
+		cfg_error(p, no,
+			  "interface %s has both IPv4 and IPv6 traditional "
+			  "NetFlow %s (line %u): xflowd runs one monitor per "
+			  "interface and direction; write a flow monitor with "
+			  "record netflow ipv4 original-input and record "
+			  "netflow ipv6 original-input instead, attached with "
+			  "'ip flow monitor NAME %s'",
+			  st->ifname, dir == CFG_INPUT ? "ingress" : "egress",
+			  f->monitor_line[dir],
+			  dir == CFG_INPUT ? "input" : "output");
+		return;
+	}
+	attach(p, st, no, mon, dir);
+	if (!st->trad[fam].line)
+		st->trad[fam].line = no;
+	st->trad[fam].used = true;
+}
+
 /* A command in interface mode: true if it was about flows. */
 bool ios_if_cmd(struct cfg_parser *p, struct ios_state *st, unsigned int no,
 		char **tok, int ntok)
@@ -124,40 +176,25 @@ bool ios_if_cmd(struct cfg_parser *p, struct ios_state *st, unsigned int no,
 	    ios_ab(t[1], "flow", 4) && strlen(t[1]) <= 4) {
 		if (nt >= 3 && ios_ab(t[2], "monitor", 1)) {
 			if_monitor(p, st, no, t, nt, neg);
-		} else if (nt == 3 && !strcasecmp(t[0], "ip") &&
-			   (ios_ab(t[2], "ingress", 1) ||
-			    ios_ab(t[2], "egress", 1))) {
-			int dir = ios_ab(t[2], "ingress", 1) ? CFG_INPUT
-							     : CFG_OUTPUT;
-
-			if (neg) {
-				detach(p, st, no, dir);
-				return true;
-			}
-			attach(p, st, no, TRAD_MONITOR, dir);
-			if (!st->trad_line)
-				st->trad_line = no;
-			st->trad_used = true;
+		} else if (nt == 3 && (ios_ab(t[2], "ingress", 1) ||
+				       ios_ab(t[2], "egress", 1))) {
+			trad_attach(p, st, no, family_of(t[0]),
+				    ios_ab(t[2], "ingress", 1) ? CFG_INPUT
+							       : CFG_OUTPUT,
+				    neg);
 		} else {
 			ios_unsupported(p, no, tok, ntok,
-					"xflowd takes 'ip flow ingress|egress' "
-					"and "
-					"'ip|ipv6 flow monitor NAME [sampler "
-					"NAME] "
+					"xflowd takes 'ip|ipv6 flow "
+					"ingress|egress' and 'ip|ipv6 flow "
+					"monitor NAME [sampler NAME] "
 					"input|output' on an interface");
 		}
 		return true;
 	}
-	if (nt == 3 && !strcasecmp(t[0], "ip") &&
+	/* ipv6 route-cache flow: IOS 12.3T's name of ipv6 flow ingress */
+	if (nt == 3 && (!strcasecmp(t[0], "ip") || !strcasecmp(t[0], "ipv6")) &&
 	    ios_ab(t[1], "route-cache", 7) && ios_ab(t[2], "flow", 4)) {
-		if (neg) {
-			detach(p, st, no, CFG_INPUT);
-			return true;
-		}
-		attach(p, st, no, TRAD_MONITOR, CFG_INPUT);
-		if (!st->trad_line)
-			st->trad_line = no;
-		st->trad_used = true;
+		trad_attach(p, st, no, family_of(t[0]), CFG_INPUT, neg);
 		return true;
 	}
 	return false;
@@ -171,7 +208,8 @@ bool ios_if_cmd(struct cfg_parser *p, struct ios_state *st, unsigned int no,
  * v9, the BGP next hop. Nonzero after an error.
  */
 static int ios_export_bgp(struct cfg_parser *p, struct ios_state *st,
-			  unsigned int no, char **tok, int ntok)
+			  struct ios_trad *t, unsigned int no, char **tok,
+			  int ntok)
 {
 	bool nexthop = false;
 	uint8_t as = EXPORT_AS_NONE;
@@ -186,8 +224,15 @@ static int ios_export_bgp(struct cfg_parser *p, struct ios_state *st,
 			nexthop = true;
 		} else {
 			ios_unsupported(p, no, tok, ntok,
-					"write 'ip flow-export version 5|9 "
-					"[origin-as|peer-as] [bgp-nexthop]'");
+					t == &st->trad[IOS_IPV6]
+						? "write 'ipv6 flow-export "
+						  "version 9 "
+						  "[origin-as|peer-as] "
+						  "[bgp-nexthop]'"
+						: "write 'ip flow-export "
+						  "version "
+						  "5|9 [origin-as|peer-as] "
+						  "[bgp-nexthop]'");
 			return -1;
 		}
 	}
@@ -197,17 +242,33 @@ static int ios_export_bgp(struct cfg_parser *p, struct ios_state *st,
 				"with version 5 and 9 only");
 		return -1;
 	}
-	st->as = as;
-	st->bgp_nexthop = nexthop;
+	t->as = as;
+	t->bgp_nexthop = nexthop;
 	return 0;
 }
 
 void ios_flow_export(struct cfg_parser *p, struct ios_state *st,
 		     unsigned int no, char **tok, int ntok)
 {
+	enum ios_family fam = family_of(tok[0]);
+	struct ios_trad *t = &st->trad[fam];
 	unsigned int n;
 
-	if (ntok >= 4 && ios_ab(tok[2], "version", 1)) {
+	if (ntok >= 4 && ios_ab(tok[2], "version", 1) && fam == IOS_IPV6) {
+		/* NetFlow v1, v5 and v7 records have IPv4 addresses only */
+		if (strcmp(tok[3], "9")) {
+			ios_unsupported(p, no, tok, ntok,
+					"IOS exports IPv6 flows in NetFlow "
+					"version 9 only (versions 1, 5 and 7 "
+					"have no IPv6 addresses); write "
+					"'ipv6 flow-export version 9'");
+			return;
+		}
+		if (ios_export_bgp(p, st, t, no, tok, ntok))
+			return;
+		t->version = 9;
+		t->version_line = no;
+	} else if (ntok >= 4 && ios_ab(tok[2], "version", 1)) {
 		if (strcmp(tok[3], "1") && strcmp(tok[3], "5") &&
 		    strcmp(tok[3], "7") && strcmp(tok[3], "9")) {
 			ios_unsupported(p, no, tok, ntok,
@@ -216,15 +277,15 @@ void ios_flow_export(struct cfg_parser *p, struct ios_state *st,
 					"version 1|5|7|9'");
 			return;
 		}
-		if (ios_export_bgp(p, st, no, tok, ntok))
+		if (ios_export_bgp(p, st, t, no, tok, ntok))
 			return;
-		st->version = tok[3][0] - '0';
-		st->version_line = no;
+		t->version = tok[3][0] - '0';
+		t->version_line = no;
 	} else if (ntok >= 5 && ntok <= 6 && ios_ab(tok[2], "destination", 1) &&
 		   (ntok == 5 || ios_ab(tok[5], "udp", 1))) {
 		struct ios_dest *d;
 
-		if (st->ndest == IOS_MAX_DEST) {
+		if (t->ndest == IOS_MAX_DEST) {
 			cfg_error(p, no,
 				  "more than %d destinations: remove "
 				  "some",
@@ -233,7 +294,7 @@ void ios_flow_export(struct cfg_parser *p, struct ios_state *st,
 		}
 		if (ios_number(p, no, "destination port", tok[4], 1, 65535, &n))
 			return;
-		d = &st->dest[st->ndest++];
+		d = &t->dest[t->ndest++];
 		snprintf(d->host, sizeof(d->host), "%s", tok[3]);
 		snprintf(d->port, sizeof(d->port), "%u", n);
 		d->line = no;
@@ -241,146 +302,181 @@ void ios_flow_export(struct cfg_parser *p, struct ios_state *st,
 		   ios_ab(tok[3], "refresh-rate", 1)) {
 		if (ios_number(p, no, "template refresh-rate", tok[4], 1, 600,
 			       &n) == 0) {
-			st->refresh_p = n;
-			st->refresh_p_line = no;
+			t->refresh_p = n;
+			t->refresh_p_line = no;
 		}
 	} else if (ntok == 5 && ios_ab(tok[2], "template", 1) &&
 		   ios_ab(tok[3], "timeout-rate", 1)) {
 		if (ios_number(p, no, "template timeout-rate", tok[4], 1, 3600,
 			       &n) == 0) {
-			st->refresh_min = n;
-			st->refresh_min_line = no;
+			t->refresh_min = n;
+			t->refresh_min_line = no;
 		}
 	} else if (ntok == 4 && ios_ab(tok[2], "source", 1)) {
 		/* the address of that interface, followed as it changes */
-		if (ios_ifbind(p, no, tok[3], st->source, sizeof(st->source)) ==
+		if (ios_ifbind(p, no, tok[3], t->source, sizeof(t->source)) ==
 		    0)
-			st->source_line = no;
+			t->source_line = no;
 	} else {
 		ios_unsupported(p, no, tok, ntok,
-				"xflowd takes 'ip flow-export version "
-				"1|5|7|9', 'destination ADDR PORT [udp]', "
-				"'source INTERFACE' and 'template "
-				"refresh-rate|timeout-rate N'");
+				fam == IOS_IPV6
+					? "xflowd takes 'ipv6 flow-export "
+					  "version 9', 'destination ADDR PORT "
+					  "[udp]', 'source INTERFACE' and "
+					  "'template refresh-rate|timeout-rate "
+					  "N'"
+					: "xflowd takes 'ip flow-export "
+					  "version "
+					  "1|5|7|9', 'destination ADDR PORT "
+					  "[udp]', 'source INTERFACE' and "
+					  "'template refresh-rate|timeout-rate "
+					  "N'");
 	}
 }
 
 void ios_flow_cache(struct cfg_parser *p, struct ios_state *st, unsigned int no,
 		    char **tok, int ntok)
 {
+	enum ios_family fam = family_of(tok[0]);
+	struct ios_trad *t = &st->trad[fam];
+	const char *ip = fam == IOS_IPV6 ? "ipv6" : "ip";
+	char what[48];
+
 	if (ntok == 5 && ios_ab(tok[2], "timeout", 1) &&
 	    ios_ab(tok[3], "active", 1)) {
-		if (ios_number(p, no, "ip flow-cache timeout active", tok[4], 1,
-			       60, &st->active_min) == 0)
-			st->active_line = no;
+		snprintf(what, sizeof(what), "%s flow-cache timeout active",
+			 ip);
+		if (ios_number(p, no, what, tok[4], 1, 60, &t->active_min) == 0)
+			t->active_line = no;
 	} else if (ntok == 5 && ios_ab(tok[2], "timeout", 1) &&
 		   ios_ab(tok[3], "inactive", 1)) {
-		if (ios_number(p, no, "ip flow-cache timeout inactive", tok[4],
-			       10, 600, &st->inactive_s) == 0)
-			st->inactive_line = no;
+		snprintf(what, sizeof(what), "%s flow-cache timeout inactive",
+			 ip);
+		if (ios_number(p, no, what, tok[4], 10, 600, &t->inactive_s) ==
+		    0)
+			t->inactive_line = no;
 	} else if (ntok == 4 && ios_ab(tok[2], "entries", 1)) {
-		if (ios_number(p, no, "ip flow-cache entries", tok[3], 1024,
-			       524288, &st->entries) == 0)
-			st->entries_line = no;
+		snprintf(what, sizeof(what), "%s flow-cache entries", ip);
+		if (ios_number(p, no, what, tok[3], 1024, 524288,
+			       &t->entries) == 0)
+			t->entries_line = no;
 	} else {
 		ios_unsupported(p, no, tok, ntok,
-				"xflowd takes 'ip flow-cache timeout active "
-				"MIN|"
-				"inactive SEC' and 'ip flow-cache entries N'");
+				"xflowd takes 'ip|ipv6 flow-cache timeout "
+				"active MIN|inactive SEC' and 'ip|ipv6 "
+				"flow-cache entries N'");
 	}
 }
 
 /* ---- the end ---- */
 
-void ios_traditional(struct cfg_parser *p, struct ios_state *st)
+/* The monitor and exporters of family fam's traditional NetFlow. */
+static void trad_build(struct cfg_parser *p, struct ios_trad *t,
+		       enum ios_family fam)
 {
+	const char *mon = trad_monitor[fam];
+	const char *ip = fam == IOS_IPV6 ? "ipv6" : "ip";
 	char name[CFG_NAME_MAX], *v[2];
 	struct cfg_monitor *m;
 	int i;
 
-	if (!st->trad_used && !st->ndest)
+	if (!t->used && !t->ndest)
 		return;
-	if (!st->ndest)
-		cfg_error(p, st->trad_line,
-			  "ip flow on an interface without 'ip flow-export "
-			  "destination ADDR PORT': add one");
+	if (!t->ndest)
+		cfg_error(p, t->line,
+			  "%s flow on an interface without '%s flow-export "
+			  "destination ADDR PORT': add one",
+			  ip, ip);
 	/* the monitor even so: the interfaces' lines refer to it */
-	if (blocks_open(p, BLK_MONITOR, TRAD_MONITOR,
-			st->ndest ? st->dest[0].line : st->trad_line))
+	if (blocks_open(p, BLK_MONITOR, mon,
+			t->ndest ? t->dest[0].line : t->line))
 		return;
 	m = p->blk;
-	if (!st->ndest)
+	if (!t->ndest)
 		p->aux->damaged = true;
-	/* IOS's default: no 'ip flow-export version', version 1 */
-	if (!st->version)
-		st->version = 1;
-	/* IOS's traditional key and fields, those of NetFlow v5; v9 with
-	 * the BGP fields 'ip flow-export version 9 ...' asks for */
-	if (st->version == 9 && (st->as || st->bgp_nexthop))
-		v[0] = (char *)ios_trad_v9_record(
-			p, st->as != 0, st->bgp_nexthop, st->version_line);
+	/* IOS's default: no 'ip flow-export version', version 1; IPv6 has
+	 * version 9 only */
+	if (!t->version)
+		t->version = fam == IOS_IPV6 ? 9 : 1;
+	/* IOS's traditional key and fields, those of NetFlow v5 (of its v9
+	 * IPv6 record); v9 with the BGP fields 'ip flow-export version 9
+	 * ...' asks for */
+	if (t->version == 9 && (t->as || t->bgp_nexthop))
+		v[0] = (char *)ios_trad_v9_record(p, fam == IOS_IPV6,
+						  t->as != 0, t->bgp_nexthop,
+						  t->version_line);
 	else
 		v[0] = (char *)ios_predefined_record(p,
-						     st->version == 1
+						     fam == IOS_IPV6 ? "netflow"
+								       " ipv6 "
+								       "origina"
+								       "l-input"
+						     : t->version == 1
 							     ? "netflow-v1"
 							     : "netflow ipv4 "
 							       "original-input",
 						     m->line);
-	if (blocks_open(p, BLK_MONITOR, TRAD_MONITOR, 0) || !v[0])
+	if (blocks_open(p, BLK_MONITOR, mon, 0) || !v[0])
 		return;
 	m = p->blk;
 	ios_setting(p, KWM_RECORD, m->line, v, 1);
-	if (st->active_line) {
-		m->active_s = st->active_min * 60;
-		p->aux->kwline[KWM_ACTIVE] = st->active_line;
+	if (t->active_line) {
+		m->active_s = t->active_min * 60;
+		p->aux->kwline[KWM_ACTIVE] = t->active_line;
 	}
-	if (st->inactive_line) {
-		m->inactive_s = st->inactive_s;
-		p->aux->kwline[KWM_INACTIVE] = st->inactive_line;
+	if (t->inactive_line) {
+		m->inactive_s = t->inactive_s;
+		p->aux->kwline[KWM_INACTIVE] = t->inactive_line;
 	}
-	if (st->entries_line) {
-		m->cache_entries = st->entries;
-		p->aux->kwline[KWM_ENTRIES] = st->entries_line;
+	if (t->entries_line) {
+		m->cache_entries = t->entries;
+		p->aux->kwline[KWM_ENTRIES] = t->entries_line;
 	}
-	for (i = 0; i < st->ndest; i++) {
-		snprintf(name, sizeof(name), "ip-flow-export-%d", i + 1);
-		if (blocks_open(p, BLK_MONITOR, TRAD_MONITOR, 0))
+	for (i = 0; i < t->ndest; i++) {
+		snprintf(name, sizeof(name), "%s-flow-export-%d", ip, i + 1);
+		if (blocks_open(p, BLK_MONITOR, mon, 0))
 			return;
 		v[0] = name;
-		ios_setting(p, KWM_EXPORTER, st->dest[i].line, v, 1);
+		ios_setting(p, KWM_EXPORTER, t->dest[i].line, v, 1);
 	}
-	for (i = 0; i < st->ndest; i++) {
+	for (i = 0; i < t->ndest; i++) {
 		struct cfg_exporter *e;
 
-		snprintf(name, sizeof(name), "ip-flow-export-%d", i + 1);
-		if (blocks_open(p, BLK_EXPORTER, name, st->dest[i].line))
+		snprintf(name, sizeof(name), "%s-flow-export-%d", ip, i + 1);
+		if (blocks_open(p, BLK_EXPORTER, name, t->dest[i].line))
 			return;
 		e = p->blk;
-		e->version = st->version;
+		e->version = t->version;
 		/* IOS sends no options records unless asked; v1, v5 and v7
 		 * have none to switch off */
 		if (!export_fixed(e->version))
 			ios_options_off(p);
-		p->aux->kwline[KWE_PROTOCOL] = st->version_line;
-		if (st->as) {
-			v[0] = st->as == EXPORT_AS_ORIGIN ? "origin" : "peer";
-			ios_setting(p, KWE_AS, st->version_line, v, 1);
+		p->aux->kwline[KWE_PROTOCOL] = t->version_line;
+		if (t->as) {
+			v[0] = t->as == EXPORT_AS_ORIGIN ? "origin" : "peer";
+			ios_setting(p, KWE_AS, t->version_line, v, 1);
 		}
-		e->bgp_nexthop = st->bgp_nexthop;
-		v[0] = st->dest[i].host;
-		ios_setting(p, KWE_DESTINATION, st->dest[i].line, v, 1);
-		e->port = (uint16_t)atoi(st->dest[i].port);
-		if (st->source_line) {
-			v[0] = st->source;
-			ios_setting(p, KWE_SOURCE, st->source_line, v, 1);
+		e->bgp_nexthop = t->bgp_nexthop;
+		v[0] = t->dest[i].host;
+		ios_setting(p, KWE_DESTINATION, t->dest[i].line, v, 1);
+		e->port = (uint16_t)atoi(t->dest[i].port);
+		if (t->source_line) {
+			v[0] = t->source;
+			ios_setting(p, KWE_SOURCE, t->source_line, v, 1);
 		}
-		if (st->version == 9 && st->refresh_p_line) {
-			e->refresh_packets = st->refresh_p;
-			p->aux->kwline[KWE_REFRESH_P] = st->refresh_p_line;
+		if (t->version == 9 && t->refresh_p_line) {
+			e->refresh_packets = t->refresh_p;
+			p->aux->kwline[KWE_REFRESH_P] = t->refresh_p_line;
 		}
-		if (st->version == 9 && st->refresh_min_line) {
-			e->refresh_s = st->refresh_min * 60;
-			p->aux->kwline[KWE_REFRESH_S] = st->refresh_min_line;
+		if (t->version == 9 && t->refresh_min_line) {
+			e->refresh_s = t->refresh_min * 60;
+			p->aux->kwline[KWE_REFRESH_S] = t->refresh_min_line;
 		}
 	}
+}
+
+void ios_traditional(struct cfg_parser *p, struct ios_state *st)
+{
+	trad_build(p, &st->trad[IOS_IPV4], IOS_IPV4);
+	trad_build(p, &st->trad[IOS_IPV6], IOS_IPV6);
 }
