@@ -12,21 +12,35 @@
 
 #include "config_ios_int.h"
 
-/* "ip" or "ipv6" for traditional NetFlow's monitors, or NULL */
-static const char *trad_ip(const struct config *cfg, int mi)
+/*
+ * The families of traditional NetFlow's monitor mi (bit 1 << enum
+ * ios_family), or 0: ip-flow has IPv6's record too where both families
+ * are metered on one interface.
+ */
+static unsigned int trad_fams(const struct config *cfg, int mi)
 {
+	const struct cfg_monitor *m = &cfg->monitor[mi];
+	unsigned int fams = 0;
+	int k;
+
 	if (cfg->dialect != CFG_IOS)
-		return NULL;
-	if (!strcmp(cfg->monitor[mi].name, TRAD_MONITOR))
-		return "ip";
-	if (!strcmp(cfg->monitor[mi].name, TRAD6_MONITOR))
-		return "ipv6";
-	return NULL;
+		return 0;
+	if (!strcmp(m->name, TRAD6_MONITOR))
+		return 1u << IOS_IPV6;
+	if (strcmp(m->name, TRAD_MONITOR))
+		return 0;
+	for (k = 0; k < m->nformat; k++)
+		fams |= m->format[k].record >= 0 &&
+					cfg->record[m->format[k].record].ipver ==
+						6
+				? 1u << IOS_IPV6
+				: 1u << IOS_IPV4;
+	return fams ? fams : 1u << IOS_IPV4;
 }
 
 static bool is_trad(const struct config *cfg, int mi)
 {
-	return trad_ip(cfg, mi) != NULL;
+	return trad_fams(cfg, mi) != 0;
 }
 
 /* Is record (exporter) i used by traditional NetFlow's monitor only? */
@@ -153,10 +167,10 @@ static void write_monitor(const struct config *cfg, const struct cfg_monitor *m,
 }
 
 /* ip|ipv6 flow-export and flow-cache: traditional NetFlow's monitor */
-static void write_trad(const struct config *cfg, int mi, FILE *f)
+static void write_trad_ip(const struct config *cfg, int mi, const char *ip,
+			  FILE *f)
 {
 	const struct cfg_monitor *m = &cfg->monitor[mi];
-	const char *ip = trad_ip(cfg, mi);
 	const struct cfg_exporter *e;
 	char src[64];
 	int k;
@@ -196,6 +210,16 @@ static void write_trad(const struct config *cfg, int mi, FILE *f)
 	fputs("!\n", f);
 }
 
+static void write_trad(const struct config *cfg, int mi, FILE *f)
+{
+	unsigned int fams = trad_fams(cfg, mi);
+
+	if (fams & (1u << IOS_IPV4))
+		write_trad_ip(cfg, mi, "ip", f);
+	if (fams & (1u << IOS_IPV6))
+		write_trad_ip(cfg, mi, "ipv6", f);
+}
+
 /* "ipv6" when every format of monitor mi is of IPv6 */
 static const char *ip_of(const struct config *cfg, int mi)
 {
@@ -226,8 +250,14 @@ static void write_interface(const struct config *cfg,
 		if (mi < 0)
 			continue;
 		if (is_trad(cfg, mi)) {
-			fprintf(f, " %s flow %s\n", trad_ip(cfg, mi),
-				d == CFG_INPUT ? "ingress" : "egress");
+			unsigned int fams = trad_fams(cfg, mi);
+
+			if (fams & (1u << IOS_IPV4))
+				fprintf(f, " ip flow %s\n",
+					d == CFG_INPUT ? "ingress" : "egress");
+			if (fams & (1u << IOS_IPV6))
+				fprintf(f, " ipv6 flow %s\n",
+					d == CFG_INPUT ? "ingress" : "egress");
 			continue;
 		}
 		fprintf(f, " %s flow monitor %s", ip_of(cfg, mi),

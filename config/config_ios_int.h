@@ -74,6 +74,11 @@ struct ios_state {
 	int blk;   /* the FNF block of the sub-mode, or -1 after an error */
 	/* traditional NetFlow: [IOS_IPV4] ip flow..., [IOS_IPV6] ipv6 flow... */
 	struct ios_trad trad[IOS_NFAMILY];
+	/* per interface (index in cfg.interface) and direction: the
+	 * families metered (bit 1 << enum ios_family), and the line that
+	 * made it both */
+	uint8_t trad_on[CFG_MAX_INTERFACES][CFG_NDIR];
+	unsigned int both_line[CFG_MAX_INTERFACES][CFG_NDIR];
 	int nattach;
 	struct ios_attach attach[IOS_MAX_ATTACH];
 };

@@ -127,38 +127,40 @@ static const char *const trad_monitor[IOS_NFAMILY] = {
 
 /*
  * ip|ipv6 flow ingress|egress: IOS meters each family in a cache of its
- * own, xflowd in a monitor of its own, and runs one monitor per interface
- * and direction: both families on one are refused (use a flow monitor
- * with an ipv4 and an ipv6 record there).
+ * own, xflowd in a monitor of its own; but xflowd runs one monitor per
+ * interface and direction, so where both families are metered they share
+ * ip-flow (ios_traditional() checks that they can).
  */
 static void trad_attach(struct cfg_parser *p, struct ios_state *st,
 			unsigned int no, enum ios_family fam, int dir, bool neg)
 {
-	struct cfg_interface *f;
-	const char *mon = trad_monitor[fam], *other = trad_monitor[!fam];
+	struct cfg_interface *f = iface(p, st, no);
+	const char *mon = trad_monitor[fam];
+	uint8_t *on, bit = (uint8_t)(1u << fam);
+	char *cur;
 
-	if (neg) {
-		detach(p, st, no, dir);
-		return;
-	}
-	f = iface(p, st, no);
 	if (!f)
 		return;
-	if (f->monitor_line[dir] &&
-	    !strcmp(p->ifc[st->ifidx].i->mon[dir], other)) {
-		cfg_error(p, no,
-			  "interface %s has both IPv4 and IPv6 traditional "
-			  "NetFlow %s (line %u): xflowd runs one monitor per "
-			  "interface and direction; write a flow monitor with "
-			  "record netflow ipv4 original-input and record "
-			  "netflow ipv6 original-input instead, attached with "
-			  "'ip flow monitor NAME %s'",
-			  st->ifname, dir == CFG_INPUT ? "ingress" : "egress",
-			  f->monitor_line[dir],
-			  dir == CFG_INPUT ? "input" : "output");
+	on = &st->trad_on[st->ifidx][dir];
+	cur = p->ifc[st->ifidx].i->mon[dir];
+	if (neg) {
+		*on &= (uint8_t)~bit;
+		if (*on) /* the other family stays, in a monitor of its own */
+			snprintf(cur, CFG_NAME_MAX, "%s", trad_monitor[!fam]);
+		else
+			detach(p, st, no, dir);
 		return;
 	}
-	attach(p, st, no, mon, dir);
+	if (*on & ~bit) {
+		*on |= bit;
+		st->both_line[st->ifidx][dir] = no;
+		snprintf(cur, CFG_NAME_MAX, "%s", TRAD_MONITOR);
+	} else {
+		attach(p, st, no, mon, dir);
+		if (strcmp(cur, mon) != 0)
+			return; /* reported */
+		*on |= bit;
+	}
 	if (!st->trad[fam].line)
 		st->trad[fam].line = no;
 	st->trad[fam].used = true;
@@ -370,10 +372,49 @@ void ios_flow_cache(struct cfg_parser *p, struct ios_state *st, unsigned int no,
 
 /* ---- the end ---- */
 
-/* The monitor and exporters of family fam's traditional NetFlow. */
-static void trad_build(struct cfg_parser *p, struct ios_trad *t,
-		       enum ios_family fam)
+/* Is d one of t's destinations? */
+static bool same_dest(const struct ios_trad *t, const struct ios_dest *d)
 {
+	int i;
+
+	for (i = 0; i < t->ndest; i++)
+		if (!strcmp(t->dest[i].host, d->host) &&
+		    !strcmp(t->dest[i].port, d->port))
+			return true;
+	return false;
+}
+
+/* The record of family fam's traditional NetFlow, or NULL. */
+static const char *trad_record(struct cfg_parser *p, struct ios_trad *t,
+			       enum ios_family fam, unsigned int no)
+{
+	/* IOS's default: no 'ip flow-export version', version 1; IPv6 has
+	 * version 9 only */
+	if (!t->version)
+		t->version = fam == IOS_IPV6 ? 9 : 1;
+	/* IOS's traditional key and fields, those of NetFlow v5 (of its v9
+	 * IPv6 record); v9 with the BGP fields 'ip flow-export version 9
+	 * ...' asks for */
+	if (t->version == 9 && (t->as || t->bgp_nexthop))
+		return ios_trad_v9_record(p, fam == IOS_IPV6, t->as != 0,
+					  t->bgp_nexthop, t->version_line);
+	return ios_predefined_record(p,
+				     fam == IOS_IPV6   ? "netflow ipv6 "
+							 "original-input"
+				     : t->version == 1 ? "netflow-v1"
+						       : "netflow ipv4 "
+							 "original-input",
+				     no);
+}
+
+/*
+ * The monitor and exporters of family fam's traditional NetFlow; with
+ * also6, IPv6's record too (they are one monitor, exported alike).
+ */
+static void trad_build(struct cfg_parser *p, struct ios_state *st,
+		       enum ios_family fam, bool also6)
+{
+	struct ios_trad *t = &st->trad[fam];
 	const char *mon = trad_monitor[fam];
 	const char *ip = fam == IOS_IPV6 ? "ipv6" : "ip";
 	char name[CFG_NAME_MAX], *v[2];
@@ -394,32 +435,16 @@ static void trad_build(struct cfg_parser *p, struct ios_trad *t,
 	m = p->blk;
 	if (!t->ndest)
 		p->aux->damaged = true;
-	/* IOS's default: no 'ip flow-export version', version 1; IPv6 has
-	 * version 9 only */
-	if (!t->version)
-		t->version = fam == IOS_IPV6 ? 9 : 1;
-	/* IOS's traditional key and fields, those of NetFlow v5 (of its v9
-	 * IPv6 record); v9 with the BGP fields 'ip flow-export version 9
-	 * ...' asks for */
-	if (t->version == 9 && (t->as || t->bgp_nexthop))
-		v[0] = (char *)ios_trad_v9_record(p, fam == IOS_IPV6,
-						  t->as != 0, t->bgp_nexthop,
-						  t->version_line);
-	else
-		v[0] = (char *)ios_predefined_record(p,
-						     fam == IOS_IPV6 ? "netflow"
-								       " ipv6 "
-								       "origina"
-								       "l-input"
-						     : t->version == 1
-							     ? "netflow-v1"
-							     : "netflow ipv4 "
-							       "original-input",
-						     m->line);
-	if (blocks_open(p, BLK_MONITOR, mon, 0) || !v[0])
+	v[0] = (char *)trad_record(p, t, fam, m->line);
+	v[1] = also6 ? (char *)trad_record(p, &st->trad[IOS_IPV6], IOS_IPV6,
+					   st->trad[IOS_IPV6].line)
+		     : NULL;
+	if (blocks_open(p, BLK_MONITOR, mon, 0) || !v[0] || (also6 && !v[1]))
 		return;
 	m = p->blk;
 	ios_setting(p, KWM_RECORD, m->line, v, 1);
+	if (also6)
+		ios_setting(p, KWM_RECORD, st->trad[IOS_IPV6].line, v + 1, 1);
 	if (t->active_line) {
 		m->active_s = t->active_min * 60;
 		p->aux->kwline[KWM_ACTIVE] = t->active_line;
@@ -472,11 +497,107 @@ static void trad_build(struct cfg_parser *p, struct ios_trad *t,
 			e->refresh_s = t->refresh_min * 60;
 			p->aux->kwline[KWE_REFRESH_S] = t->refresh_min_line;
 		}
+		/* a collector of both families tells their exports (each
+		 * numbering its templates from 256) by their source ID */
+		if (fam == IOS_IPV6 &&
+		    same_dest(&st->trad[IOS_IPV4], &t->dest[i]))
+			e->domain_id = SET_DEFAULT_DOMAIN + 1;
 	}
+}
+
+/*
+ * Why IPv4's and IPv6's traditional NetFlow cannot be one monitor (into
+ * why), or NULL: one monitor has one cache's settings and sends every
+ * record to every collector, and is on every interface of either.
+ */
+static const char *trad_unlike(const struct cfg_parser *p,
+			       const struct ios_state *st, char *why,
+			       size_t size)
+{
+	const struct ios_trad *a = &st->trad[IOS_IPV4],
+			      *b = &st->trad[IOS_IPV6];
+	int i, d;
+
+	for (i = 0; i < p->cfg->ninterface; i++)
+		for (d = 0; d < CFG_NDIR; d++) {
+			uint8_t on = st->trad_on[i][d];
+
+			if (on == 1 || on == 2) {
+				char n[64];
+
+				ios_ifname_of(p->cfg->interface[i].name, n,
+					      sizeof(n));
+				snprintf(why, size,
+					 "%s meters IPv%d only %s, and one "
+					 "monitor meters both",
+					 n, on == 1 ? 4 : 6,
+					 d == CFG_INPUT ? "ingress" : "egress");
+				return why;
+			}
+		}
+	if (a->version != 9)
+		return "IPv4 is not exported in version 9 ('ip flow-export "
+		       "version 9'), the only one for both";
+	if (a->ndest != b->ndest)
+		return "their flow-export destinations differ";
+	for (i = 0; i < a->ndest; i++)
+		if (strcmp(a->dest[i].host, b->dest[i].host) ||
+		    strcmp(a->dest[i].port, b->dest[i].port))
+			return "their flow-export destinations differ";
+	if (strcmp(a->source, b->source))
+		return "their flow-export sources differ";
+	if (a->as != b->as || a->bgp_nexthop != b->bgp_nexthop)
+		return "their flow-export version options differ";
+	if ((a->refresh_p_line ? a->refresh_p : 0) !=
+		    (b->refresh_p_line ? b->refresh_p : 0) ||
+	    (a->refresh_min_line ? a->refresh_min : 0) !=
+		    (b->refresh_min_line ? b->refresh_min : 0))
+		return "their flow-export template settings differ";
+	if ((a->active_line ? a->active_min * 60 : SET_DEFAULT_ACTIVE) !=
+		    (b->active_line ? b->active_min * 60
+				    : SET_DEFAULT_ACTIVE) ||
+	    (a->inactive_line ? a->inactive_s : SET_DEFAULT_INACTIVE) !=
+		    (b->inactive_line ? b->inactive_s : SET_DEFAULT_INACTIVE) ||
+	    (a->entries_line ? a->entries : SET_DEFAULT_ENTRIES) !=
+		    (b->entries_line ? b->entries : SET_DEFAULT_ENTRIES))
+		return "their flow-cache settings differ";
+	return NULL;
 }
 
 void ios_traditional(struct cfg_parser *p, struct ios_state *st)
 {
-	trad_build(p, &st->trad[IOS_IPV4], IOS_IPV4);
-	trad_build(p, &st->trad[IOS_IPV6], IOS_IPV6);
+	unsigned int line = 0;
+	const char *why;
+	char buf[160], n[64];
+	int i, d, fi = 0, fd = 0;
+
+	for (i = 0; i < p->cfg->ninterface; i++)
+		for (d = 0; d < CFG_NDIR; d++)
+			if (st->trad_on[i][d] == 3 &&
+			    (!line || st->both_line[i][d] < line)) {
+				line = st->both_line[i][d];
+				fi = i;
+				fd = d;
+			}
+	if (!line) {
+		trad_build(p, st, IOS_IPV4, false);
+		trad_build(p, st, IOS_IPV6, false);
+		return;
+	}
+	why = trad_unlike(p, st, buf, sizeof(buf));
+	if (why) {
+		ios_ifname_of(p->cfg->interface[fi].name, n, sizeof(n));
+		cfg_error(p, line,
+			  "%s has IPv4 and IPv6 traditional NetFlow %s: "
+			  "xflowd runs one monitor per interface and "
+			  "direction, which then meters and exports both "
+			  "alike, but %s; make them alike, or write a flow "
+			  "monitor for each family",
+			  n, fd == CFG_INPUT ? "ingress" : "egress", why);
+		/* the monitors even so: the interfaces' lines refer to them */
+		trad_build(p, st, IOS_IPV4, false);
+		trad_build(p, st, IOS_IPV6, false);
+		return;
+	}
+	trad_build(p, st, IOS_IPV4, true);
 }

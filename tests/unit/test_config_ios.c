@@ -205,6 +205,72 @@ START_TEST(traditional)
 }
 END_TEST
 
+/* IPv6's traditional NetFlow: a monitor of its own, or one with IPv4's
+ * where an interface meters both, exported alike. */
+START_TEST(traditional_ipv6)
+{
+	static const char two[] = "ip flow-export version 9\n"
+				  "ip flow-export destination 10.0.1.2 2055\n"
+				  "ipv6 flow-export destination 10.0.1.2 2055\n"
+				  "ipv6 flow-export destination 10.0.1.3 2055\n"
+				  "interface Serial1/0\n"
+				  " ip flow ingress\n"
+				  "interface FastEthernet0/0\n"
+				  " ipv6 flow egress\n";
+	static const struct {
+		const char *text, *why;
+	} unlike[] = {
+		{ "ip flow-export version 9\n"
+		  "ip flow-export destination 10.0.1.2 2055\n"
+		  "ipv6 flow-export destination 10.0.1.2 2056\n"
+		  "interface Serial1/0\n ip flow ingress\n ipv6 flow ingress\n",
+		  "their flow-export destinations differ" },
+		{ "ip flow-export version 9\n"
+		  "ip flow-export destination 10.0.1.2 2055\n"
+		  "ipv6 flow-export destination 10.0.1.2 2055\n"
+		  "ipv6 flow-cache timeout inactive 60\n"
+		  "interface Serial1/0\n ip flow ingress\n ipv6 flow ingress\n",
+		  "their flow-cache settings differ" },
+		{ "ip flow-export version 9\n"
+		  "ip flow-export destination 10.0.1.2 2055\n"
+		  "ipv6 flow-export destination 10.0.1.2 2055\n"
+		  "interface Serial1/0\n ip flow ingress\n ipv6 flow ingress\n"
+		  "interface FastEthernet0/0\n ip flow ingress\n",
+		  "FastEthernet0/0 meters IPv4 only ingress" },
+	};
+	const struct cfg_monitor *m;
+	struct config *a;
+	size_t i;
+
+	make_host();
+	a = parse(two, CFG_IOS);
+	ck_assert_int_eq(a->nmonitor, 2);
+	m = &a->monitor[1];
+	ck_assert_str_eq(m->name, "ipv6-flow");
+	ck_assert_int_eq(m->nformat, 1);
+	ck_assert_int_eq(a->record[m->format[0].record].ipver, 6);
+	ck_assert_int_eq(m->nexporter, 2);
+	/* v9 only; a collector of both families tells them by source ID */
+	ck_assert_int_eq(a->exporter[m->exporter[0]].version, 9);
+	ck_assert_int_eq(a->exporter[a->monitor[0].exporter[0]].domain_id, 1);
+	ck_assert_int_eq(a->exporter[m->exporter[0]].domain_id, 2);
+	ck_assert_int_eq(a->exporter[m->exporter[1]].domain_id, 1);
+	ck_assert_int_eq(a->interface[1].monitor[CFG_OUTPUT], 1);
+	config_free(a);
+	for (i = 0; i < sizeof(unlike) / sizeof(unlike[0]); i++) {
+		a = config_parse_dialect("t.conf", unlike[i].text,
+					 strlen(unlike[i].text), CFG_IOS, &err);
+		ck_assert_ptr_null(a);
+		ck_assert_msg(strstr(err.msg[0], unlike[i].why), "%s",
+			      err.msg[0]);
+		ck_assert_msg(strstr(err.msg[0], ": Serial1/0 has IPv4 "
+						 "and IPv6"),
+			      "%s", err.msg[0]);
+	}
+	remove_host();
+}
+END_TEST
+
 /* A global command typed in a sub-mode leaves it; an indented line of a
  * sub-mode not about flows is skipped with it. */
 START_TEST(mode_rules)
@@ -304,9 +370,10 @@ static char *slurp(const char *path, size_t *len)
  */
 START_TEST(running_config_round_trip)
 {
-	static const char *const name[] = { "ios-running", "ios-session",
-					    "ios-undo",	   "ios-v1",
-					    "ios-options", "ios-peer-as" };
+	static const char *const name[] = { "ios-running",   "ios-session",
+					    "ios-undo",	     "ios-v1",
+					    "ios-options",   "ios-peer-as",
+					    "ios-ipv6-trad", "ios-ipv6-both" };
 	char path[256], *text, *out = NULL, *want, *m1, *m2;
 	const char *dir = getenv("GOLDEN_DIR");
 	struct config *a, *b;
@@ -358,9 +425,10 @@ int main(void)
 	tcase_add_test(tc, interface_names);
 	tcase_add_test(tc, same_model_fnf);
 	tcase_add_test(tc, traditional);
+	tcase_add_test(tc, traditional_ipv6);
 	tcase_add_test(tc, mode_rules);
 	tcase_add_test(tc, detect);
-	tcase_add_loop_test(tc, running_config_round_trip, 0, 6);
+	tcase_add_loop_test(tc, running_config_round_trip, 0, 8);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
