@@ -190,7 +190,8 @@ static void ios_view(const struct control_src *src, struct exporter *ex,
 		const struct cfg_monitor *m = &o->cfg->monitor[o->monitor];
 
 		s->ios = o->cfg->dialect == CFG_IOS;
-		s->traditional = s->ios && strcmp(m->name, TRAD_MONITOR) == 0;
+		s->traditional = s->ios && (!strcmp(m->name, TRAD_MONITOR) ||
+					    !strcmp(m->name, TRAD6_MONITOR));
 		if (m->sampler >= 0)
 			s->sampler_descr =
 				o->cfg->sampler[m->sampler].description;

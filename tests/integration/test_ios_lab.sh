@@ -20,7 +20,8 @@
 # uses, counts 0); with Flexible NetFlow, show flow monitor
 # LAB-MON cache format record|table. Not yet checked: the export sent from
 # FastEthernet0/0's address with 'ip flow-export source' (the dialect takes it; test_source
-# checks the exporter setting it becomes).
+# checks the exporter setting it becomes). With `ipv6 flow ingress` and
+# `ipv6 flow-export`: show ip flow interface and show running-config.
 . "$(dirname "$0")/lib.sh"
 . "$XF_HERE/bpf_lib.sh"
 bpf_need
@@ -168,6 +169,7 @@ cfg_views() {
     local sock=$T/$1.sock want
     case $1 in
     trad) want="  ip flow ingress" ;;
+    trad6) want="  ipv6 flow ingress" ;;
     fnf) want="  ip flow monitor LAB-MON input" ;;
     sampled) want="  ip flow monitor LAB-MON sampler ONE-IN-5 input" ;;
     esac
@@ -186,6 +188,15 @@ cfg_views() {
             cmp -s "$T/$1.running" <(printf '%s\n' '!' 'ip flow-export version 5' \
                 'ip flow-export destination 10.0.1.2 9996' '!' \
                 'interface Serial1/0' ' ip flow ingress' '!' 'end') ||
+            sed 's/^/       /' "$T/$1.running"
+    fi
+    if [ "$1" = trad6 ]; then
+        check "$1: show running-config: ipv6 flow-export and Serial1/0's ipv6 flow ingress" \
+            cmp -s "$T/$1.running" <(printf '%s\n' '!' 'ipv6 flow-export version 9' \
+                'ipv6 flow-export template refresh-rate 20' \
+                'ipv6 flow-export template timeout-rate 30' \
+                'ipv6 flow-export destination 10.0.1.2 9995' '!' \
+                'interface Serial1/0' ' ipv6 flow ingress' '!' 'end') ||
             sed 's/^/       /' "$T/$1.running"
     fi
     if [ "$1" = fnf ]; then
@@ -285,6 +296,25 @@ PYEOF
 }
 
 run trad "$T/trad.conf" 9996 5
+# traditional NetFlow for IPv6 on Serial1/0: the views name it as IOS
+# does (test_ios_ipv6.sh judges its export)
+sed -e 's/^r1(config-if)#ip flow ingress$/r1(config-if)#ipv6 flow ingress/' \
+    -e 's/^r1(config)#ip flow-export version 5$/r1(config)#ipv6 flow-export version 9/' \
+    -e 's/^r1(config)#ip flow-export destination 10.0.1.2 9996$/r1(config)#ipv6 flow-export destination 10.0.1.2 9995/' \
+    "$T/trad.conf" >"$T/trad6.conf"
+check "trad6: --check-config in the router's namespace" \
+    ip netns exec "$R" "$XFLOWD" -f "$T/trad6.conf" --check-config &&
+    if xflowd_start "$R" trad6 -f "$T/trad6.conf" --control "$T/trad6.sock" -v; then
+        check "trad6: capturing on Serial1/0" \
+            bash -c 'for _ in $(seq 100); do grep -q "running as" "$1" && exit 0; sleep 0.05; done; exit 1' \
+            _ "$T/trad6.err" || show_err trad6
+        cfg_views trad6
+        xflowd_stop
+        check "trad6: SIGTERM, exit 0" [ $? = 0 ] || show_err trad6
+    else
+        fail "trad6: xflowd did not start"
+        show_err trad6
+    fi
 run fnf "$T/fnf.conf" 9997 9
 run sampled "$T/sampled.conf" 9998 9 1
 finish
