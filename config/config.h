@@ -136,6 +136,12 @@ struct cfg_monitor {
 	int nexporter;
 	int exporter[CFG_MAX_MON_EXPORTERS]; /* indices in config.exporter */
 	int sampler; /* index in config.sampler, or -1: every packet */
+	/* v1, v5, v7 (IPv4 only) without an IPv6 template of their own (the
+	 * default formats): IPv6 flows are metered with ipv6-five-tuple and
+	 * counted skipped by the exporter (vN_skipped_ipv6), as the command
+	 * line's; the rule of the model, not written in a file (a dump
+	 * reads back without it: config_monitor_equal() leaves it aside) */
+	bool skip_ipv6;
 	unsigned int line;
 };
 
@@ -235,6 +241,7 @@ int config_find_interface(const struct config *cfg, const char *name);
  * flows the same way? Compares the monitor with its records, exporters
  * and sampler by value (names of blocks and descriptions aside), so a
  * reload can keep the cached flows of a monitor for which this is true.
+ * skip_ipv6 aside: the export is the same; a reload compares it.
  */
 bool config_monitor_equal(const struct config *a, int ma,
 			  const struct config *b, int mb);

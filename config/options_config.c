@@ -140,8 +140,10 @@ struct config *options_config(const struct options *o)
 		/* v1, v5 and v7 carry IPv4 flows only: the command line
 		 * meters others (the default ipv6-five-tuple) and skips them
 		 * at export; a file says only what goes out */
-		if (export_fixed(o->export.version) && t->ipver != 4)
+		if (export_fixed(o->export.version) && t->ipver != 4) {
+			m->skip_ipv6 = true;
 			continue;
+		}
 		f = &m->format[m->nformat++];
 		f->record = o->tmpl_rec[i] - 1;
 		f->tmpl = f->record < 0 ? t : NULL;

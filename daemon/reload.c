@@ -66,6 +66,8 @@ static bool monitor_unchanged(const struct monitor *m, const struct options *n)
 {
 	return config_monitor_equal(m->cfg, m->opt.monitor, n->cfg,
 				    n->monitor) &&
+	       m->cfg->monitor[m->opt.monitor].skip_ipv6 ==
+		       n->cfg->monitor[n->monitor].skip_ipv6 &&
 	       same_observation(&m->opt, n);
 }
 
