@@ -92,6 +92,9 @@ struct cfg_exporter {
 	uint16_t dscp, ttl;
 	/* rate-limit N [burst N] [queue N]: pacing; rate 0: none */
 	struct export_pace_cfg pace;
+	/* a command line's (config.cmdline): --collector as spelled, in
+	 * argv, named so in messages and views; NULL in a file */
+	const char *spec;
 	unsigned int line; /* of the 'exporter' line */
 };
 
@@ -169,6 +172,9 @@ enum cfg_dialect {
 struct config {
 	char file[256];		  /* as messages name it */
 	enum cfg_dialect dialect; /* CFG_XFLOWD or CFG_IOS as read */
+	/* built by options_config() from a command line: its messages and
+	 * views speak of the command line (--collector ...), not of a file */
+	bool cmdline;
 	/* IOS: the lines that are not about flows, skipped; the first
 	 * CFG_MAX_SKIPPED listed by their line and first words */
 	unsigned int nskipped;

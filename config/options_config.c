@@ -55,6 +55,9 @@ static int cli_exporter(const struct options *o, int i, struct cfg_exporter *e)
 	e->resolve_s = o->resolve_s[i];
 	memcpy(e->option, o->export.opt, sizeof(e->option));
 	e->as = (uint8_t)o->export.as;
+	e->dscp = d->dscp;
+	e->ttl = d->ttl;
+	e->spec = d->spec;
 	e->pace = o->export.pace;
 	if (e->pace.rate) {
 		e->pace.burst = export_pace_burst(&e->pace);

@@ -147,6 +147,9 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 		d->proto = x->transport == CFG_TCP ? TX_TCP : TX_UDP;
 		d->dscp = (uint8_t)x->dscp;
 		d->ttl = (uint8_t)x->ttl;
+		/* a command line's collectors keep their spelling */
+		if (cfg->cmdline)
+			d->spec = x->spec;
 	}
 	o->export.version = x0->version;
 	o->export.domain_id = x0->domain_id;

@@ -155,7 +155,7 @@ void xflowd_reload(struct xflowd *d)
 	struct config *cfg;
 	int k, mi;
 
-	if (!d->opt.cfg) {
+	if (!d->opt.cfg || d->opt.cfg->cmdline) {
 		pr_info("reload: no configuration file (-f): collector "
 			"names looked up again, nothing else to reload\n");
 		resolve_all(d);
