@@ -92,6 +92,9 @@ struct cfg_exporter {
 	uint16_t dscp, ttl;
 	/* rate-limit N [burst N] [queue N]: pacing; rate 0: none */
 	struct export_pace_cfg pace;
+	/* a command line's (config.cmdline): --collector as spelled, in
+	 * argv, named so in messages and views; NULL in a file */
+	const char *spec;
 	unsigned int line; /* of the 'exporter' line */
 };
 
@@ -136,6 +139,12 @@ struct cfg_monitor {
 	int nexporter;
 	int exporter[CFG_MAX_MON_EXPORTERS]; /* indices in config.exporter */
 	int sampler; /* index in config.sampler, or -1: every packet */
+	/* v1, v5, v7 (IPv4 only) without an IPv6 template of their own (the
+	 * default formats): IPv6 flows are metered with ipv6-five-tuple and
+	 * counted skipped by the exporter (vN_skipped_ipv6), as the command
+	 * line's; the rule of the model, not written in a file (a dump
+	 * reads back without it: config_monitor_equal() leaves it aside) */
+	bool skip_ipv6;
 	unsigned int line;
 };
 
@@ -163,6 +172,9 @@ enum cfg_dialect {
 struct config {
 	char file[256];		  /* as messages name it */
 	enum cfg_dialect dialect; /* CFG_XFLOWD or CFG_IOS as read */
+	/* built by options_config() from a command line: its messages and
+	 * views speak of the command line (--collector ...), not of a file */
+	bool cmdline;
 	/* IOS: the lines that are not about flows, skipped; the first
 	 * CFG_MAX_SKIPPED listed by their line and first words */
 	unsigned int nskipped;
@@ -235,6 +247,7 @@ int config_find_interface(const struct config *cfg, const char *name);
  * flows the same way? Compares the monitor with its records, exporters
  * and sampler by value (names of blocks and descriptions aside), so a
  * reload can keep the cached flows of a monitor for which this is true.
+ * skip_ipv6 aside: the export is the same; a reload compares it.
  */
 bool config_monitor_equal(const struct config *a, int ma,
 			  const struct config *b, int mb);

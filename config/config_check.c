@@ -472,6 +472,7 @@ static void check_monitor(struct cfg_parser *p, int mi)
 				(struct cfg_format){ template_find("ipv6-five-"
 								   "tuple"),
 						     -1, m->line };
+		m->skip_ipv6 = v5;
 	}
 	/* combinations are judged once the block itself is right */
 	for (i = 0; i < m->nformat; i++)

@@ -55,6 +55,9 @@ static int cli_exporter(const struct options *o, int i, struct cfg_exporter *e)
 	e->resolve_s = o->resolve_s[i];
 	memcpy(e->option, o->export.opt, sizeof(e->option));
 	e->as = (uint8_t)o->export.as;
+	e->dscp = d->dscp;
+	e->ttl = d->ttl;
+	e->spec = d->spec;
 	e->pace = o->export.pace;
 	if (e->pace.rate) {
 		e->pace.burst = export_pace_burst(&e->pace);
@@ -140,8 +143,10 @@ struct config *options_config(const struct options *o)
 		/* v1, v5 and v7 carry IPv4 flows only: the command line
 		 * meters others (the default ipv6-five-tuple) and skips them
 		 * at export; a file says only what goes out */
-		if (export_fixed(o->export.version) && t->ipver != 4)
+		if (export_fixed(o->export.version) && t->ipver != 4) {
+			m->skip_ipv6 = true;
 			continue;
+		}
 		f = &m->format[m->nformat++];
 		f->record = o->tmpl_rec[i] - 1;
 		f->tmpl = f->record < 0 ? t : NULL;

@@ -92,6 +92,10 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 		if (add_template(o, r->name))
 			return -1;
 	}
+	/* the model's rule for v1, v5, v7 (config.h): IPv6 flows metered
+	 * and counted skipped, not packets no template describes */
+	if (m->skip_ipv6 && add_template(o, "ipv6-five-tuple"))
+		return -1;
 	x0 = &cfg->exporter[m->exporter[0]];
 	for (i = 0; i < m->nexporter; i++) {
 		const struct cfg_exporter *x = &cfg->exporter[m->exporter[i]];
@@ -143,6 +147,9 @@ static int apply_config(struct options *o, struct config *cfg, int mi,
 		d->proto = x->transport == CFG_TCP ? TX_TCP : TX_UDP;
 		d->dscp = (uint8_t)x->dscp;
 		d->ttl = (uint8_t)x->ttl;
+		/* a command line's collectors keep their spelling */
+		if (cfg->cmdline)
+			d->spec = x->spec;
 	}
 	o->export.version = x0->version;
 	o->export.domain_id = x0->domain_id;

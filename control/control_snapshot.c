@@ -185,8 +185,8 @@ static void ios_view(const struct control_src *src, struct exporter *ex,
 	size_t i;
 
 	s->sampler_id = export_sampler_id(&ex->cfg.sampling);
-	s->cfg = o->cfg;
-	if (o->cfg && o->monitor >= 0 && o->monitor < o->cfg->nmonitor) {
+	s->cfg = o->cfg && !o->cfg->cmdline ? o->cfg : NULL;
+	if (s->cfg && o->monitor >= 0 && o->monitor < o->cfg->nmonitor) {
 		const struct cfg_monitor *m = &o->cfg->monitor[o->monitor];
 
 		s->ios = o->cfg->dialect == CFG_IOS;
@@ -299,7 +299,7 @@ void control_snapshot(const struct control_src *src, struct view_snapshot *s)
 	s->sampler = src->sampler;
 	s->sample_mode = ex->cfg.sampling.mode;
 	s->sample_n = ex->cfg.sampling.interval;
-	if (o->cfg)
+	if (o->cfg && !o->cfg->cmdline)
 		config_names(o->cfg, o->monitor, s);
 	interfaces_view(src, s);
 	ios_view(src, ex, s);

@@ -102,7 +102,7 @@ static void coll_origin(const struct options *o, int i, char *buf, size_t len)
 {
 	const struct cfg_exporter *x;
 
-	if (!o->cfg || !o->coll_exporter[i]) {
+	if (!o->cfg || o->cfg->cmdline || !o->coll_exporter[i]) {
 		snprintf(buf, len, "--collector");
 		return;
 	}

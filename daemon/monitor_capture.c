@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "../config/config.h"
 #include "../common/log.h"
 #include "monitor_int.h"
 
@@ -192,7 +193,7 @@ int monitor_captures_open(struct monitor *m, struct monitor *const *all,
 	}
 	return 0;
 fail:
-	if (m->cfg)
+	if (m->cfg && !m->cfg->cmdline)
 		pr_err("monitor %s: %s\n", monitor_name(m), err);
 	else
 		pr_err("%s\n", err);

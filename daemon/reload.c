@@ -66,6 +66,8 @@ static bool monitor_unchanged(const struct monitor *m, const struct options *n)
 {
 	return config_monitor_equal(m->cfg, m->opt.monitor, n->cfg,
 				    n->monitor) &&
+	       m->cfg->monitor[m->opt.monitor].skip_ipv6 ==
+		       n->cfg->monitor[n->monitor].skip_ipv6 &&
 	       same_observation(&m->opt, n);
 }
 
@@ -153,7 +155,7 @@ void xflowd_reload(struct xflowd *d)
 	struct config *cfg;
 	int k, mi;
 
-	if (!d->opt.cfg) {
+	if (!d->opt.cfg || d->opt.cfg->cmdline) {
 		pr_info("reload: no configuration file (-f): collector "
 			"names looked up again, nothing else to reload\n");
 		resolve_all(d);

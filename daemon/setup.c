@@ -89,17 +89,29 @@ void xflowd_apply_ifinfo(struct xflowd *d)
 }
 
 /*
- * The monitors: the command line's one, or -f's that run (attached to an
- * interface, or all of them for --read), each with a private copy of the
- * configuration (a reload replaces them one by one).
+ * The monitors: -f's that run (attached to an interface, or all of them
+ * for --read), each with a private copy of the configuration (a reload
+ * replaces them one by one). A command line is the one-monitor
+ * configuration it means (options_config()), run the same way; marked
+ * cmdline, its messages and views still speak of the command line.
  */
 static int setup_monitors(struct xflowd *d, int *exit_code)
 {
-	const struct config *cfg = d->opt.cfg;
 	struct monitor *m;
 	int k;
 
-	for (k = 0; k < (cfg ? cfg->nmonitor : 1); k++) {
+	/* the command line: a one-monitor configuration, run as -f's */
+	if (!d->opt.cfg) {
+		d->opt.cfg = options_config(&d->opt);
+		if (!d->opt.cfg) {
+			*exit_code = 2;
+			return -1;
+		}
+		d->opt.cfg->cmdline = true;
+	}
+	for (k = 0; k < d->opt.cfg->nmonitor; k++) {
+		const struct config *cfg = d->opt.cfg;
+
 		if (monitor_new(&d->env, &d->opt, cfg, k, &m, exit_code))
 			return -1;
 		if (m)

@@ -66,6 +66,29 @@ for v in 7 1; do
         '$PY' '$XF_HERE/compare.py' '$T/mixed.csv' '$T/cf$v.csv' --v4-only --label 'conf v$v tshark'"
 done
 
+# a monitor without templates written, to fixed formats: IPv6 flows are
+# metered and counted skipped, as the command line's -e v1|v5|v7 (the
+# model's rule, xflowd.conf(5)), not packets no template describes
+sink_start cfd || fail "udpsink"
+cat >"$T/d.conf" <<EOF2
+exporter old
+    destination 127.0.0.1
+    transport udp ${COLL_PORT[cfd]}
+    export-protocol netflow-v5
+monitor m
+    exporter old
+EOF2
+run_xflowd dflt -f "$T/d.conf" --read "$T/mixed.pcap" --stats-file "$T/d.stats.json" -I 3600
+rc=$?
+collector_stop cfd
+check "-f, v5 monitor without templates: IPv6 flows counted skipped (v5_skipped_ipv6 = $v6, rc=$rc)" \
+    grep -q "\"v5_skipped_ipv6\": $v6," "$T/d.stats.json"
+check "-f, v5 monitor without templates: no packet lacks a template" "$PY" -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+print("no_template_packets %s" % s["no_template_packets"])
+sys.exit(sum(s["no_template_packets"].values()) != 0)' "$T/d.stats.json"
+
 # neither header has a sampling field: collectors would take sampled counts
 # for all the traffic
 for v in v1 v7; do

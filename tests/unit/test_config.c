@@ -116,6 +116,9 @@ START_TEST(defaults_filled)
 	ck_assert_int_eq(cfg->monitor[1].nformat, 1);
 	ck_assert_str_eq(cfg->monitor[1].format[0].tmpl->name, "ipv4-five-"
 							       "tuple");
+	/* ... and meters IPv6 flows, counted skipped (the model's rule) */
+	ck_assert(cfg->monitor[1].skip_ipv6);
+	ck_assert(!m->skip_ipv6);
 
 	ck_assert_int_eq(cfg->interface[0].capture, CAPTURE_PCAP);
 	ck_assert_int_eq(cfg->interface[0].monitor[CFG_INPUT], 0);
@@ -469,6 +472,27 @@ static struct config *edit(const char *from, const char *to)
 	return must_parse(text);
 }
 
+/* v1, v5, v7: IPv6 flows are metered and counted skipped when the
+ * monitor's templates are the default, not when they are written. */
+START_TEST(fixed_skip_ipv6)
+{
+	struct config *cfg = must_parse("exporter e\n"
+					"    destination 192.0.2.1\n"
+					"    export-protocol netflow-v7\n"
+					"monitor dflt\n"
+					"    exporter e\n"
+					"monitor given\n"
+					"    template ipv4-five-tuple\n"
+					"    exporter e\n");
+
+	ck_assert_int_eq(cfg->monitor[0].nformat, 1);
+	ck_assert(cfg->monitor[0].skip_ipv6);
+	ck_assert_int_eq(cfg->monitor[1].nformat, 1);
+	ck_assert(!cfg->monitor[1].skip_ipv6);
+	config_free(cfg);
+}
+END_TEST
+
 /* What a reload keeps: a monitor is unchanged when it would meter and
  * export the same, whatever the names and descriptions say. */
 START_TEST(monitor_equal)
@@ -634,6 +658,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, errors_sorted_and_capped);
 	tcase_add_test(tc, limits);
 	tcase_add_test(tc, monitor_equal);
+	tcase_add_test(tc, fixed_skip_ipv6);
 	tcase_add_test(tc, dump_reads_back);
 	tcase_add_test(tc, load_errors);
 	tcase_add_test(tc, closest_words);

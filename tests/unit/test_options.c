@@ -621,6 +621,30 @@ START_TEST(collectors_copy_by_value)
 }
 END_TEST
 
+/* The command line run as its configuration (setup.c): marked cmdline,
+ * its collectors keep their spelling and their IP header settings. */
+START_TEST(cmdline_config_keeps_spelling)
+{
+	struct options *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+	struct config *cfg;
+
+	ck_assert_int_eq(parse(a, "-r x.pcap -c 127.0.0.1:2055 -c "
+				  "[::1]:4739/tcp -e ipfix"),
+			 0);
+	cfg = options_config(a);
+	ck_assert_ptr_nonnull(cfg);
+	cfg->cmdline = true;
+	ck_assert_int_eq(options_monitor(b, a, cfg, 0), 0);
+	ck_assert_int_eq(b->ncoll, 2);
+	ck_assert_str_eq(coll_name(b, 0), "127.0.0.1:2055");
+	ck_assert_str_eq(coll_name(b, 1), "[::1]:4739/tcp");
+	ck_assert_int_eq(b->dest[1].proto, TX_TCP);
+	config_free(cfg);
+	free(a);
+	free(b);
+}
+END_TEST
+
 /*
  * A user-defined template survives a plain assignment of the options
  * that hold it and the end of the original: no pointer into the struct
@@ -759,6 +783,7 @@ static Suite *options_suite(void)
 	tcase_add_test(tc, bad_collector_in_model);
 	tcase_add_test(tc, bgp_options);
 	tcase_add_test(tc, collectors_copy_by_value);
+	tcase_add_test(tc, cmdline_config_keeps_spelling);
 	tcase_add_test(tc, records_copy_by_value);
 	tcase_add_test(tc, tcp_udp_one_process);
 	suite_add_tcase(s, tc);
