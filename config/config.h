@@ -35,8 +35,8 @@
 #define CFG_MAX_RECORDS 32
 #define CFG_MAX_MONITORS 16
 #define CFG_MAX_INTERFACES 64
-#define CFG_MAX_RECORD_ELEMS 32 /* match + collect elements of a record */
-#define CFG_MAX_MON_FORMATS EXPORT_MAX_TEMPLATES    /* template + record */
+#define CFG_MAX_RECORD_ELEMS TEMPLATE_MAX_ELEM	 /* match + collect elements */
+#define CFG_MAX_MON_FORMATS EXPORT_MAX_TEMPLATES /* template + record */
 #define CFG_MAX_MON_EXPORTERS EXPORT_MAX_COLLECTORS /* as --collector */
 #define CFG_MAX_ERRORS 20 /* kept; parsing stops at the next one */
 #define CFG_MSG_MAX 512	  /* octets of one message, FILE:LINE: included */
