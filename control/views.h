@@ -288,6 +288,10 @@ void view_ios_tail(struct vbuf *b, const struct view_snapshot *s,
 void view_fnf(struct vbuf *b, const struct view_snapshot *s, enum view_id v,
 	      bool json);
 void view_stats(struct vbuf *b, const struct view_snapshot *s, bool json);
+/* the cache and aged-flow lines of show flow monitor NAME statistics and
+ * cache (views_fnf.c), with or without the high watermark */
+void view_monitor_cache_lines(struct vbuf *b, const struct view_snapshot *s,
+			      bool watermark);
 /* show flow monitor NAME cache format ... (views_cache.c) */
 void view_cache_head(struct vbuf *b, const struct view_snapshot *s, bool json);
 void view_cache_flows(struct vbuf *b, const struct view_snapshot *s, bool json,

@@ -215,11 +215,6 @@ static int col_width(const struct template_def *t, unsigned int i)
 	return (int)strlen(l) > w ? (int)strlen(l) : w;
 }
 
-static void statline(struct vbuf *b, const char *lbl, uint64_t v)
-{
-	vb_printf(b, "  %-38s%12" PRIu64 "\n", lbl, v);
-}
-
 static const char *format_name(enum view_format f)
 {
 	return f == VF_TABLE ? "table" : f == VF_CSV ? "csv" : "record";
@@ -228,7 +223,6 @@ static const char *format_name(enum view_format f)
 void view_cache_head(struct vbuf *b, const struct view_snapshot *s, bool json)
 {
 	uint64_t aged = 0;
-	char l[64];
 	int r;
 
 	for (r = 1; r < 6; r++)
@@ -244,24 +238,7 @@ void view_cache_head(struct vbuf *b, const struct view_snapshot *s, bool json)
 		vb_printf(b, ",\"flows_aged\":%" PRIu64 ",\"flows\":[", aged);
 		return;
 	}
-	vb_printf(b, "  %-38s%12s\n", "Cache type:", "Normal");
-	statline(b, "Cache size:", s->entries);
-	statline(b, "Current entries:", s->active);
-	statline(b, "High Watermark:", s->high_watermark);
-	vb_puts(b, "\n");
-	statline(b, "Flows added:", s->added);
-	statline(b, "Flows aged:", aged);
-	snprintf(l, sizeof(l), "  - Active timeout      (%6u secs)",
-		 s->active_s);
-	statline(b, l, s->expired[FLOW_END_ACTIVE]);
-	snprintf(l, sizeof(l), "  - Inactive timeout    (%6u secs)",
-		 s->inactive_s);
-	statline(b, l, s->expired[FLOW_END_IDLE]);
-	statline(b, "  - Event aged", s->expired[FLOW_END_OF_FLOW]);
-	statline(b, "  - Watermark aged", 0);
-	statline(b, "  - Emergency aged", s->expired[FLOW_END_RESOURCES]);
-	statline(b, "  - Forced (flush, end of input)",
-		 s->expired[FLOW_END_FORCED]);
+	view_monitor_cache_lines(b, s, true);
 	vb_puts(b, "\n");
 }
 

@@ -285,7 +285,13 @@ static void statline(struct vbuf *b, const char *label, uint64_t v)
 	vb_printf(b, "  %-38s%12" PRIu64 "\n", label, v);
 }
 
-static void monitor_stats_text(struct vbuf *b, const struct view_snapshot *s)
+/*
+ * The cache lines IOS prints in `show flow monitor NAME statistics` and
+ * above the flows of `show flow monitor NAME cache`: size, entries (the
+ * high watermark in the latter) and the aged flows by reason.
+ */
+void view_monitor_cache_lines(struct vbuf *b, const struct view_snapshot *s,
+			      bool watermark)
 {
 	char l[64];
 	uint64_t aged = 0;
@@ -293,10 +299,11 @@ static void monitor_stats_text(struct vbuf *b, const struct view_snapshot *s)
 
 	for (r = 1; r < 6; r++)
 		aged += s->expired[r];
-	vb_printf(b, "Flow Monitor %s:\n", monitor_name(s));
 	vb_printf(b, "  %-38s%12s\n", "Cache type:", "Normal");
 	statline(b, "Cache size:", s->entries);
 	statline(b, "Current entries:", s->active);
+	if (watermark)
+		statline(b, "High Watermark:", s->high_watermark);
 	vb_puts(b, "\n");
 	statline(b, "Flows added:", s->added);
 	statline(b, "Flows aged:", aged);
@@ -311,6 +318,12 @@ static void monitor_stats_text(struct vbuf *b, const struct view_snapshot *s)
 	statline(b, "  - Emergency aged", s->expired[FLOW_END_RESOURCES]);
 	statline(b, "  - Forced (flush, end of input)",
 		 s->expired[FLOW_END_FORCED]);
+}
+
+static void monitor_stats_text(struct vbuf *b, const struct view_snapshot *s)
+{
+	vb_printf(b, "Flow Monitor %s:\n", monitor_name(s));
+	view_monitor_cache_lines(b, s, false);
 }
 
 static void monitor_stats_json(struct vbuf *b, const struct view_snapshot *s)
