@@ -322,7 +322,7 @@ static bool abbrev(const char *w, const char *kw, size_t min)
 /*
  * "... cache format table|record|csv" from tok[at]: Flexible NetFlow's
  * layouts of the record's fields (IOS takes "fo" for format: "f" is
- * also its filter). Without it, the cache as show ip cache flow.
+ * also its filter). Without it, record, as IOS's default.
  */
 static int cache_format(char **tok, size_t ntok, size_t at,
 			struct view_req *req, char *err, size_t errlen)
@@ -332,8 +332,11 @@ static int cache_format(char **tok, size_t ntok, size_t at,
 	};
 	size_t f;
 
-	if (at >= ntok)
+	if (at >= ntok) {
+		req->view = VIEW_MONITOR_CACHE;
+		req->format = VF_RECORD;
 		return 1;
+	}
 	if (!abbrev(tok[at], "format", 2)) {
 		snprintf(err, errlen, INVALID_AT, tok[at]);
 		return -1;
@@ -358,7 +361,7 @@ static int cache_format(char **tok, size_t ntok, size_t at,
 
 /*
  * Flexible NetFlow's "show flow monitor [name] NAME [statistics|cache]":
- * one monitor's view (the cache as show ip cache flow). 1 when tok[] is
+ * one monitor's view (the cache in its record's fields). 1 when tok[] is
  * that (req filled), 0 when it is not, -1 with err.
  */
 static int monitor_named(char **tok, size_t ntok, struct view_req *req,

@@ -942,8 +942,8 @@ START_TEST(parse_monitor_cache)
 		  VF_TABLE, false },
 		{ "show flow monitor LAB-MON cache format csv | json",
 		  VIEW_MONITOR_CACHE, VF_CSV, true },
-		{ "show flow monitor LAB-MON cache", VIEW_IP_CACHE, VF_RECORD,
-		  false },
+		{ "show flow monitor LAB-MON cache", VIEW_MONITOR_CACHE,
+		  VF_RECORD, false },
 	};
 	static const struct {
 		const char *line, *err;
@@ -1377,8 +1377,8 @@ START_TEST(parse_requests)
 		{ "show flow monitor name stat st", VA_SHOW, VIEW_MONITOR_STATS,
 		  false, "stat" },
 		{ "show flow monitor name m1 cache|json", VA_SHOW,
-		  VIEW_IP_CACHE, true, "m1" },
-		{ "show flow monitor m2 ca", VA_SHOW, VIEW_IP_CACHE, false,
+		  VIEW_MONITOR_CACHE, true, "m1" },
+		{ "show flow monitor m2 ca", VA_SHOW, VIEW_MONITOR_CACHE, false,
 		  "m2" },
 	};
 	static const struct {
