@@ -30,7 +30,9 @@ ip -n "$S" addr add 10.96.0.2/24 dev "$SV"
 ip -n "$C" route add default via 10.97.0.1
 ip -n "$S" route add default via 10.96.0.1
 ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
-# no ARP: every datagram goes out at once
+# static neighbours: with ARP, the veth under a macvlan answers for the
+# macvlan's address too (arp_ignore 0, "ARP flux") and the client may send
+# to the veth's MAC, which the macvlan never sees
 ip -n "$C" neigh add 10.97.0.1 lladdr "$(mac_of "$R" "$MA")" dev "$CI" nud permanent
 ip -n "$R" neigh add 10.96.0.2 lladdr "$(mac_of "$S" "$SV")" dev "$MB" nud permanent
 IA=$(ifindex_of "$R" "$RA") IB=$(ifindex_of "$R" "$RB")
