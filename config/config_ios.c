@@ -457,6 +457,32 @@ void ios_line(struct cfg_parser *p, struct ios_state *st, unsigned int no,
 		ios_sampler_cmd(p, no, tok, ntok);
 }
 
+/*
+ * An interface whose flow commands were all undone ('ip flow egress', then
+ * 'no ip flow egress') is no longer about flows: like the interfaces that
+ * never had one, it is not a block of the model (which wants a monitor on
+ * each). Last: ios_traditional() reads the interfaces by index.
+ */
+static void drop_flowless_interfaces(struct cfg_parser *p)
+{
+	struct config *cfg = p->cfg;
+	int i, k = 0;
+
+	for (i = 0; i < cfg->ninterface; i++) {
+		const struct cfg_interface *f = &cfg->interface[i];
+
+		if (!f->monitor_line[CFG_INPUT] &&
+		    !f->monitor_line[CFG_OUTPUT] && !p->ifc[i].damaged)
+			continue;
+		if (k != i) {
+			cfg->interface[k] = cfg->interface[i];
+			p->ifc[k] = p->ifc[i];
+		}
+		k++;
+	}
+	cfg->ninterface = k;
+}
+
 void ios_finish(struct cfg_parser *p, struct ios_state *st)
 {
 	int i, m;
@@ -489,4 +515,5 @@ void ios_finish(struct cfg_parser *p, struct ios_state *st)
 		       strlen(a->sampler) + 1);
 		p->mon[m].kwline[KWM_SAMPLER] = a->line;
 	}
+	drop_flowless_interfaces(p);
 }
