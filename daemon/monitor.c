@@ -493,8 +493,9 @@ int monitor_reload(struct monitor *m, struct options *n)
 			flowcache_free(w->meter.fc);
 			w->meter.fc = fc[k];
 		}
-		w->meter.fc->active_ns = (uint64_t)m->opt.active_s * NS;
-		w->meter.fc->inactive_ns = (uint64_t)m->opt.inactive_s * NS;
+		flowcache_set_timeouts(w->meter.fc,
+				       (uint64_t)m->opt.active_s * NS,
+				       (uint64_t)m->opt.inactive_s * NS);
 		flowcache_set_key_len(w->meter.fc, m->mcfg.key_len);
 		/* the cache is empty (flushed above) */
 		if (flowcache_set_measure(w->meter.fc, m->mcfg.measure)) {

@@ -21,14 +21,21 @@
  * a lower bound of first_ns that answers the active timer of nearly every
  * packet without the cold entry.
  *
- * Timers. Moving an entry to the LRU tail on every packet would touch its
- * two neighbours, two cache misses per packet on a large cache. Instead an
- * entry is moved when its last_ns enters a new second of packet time (its
- * stamp, the second of last_ns since base_ns), so the LRU list is ordered
- * by stamp and the last packet of a flow lies within its stamp second.
- * The inactive scan stops at the first stamp too recent to hold an idle
- * flow. The packet path also checks both timers, so a record never spans
- * an idle gap or the active timeout even between two scans.
+ * Timers. The inactive timer is a wheel of slots, a tick of time each (a
+ * second; more for an idle timeout longer than the wheel's span of
+ * WHEEL_SLOTS seconds, 18 hours): an entry sits in the slot of the tick
+ * its idle timer would fire in, as of when it was slotted (its creation,
+ * or the last time the ager looked at it).
+ * A packet only moves last_ns forward, which can only make the timer
+ * later, so the packet path never touches the wheel: a list move per
+ * packet would cost two or three cache misses on a large cache. The ager
+ * visits the slots of the ticks that have passed, and the current one at
+ * each call (exact to the call); an entry whose flow went on since it was
+ * slotted is moved to the slot of its new tick, once per inactive timeout
+ * at most. The active timer
+ * is the age list, in order of creation (first_ns). The packet path also
+ * checks both timers, so a record never spans an idle gap or the active
+ * timeout even between two scans.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -50,6 +57,13 @@
 /* last_ns - first_ns below this: the hint gives first_ns's upper bits */
 #define FAR_NS (1ull << 46)
 
+/* The inactive timer's wheel: WHEEL_SLOTS ticks, a power of two */
+#define WHEEL_SLOTS (1u << 16)
+#define WHEEL_MASK (WHEEL_SLOTS - 1)
+/* a wheel link naming a slot, not an entry (capacity < 2^30) */
+#define WHEEL_SLOT (1u << 31)
+#define WHEEL_BYTES (WHEEL_SLOTS * sizeof(struct wheel_slot))
+
 /* struct flow_cold.flags */
 #define FC_LIVE 1 /* in use (not on the free list) */
 #define FC_BIG 2  /* big[i] holds counters (and first_ns if FH_FAR) */
@@ -61,19 +75,27 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-/* The second of ns since the base; the last one past 136 years (the
- * stamps only order the LRU list: the scan then checks more entries) */
-static uint32_t stamp_of(const struct flowcache *fc, uint64_t ns)
+/* The tick of ns since the base (0 before it) */
+static uint64_t tick_of(const struct flowcache *fc, uint64_t ns)
 {
-	uint64_t s = ns > fc->base_ns ? (ns - fc->base_ns) / NS : 0;
-
-	return s < UINT32_MAX ? (uint32_t)s : UINT32_MAX;
+	return ns > fc->base_ns ? (ns - fc->base_ns) / fc->tick_ns : 0;
 }
 
-/* The start of the stamp second of an entry, in ns */
-static uint64_t stamp_ns(const struct flowcache *fc, const struct flow_hot *h)
+/* The start of tick t; UINT64_MAX past the range */
+static uint64_t tick_start(const struct flowcache *fc, uint64_t t)
 {
-	return fc->base_ns + (uint64_t)stamp_of(fc, h->last_ns) * NS;
+	if (t > (UINT64_MAX - fc->base_ns) / fc->tick_ns)
+		return UINT64_MAX;
+	return fc->base_ns + t * fc->tick_ns;
+}
+
+/* A second, or the whole seconds that make the wheel span the idle
+ * timeout and two ticks more: a timer never waits a turn of the wheel */
+static uint64_t tick_for(uint64_t inactive_ns)
+{
+	uint64_t s = inactive_ns / NS + 2;
+
+	return (s + WHEEL_SLOTS - 1) / WHEEL_SLOTS * NS;
 }
 
 /* first_ns's bits 32 and up, from the hint and last_ns (not FH_FAR) */
@@ -322,7 +344,9 @@ struct flowcache *flowcache_new(uint32_t capacity, uint64_t active_ns,
 	fc->ext = map_zeroed(ext_bytes(n), true);
 	fc->big = map_zeroed(big_bytes(n), false);
 	fc->buckets = map_zeroed(fc->bucket_bytes, true);
-	if (!fc->pool || !fc->cold || !fc->ext || !fc->big || !fc->buckets) {
+	fc->wheel = map_zeroed(WHEEL_BYTES, false);
+	if (!fc->pool || !fc->cold || !fc->ext || !fc->big || !fc->buckets ||
+	    !fc->wheel) {
 		flowcache_free(fc);
 		errno = ENOMEM;
 		return NULL;
@@ -332,8 +356,10 @@ struct flowcache *flowcache_new(uint32_t capacity, uint64_t active_ns,
 	fc->key_len = FLOW_KEY_BASE_LEN;
 	fc->active_ns = active_ns;
 	fc->inactive_ns = inactive_ns;
+	fc->tick_ns = tick_for(inactive_ns);
 	fc->expire = expire;
 	fc->expire_ctx = ctx;
+	fc->wheel_first = UINT64_MAX;
 	return fc;
 }
 
@@ -350,25 +376,67 @@ void flowcache_free(struct flowcache *fc)
 	unmap(fc->big, big_bytes(n));
 	unmap(fc->meas, n * sizeof(struct flow_meas));
 	unmap(fc->buckets, fc->bucket_bytes);
+	unmap(fc->wheel, WHEEL_BYTES);
 	free(fc);
 }
 
-static void lru_unlink(struct flow_cold *cold, uint32_t i)
+/*
+ * The wheel's lists. A slot holds its first and last entry (0: empty);
+ * an entry's links name its neighbours or, at an end, WHEEL_SLOT | slot.
+ * In a slot, entries are in the order they were slotted.
+ */
+static void wheel_unlink(struct flowcache *fc, uint32_t i)
 {
-	struct flow_cold *f = &cold[i];
+	struct flow_cold *f = &fc->cold[i];
+	uint32_t p = f->wprev, n = f->wnext;
 
-	cold[f->lru_prev].lru_next = f->lru_next;
-	cold[f->lru_next].lru_prev = f->lru_prev;
+	if (p & WHEEL_SLOT)
+		fc->wheel[p & WHEEL_MASK].head = n & WHEEL_SLOT ? 0 : n;
+	else
+		fc->cold[p].wnext = n;
+	if (n & WHEEL_SLOT)
+		fc->wheel[n & WHEEL_MASK].tail = p & WHEEL_SLOT ? 0 : p;
+	else
+		fc->cold[n].wprev = p;
 }
 
-static void lru_append(struct flow_cold *cold, uint32_t i)
+static void wheel_append(struct flowcache *fc, uint32_t i, uint64_t sec)
 {
-	struct flow_cold *s = &cold[0], *f = &cold[i];
+	uint32_t k = (uint32_t)(sec & WHEEL_MASK);
+	struct wheel_slot *w = &fc->wheel[k];
+	struct flow_cold *f = &fc->cold[i];
 
-	f->lru_prev = s->lru_prev;
-	f->lru_next = 0;
-	cold[s->lru_prev].lru_next = i;
-	s->lru_prev = i;
+	f->wnext = WHEEL_SLOT | k;
+	if (w->head) {
+		f->wprev = w->tail;
+		fc->cold[w->tail].wnext = i;
+	} else {
+		f->wprev = WHEEL_SLOT | k;
+		w->head = i;
+	}
+	w->tail = i;
+	if (sec < fc->wheel_first)
+		fc->wheel_first = sec;
+}
+
+/* The tick entry i's idle timer fires in, as of its last_ns */
+static uint64_t idle_tick(const struct flowcache *fc, uint32_t i)
+{
+	return tick_of(fc, add_sat(fc->pool[i].last_ns, fc->inactive_ns));
+}
+
+/* The slot entry i belongs in: its idle tick, within the wheel's span
+ * from the ager's tick (past it only when the ager was not called for
+ * longer than the span) */
+static uint64_t slot_tick(const struct flowcache *fc, uint32_t i)
+{
+	uint64_t s = idle_tick(fc, i);
+
+	if (s < fc->wheel_t)
+		return fc->wheel_t;
+	if (s - fc->wheel_t >= WHEEL_SLOTS)
+		return fc->wheel_t + WHEEL_SLOTS - 1;
+	return s;
 }
 
 static void age_unlink(struct flow_cold *cold, uint32_t i)
@@ -405,7 +473,7 @@ static void flow_remove_in(struct flowcache *fc, uint32_t i, uint32_t b,
 	while (*pp != i)
 		pp = &fc->pool[*pp].hnext;
 	*pp = fc->pool[i].hnext;
-	lru_unlink(fc->cold, i);
+	wheel_unlink(fc, i);
 	age_unlink(fc->cold, i);
 	fc->pool[i].hnext = fc->free_list;
 	fc->cold[i].flags = 0;
@@ -474,11 +542,30 @@ static void pipe_drain(struct flowcache *fc, struct expire_pipe *p)
 
 /*
  * Cache pressure (RFC 5102 flowEndReason 5): export the least recently
- * used entry, the LRU head (exact to the second of the LRU stamps).
+ * used flow, exact to the tick: the first of the earliest slot whose
+ * flow did not go on since it was slotted. Those that did move to their
+ * own slot on the way, which is later: the search ends within the span.
  */
 static void evict_one(struct flowcache *fc)
 {
-	flow_remove(fc, fc->cold[0].lru_next, FLOW_END_RESOURCES);
+	uint64_t s = fc->wheel_first > fc->wheel_t ? fc->wheel_first
+						   : fc->wheel_t;
+	uint32_t i, n;
+
+	for (;; s++) {
+		for (i = fc->wheel[s & WHEEL_MASK].head; i; i = n) {
+			n = fc->cold[i].wnext & WHEEL_SLOT ? 0
+							   : fc->cold[i].wnext;
+			if (slot_tick(fc, i) <= s) {
+				fc->wheel_first = s;
+				flow_remove(fc, i, FLOW_END_RESOURCES);
+				return;
+			}
+			wheel_unlink(fc, i);
+			wheel_append(fc, i, slot_tick(fc, i));
+		}
+		fc->wheel_first = s + 1;
+	}
 }
 
 static uint32_t flow_alloc(struct flowcache *fc)
@@ -630,16 +717,13 @@ static void update(struct flowcache *fc, const struct flow_key *key,
 		c->cpu = (uint16_t)cpu;
 		c->oif = oif;
 		set_first(fc, i, ts_ns);
-		lru_append(fc->cold, i);
+		wheel_append(fc, i, slot_tick(fc, i));
 		age_append(fc->cold, i);
 		fc->stats.added++;
 		first = true;
 	} else if (ts_ns > h->last_ns) {
-		/* into a new stamp second: to the LRU tail */
-		if (stamp_of(fc, ts_ns) != stamp_of(fc, h->last_ns)) {
-			lru_unlink(fc->cold, i);
-			lru_append(fc->cold, i);
-		}
+		/* a later idle timer: the ager moves the entry when it comes
+		 * to its slot */
 		set_last(fc, i, ts_ns);
 	} else if (ts_ns < h->last_ns && ts_ns < first_of(fc, i)) {
 		set_first(fc, i, ts_ns);
@@ -654,6 +738,43 @@ static void update(struct flowcache *fc, const struct flow_key *key,
 		flow_remove(fc, i, FLOW_END_OF_FLOW);
 }
 
+/* The idle timers due by now_ns, in the slots of the ticks passed
+ * since the last call (all slots once after a longer silence) */
+static void expire_idle(struct flowcache *fc, uint64_t now_ns,
+			struct expire_pipe *p)
+{
+	uint64_t now_t = tick_of(fc, now_ns), s, t;
+	uint32_t i, n;
+
+	s = fc->wheel_first > fc->wheel_t ? fc->wheel_first : fc->wheel_t;
+	if (now_t >= WHEEL_SLOTS && s < now_t - WHEEL_SLOTS + 1)
+		s = now_t - WHEEL_SLOTS + 1;
+	/* from now on the span starts at now_t: what is not due by now_ns
+	 * is due in now_t or later */
+	fc->wheel_t = now_t;
+	for (; s <= now_t; s++) {
+		for (i = fc->wheel[s & WHEEL_MASK].head; i; i = n) {
+			n = fc->cold[i].wnext & WHEEL_SLOT ? 0
+							   : fc->cold[i].wnext;
+			__builtin_prefetch(&fc->pool[n]);
+			if (add_sat(fc->pool[i].last_ns, fc->inactive_ns) <=
+			    now_ns) {
+				pipe_push(fc, p, i, FLOW_END_IDLE);
+				continue;
+			}
+			/* the flow went on: to its slot, unless that is this
+			 * one (this tick, or one span later) */
+			t = slot_tick(fc, i);
+			if ((t & WHEEL_MASK) != (s & WHEEL_MASK)) {
+				wheel_unlink(fc, i);
+				wheel_append(fc, i, t);
+			}
+		}
+	}
+	if (fc->wheel_first < now_t)
+		fc->wheel_first = now_t;
+}
+
 void flowcache_expire(struct flowcache *fc, uint64_t now_ns)
 {
 	struct flow_cold *cold = fc->cold;
@@ -664,24 +785,10 @@ void flowcache_expire(struct flowcache *fc, uint64_t now_ns)
 		fc->clock_ns = now_ns;
 	now_ns = fc->clock_ns;
 	fc->stats.ager_polls++;
+	if (!fc->used)
+		return;
 
-	/*
-	 * inactive: from the LRU head while an entry's stamp second could
-	 * hold an idle flow. An entry is moved when its last packet enters
-	 * a new second, so that packet lies within its stamp second: the
-	 * ones not idle yet are passed over (not moved) and due within a
-	 * second.
-	 */
-	for (i = cold[0].lru_next; i; i = next) {
-		const struct flow_hot *h = &fc->pool[i];
-
-		if (add_sat(stamp_ns(fc, h), fc->inactive_ns) > now_ns)
-			break;
-		next = cold[i].lru_next;
-		__builtin_prefetch(&fc->pool[next]);
-		if (add_sat(h->last_ns, fc->inactive_ns) <= now_ns)
-			pipe_push(fc, &p, i, FLOW_END_IDLE);
-	}
+	expire_idle(fc, now_ns, &p);
 	pipe_drain(fc, &p);
 
 	/* active: the age list is in order of creation, i.e. of first_ns */
@@ -695,17 +802,21 @@ void flowcache_expire(struct flowcache *fc, uint64_t now_ns)
 	pipe_drain(fc, &p);
 }
 
-uint64_t flowcache_next_due(const struct flowcache *fc)
+uint64_t flowcache_next_due(struct flowcache *fc)
 {
 	const struct flow_cold *cold = fc->cold;
-	uint64_t due = UINT64_MAX, t;
+	uint64_t due = UINT64_MAX, t, s;
+	uint32_t n;
 
-	/* the LRU head's stamp second bounds its idle timer from below;
-	 * the age head's is exact */
-	if (cold[0].lru_next) {
-		t = stamp_ns(fc, &fc->pool[cold[0].lru_next]);
-		due = add_sat(t, fc->inactive_ns);
-	}
+	if (!fc->used)
+		return UINT64_MAX;
+	/* the first slot in use bounds the idle timers from below; the
+	 * age head's active timer is exact */
+	s = fc->wheel_first > fc->wheel_t ? fc->wheel_first : fc->wheel_t;
+	for (n = 0; n < WHEEL_SLOTS && !fc->wheel[s & WHEEL_MASK].head; n++)
+		s++;
+	fc->wheel_first = s;
+	due = tick_start(fc, s);
 	if (cold[0].age_next) {
 		t = add_sat(first_of(fc, cold[0].age_next), fc->active_ns);
 		if (t < due)
@@ -714,13 +825,35 @@ uint64_t flowcache_next_due(const struct flowcache *fc)
 	return due;
 }
 
+void flowcache_set_timeouts(struct flowcache *fc, uint64_t active_ns,
+			    uint64_t inactive_ns)
+{
+	uint32_t i;
+
+	fc->active_ns = active_ns;
+	if (inactive_ns == fc->inactive_ns)
+		return;
+	fc->inactive_ns = inactive_ns;
+	fc->tick_ns = tick_for(inactive_ns);
+	fc->wheel_t = tick_of(fc, fc->clock_ns);
+	fc->wheel_first = UINT64_MAX;
+	/* a shorter timer fires in an earlier slot: slot every flow again */
+	for (i = 1; i < fc->next_unused; i++) {
+		if (!(fc->cold[i].flags & FC_LIVE))
+			continue;
+		wheel_unlink(fc, i);
+		wheel_append(fc, i, slot_tick(fc, i));
+	}
+}
+
 void flowcache_flush(struct flowcache *fc, enum flow_end_reason reason)
 {
 	struct flow f;
 	uint32_t i;
 
 	/* every flow goes: walk the pool in memory order (a sequential scan,
-	 * where the LRU order costs a cache miss a hop), then reset it all */
+	 * where the wheel's order costs a cache miss a hop), then reset it
+	 * all */
 	for (i = 1; i < fc->next_unused; i++) {
 		if (!flowcache_get(fc, i, &f))
 			continue;
@@ -730,6 +863,11 @@ void flowcache_flush(struct flowcache *fc, enum flow_end_reason reason)
 	}
 	memset(fc->buckets, 0, fc->bucket_bytes);
 	memset(&fc->cold[0], 0, sizeof(fc->cold[0]));
+	/* the slots in use only: the rest of the wheel stays unbacked */
+	for (i = 0; i < WHEEL_SLOTS; i++)
+		if (fc->wheel[i].head)
+			fc->wheel[i].head = fc->wheel[i].tail = 0;
+	fc->wheel_first = UINT64_MAX;
 	fc->free_list = 0;
 	fc->next_unused = 1;
 	fc->used = 0;

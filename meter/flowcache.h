@@ -3,9 +3,10 @@
  * flowcache.h - the flow cache of one metering worker.
  *
  * Fixed capacity, allocated once. A chained hash over a pool of entries,
- * an LRU list for the inactive timer and cache pressure, and an age list
- * (by flow start) for the active timer. Every operation on the packet path
- * is O(1): nothing walks the cache.
+ * a wheel of one-second slots for the inactive timer and cache pressure,
+ * and an age list (by flow start) for the active timer. Every operation
+ * on the packet path is O(1): nothing walks the cache, and a packet of a
+ * flow already cached touches only its hot entry.
  */
 #ifndef XFLOWD_FLOWCACHE_H
 #define XFLOWD_FLOWCACHE_H
@@ -115,10 +116,10 @@ struct flow_hot {
 _Static_assert(sizeof(struct flow_hot) == 64, "the packet path's entry is not "
 					      "one cache line");
 
-/* The rest of an entry, read when a flow starts, ends or moves in the
- * LRU list (once a second of packet time at most). */
+/* The rest of an entry, read when a flow starts or ends, or when the
+ * ager moves it in the wheel (once per inactive timeout at most). */
 struct flow_cold {
-	uint32_t lru_prev, lru_next;
+	uint32_t wprev, wnext; /* the inactive timer's wheel */
 	uint32_t age_prev, age_next;
 	uint32_t oif;
 	uint32_t first_lo; /* the low 32 bits of first_ns */
@@ -133,6 +134,11 @@ _Static_assert(sizeof(struct flow_cold) == 28, "flow_cold has padding");
  * table stay unbacked. */
 struct flow_big {
 	uint64_t packets, octets, first_ns;
+};
+
+/* A slot of the inactive timer's wheel: its first and last entry */
+struct wheel_slot {
+	uint32_t head, tail;
 };
 
 /* Called for each flow leaving the cache; the entry is freed on return. */
@@ -153,7 +159,11 @@ struct flowcache {
 	struct flow_big *big;	/* see FC_BIG */
 	struct flow_meas *meas; /* per entry while measuring, else NULL */
 	uint32_t *buckets;	/* nbuckets heads, 0 = empty */
-	size_t pool_bytes;	/* all mapped sizes but the buckets' */
+	struct wheel_slot *wheel; /* WHEEL_SLOTS ticks (flowcache.c) */
+	uint64_t tick_ns;	  /* a slot's time: 1 s, more for long idle */
+	uint64_t wheel_t;	  /* the ager's tick: the wheel's first */
+	uint64_t wheel_first;	  /* no slot in use before this tick */
+	size_t pool_bytes;	  /* all mapped sizes but the buckets' */
 	size_t bucket_bytes;
 	uint32_t capacity;
 	uint32_t mask; /* nbuckets - 1 */
@@ -165,7 +175,7 @@ struct flowcache {
 	uint64_t active_ns;
 	uint64_t inactive_ns;
 	uint64_t clock_ns; /* latest packet or timer time seen */
-	uint64_t base_ns;  /* origin of the LRU stamps */
+	uint64_t base_ns;  /* origin of the wheel's ticks */
 	bool based;	   /* base_ns set (time 0 is a valid time) */
 	flow_expire_fn expire;
 	void *expire_ctx;
@@ -246,9 +256,14 @@ void flowcache_expire(struct flowcache *fc, uint64_t now_ns);
 
 /* A time no later than the first timer due (UINT64_MAX: none), so that a
  * clock jumping ahead (a file after a silence) runs each timer at its own
- * time: flowcache_expire at it removes a flow or, past the LRU head's
- * stamp second, the next answer is a second later at most. */
-uint64_t flowcache_next_due(const struct flowcache *fc);
+ * time: flowcache_expire at it removes a flow or moves flows that went on
+ * to later slots, or, in the slot of its tick, the next answer is at most
+ * a tick (a second; more past an 18-hour idle timeout) later. */
+uint64_t flowcache_next_due(struct flowcache *fc);
+
+/* Change the timers of a cache that may hold flows (a reload). */
+void flowcache_set_timeouts(struct flowcache *fc, uint64_t active_ns,
+			    uint64_t inactive_ns);
 
 /* Expire every flow with reason (end of input, SIGTERM, flush). */
 void flowcache_flush(struct flowcache *fc, enum flow_end_reason reason);

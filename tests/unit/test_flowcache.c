@@ -837,6 +837,144 @@ START_TEST(extended_key_side_table)
 }
 END_TEST
 
+/* The packet path of a cached flow touches only its hot entry: its later
+ * packets leave its place in the inactive timer's wheel (and its
+ * neighbours') alone; the ager moves it when it comes to its slot. */
+START_TEST(packets_leave_wheel)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(16, 1800, 15, &rc);
+	struct flow_key a = key_n(1), b = key_n(2), c = key_n(3);
+	struct flow_cold before[4];
+	uint32_t s;
+
+	flowcache_update(fc, &a, 40, 0, 0, T0);
+	flowcache_update(fc, &b, 40, 0, 0, T0);
+	flowcache_update(fc, &c, 40, 0, 0, T0);
+	memcpy(before, fc->cold, sizeof(before));
+	for (s = 1; s < 14; s++)
+		flowcache_update(fc, &b, 40, 0, 0, T0 + s * NS);
+	ck_assert_mem_eq(before, fc->cold, sizeof(before));
+	/* at T0 + 15 s: a and c are idle, b is moved, not expired */
+	flowcache_expire(fc, T0 + 15 * NS);
+	ck_assert_uint_eq(rc.n, 2);
+	ck_assert_mem_eq(&rc.r[0].f.key, &a, sizeof(a));
+	ck_assert_mem_eq(&rc.r[1].f.key, &c, sizeof(c));
+	for (s = 16; s < 28; s++) {
+		flowcache_expire(fc, T0 + s * NS - 1);
+		ck_assert_uint_eq(rc.n, 2);
+	}
+	flowcache_expire(fc, T0 + 28 * NS);
+	ck_assert_uint_eq(rc.n, 3);
+	ck_assert_int_eq(rc.r[2].reason, FLOW_END_IDLE);
+	ck_assert_uint_eq(rc.r[2].f.packets, 14);
+	done(fc, &rc);
+}
+END_TEST
+
+/* An idle timeout longer than the wheel's span of one-second ticks
+ * (65536 s) still fires within the second it is due, driven as the
+ * worker drives it (ticks at next_due, a second apart at least). */
+START_TEST(inactive_beyond_span)
+{
+	struct recorder rc;
+	const uint64_t idle = 100000;
+	struct flowcache *fc = mk(16, 10 * idle, idle, &rc);
+	struct flow_key a = key_n(1);
+	uint64_t due, t = T0;
+	int ticks = 0;
+
+	flowcache_update(fc, &a, 40, 0, 0, T0);
+	flowcache_update(fc, &a, 40, 0, 0, T0 + 5 * NS);
+	while (fc->used) {
+		due = flowcache_next_due(fc);
+		ck_assert_uint_le(due, T0 + 5 * NS + idle * NS);
+		t = due > t + NS ? due : t + NS;
+		flowcache_expire(fc, t);
+		ticks++;
+		ck_assert_int_lt(ticks, 10);
+	}
+	ck_assert_uint_eq(rc.n, 1);
+	ck_assert_int_eq(rc.r[0].reason, FLOW_END_IDLE);
+	ck_assert_uint_ge(t, T0 + 5 * NS + idle * NS);
+	ck_assert_uint_lt(t, T0 + 6 * NS + idle * NS);
+	done(fc, &rc);
+}
+END_TEST
+
+/* A silence longer than the wheel's span: one ager call at its end
+ * looks at every slot and expires every idle flow. */
+START_TEST(silence_beyond_span)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(4096, 1000000, 30, &rc);
+	struct flow_key k;
+	uint32_t i;
+
+	for (i = 0; i < 3000; i++) {
+		k = key_n(i);
+		flowcache_update(fc, &k, 40, 0, 0, T0 + (uint64_t)i * 7 * NS);
+	}
+	flowcache_expire(fc, T0 + 3000ull * 7 * NS + 200000 * NS);
+	ck_assert_uint_eq(rc.n, 3000);
+	ck_assert_uint_eq(fc->used, 0);
+	for (i = 0; i < 3000; i++)
+		ck_assert_int_eq(rc.r[i].reason, FLOW_END_IDLE);
+	done(fc, &rc);
+}
+END_TEST
+
+/* A reload that shortens the idle timeout: cached flows leave at the new
+ * one, not at the old slot's second. */
+START_TEST(timeouts_shortened)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(16, 1800, 300, &rc);
+	struct flow_key a = key_n(1);
+
+	flowcache_update(fc, &a, 40, 0, 0, T0);
+	flowcache_expire(fc, T0 + 5 * NS);
+	flowcache_set_timeouts(fc, 1800 * NS, 15 * NS);
+	ck_assert_uint_eq(fc->inactive_ns, 15 * NS);
+	flowcache_expire(fc, T0 + 15 * NS - 1);
+	ck_assert_uint_eq(rc.n, 0);
+	flowcache_expire(fc, T0 + 15 * NS);
+	ck_assert_uint_eq(rc.n, 1);
+	ck_assert_int_eq(rc.r[0].reason, FLOW_END_IDLE);
+	done(fc, &rc);
+}
+END_TEST
+
+/* Pressure takes the least recently used flow, past flows that went on
+ * since they were slotted (moved on the way), also with an idle timeout
+ * past the wheel's span of one-second ticks (ticks of 4 s here). */
+START_TEST(pressure_lru_long_idle)
+{
+	struct recorder rc;
+	struct flowcache *fc = mk(3, 1000000, 200000, &rc);
+	struct flow_key k[5];
+	uint32_t i;
+
+	for (i = 0; i < 5; i++)
+		k[i] = key_n(i);
+	for (i = 0; i < 3; i++)
+		flowcache_update(fc, &k[i], 100, 0, 0, T0 + i * NS);
+	/* 0 and 1 go on, 2 is the least recent */
+	flowcache_update(fc, &k[0], 100, 0, 0, T0 + 10 * NS);
+	flowcache_update(fc, &k[1], 100, 0, 0, T0 + 11 * NS);
+	flowcache_update(fc, &k[3], 100, 0, 0, T0 + 12 * NS);
+	ck_assert_uint_eq(rc.n, 1);
+	ck_assert_int_eq(rc.r[0].reason, FLOW_END_RESOURCES);
+	ck_assert_mem_eq(&rc.r[0].f.key, &k[2], sizeof(k[2]));
+	flowcache_update(fc, &k[4], 100, 0, 0, T0 + 13 * NS);
+	ck_assert_uint_eq(rc.n, 2);
+	ck_assert_mem_eq(&rc.r[1].f.key, &k[0], sizeof(k[0]));
+	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_uint_eq(rc.packets, 7);
+	done(fc, &rc);
+}
+END_TEST
+
 static Suite *flowcache_suite(void)
 {
 	Suite *s = suite_create("flowcache");
@@ -865,6 +1003,10 @@ static Suite *flowcache_suite(void)
 	tcase_add_test(tc, time_end_of_range);
 	tcase_add_test(tc, next_due_across_silence);
 	tcase_add_test(tc, first_ns_exact_far);
+	tcase_add_test(tc, packets_leave_wheel);
+	tcase_add_test(tc, inactive_beyond_span);
+	tcase_add_test(tc, silence_beyond_span);
+	tcase_add_test(tc, timeouts_shortened);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("end");
@@ -876,6 +1018,7 @@ static Suite *flowcache_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, pressure_lru);
 	tcase_add_test(tc, pressure_lru_touched);
+	tcase_add_test(tc, pressure_lru_long_idle);
 	tcase_add_test(tc, conservation_random);
 	suite_add_tcase(s, tc);
 	return s;
