@@ -9,9 +9,13 @@
 # Pcaps (generated once, cached in $BENCH_DATA, default BUILD_DIR/bench/data):
 #   B    --packets 10000000 --flows 1000000 --duration 300 --seed 12  (~3.5 GB)
 #   F50k --packets 10000000 --flows 50000   --duration 300 --seed 12
+#   B1, F1: as many one-packet flows as B and F have flows (--packets =
+#        --flows), so that the cost of a flow (its creation, zeroed pages,
+#        its record) can be told from the cost of a packet
 # Runs, BENCH_RUNS rounds, each round one timed run of every peer in turn:
 #   B:    floor xflowd softflowd nfpcapd
 #   F50k: floor xflowd   (cost per packet at 50k vs 1M cached flows)
+#   B1, F1: floor xflowd (the per-flow part of that cost)
 # Each run is `peers.sh -r 1 -p PEER` (with -B after the first round: the
 # 1-packet baseline is measured once), preceded by `cat PCAP >/dev/null`.
 # Why not one `peers.sh -r N -p "floor xflowd softflowd nfpcapd"`: between two
@@ -39,7 +43,10 @@
 # Targets checked (from the issue): xflowd CPU <= 2x the floor's; RSS per cached
 # flow <= 128 B; the same CPU per packet with 50k and with 1M cached flows,
 # each run divided by its own floor (met within +-10%, see SAME_TOL); exact
-# counts against the truth.
+# counts against the truth. The 50k vs 1M ratio is given twice: of the whole
+# runs, as the issue states it (the 1M run also creates, zeroes and exports
+# 20x more flows), and of the packets past each flow's first: (B - B1) /
+# (packets of B - packets of B1), each divided by the floor's same difference.
 set -u
 SAME_TOL=0.10
 
@@ -100,9 +107,11 @@ else
     PKTS=10000000 FLOWS_BIG=1000000 FLOWS_SMALL=50000
 fi
 DUR=300 SEED=12
-name_of() { echo "p${PKTS}_f$1_d${DUR}_s${SEED}"; }
+name_of() { echo "p${2:-$PKTS}_f$1_d${DUR}_s${SEED}"; }
 B=$DATA/$(name_of $FLOWS_BIG)
 F=$DATA/$(name_of $FLOWS_SMALL)
+B1=$DATA/$(name_of $FLOWS_BIG $FLOWS_BIG)
+F1=$DATA/$(name_of $FLOWS_SMALL $FLOWS_SMALL)
 
 # Disk space. Full-size IMIX frames: about 350 B a packet in the pcap, plus the
 # truth CSV (~100 B a flow); every peers.sh run keeps an nfdump CSV of what the
@@ -112,6 +121,10 @@ need_mb=0
 for p in "$B:$FLOWS_BIG" "$F:$FLOWS_SMALL"; do
     [ -s "${p%%:*}.pcap" ] && [ -s "${p%%:*}.csv" ] ||
         need_mb=$((need_mb + PKTS * 380 / 1000000 + ${p##*:} * 160 / 1000000 + 10))
+done
+for p in "$B1:$FLOWS_BIG" "$F1:$FLOWS_SMALL"; do
+    [ -s "${p%%:*}.pcap" ] && [ -s "${p%%:*}.csv" ] ||
+        need_mb=$((need_mb + ${p##*:} * (380 + 160) / 1000000 + 10))
 done
 avail_data=$(($(df -Pk "$DATA" | awk 'NR==2{print $4}') / 1024))
 if [ "${BENCH_KEEP_CSV:-0}" = 1 ]; then
@@ -139,15 +152,16 @@ else
 fi
 echo "bench: disk ok: ${need_mb} MB of pcaps to generate, ~${out_mb} MB of peer output; $avail_data MB free in $DATA"
 
-# gen BASE FLOWS: BASE.pcap + BASE.csv, written under temporary names and renamed
-# only when pcapgen succeeded, so an interrupted run never leaves a truncated cache.
+# gen BASE FLOWS [PACKETS]: BASE.pcap + BASE.csv, written under temporary names
+# and renamed only when pcapgen succeeded, so an interrupted run never leaves a
+# truncated cache.
 gen() {
-    local base=$1 flows=$2
+    local base=$1 flows=$2 pkts=${3:-$PKTS}
     if [ -s "$base.pcap" ] && [ -s "$base.csv" ]; then
         echo "bench: using cached $base.pcap ($(du -m "$base.pcap" | cut -f1) MB)"
         return 0
     fi
-    local args="--packets $PKTS --flows $flows --duration $DUR --seed $SEED"
+    local args="--packets $pkts --flows $flows --duration $DUR --seed $SEED"
     echo "bench: generating $base.pcap: pcapgen $args"
     local t0=$(date +%s)
     if ! "$BENCH/pcapgen" -o "$base.tmp.pcap" -t "$base.tmp.csv" $args; then
@@ -161,11 +175,13 @@ gen() {
 }
 gen "$B" $FLOWS_BIG || exit 1
 gen "$F" $FLOWS_SMALL || exit 1
+gen "$B1" $FLOWS_BIG $FLOWS_BIG || exit 1
+gen "$F1" $FLOWS_SMALL $FLOWS_SMALL || exit 1
 
 # Runs. BIN reuses the kit binaries built above; XFLOWD is the binary under test.
 export XFLOWD BIN=$BENCH
-OUT_B=$OUT/B OUT_F=$OUT/F50k
-rm -rf "$OUT_B" "$OUT_F"
+OUT_B=$OUT/B OUT_F=$OUT/F50k OUT_B1=$OUT/B1 OUT_F1=$OUT/F1
+rm -rf "$OUT_B" "$OUT_F" "$OUT_B1" "$OUT_F1"
 PEERS_B=${PEERS_B:-floor xflowd softflowd nfpcapd} PEERS_F="floor xflowd"
 loop_desc() { # loop_desc PCAP PEERS OUTDIR
     echo "for r in \$(seq $RUNS); do for p in $2; do cat $1 >/dev/null;" \
@@ -173,6 +189,8 @@ loop_desc() { # loop_desc PCAP PEERS OUTDIR
 }
 CMD_B=$(loop_desc "$B.pcap" "$PEERS_B" "$OUT_B")
 CMD_F=$(loop_desc "$F.pcap" "$PEERS_F" "$OUT_F")
+CMD_1="$(loop_desc "$B1.pcap" "$PEERS_F" "$OUT_B1")
+$(loop_desc "$F1.pcap" "$PEERS_F" "$OUT_F1")"
 # run_set OUTDIR PCAP PEERS: the rounds; one line per run, peers.sh's own
 # output goes to OUTDIR/rR-PEER/peers.out
 run_set() {
@@ -199,14 +217,16 @@ run_set() {
 }
 run_set "$OUT_B" "$B.pcap" "$PEERS_B" || exit 1
 run_set "$OUT_F" "$F.pcap" "$PEERS_F" || exit 1
+run_set "$OUT_B1" "$B1.pcap" "$PEERS_F" || exit 1
+run_set "$OUT_F1" "$F1.pcap" "$PEERS_F" || exit 1
 
 # Summary: median CPU over the runs of each peer (time -v user+sys), exactness
 # over all runs, RSS per cached flow = (maxrss - 1-packet-run maxrss) / flows.
-python3 - "$OUT_B" "$OUT_F" "$RUNS" "$SAME_TOL" "$BENCH/summary.md" "$INVOKE_CMD" "$CMD_B" "$CMD_F" \
+python3 - "$OUT_B" "$OUT_F" "$OUT_B1" "$OUT_F1" "$RUNS" "$SAME_TOL" "$BENCH/summary.md" "$INVOKE_CMD" "$CMD_B" "$CMD_F" "$CMD_1" \
     "$(date -u '+%Y-%m-%d %H:%M UTC')" "$XF_DESC" \
     "${ACTIVE:-3600}" "${INACTIVE:-3600}" "${MAXFLOWS:-4000000}" <<'EOF'
 import glob, json, os, re, statistics, sys
-out_b, out_f, runs, tol, md_path, invoke, cmd_b, cmd_f, date, rev, act, inact, maxfl = sys.argv[1:]
+out_b, out_f, out_b1, out_f1, runs, tol, md_path, invoke, cmd_b, cmd_f, cmd_1, date, rev, act, inact, maxfl = sys.argv[1:]
 runs, tol = int(runs), float(tol)
 
 def tv(path):
@@ -265,6 +285,8 @@ def load(outdir):
 
 npk_b, nfl_b, PB = load(out_b)
 npk_f, nfl_f, PF = load(out_f)
+npk_b1, _, PB1 = load(out_b1)
+npk_f1, _, PF1 = load(out_f1)
 
 def f(x, fmt):
     return "-" if x is None else format(x, fmt)
@@ -273,7 +295,9 @@ hdr = ["pcap", "peer", "CPU s/Mpkt", "(min-max)", "x floor", "x xflowd", "peak R
        "RSS B/flow", "exact", "keys exact", "pkt / octet delta", "records", "bad ts*", "udp drops", "exit"]
 rows = []
 for label, npk, nfl, P in ((f"B {npk_b/1e6:g}M pkts {nfl_b/1e3:g}k flows", npk_b, nfl_b, PB),
-                           (f"F {npk_f/1e6:g}M pkts {nfl_f/1e3:g}k flows", npk_f, nfl_f, PF)):
+                           (f"F {npk_f/1e6:g}M pkts {nfl_f/1e3:g}k flows", npk_f, nfl_f, PF),
+                           (f"B1 {npk_b1/1e6:g}M one-packet flows", npk_b1, npk_b1, PB1),
+                           (f"F1 {npk_f1/1e3:g}k one-packet flows", npk_f1, npk_f1, PF1)):
     fl, xf = P.get("floor"), P.get("xflowd")
     for peer in ("floor", "xflowd", "softflowd", "nfpcapd"):
         p = P.get(peer)
@@ -316,6 +340,21 @@ if xb and xf:
     if abs(r - 1) > tol:
         line += f", {(r - 1) * 100:+.0f}% per packet with {nfl_b/1e3:g}k flows"
     targets.append(line)
+def net(P, P1, npk, npk1, key):
+    """ns per packet past each flow's first: xflowd's, the floor's, x floor """
+    x, fl, x1, fl1 = P.get("xflowd"), P.get("floor"), P1.get("xflowd"), P1.get("floor")
+    if not (x and fl and x1 and fl1):
+        return None
+    xn = (x[key] - x1[key]) / (npk - npk1) * 1e9
+    fn = (fl[key] - fl1[key]) / (npk - npk1) * 1e9
+    return xn, fn, xn / fn if fn > 0 else None
+for key, what in (("cpu", "medians"), ("cpu_min", "best runs")):
+    nb, nf = net(PB, PB1, npk_b, npk_b1, key), net(PF, PF1, npk_f, npk_f1, key)
+    if nb and nf and nb[2] and nf[2]:
+        r = nb[2] / nf[2]
+        targets.append(f"xflowd same cost per packet past each flow's first ({what}; B - B1, F - F1): "
+                       f"{nf[0]:.0f} ns ({nf[2]:.2f}x floor) at {nfl_f/1e3:g}k vs {nb[0]:.0f} ns ({nb[2]:.2f}x floor) "
+                       f"at {nfl_b/1e3:g}k flows, ratio {r:.2f} -> {verdict(abs(r - 1) <= tol)} (within +-{tol*100:.0f}%)")
 if xb:
     targets.append(f"xflowd exact against the truth: B {xb['exact']}" + (f", F {xf['exact']}" if xf else ""))
 
@@ -343,7 +382,7 @@ for n in notes:
     print("note: " + n)
 
 with open(md_path, "w") as fh:
-    fh.write(f"# xflowd benchmark summary\n\n{date}; xflowd binary sha256 {rev}\n\nProduced by:\n\n```sh\n{invoke}\n```\n\nwhich ran:\n\n```sh\n{cmd_b}\n{cmd_f}\n```\n\n")
+    fh.write(f"# xflowd benchmark summary\n\n{date}; xflowd binary sha256 {rev}\n\nProduced by:\n\n```sh\n{invoke}\n```\n\nwhich ran:\n\n```sh\n{cmd_b}\n{cmd_f}\n{cmd_1}\n```\n\n")
     fh.write("| " + " | ".join(hdr) + " |\n|" + "|".join("---" for _ in hdr) + "|\n")
     for r in rows:
         fh.write("| " + " | ".join(r) + " |\n")
