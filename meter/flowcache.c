@@ -874,3 +874,43 @@ void flowcache_flush(struct flowcache *fc, enum flow_end_reason reason)
 	fc->next_unused = 1;
 	fc->used = 0;
 }
+
+/* The wheel slot k's entries, checked link by link; -1 if broken */
+static long check_slot(const struct flowcache *fc, uint32_t k, uint32_t max)
+{
+	uint32_t i = fc->wheel[k].head, p = WHEEL_SLOT | k, n = 0, next;
+
+	while (i) {
+		if (i >= fc->next_unused || !(fc->cold[i].flags & FC_LIVE) ||
+		    fc->cold[i].wprev != p || ++n > max)
+			return -1;
+		next = fc->cold[i].wnext;
+		if (next & WHEEL_SLOT)
+			return next == (WHEEL_SLOT | k) &&
+					       fc->wheel[k].tail == i
+				       ? (long)n
+				       : -1;
+		p = i;
+		i = next;
+	}
+	return fc->wheel[k].tail == 0 ? 0 : -1;
+}
+
+long flowcache_check(const struct flowcache *fc)
+{
+	uint32_t i, p = 0, n = 0, k;
+	long w = 0, in;
+
+	for (i = fc->cold[0].age_next; i; p = i, i = fc->cold[i].age_next)
+		if (i >= fc->next_unused || !(fc->cold[i].flags & FC_LIVE) ||
+		    fc->cold[i].age_prev != p || ++n > fc->used)
+			return -1;
+	if (n != fc->used)
+		return -1;
+	for (k = 0; k < WHEEL_SLOTS; k++) {
+		in = check_slot(fc, k, n);
+		if (in < 0 || (w += in) > n)
+			return -1;
+	}
+	return w == n ? (long)n : -1;
+}

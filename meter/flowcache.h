@@ -265,6 +265,11 @@ uint64_t flowcache_next_due(struct flowcache *fc);
 void flowcache_set_timeouts(struct flowcache *fc, uint64_t active_ns,
 			    uint64_t inactive_ns);
 
+/* Walk the age list and every slot of the wheel: each cached flow on both
+ * once, every link consistent. The number of flows, or -1 (for tests and
+ * fuzzing; O(capacity + slots)). */
+long flowcache_check(const struct flowcache *fc);
+
 /* Expire every flow with reason (end of input, SIGTERM, flush). */
 void flowcache_flush(struct flowcache *fc, enum flow_end_reason reason);
 

@@ -429,10 +429,14 @@ START_TEST(conservation_random)
 		packets++;
 		octets += len;
 		ck_assert_uint_le(fc->used, 1000);
-		if (i % 1000 == 0)
+		if (i % 1000 == 0) {
 			flowcache_expire(fc, t);
+			/* the age list and the wheel hold every flow once */
+			ck_assert_int_eq(flowcache_check(fc), fc->used);
+		}
 	}
 	flowcache_flush(fc, FLOW_END_FORCED);
+	ck_assert_int_eq(flowcache_check(fc), 0);
 	ck_assert_int_eq(rc.bad_reason, 0);
 	ck_assert_uint_eq(rc.packets, packets);
 	ck_assert_uint_eq(rc.octets, octets);
@@ -936,6 +940,7 @@ START_TEST(timeouts_shortened)
 	flowcache_expire(fc, T0 + 5 * NS);
 	flowcache_set_timeouts(fc, 1800 * NS, 15 * NS);
 	ck_assert_uint_eq(fc->inactive_ns, 15 * NS);
+	ck_assert_int_eq(flowcache_check(fc), 1);
 	flowcache_expire(fc, T0 + 15 * NS - 1);
 	ck_assert_uint_eq(rc.n, 0);
 	flowcache_expire(fc, T0 + 15 * NS);
@@ -969,6 +974,7 @@ START_TEST(pressure_lru_long_idle)
 	flowcache_update(fc, &k[4], 100, 0, 0, T0 + 13 * NS);
 	ck_assert_uint_eq(rc.n, 2);
 	ck_assert_mem_eq(&rc.r[1].f.key, &k[0], sizeof(k[0]));
+	ck_assert_int_eq(flowcache_check(fc), 3);
 	flowcache_flush(fc, FLOW_END_FORCED);
 	ck_assert_uint_eq(rc.packets, 7);
 	done(fc, &rc);
